@@ -1,0 +1,165 @@
+/*
+ * The programme's rules R1–R14 (domain.md §7) as pure functions: plain
+ * structs in, a verdict out. No I/O, no database, no clock: the caller loads
+ * the person's history and passes "today" where it matters.
+ */
+#ifndef NSP_RULES_H
+#define NSP_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "day.h"
+#include "enums.h"
+#include "rates.h"
+
+#define VERDICT_MSG_MAX 320
+
+/* rule == NULL means allowed. Otherwise rule is a static id ("R3") and the
+ * messages name the numbers, e.g. "R3: reflektionsperioden är max 30 dygn
+ * totalt; 23 dygn är redan beviljade". Checks that are no programme rule use
+ * the ids "decision" (outcome, period or units of a decision, its reason and
+ * date) and "application" (malformed input: unknown type, missing or
+ * reversed period, person mismatch, missing date). */
+struct verdict {
+	const char *rule;
+	char sv[VERDICT_MSG_MAX];
+	char en[VERDICT_MSG_MAX];
+};
+
+struct cert_event {
+	day_t date;
+	enum cert_status status;
+};
+
+/* A granted or partly granted decision of the person (denials are not history). */
+struct granted {
+	int64_t decision_id;
+	enum app_type type;
+	day_t from, to;     /* DAY_NONE for admission and point interventions */
+	day_t decided_on;
+	enum point_category category; /* point interventions only */
+};
+
+struct person_facts {
+	int64_t id;
+	enum age_group age_group;
+	enum child_role child_role;  /* CHILD_ROLE_NONE for adults */
+	int64_t parent_id;           /* 0 when none */
+	bool sweden_responsible;
+	day_t admitted_on;           /* decided_on of the granted admission, or DAY_NONE */
+	day_t exit_on;               /* DAY_NONE while in the programme */
+	const struct granted *granted;
+	size_t n_granted;
+};
+
+struct basis {
+	enum basis_kind kind;
+	int present;                 /* 0 when the application states no basis at all */
+	const char *actor, *reason, *reference; /* public_actor_denied; reference may be "no_written_decision" */
+	int actor_kind;              /* enum actor_kind or -1 */
+	int reason_category;         /* enum reason_category or -1 */
+};
+
+struct application {
+	int64_t id, person_id, organisation_id;
+	enum app_type type;
+	day_t submitted_on;
+	day_t from, to;              /* period types only */
+	int64_t units;               /* point interventions only */
+	enum point_category category;
+	struct basis basis;
+	bool identified;             /* admission */
+	const char *needs_assessment, *plan, *evaluation, *motivation; /* may be NULL */
+	const int64_t *children;     /* ids named for the child supplement */
+	size_t n_children;
+};
+
+/* A child named on an application, as found among the persons the applicant
+ * organisation may see; found == false when no such person exists for it. */
+struct named_child {
+	int64_t id;
+	bool found;
+	int64_t parent_id;
+	enum child_role role;
+};
+
+struct rule_input {
+	const struct application *app;
+	const struct person_facts *person;
+	const struct person_facts *parent;    /* the person's parent, or NULL */
+	const struct cert_event *cert;        /* the applicant organisation's history */
+	size_t n_cert;
+	const struct named_child *children;   /* one per app->children, same order */
+};
+
+/* Each rule: true when allowed; when refused fills *v and returns false. */
+bool rule_r1_certified(const struct cert_event *cert, size_t n, day_t on, struct verdict *v);
+bool rule_r2_basis(const struct basis *b, struct verdict *v);
+bool rule_r3_reflection(const struct person_facts *p, int64_t days, struct verdict *v);
+bool rule_r4_extended(const struct person_facts *p, const struct application *a, struct verdict *v);
+bool rule_r5_integration_housing(const struct person_facts *p, const struct application *a, struct verdict *v);
+bool rule_r6_integration_total(const struct person_facts *p, const struct application *a, struct verdict *v);
+bool rule_r7_children(const struct rule_input *in, struct verdict *v);
+bool rule_r8_point(const struct person_facts *p, const struct application *a, struct verdict *v);
+bool rule_r9_no_overlap(const struct person_facts *p, day_t from, day_t to, struct verdict *v);
+bool rule_r10_budget(int64_t amount_ore, int64_t remaining_ore, const char *override_reason, struct verdict *v);
+bool rule_r11_child_parent(const struct person_facts *child, const struct person_facts *parent, day_t on, struct verdict *v);
+bool rule_r12_retention_due(day_t exit_on, day_t today, int retention_days);
+bool rule_r13_admitted(const struct person_facts *p, day_t on, struct verdict *v);
+bool rule_r14_claim(int64_t granted_ore, int64_t paid_ore, int64_t amount_ore, struct verdict *v);
+
+/* Days of the person's granted decisions of type t (the sums R3, R4 and R6 limit). */
+int64_t person_granted_days(const struct person_facts *p, enum app_type t);
+
+/* True when the person is admitted on day `on` (admitted on or before, not exited before). */
+bool person_admitted_on(const struct person_facts *p, day_t on);
+
+/*
+ * Every rule that applies to an application when it is submitted, in the
+ * order R1, R2, R13/R11, R3–R9. Returns true when allowed.
+ */
+bool rules_check_application(const struct rule_input *in, struct verdict *v);
+
+struct decision_request {
+	enum outcome outcome;
+	day_t decided_on;
+	day_t from, to;            /* the granted period (period types) */
+	int64_t units;             /* the granted units (point interventions) */
+	bool emergency;
+	const char *reason;
+	const char *budget_override_reason;
+};
+
+/*
+ * Checks a decision on an application before it is recorded: the granted
+ * period or units lie within what was applied for (partly_granted: fewer),
+ * R2e (emergency only for daily compensation), and the application rules again
+ * against the history as it is now with the granted period (R3–R9, R11, R13).
+ * R10 is checked separately once the amount is known.
+ */
+bool rules_check_decision(const struct rule_input *in, const struct decision_request *d, struct verdict *v);
+
+#define DECISION_MAX_LINES 2
+
+struct decision_line {
+	enum code code;
+	int64_t person_id;   /* the person the line pays for; the parent for a child supplement */
+	int64_t days;        /* days priced, or units for point interventions */
+	int64_t amount_ore;
+};
+
+/*
+ * The amount of a granted decision: for period types every day is priced at
+ * the rate of its own year, plus the child supplement per day when children
+ * are named (R7: once, regardless of how many); point interventions are
+ * units × the flat rate of the category in the decision's year. Writes up to
+ * DECISION_MAX_LINES lines and returns their number (0 for admission), or -1
+ * on overflow.
+ */
+int decision_amount(const struct application *a, day_t from, day_t to, int64_t units,
+		    day_t decided_on, const struct rate_table *tables, size_t n_tables,
+		    struct decision_line lines[DECISION_MAX_LINES]);
+
+#endif
