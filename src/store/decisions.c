@@ -1,0 +1,482 @@
+/*
+ * Decisions, payments and the append-only ledger (domain.md §8). Every
+ * change here writes its ledger rows and audit entry in the same
+ * transaction, and re-checks inside it what the caller checked before, so
+ * two users acting at once cannot both succeed where only one may.
+ */
+#include "store/store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/money.h"
+
+/* Appends a ledger row; the caller has an op open. payment_id 0 = none. */
+static int ledger_append(struct db *db, int year, int64_t decision_id, enum ledger_kind kind,
+			 int64_t amount_ore, day_t on, int64_t payment_id)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_LEDGER_INSERT);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, year) | bind_i64(st, 2, decision_id) | bind_enum(st, 3, &enum_ledger_kind, (int)kind) |
+	    bind_i64(st, 4, amount_ore) | bind_day(st, 5, on) | bind_id(st, 6, payment_id) |
+	    bind_i64(st, 7, db_now()))
+		return db_fail_bind(db, st);
+	return stmt_exec(db, st, "writing the ledger");
+}
+
+/* Runs a one-row SUM statement over decision_id (and ?2 = kind when kind >= 0). */
+static int decision_sum(struct db *db, enum stmt s, int64_t decision_id, int kind, int64_t *sum)
+{
+	sqlite3_stmt *st = db_stmt(db, s);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, decision_id) | (kind >= 0 ? bind_enum(st, 2, &enum_ledger_kind, kind) : 0))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "summing the decision's money")) != DB_OK)
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	*sum = col_i64(st, 0);
+	stmt_done(st);
+	return DB_OK;
+}
+
+void db_decision_free(struct db_decision *d)
+{
+	if (d == NULL)
+		return;
+	free(d->reason);
+	free(d->budget_override_reason);
+	d->reason = d->budget_override_reason = NULL;
+}
+
+void db_decision_list_free(struct db_decision *ds, size_t n)
+{
+	for (size_t i = 0; ds != NULL && i < n; i++)
+		db_decision_free(&ds[i]);
+	free(ds);
+}
+
+/* Reads DECISION_COLS of the current row (strings owned by *d). */
+static int decision_read(struct db *db, sqlite3_stmt *st, struct db_decision *d)
+{
+	int type = col_enum(st, 4, &enum_app_type);
+	int outcome = col_enum(st, 5, &enum_outcome);
+
+	memset(d, 0, sizeof *d);
+	d->id = col_i64(st, 0);
+	if (type < 0 || outcome < 0)
+		return db_fail(db, "decision %lld has an invalid field", (long long)d->id);
+	if (col_strdup(st, 13, &d->reason) != 0 || col_strdup(st, 14, &d->budget_override_reason) != 0) {
+		db_decision_free(d);
+		return db_fail(db, "out of memory");
+	}
+	d->application_id = col_i64(st, 1);
+	d->person_id = col_i64(st, 2);
+	d->organisation_id = col_i64(st, 3);
+	d->type = (enum app_type)type;
+	d->outcome = (enum outcome)outcome;
+	d->decided_on = col_day(st, 6);
+	d->year = (int)col_i64(st, 7);
+	d->from = col_day(st, 8);
+	d->to = col_day(st, 9);
+	d->units = col_i64(st, 10);
+	d->emergency = col_i64(st, 11) != 0;
+	d->emergency_cleared_on = col_day(st, 12);
+	d->total_ore = col_i64(st, 15);
+	d->closed_on = col_day(st, 16);
+	d->decided_by = col_i64(st, 17);
+	d->created_at = col_i64(st, 18);
+	return DB_OK;
+}
+
+/* Loads the lines of decision d. */
+static int decision_lines(struct db *db, struct db_decision *d)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_DECISION_LINES);
+	struct decision_line *l;
+	int rc, code;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, d->id))
+		return db_fail_bind(db, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (d->n_lines == DECISION_MAX_LINES || (code = col_enum(st, 0, &enum_code)) < 0) {
+			stmt_done(st);
+			return db_fail(db, "decision %lld has invalid lines", (long long)d->id);
+		}
+		l = &d->lines[d->n_lines++];
+		l->code = (enum code)code;
+		l->person_id = col_i64(st, 1);
+		l->days = col_i64(st, 2);
+		l->amount_ore = col_i64(st, 3);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail_sqlite(db, "reading the decision's lines");
+		stmt_done(st);
+		return rc;
+	}
+	stmt_done(st);
+	return DB_OK;
+}
+
+int decision_load(struct db *db, sqlite3_stmt *st, struct db_decision *out)
+{
+	int rc;
+
+	if ((rc = decision_read(db, st, out)) != DB_OK)
+		return rc;
+	if ((rc = decision_lines(db, out)) != DB_OK ||
+	    (rc = decision_sum(db, ST_DECISION_PAID, out->id, -1, &out->paid_ore)) != DB_OK ||
+	    (rc = decision_sum(db, ST_DECISION_RELEASED, out->id, LEDGER_RELEASE, &out->released_ore)) != DB_OK)
+		db_decision_free(out);
+	return rc;
+}
+
+int db_decision_get(struct db *db, int64_t id, struct db_decision *out)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_DECISION_GET);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, id))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "reading the decision")) != DB_OK)
+		return rc;
+	rc = decision_load(db, st, out);
+	stmt_done(st);
+	return rc;
+}
+
+int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_DECISION_LIST);
+	struct db_decision *ds = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, f->organisation_id) | bind_i64(st, 2, f->person_id) | bind_i64(st, 3, f->year) |
+	    bind_i64(st, 4, f->open) | bind_i64(st, 5, f->limit > 0 ? f->limit : -1) |
+	    bind_i64(st, 6, f->offset > 0 ? f->offset : 0))
+		return db_fail_bind(db, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&ds, &cap, count + 1, sizeof *ds) != 0) {
+			rc = db_fail(db, "out of memory");
+			goto fail;
+		}
+		if ((rc = decision_load(db, st, &ds[count])) != DB_OK)
+			goto fail;
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail_sqlite(db, "listing decisions");
+		goto fail;
+	}
+	stmt_done(st);
+	*out = ds;
+	*n = count;
+	return DB_OK;
+fail:
+	stmt_done(st);
+	db_decision_list_free(ds, count);
+	return rc;
+}
+
+/* Validates a decision before anything is written; fills *total. */
+static int decision_check(struct db *db, const struct db_decision_new *d, int64_t *total)
+{
+	*total = 0;
+	if ((unsigned)d->outcome >= OUTCOME__COUNT || d->decided_on == DAY_NONE)
+		return db_fail(db, "a decision needs an outcome and a date");
+	if (d->n_lines > DECISION_MAX_LINES || (d->n_lines > 0 && d->lines == NULL))
+		return db_fail(db, "a decision has at most %d lines", DECISION_MAX_LINES);
+	if (d->outcome == OUTCOME_DENIED && d->n_lines > 0)
+		return db_fail(db, "a denial grants nothing and has no lines");
+	for (size_t i = 0; i < d->n_lines; i++)
+		if ((unsigned)d->lines[i].code >= CODE__COUNT || d->lines[i].amount_ore < 0 ||
+		    d->lines[i].days < 0 || money_add(*total, d->lines[i].amount_ore, total) != 0)
+			return db_fail(db, "a decision line is out of range");
+	return DB_OK;
+}
+
+/* Writes the decision row and its lines; *id gets the new id. */
+static int decision_insert(struct db *db, int64_t actor, const struct db_decision_new *d,
+			   const struct db_application *app, int64_t total, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_DECISION_INSERT);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, d->application_id) | bind_i64(st, 2, app->app.person_id) |
+	    bind_i64(st, 3, app->app.organisation_id) | bind_enum(st, 4, &enum_app_type, (int)app->app.type) |
+	    bind_enum(st, 5, &enum_outcome, (int)d->outcome) | bind_day(st, 6, d->decided_on) |
+	    bind_i64(st, 7, day_year(d->decided_on)) | bind_day(st, 8, d->from) | bind_day(st, 9, d->to) |
+	    bind_id(st, 10, d->units) | bind_i64(st, 11, d->emergency) |
+	    bind_text(st, 12, d->reason != NULL ? d->reason : "") | bind_text(st, 13, d->budget_override_reason) |
+	    bind_i64(st, 14, total) | bind_id(st, 15, actor) | bind_i64(st, 16, db_now()))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_exec(db, st, "recording the decision")) != DB_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db->conn);
+	for (size_t i = 0; i < d->n_lines; i++) {
+		const struct decision_line *l = &d->lines[i];
+
+		if ((st = db_stmt(db, ST_DECISION_LINE_INSERT)) == NULL)
+			return DB_ERROR;
+		if (bind_i64(st, 1, *id) | bind_enum(st, 2, &enum_code, (int)l->code) | bind_i64(st, 3, l->person_id) |
+		    bind_i64(st, 4, l->days) | bind_i64(st, 5, l->amount_ore))
+			return db_fail_bind(db, st);
+		if ((rc = stmt_exec(db, st, "recording the decision's lines")) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+/* Moves application id from 'submitted' to 'decided'; DB_CONFLICT when it was not submitted. */
+static int application_mark_decided(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_APP_SET_STATUS);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, id) | bind_enum(st, 2, &enum_app_status, STATUS_DECIDED) |
+	    bind_enum(st, 3, &enum_app_status, STATUS_SUBMITTED))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_exec(db, st, "marking the application decided")) != DB_OK)
+		return rc;
+	if (sqlite3_changes(db->conn) != 1) {
+		db_fail(db, "application %lld has been decided already", (long long)id);
+		return DB_CONFLICT;
+	}
+	return DB_OK;
+}
+
+int db_decision_record(struct db *db, int64_t actor, const struct db_decision_new *d, int64_t *out_id)
+{
+	struct db_application app = { 0 };
+	char detail[128];
+	struct db_op op;
+	int64_t total, id = 0;
+	int rc;
+
+	if ((rc = decision_check(db, d, &total)) != DB_OK)
+		return rc;
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	/* Inside the write transaction: a decision recorded by someone else
+	 * since the caller looked is seen here. */
+	if ((rc = db_application_get(db, d->application_id, &app)) != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			db_fail(db, "application %lld does not exist", (long long)d->application_id);
+		goto out;
+	}
+	if (app.status != STATUS_SUBMITTED || app.has_decision) {
+		rc = DB_CONFLICT;
+		db_fail(db, "application %lld has been decided already", (long long)d->application_id);
+		goto out;
+	}
+	if ((rc = decision_insert(db, actor, d, &app, total, &id)) != DB_OK)
+		goto out;
+	if (total > 0 &&
+	    (rc = ledger_append(db, day_year(d->decided_on), id, LEDGER_COMMIT, total, d->decided_on, 0)) != DB_OK)
+		goto out;
+	if ((rc = application_mark_decided(db, d->application_id)) != DB_OK)
+		goto out;
+	if (snprintf(detail, sizeof detail, "application=%lld outcome=%s total_ore=%lld%s",
+		     (long long)d->application_id, enum_name(&enum_outcome, (int)d->outcome), (long long)total,
+		     d->budget_override_reason != NULL ? " budget_override=1" : "") < 0)
+		detail[0] = '\0';
+	if ((rc = audit_append(db, actor, "decision.record", "decision", id, detail)) != DB_OK)
+		goto out;
+	*out_id = id;
+out:
+	db_application_free(&app);
+	return op_end(db, &op, rc);
+}
+
+/* The money state of a decision: total, paid, closed_on and year. */
+struct money_state {
+	int64_t total_ore, paid_ore;
+	day_t closed_on;
+	int year;
+};
+
+static int decision_money(struct db *db, int64_t id, struct money_state *m)
+{
+	struct db_decision d;
+	int rc;
+
+	if ((rc = db_decision_get(db, id, &d)) != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			db_fail(db, "decision %lld does not exist", (long long)id);
+		return rc;
+	}
+	m->total_ore = d.total_ore;
+	m->paid_ore = d.paid_ore;
+	m->closed_on = d.closed_on;
+	m->year = d.year;
+	db_decision_free(&d);
+	if (m->paid_ore > m->total_ore)
+		return db_fail(db, "decision %lld is paid beyond its total", (long long)id);
+	return DB_OK;
+}
+
+int db_decision_close(struct db *db, int64_t actor, int64_t decision_id, day_t on)
+{
+	struct money_state m;
+	char detail[64];
+	sqlite3_stmt *st;
+	struct db_op op;
+	int64_t release;
+	int rc;
+
+	if (on == DAY_NONE)
+		return db_fail(db, "closing a decision needs a date");
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	if ((rc = decision_money(db, decision_id, &m)) != DB_OK)
+		goto out;
+	if (m.closed_on != DAY_NONE) {
+		rc = DB_CONFLICT;
+		db_fail(db, "decision %lld is closed already", (long long)decision_id);
+		goto out;
+	}
+	/* What was granted and not claimed goes back to the decision's year. */
+	release = m.total_ore - m.paid_ore;
+	if (release > 0 && (rc = ledger_append(db, m.year, decision_id, LEDGER_RELEASE, release, on, 0)) != DB_OK)
+		goto out;
+	if ((st = db_stmt(db, ST_DECISION_SET_CLOSED)) == NULL) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	if (bind_i64(st, 1, decision_id) | bind_day(st, 2, on)) {
+		rc = db_fail_bind(db, st);
+		goto out;
+	}
+	if ((rc = stmt_exec(db, st, "closing the decision")) != DB_OK)
+		goto out;
+	if (snprintf(detail, sizeof detail, "released_ore=%lld", (long long)release) < 0)
+		detail[0] = '\0';
+	rc = audit_append(db, actor, "decision.close", "decision", decision_id, detail);
+out:
+	return op_end(db, &op, rc);
+}
+
+int db_payment_record(struct db *db, int64_t actor, int64_t decision_id, int64_t amount_ore, day_t paid_on,
+		      const char *reference, int64_t *out_id)
+{
+	struct money_state m;
+	char detail[96];
+	sqlite3_stmt *st;
+	struct db_op op;
+	int64_t id;
+	int rc;
+
+	if (amount_ore <= 0 || amount_ore > MONEY_MAX_ORE || paid_on == DAY_NONE)
+		return db_fail(db, "a payment needs a positive amount and a date");
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	/* The R14 check again, inside the write transaction: of two claims
+	 * racing for the rest of a decision, the second sees the first. */
+	if ((rc = decision_money(db, decision_id, &m)) != DB_OK)
+		goto out;
+	if (m.closed_on != DAY_NONE) {
+		rc = DB_CONFLICT;
+		db_fail(db, "decision %lld is closed", (long long)decision_id);
+		goto out;
+	}
+	if (amount_ore > m.total_ore - m.paid_ore) {
+		rc = DB_OVERPAY;
+		db_fail(db, "a payment of %lld öre exceeds the %lld öre left on decision %lld",
+			(long long)amount_ore, (long long)(m.total_ore - m.paid_ore), (long long)decision_id);
+		goto out;
+	}
+	if ((st = db_stmt(db, ST_PAYMENT_INSERT)) == NULL) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	if (bind_i64(st, 1, decision_id) | bind_i64(st, 2, amount_ore) | bind_day(st, 3, paid_on) |
+	    bind_text(st, 4, reference != NULL ? reference : "") | bind_id(st, 5, actor) |
+	    bind_i64(st, 6, db_now())) {
+		rc = db_fail_bind(db, st);
+		goto out;
+	}
+	if ((rc = stmt_exec(db, st, "recording the payment")) != DB_OK)
+		goto out;
+	id = sqlite3_last_insert_rowid(db->conn);
+	if ((rc = ledger_append(db, m.year, decision_id, LEDGER_PAYMENT, amount_ore, paid_on, id)) != DB_OK)
+		goto out;
+	if (snprintf(detail, sizeof detail, "decision=%lld amount_ore=%lld", (long long)decision_id,
+		     (long long)amount_ore) < 0)
+		detail[0] = '\0';
+	if ((rc = audit_append(db, actor, "payment.record", "payment", id, detail)) != DB_OK)
+		goto out;
+	*out_id = id;
+out:
+	return op_end(db, &op, rc);
+}
+
+void db_payment_list_free(struct db_payment *ps, size_t n)
+{
+	for (size_t i = 0; ps != NULL && i < n; i++)
+		free(ps[i].reference);
+	free(ps);
+}
+
+int db_payment_list(struct db *db, int64_t decision_id, struct db_payment **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_PAYMENT_LIST);
+	struct db_payment *ps = NULL, *p;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, decision_id))
+		return db_fail_bind(db, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&ps, &cap, count + 1, sizeof *ps) != 0) {
+			rc = db_fail(db, "out of memory");
+			goto fail;
+		}
+		p = &ps[count];
+		memset(p, 0, sizeof *p);
+		if (col_strdup(st, 4, &p->reference) != 0) {
+			rc = db_fail(db, "out of memory");
+			goto fail;
+		}
+		p->id = col_i64(st, 0);
+		p->decision_id = col_i64(st, 1);
+		p->amount_ore = col_i64(st, 2);
+		p->paid_on = col_day(st, 3);
+		p->created_by = col_i64(st, 5);
+		p->created_at = col_i64(st, 6);
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail_sqlite(db, "listing payments");
+		goto fail;
+	}
+	stmt_done(st);
+	*out = ps;
+	*n = count;
+	return DB_OK;
+fail:
+	stmt_done(st);
+	db_payment_list_free(ps, count);
+	return rc;
+}

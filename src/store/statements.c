@@ -1,0 +1,353 @@
+/*
+ * Every SQL statement of nsp, indexed by enum stmt (store_internal.h).
+ * Values are always bound (?N), never pasted into the text; enum values are
+ * bound by their names from src/domain/enums.c. The only SQL outside this
+ * table is the schema migration (schema.sql, embedded at build time).
+ */
+#include "store/store_internal.h"
+
+#define USER_COLS \
+	"u.id, u.username, u.password_hash, u.role, u.organisation_id, u.active, u.lang, u.created_at"
+
+/* The latest certification event of o (status, date), for the organisation lists. */
+#define ORG_COLS \
+	"o.id, o.name, o.kind, o.regions, o.contact, o.created_at, " \
+	"(SELECT c.status FROM certifications c WHERE c.organisation_id = o.id " \
+	" ORDER BY c.date DESC, c.id DESC LIMIT 1), " \
+	"(SELECT c.date FROM certifications c WHERE c.organisation_id = o.id " \
+	" ORDER BY c.date DESC, c.id DESC LIMIT 1)"
+
+#define PERSON_COLS \
+	"id, code, organisation_id, gender, age_group, birth_year, exploitation, places, " \
+	"violence, referral_source, legal_status, sweden_responsible, parent_id, child_role, " \
+	"identity IS NOT NULL, exit_on, exit_destination, identity_erased_on, created_at"
+
+#define APP_COLS \
+	"id, person_id, organisation_id, type, status, submitted_on, from_day, to_day, units, " \
+	"category, basis_kind, basis_actor, basis_reason, basis_reference, basis_actor_kind, " \
+	"basis_reason_category, identified, needs_assessment, plan, evaluation, motivation, " \
+	"created_by, created_at"
+
+#define DECISION_COLS \
+	"id, application_id, person_id, organisation_id, type, outcome, decided_on, year, " \
+	"from_day, to_day, units, emergency, emergency_cleared_on, reason, " \
+	"budget_override_reason, total_ore, closed_on, decided_by, created_at"
+
+#define AUDIT_COLS "id, at, user_id, action, entity, entity_id, detail, prev_hash, hash"
+
+static const char *const sql[ST__COUNT] = {
+	/* connection setup and transactions */
+	[ST_SCHEMA_PROBE] = "SELECT count(*) FROM sqlite_master",
+	[ST_JOURNAL_WAL] = "PRAGMA journal_mode = WAL",
+	[ST_SYNC_FULL] = "PRAGMA synchronous = FULL",
+	[ST_FOREIGN_KEYS_ON] = "PRAGMA foreign_keys = ON",
+	[ST_SECURE_DELETE_ON] = "PRAGMA secure_delete = ON",
+	[ST_QUICK_CHECK] = "PRAGMA quick_check(1)",
+	[ST_USER_VERSION] = "PRAGMA user_version",
+	[ST_SET_VERSION_1] = "PRAGMA user_version = 1",
+	[ST_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT nsp_op",
+	[ST_RELEASE] = "RELEASE nsp_op",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO nsp_op",
+
+	/* audit log */
+	[ST_AUDIT_HEAD] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+	[ST_AUDIT_INSERT] =
+		"INSERT INTO audit (" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_AUDIT_ALL] = "SELECT " AUDIT_COLS " FROM audit ORDER BY id",
+	[ST_AUDIT_RANGE] = "SELECT " AUDIT_COLS " FROM audit WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+
+	/* users and sessions */
+	[ST_USER_INSERT] =
+		"INSERT INTO users (username, password_hash, role, organisation_id, lang, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_USER_GET] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
+	[ST_USER_GET_BY_NAME] = "SELECT " USER_COLS " FROM users u WHERE u.username = ?1",
+	[ST_USER_LIST] = "SELECT " USER_COLS " FROM users u ORDER BY u.id",
+	[ST_USER_SET_ACTIVE] = "UPDATE users SET active = ?2 WHERE id = ?1",
+	[ST_USER_SET_LANG] = "UPDATE users SET lang = ?2 WHERE id = ?1",
+	[ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+	[ST_SESSION_INSERT] =
+		"INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) "
+		"VALUES (?1, ?2, ?3, ?4, ?4)",
+	[ST_SESSION_GET] =
+		"SELECT s.token_hash, s.user_id, s.csrf, s.created_at, s.last_seen, " USER_COLS
+		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+	[ST_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
+	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[ST_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+	/* ?1 = now − idle, ?2 = now − absolute */
+	[ST_SESSION_DELETE_EXPIRED] = "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
+
+	/* organisations and certification */
+	[ST_ORG_INSERT] =
+		"INSERT INTO organisations (name, kind, regions, contact, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_ORG_GET] = "SELECT " ORG_COLS " FROM organisations o WHERE o.id = ?1",
+	[ST_ORG_LIST] = "SELECT " ORG_COLS " FROM organisations o ORDER BY o.name, o.id",
+	[ST_CERT_INSERT] =
+		"INSERT INTO certifications (organisation_id, status, date, requirements, recorded_by, "
+		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_CERT_LIST] =
+		"SELECT id, status, date, requirements, recorded_by, created_at FROM certifications "
+		"WHERE organisation_id = ?1 ORDER BY date, id",
+
+	/* persons */
+	[ST_PERSON_INSERT] =
+		"INSERT INTO persons (code, organisation_id, gender, age_group, birth_year, "
+		"exploitation, places, violence, referral_source, legal_status, sweden_responsible, "
+		"parent_id, child_role, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	/* The highest sequence number of the codes in [?1, ?2): "NSP-2025-" .. "NSP-2025." */
+	[ST_PERSON_LAST_SEQ] =
+		"SELECT COALESCE(MAX(CAST(substr(code, 10) AS INTEGER)), 0) FROM persons "
+		"WHERE code >= ?1 AND code < ?2",
+	[ST_PERSON_SET_IDENTITY] =
+		"UPDATE persons SET identity = ?2 WHERE id = ?1 AND identity_erased_on IS NULL",
+	[ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM persons WHERE id = ?1",
+	[ST_PERSON_IDENTITY] = "SELECT identity FROM persons WHERE id = ?1",
+	[ST_PERSON_LIST_ALL] = "SELECT " PERSON_COLS " FROM persons ORDER BY id LIMIT ?1 OFFSET ?2",
+	[ST_PERSON_LIST_ORG] =
+		"SELECT " PERSON_COLS " FROM persons WHERE organisation_id = ?3 "
+		"ORDER BY id LIMIT ?1 OFFSET ?2",
+	[ST_PERSON_COUNT_ALL] = "SELECT count(*) FROM persons",
+	[ST_PERSON_COUNT_ORG] = "SELECT count(*) FROM persons WHERE organisation_id = ?1",
+	[ST_PERSON_CHILDREN] = "SELECT " PERSON_COLS " FROM persons WHERE parent_id = ?1 ORDER BY id",
+	[ST_PERSON_SET_EXIT] =
+		"UPDATE persons SET exit_on = ?2, exit_destination = ?3 WHERE id = ?1 AND exit_on IS NULL",
+	/* Erasing again keeps the first day. */
+	[ST_PERSON_ERASE] =
+		"UPDATE persons SET identity = NULL, "
+		"identity_erased_on = COALESCE(identity_erased_on, ?2) WHERE id = ?1",
+	/* ?2, ?3 = the names of granted and partly_granted */
+	[ST_PERSON_GRANTED] =
+		"SELECT d.id, d.type, d.from_day, d.to_day, d.decided_on, a.category "
+		"FROM decisions d JOIN applications a ON a.id = d.application_id "
+		"WHERE d.person_id = ?1 AND d.outcome IN (?2, ?3) ORDER BY d.decided_on, d.id",
+
+	/* applications */
+	[ST_APP_INSERT] =
+		"INSERT INTO applications (person_id, organisation_id, type, submitted_on, from_day, "
+		"to_day, units, category, basis_kind, basis_actor, basis_reason, basis_reference, "
+		"basis_actor_kind, basis_reason_category, identified, needs_assessment, plan, "
+		"evaluation, motivation, created_by, created_at, status) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+		"?18, ?19, ?20, ?21, ?22)",
+	[ST_APP_CHILD_INSERT] =
+		"INSERT INTO application_children (application_id, child_id) VALUES (?1, ?2)",
+	[ST_APP_GET] = "SELECT " APP_COLS " FROM applications WHERE id = ?1",
+	[ST_APP_CHILDREN] =
+		"SELECT child_id FROM application_children WHERE application_id = ?1 ORDER BY child_id",
+	[ST_APP_LIST] =
+		"SELECT " APP_COLS " FROM applications "
+		"WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR organisation_id = ?2) "
+		"AND (?3 = 0 OR person_id = ?3) ORDER BY id LIMIT ?4 OFFSET ?5",
+	/* Moves an application from status ?3 to ?2; no change when it is not in ?3. */
+	[ST_APP_SET_STATUS] = "UPDATE applications SET status = ?2 WHERE id = ?1 AND status = ?3",
+
+	/* decisions, payments, ledger */
+	[ST_DECISION_INSERT] =
+		"INSERT INTO decisions (application_id, person_id, organisation_id, type, outcome, "
+		"decided_on, year, from_day, to_day, units, emergency, reason, budget_override_reason, "
+		"total_ore, decided_by, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	[ST_DECISION_LINE_INSERT] =
+		"INSERT INTO decision_lines (decision_id, code, person_id, days, amount_ore) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_DECISION_GET] = "SELECT " DECISION_COLS " FROM decisions WHERE id = ?1",
+	[ST_DECISION_BY_APP] = "SELECT " DECISION_COLS " FROM decisions WHERE application_id = ?1",
+	[ST_DECISION_LINES] =
+		"SELECT code, person_id, days, amount_ore FROM decision_lines "
+		"WHERE decision_id = ?1 ORDER BY id",
+	[ST_DECISION_PAID] = "SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE decision_id = ?1",
+	/* ?2 = the name of the release kind */
+	[ST_DECISION_RELEASED] =
+		"SELECT COALESCE(SUM(amount_ore), 0) FROM ledger WHERE decision_id = ?1 AND kind = ?2",
+	/* ?4: 1 open only, 0 closed only, -1 both */
+	[ST_DECISION_LIST] =
+		"SELECT " DECISION_COLS " FROM decisions "
+		"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "
+		"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "
+		"ORDER BY id LIMIT ?5 OFFSET ?6",
+	[ST_DECISION_SET_CLOSED] =
+		"UPDATE decisions SET closed_on = ?2 WHERE id = ?1 AND closed_on IS NULL",
+	[ST_LEDGER_INSERT] =
+		"INSERT INTO ledger (year, decision_id, kind, amount_ore, on_day, payment_id, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_PAYMENT_INSERT] =
+		"INSERT INTO payments (decision_id, amount_ore, paid_on, reference, created_by, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_PAYMENT_LIST] =
+		"SELECT id, decision_id, amount_ore, paid_on, reference, created_by, created_at "
+		"FROM payments WHERE decision_id = ?1 ORDER BY paid_on, id",
+
+	/* years, budgets, rates */
+	[ST_YEAR_UPSERT] =
+		"INSERT INTO years (year, budget_ore) VALUES (?1, ?2) "
+		"ON CONFLICT (year) DO UPDATE SET budget_ore = excluded.budget_ore",
+	[ST_RATES_DELETE] = "DELETE FROM rates WHERE year = ?1",
+	[ST_POINT_RATES_DELETE] = "DELETE FROM point_rates WHERE year = ?1",
+	[ST_RATE_INSERT] = "INSERT INTO rates (year, code, rate_ore) VALUES (?1, ?2, ?3)",
+	[ST_POINT_RATE_INSERT] =
+		"INSERT INTO point_rates (year, category, unit, rate_ore) VALUES (?1, ?2, ?3, ?4)",
+	[ST_YEAR_GET] = "SELECT budget_ore FROM years WHERE year = ?1",
+	[ST_LEDGER_SUMS] =
+		"SELECT kind, COALESCE(SUM(amount_ore), 0) FROM ledger WHERE year = ?1 GROUP BY kind",
+	[ST_RATE_YEARS] = "SELECT year FROM rates UNION SELECT year FROM point_rates ORDER BY year",
+	[ST_RATES_OF_YEAR] = "SELECT code, rate_ore FROM rates WHERE year = ?1",
+	[ST_POINT_RATES_OF_YEAR] = "SELECT category, unit, rate_ore FROM point_rates WHERE year = ?1",
+
+	/* placement requests and consultations */
+	[ST_PLACEMENT_INSERT] =
+		"INSERT INTO placement_requests (date, region, target_group, outcome, organisation_id, "
+		"created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_PLACEMENT_LIST] =
+		"SELECT id, date, region, target_group, outcome, organisation_id, created_by, created_at "
+		"FROM placement_requests WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR region = ?3) "
+		"ORDER BY date, id",
+	[ST_CONSULTATION_INSERT] =
+		"INSERT INTO consultations (date, asker, region, topic, minutes, outcome, created_by, "
+		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_CONSULTATION_LIST] =
+		"SELECT id, date, asker, region, topic, minutes, outcome, created_by, created_at "
+		"FROM consultations WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
+
+	/* ---- annual report: aggregate queries go here ----
+	 * Add the names to the matching section of enum stmt in
+	 * store_internal.h and the functions that run them in report_*.c of
+	 * src/store/. Same rules: every value bound, enum values by name. */
+
+	/*
+	 * The annual report (src/store/report.c, domain.md §10). Every report
+	 * statement numbers its parameters alike: ?1, ?2 the first and last
+	 * day of the year, ?3 'granted', ?4 'partly_granted', ?5 'child',
+	 * ?6 'secondary', ?7 'elsewhere', ?8 'admission', ?9 'reflection',
+	 * ?10 the year, ?11 'commit', ?12 'other' (actor kind), ?13 'other'
+	 * (reason category), ?14 'public_actor_denied'. Each query is one
+	 * GROUP BY over the whole year.
+	 */
+/* A granted decision in effect in the year: made in it, or its period overlaps it. */
+#define REPORT_GRANTED_IN_YEAR(d)                                                        \
+	"(" d ".outcome IN (?3, ?4) AND (" d ".decided_on BETWEEN ?1 AND ?2 OR "          \
+	"(" d ".from_day <= ?2 AND " d ".to_day >= ?1)))"
+/* The age group in the year (domain.md §5: derived from the birth year when
+ * it is known, else as given; ?15 is 'adult'). */
+#define REPORT_AGE(p)                                                                    \
+	"CASE WHEN " p ".birth_year IS NULL THEN " p ".age_group "                         \
+	"WHEN ?10 - " p ".birth_year < 18 THEN ?5 ELSE ?15 END"
+/* Any decision of the year (denials too) or a granted period overlapping it. */
+#define REPORT_ANY_IN_YEAR(d)                                                            \
+	"(" d ".decided_on BETWEEN ?1 AND ?2 OR (" d ".outcome IN (?3, ?4) AND "          \
+	d ".from_day <= ?2 AND " d ".to_day >= ?1))"
+/* The persons covered in the year: everyone a decision in effect concerns
+ * (its person and the children named on its application), and the
+ * secondary and elsewhere children of those persons. */
+#define REPORT_COVERED_CTE                                                               \
+	"WITH own(id) AS ("                                                               \
+	" SELECT d.person_id FROM decisions d WHERE " REPORT_ANY_IN_YEAR("d")             \
+	" UNION SELECT ac.child_id FROM decisions d "                                      \
+	" JOIN application_children ac ON ac.application_id = d.application_id "          \
+	" WHERE " REPORT_ANY_IN_YEAR("d") "), "                                           \
+	"covered(id) AS ("                                                                \
+	" SELECT id FROM own UNION SELECT c.id FROM persons c JOIN own o ON o.id = c.parent_id " \
+	" WHERE c.age_group = ?5 AND c.child_role IN (?6, ?7)) "
+	[ST_REPORT_BEGIN] = "BEGIN DEFERRED",
+	[ST_REPORT_COVERED] =
+		REPORT_COVERED_CTE
+		"SELECT " REPORT_AGE("p") ", p.gender, "
+		"CASE WHEN " REPORT_AGE("p") " = ?5 AND p.child_role = ?6 THEN 1 "
+		"     WHEN " REPORT_AGE("p") " = ?5 AND p.child_role = ?7 THEN 2 ELSE 0 END, COUNT(*) "
+		"FROM covered c JOIN persons p ON p.id = c.id GROUP BY 1, 2, 3",
+	[ST_REPORT_EXPLOITATION] =
+		REPORT_COVERED_CTE
+		"SELECT " REPORT_AGE("p") ", p.gender, p.exploitation, COUNT(*) "
+		"FROM covered c JOIN persons p ON p.id = c.id WHERE p.exploitation <> 0 "
+		"GROUP BY 1, 2, 3",
+	/* Recipients per code: the person of each granted decision in effect
+	 * (its type is its code), and the children named on its application
+	 * under its other line's code, the child supplement (R7). */
+	[ST_REPORT_INTERVENTIONS] =
+		"WITH eff(id, application_id, person_id, type) AS ("
+		" SELECT d.id, d.application_id, d.person_id, d.type FROM decisions d "
+		" WHERE d.type <> ?8 AND " REPORT_GRANTED_IN_YEAR("d") "), "
+		"recv(person_id, code) AS ("
+		" SELECT person_id, type FROM eff "
+		" UNION SELECT ac.child_id, l.code FROM eff e "
+		" JOIN application_children ac ON ac.application_id = e.application_id "
+		" JOIN decision_lines l ON l.decision_id = e.id AND l.code <> e.type) "
+		"SELECT r.code, " REPORT_AGE("p") ", p.gender, COUNT(*) "
+		"FROM recv r JOIN persons p ON p.id = r.person_id GROUP BY 1, 2, 3",
+	[ST_REPORT_REFERRALS] =
+		"SELECT p.referral_source, COUNT(DISTINCT p.id) "
+		"FROM decisions d JOIN persons p ON p.id = d.person_id "
+		"WHERE d.type = ?9 AND " REPORT_GRANTED_IN_YEAR("d") " GROUP BY p.referral_source",
+	[ST_REPORT_MONEY] =
+		"SELECT (SELECT budget_ore FROM years WHERE year = ?10), "
+		"(SELECT COALESCE(SUM(amount_ore), 0) FROM ledger WHERE year = ?10 AND kind = ?11), "
+		"(SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2)",
+	/* The year's payments by the intervention code of their decision (a
+	 * decision's type is its code), child supplements included. */
+	[ST_REPORT_PAID_BY_TYPE] =
+		"SELECT d.type, SUM(p.amount_ore) FROM payments p JOIN decisions d ON d.id = p.decision_id "
+		"WHERE p.paid_on BETWEEN ?1 AND ?2 GROUP BY d.type",
+	[ST_REPORT_DECISIONS] =
+		"SELECT outcome, COUNT(*), COALESCE(SUM(emergency <> 0), 0) FROM decisions "
+		"WHERE decided_on BETWEEN ?1 AND ?2 GROUP BY outcome",
+	[ST_REPORT_PLACEMENTS] =
+		"SELECT outcome, COUNT(*) FROM placement_requests WHERE date BETWEEN ?1 AND ?2 "
+		"GROUP BY outcome",
+	[ST_REPORT_CONSULTATIONS] = "SELECT COUNT(*) FROM consultations WHERE date BETWEEN ?1 AND ?2",
+	[ST_REPORT_BASIS] =
+		"SELECT basis_kind, COUNT(*) FROM applications WHERE submitted_on BETWEEN ?1 AND ?2 "
+		"GROUP BY basis_kind",
+	[ST_REPORT_DENIALS] =
+		"SELECT COALESCE(basis_actor_kind, ?12), COALESCE(basis_reason_category, ?13), COUNT(*) "
+		"FROM applications WHERE submitted_on BETWEEN ?1 AND ?2 AND basis_kind = ?14 "
+		"GROUP BY 1, 2",
+	/* ---- end of the annual report's section ---- */
+
+	/* ---- web pages (src/store/pages.c) ---- */
+/* A decision with its person's code and what was paid on it. */
+#define PAGE_DECISION_COLS                                                               \
+	"d.id, d.application_id, d.person_id, d.organisation_id, p.code, d.type, "        \
+	"d.decided_on, d.from_day, d.to_day, d.total_ore, "                               \
+	"(SELECT COALESCE(SUM(x.amount_ore), 0) FROM payments x WHERE x.decision_id = d.id)"
+/* ?1 the day; ?2, ?3 'granted', 'partly_granted'; ?4..?6 the daily-compensation types. */
+#define PAGE_HOUSED_ON                                                                   \
+	"d.organisation_id = o.id AND d.outcome IN (?2, ?3) AND d.type IN (?4, ?5, ?6) "  \
+	"AND ?1 BETWEEN d.from_day AND d.to_day AND (p.exit_on IS NULL OR p.exit_on >= ?1)"
+	/* ?1 organisation (0 = all), ?2..?3 the end days, ?4 granted, ?5 partly_granted,
+	 * ?6 denied: periods ending without a following application that may extend them. */
+	[ST_PAGE_PERIODS_ENDING] =
+		"SELECT " PAGE_DECISION_COLS " FROM decisions d JOIN persons p ON p.id = d.person_id "
+		"WHERE (?1 = 0 OR d.organisation_id = ?1) AND d.outcome IN (?4, ?5) "
+		"AND d.to_day BETWEEN ?2 AND ?3 AND p.exit_on IS NULL "
+		"AND NOT EXISTS (SELECT 1 FROM applications a LEFT JOIN decisions n ON n.application_id = a.id "
+		" WHERE a.person_id = d.person_id AND a.from_day > d.to_day AND (n.id IS NULL OR n.outcome <> ?6)) "
+		"ORDER BY d.to_day, d.id",
+	[ST_PAGE_UNCLAIMED] =
+		"SELECT " PAGE_DECISION_COLS " FROM decisions d JOIN persons p ON p.id = d.person_id "
+		"WHERE (?1 = 0 OR d.organisation_id = ?1) AND d.closed_on IS NULL AND d.total_ore > 0 "
+		"AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.decision_id = d.id) "
+		"ORDER BY d.decided_on, d.id",
+	[ST_PAGE_LEDGER_DAYS] =
+		"SELECT kind, on_day, SUM(amount_ore) FROM ledger WHERE year = ?1 "
+		"GROUP BY kind, on_day ORDER BY on_day",
+	[ST_PAGE_OCCUPANCY] =
+		"SELECT o.id, "
+		"(SELECT COUNT(DISTINCT d.person_id) FROM decisions d JOIN persons p ON p.id = d.person_id "
+		" WHERE " PAGE_HOUSED_ON "), "
+		"(SELECT COUNT(DISTINCT ac.child_id) FROM decisions d JOIN persons p ON p.id = d.person_id "
+		" JOIN application_children ac ON ac.application_id = d.application_id WHERE " PAGE_HOUSED_ON ") "
+		"FROM organisations o ORDER BY o.id",
+	[ST_PAGE_PERSON_CODE] = "SELECT code, organisation_id FROM persons WHERE id = ?1",
+	/* ---- end of the web pages' section ---- */
+};
+
+const char *stmt_sql(enum stmt s)
+{
+	return s < ST__COUNT ? sql[s] : NULL;
+}

@@ -1,0 +1,577 @@
+/*
+ * The database of nsp: one opaque `struct db` over one SQLite connection.
+ *
+ * Conventions of every function below:
+ * - Returns DB_OK (0) on success, DB_ERROR (-1) on failure with a sentence
+ *   in db_errmsg(), or one of the distinct codes of enum db_status where the
+ *   comment says so (DB_NOTFOUND, DB_CONFLICT, DB_OVERPAY).
+ * - Days are day_t (src/domain/day.h), DAY_NONE when unset; money is int64
+ *   öre; ids are int64 and 0 means "none" wherever an id is optional.
+ * - `actor` is the id of the user who causes a change (0 = the system). Every
+ *   write function that takes an actor writes its own audit row (action
+ *   names like "person.create") in the same transaction as the change. Reads
+ *   are audited by the caller with db_audit() (domain.md §2: every read of a
+ *   person record is logged).
+ * - Transactions: every write function is all-or-nothing. When the caller
+ *   has opened a transaction with db_begin(), the function joins it (inside
+ *   a savepoint, so a refused or failed call leaves the caller's earlier work
+ *   intact and the transaction usable); otherwise it runs in a transaction of
+ *   its own. A check-then-write sequence of the caller (load facts, run the
+ *   rules, record the decision) belongs inside db_begin()..db_commit(): the
+ *   transaction is BEGIN IMMEDIATE, so no other writer can change what was
+ *   checked before it is written.
+ * - Row structs say who owns their strings. "fixed" fields are char arrays
+ *   inside the struct; "owned" fields are malloc'd and released by the
+ *   matching _free function. Arrays returned through `**out` are malloc'd;
+ *   release them with the named _free function (or free() where it says so).
+ * - A struct db is one connection and is not thread-safe: use one per thread.
+ */
+#ifndef NSP_STORE_H
+#define NSP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/day.h"
+#include "domain/enums.h"
+#include "domain/rates.h"
+#include "domain/rules.h"
+
+/* The schema version this program knows (PRAGMA user_version). */
+#define DB_SCHEMA_VERSION 1
+
+#define DB_KEY_BYTES 32   /* master key and every derived key */
+#define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
+#define DB_ERR_MAX 512    /* enough for every err buffer below */
+
+enum db_status {
+	DB_OK = 0,
+	DB_ERROR = -1,     /* db_errmsg() says why */
+	DB_NOTFOUND = -2,  /* no such row */
+	DB_CONFLICT = -3,  /* uniqueness conflict or the row is not in the state required */
+	DB_OVERPAY = -4,   /* a payment would exceed what its decision granted (R14) */
+};
+
+/* Flags of db_open(): exactly one of DB_CREATE / DB_EXISTING. */
+enum db_flags {
+	DB_CREATE = 1 << 0,      /* create a new file (mode 0600); refuse if it exists */
+	DB_EXISTING = 1 << 1,    /* open an existing file; refuse if it is missing */
+	DB_READONLY = 1 << 2,    /* with DB_EXISTING: no writes; refuses a schema that needs migrating */
+	DB_QUICK_CHECK = 1 << 3, /* also run PRAGMA quick_check (reads the whole file) */
+};
+
+struct db;
+
+/* ---------------------------------------------------------------- open, close */
+
+/*
+ * Opens (or creates) the database at path, sets WAL mode, foreign keys,
+ * synchronous=FULL, secure_delete and a 5 s busy timeout, and applies the
+ * migrations the file lacks. On failure returns -1, *out stays NULL and err
+ * holds one sentence in English and Swedish (a missing, unreadable, locked
+ * or corrupt file, a file that is not a database, or a schema newer than
+ * DB_SCHEMA_VERSION). The caller releases *out with db_close().
+ */
+int db_open(struct db **out, const char *path, int flags, char *err, size_t errsz);
+
+/* Finalizes every statement, wipes the keys and closes. NULL is a no-op. */
+void db_close(struct db *db);
+
+/* The message of the last failure on db; never NULL, valid until the next call. */
+const char *db_errmsg(const struct db *db);
+
+/* A consistent online copy of the database into dest_path (which must not
+ * exist; created mode 0600), while other connections keep writing. */
+int db_backup(struct db *db, const char *dest_path, char *err, size_t errsz);
+
+/*
+ * Copies the WAL back into the database file and truncates it
+ * (wal_checkpoint(TRUNCATE)). *complete is false when another connection's
+ * open read kept frames from being copied; the caller may try again later.
+ * Used after erasing identity data (R12), so that no old copy of the
+ * sealed blob stays in the WAL.
+ */
+int db_checkpoint(struct db *db, bool *complete);
+
+/* ---------------------------------------------------------------- transactions */
+
+/* BEGIN IMMEDIATE. -1 when a transaction is already open on db (no nesting). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+/* Rolls back the open transaction; a no-op returning 0 when none is open. */
+int db_rollback(struct db *db);
+/* True while a transaction opened by db_begin() is open. */
+bool db_in_transaction(const struct db *db);
+
+/* ---------------------------------------------------------------- keys */
+
+/*
+ * Derives the working keys from the master key with crypto_kdf (context
+ * "nsp_keys"): subkey 1 seals identity data, 2 keys the audit MAC, 3 keys
+ * session token hashes. Must be called after db_open() before any function
+ * that reads or writes identity data, the audit log or sessions. The
+ * caller keeps (and wipes) master.
+ */
+int db_set_keys(struct db *db, const unsigned char master[DB_KEY_BYTES]);
+
+/* Creates path with O_CREAT|O_EXCL, mode 0600, holding a new random master
+ * key as 64 hex digits and a newline; fills master. Refuses an existing file. */
+int db_key_file_create(const char *path, unsigned char master[DB_KEY_BYTES], char *err, size_t errsz);
+
+/* Reads a key file written by db_key_file_create(). Refuses a file that is
+ * readable by group or others, or that does not hold exactly one key. */
+int db_key_file_read(const char *path, unsigned char master[DB_KEY_BYTES], char *err, size_t errsz);
+
+/* ---------------------------------------------------------------- audit log */
+
+/*
+ * Appends an audit row (in the caller's transaction, else in its own):
+ * hash = keyed BLAKE2b-256 over a length-prefixed encoding of (id, at,
+ * user_id, action, entity, entity_id, detail, prev_hash). user_id and
+ * entity_id 0 mean none; entity and detail may be NULL (stored as "").
+ * detail must never hold identity data.
+ */
+int db_audit(struct db *db, int64_t user_id, const char *action, const char *entity,
+	     int64_t entity_id, const char *detail);
+
+enum audit_problem {
+	AUDIT_OK,        /* the whole chain verifies */
+	AUDIT_ALTERED,   /* an entry's content or hash was changed */
+	AUDIT_REMOVED,   /* one or more entries before this one are missing */
+	AUDIT_REORDERED, /* this entry's content belongs at another position */
+};
+
+struct audit_report {
+	int64_t checked;           /* entries examined */
+	enum audit_problem problem;
+	int64_t entry_id;          /* the first broken entry (its id as stored); 0 when OK */
+	char message[256];         /* one sentence, English / Swedish */
+};
+
+/* Recomputes the whole chain. Returns 0 when the check ran (out->problem
+ * says whether the chain is intact), -1 when it could not run. The last
+ * entries being cut off cannot be seen from the chain alone: compare with a
+ * head recorded elsewhere (db_audit_head). */
+int db_audit_verify(struct db *db, struct audit_report *out);
+
+/* The newest entry's id and hash; id 0 and 32 zero bytes when the log is empty. */
+int db_audit_head(struct db *db, int64_t *id, unsigned char hash[DB_HASH_BYTES]);
+/* The stored hash of entry id (nsp audit verify --head compares it with a
+ * head recorded earlier). DB_NOTFOUND when no entry has that id. */
+int db_audit_entry_hash(struct db *db, int64_t id, unsigned char hash[DB_HASH_BYTES]);
+
+/* ---------------------------------------------------------------- users */
+
+#define DB_USERNAME_MAX 64   /* including the NUL; longer names are refused */
+#define DB_PWHASH_MAX 128    /* crypto_pwhash_STRBYTES */
+#define DB_LANG_MAX 8
+
+/* All fields fixed: nothing to free. */
+struct db_user {
+	int64_t id;
+	char username[DB_USERNAME_MAX];
+	char password_hash[DB_PWHASH_MAX]; /* argon2id string */
+	enum role role;
+	int64_t organisation_id;           /* 0 when none */
+	bool active;
+	char lang[DB_LANG_MAX];            /* "sv" or "en" */
+	int64_t created_at;                /* Unix seconds */
+};
+
+/* DB_CONFLICT when the username is taken. */
+int db_user_create(struct db *db, int64_t actor, const char *username, const char *password_hash,
+		   enum role role, int64_t organisation_id, const char *lang, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_user_get(struct db *db, int64_t id, struct db_user *out);
+int db_user_get_by_username(struct db *db, const char *username, struct db_user *out);
+/* Every user ordered by id; free(*out). */
+int db_user_list(struct db *db, struct db_user **out, size_t *n);
+/* DB_NOTFOUND when missing. Deactivating does not end sessions: call
+ * db_session_delete_user() as well. */
+int db_user_set_active(struct db *db, int64_t actor, int64_t id, bool active);
+int db_user_set_lang(struct db *db, int64_t id, const char *lang);
+int db_user_set_password_hash(struct db *db, int64_t actor, int64_t id, const char *password_hash);
+
+/* ---------------------------------------------------------------- sessions */
+
+#define DB_CSRF_MAX 80
+
+/* All fields fixed: nothing to free. */
+struct db_session {
+	unsigned char token_hash[DB_HASH_BYTES];
+	int64_t user_id;
+	char csrf[DB_CSRF_MAX];
+	int64_t created_at, last_seen;   /* Unix seconds */
+	struct db_user user;             /* the session's user */
+};
+
+/* The keyed BLAKE2b-256 (subkey 3) of a session token: what sessions store. */
+int db_session_token_hash(struct db *db, const unsigned char *token, size_t len,
+			  unsigned char out[DB_HASH_BYTES]);
+/* DB_CONFLICT when the hash exists already. */
+int db_session_create(struct db *db, const unsigned char token_hash[DB_HASH_BYTES], int64_t user_id,
+		      const char *csrf, int64_t now);
+/* DB_NOTFOUND when there is no such session. Does not check expiry or the
+ * user's active flag: the caller does. */
+int db_session_get(struct db *db, const unsigned char token_hash[DB_HASH_BYTES], struct db_session *out);
+int db_session_touch(struct db *db, const unsigned char token_hash[DB_HASH_BYTES], int64_t now);
+int db_session_delete(struct db *db, const unsigned char token_hash[DB_HASH_BYTES]);
+int db_session_delete_user(struct db *db, int64_t user_id);
+/* Deletes sessions idle longer than idle_s or older than absolute_s at now;
+ * *n_deleted (may be NULL) gets their number. */
+int db_session_delete_expired(struct db *db, int64_t idle_s, int64_t absolute_s, int64_t now,
+			      int64_t *n_deleted);
+
+/* ---------------------------------------------------------------- organisations */
+
+/* name and contact owned: release with db_org_free(). */
+struct db_org {
+	int64_t id;
+	char *name;
+	enum org_kind kind;
+	uint32_t regions;           /* mask: bit (1u << enum region) */
+	char *contact;
+	int64_t created_at;
+	bool has_cert;              /* the latest certification event, if any */
+	struct cert_event cert;
+};
+
+int db_org_create(struct db *db, int64_t actor, const char *name, enum org_kind kind, uint32_t regions,
+		  const char *contact, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_org_get(struct db *db, int64_t id, struct db_org *out);
+/* Ordered by name, id; release with db_org_list_free(). */
+int db_org_list(struct db *db, struct db_org **out, size_t *n);
+void db_org_free(struct db_org *org);
+void db_org_list_free(struct db_org *orgs, size_t n);
+
+/* requirements owned: release with db_cert_list_free(). */
+struct db_cert {
+	int64_t id;
+	struct cert_event event;
+	char *requirements;         /* JSON object text */
+	int64_t recorded_by;
+	int64_t created_at;
+};
+
+/* Records a certification event; recorded_by = actor. requirements_json
+ * (NULL = "{}") is stored as given: the caller validates it. DB_NOTFOUND
+ * when the organisation is missing. */
+int db_cert_add(struct db *db, int64_t actor, int64_t organisation_id, enum cert_status status, day_t date,
+		const char *requirements_json, int64_t *out_id);
+/* The organisation's events ordered by date, id, as the rules want them
+ * (rule_r1_certified); free(*out). */
+int db_cert_history(struct db *db, int64_t organisation_id, struct cert_event **out, size_t *n);
+/* The same events with their requirements; release with db_cert_list_free(). */
+int db_cert_list(struct db *db, int64_t organisation_id, struct db_cert **out, size_t *n);
+void db_cert_list_free(struct db_cert *certs, size_t n);
+
+/* ---------------------------------------------------------------- persons */
+
+#define DB_CODE_MAX 24  /* "NSP-2025-0042" and longer sequences */
+
+/* Input of db_person_create(); nothing is kept after the call. */
+struct db_person_new {
+	int64_t organisation_id;
+	enum gender gender;
+	enum age_group age_group;
+	int birth_year;                /* 0 when unknown */
+	uint32_t exploitation;         /* mask over enum exploitation */
+	uint32_t places;               /* mask over enum place */
+	uint32_t violence;             /* mask over enum violence */
+	int referral_source;           /* enum referral, or -1 when not recorded */
+	int legal_status;              /* enum legal_status, or -1 */
+	bool sweden_responsible;
+	int64_t parent_id;             /* 0 when none */
+	enum child_role child_role;    /* CHILD_ROLE_NONE for adults */
+	int code_year;                 /* year in the code; 0 = the current year (UTC) */
+	const char *identity_json;     /* plaintext to seal, or NULL for none */
+};
+
+/* Everything fixed except identity (owned, only when asked for): release
+ * with db_person_free(), which wipes identity before freeing it. */
+struct db_person {
+	int64_t id;
+	char code[DB_CODE_MAX];
+	int64_t organisation_id;
+	enum gender gender;
+	enum age_group age_group;
+	int birth_year;                /* 0 when unknown */
+	uint32_t exploitation, places, violence;
+	int referral_source;           /* -1 when not recorded */
+	int legal_status;              /* -1 when not recorded */
+	bool sweden_responsible;
+	int64_t parent_id;
+	enum child_role child_role;
+	bool has_identity;             /* a sealed identity is stored */
+	day_t exit_on;                 /* DAY_NONE while in the programme */
+	int exit_destination;          /* enum exit_destination, or -1 */
+	day_t identity_erased_on;      /* DAY_NONE unless erased (R12) */
+	int64_t created_at;
+	char *identity;                /* decrypted JSON, or NULL */
+};
+
+/*
+ * Registers a person with the next code of code_year (NSP-YYYY-NNNN, at
+ * least four digits) and seals identity_json bound to the new id, all in one
+ * transaction. Fills *out_id and code (may be NULL). DB_NOTFOUND when the
+ * organisation or the parent is missing.
+ */
+int db_person_create(struct db *db, int64_t actor, const struct db_person_new *p, int64_t *out_id,
+		     char code[DB_CODE_MAX]);
+/* DB_NOTFOUND when missing. with_identity: decrypt the identity into
+ * out->identity (NULL when none or erased); -1 when the blob does not open
+ * (tampered or moved to another row). The caller audits the read. */
+int db_person_get(struct db *db, int64_t id, bool with_identity, struct db_person *out);
+void db_person_free(struct db_person *p);
+/* Persons of an organisation (0 = all) ordered by id, without identity;
+ * limit <= 0 means no limit. free(*out). */
+int db_person_list(struct db *db, int64_t organisation_id, int64_t limit, int64_t offset,
+		   struct db_person **out, size_t *n);
+int db_person_count(struct db *db, int64_t organisation_id, int64_t *count);
+/* The children linked to parent_id ordered by id, without identity; free(*out). */
+int db_person_children(struct db *db, int64_t parent_id, struct db_person **out, size_t *n);
+/* Replaces (json != NULL) or removes the identity. DB_NOTFOUND when missing;
+ * DB_CONFLICT when the identity was erased (R12 is final). */
+int db_person_set_identity(struct db *db, int64_t actor, int64_t id, const char *json);
+/* Records the exit. DB_NOTFOUND when missing; DB_CONFLICT when already exited. */
+int db_person_set_exit(struct db *db, int64_t actor, int64_t id, day_t on, enum exit_destination dest);
+/* R12: drops the identity (secure_delete overwrites it) and records the day.
+ * DB_NOTFOUND when missing; erasing twice is not an error. */
+int db_person_erase_identity(struct db *db, int64_t actor, int64_t id, day_t on);
+
+/*
+ * What the rules need about a person (src/domain/rules.h): age group, child
+ * role, parent, sweden_responsible, admitted_on (decided_on of the granted
+ * admission, DAY_NONE if none), exit_on, and every granted or partly granted
+ * decision ordered by decided_on, id. out->granted points at *granted_out,
+ * which the caller frees with free(). DB_NOTFOUND when the person is missing.
+ */
+int db_person_facts(struct db *db, int64_t person_id, struct person_facts *out,
+		    struct granted **granted_out, size_t *n);
+
+/* ---------------------------------------------------------------- decisions (row) */
+
+/* reason and budget_override_reason owned: release with db_decision_free(). */
+struct db_decision {
+	int64_t id, application_id, person_id, organisation_id;
+	enum app_type type;
+	enum outcome outcome;
+	day_t decided_on;
+	int year;                      /* the budget year: year of decided_on (R10) */
+	day_t from, to;                /* DAY_NONE when not a period type */
+	int64_t units;                 /* 0 when not a point intervention */
+	bool emergency;
+	day_t emergency_cleared_on;    /* DAY_NONE while flagged */
+	char *reason;
+	char *budget_override_reason;  /* NULL when no override */
+	int64_t total_ore;
+	day_t closed_on;               /* DAY_NONE while open */
+	int64_t decided_by;
+	int64_t created_at;
+	struct decision_line lines[DECISION_MAX_LINES];
+	size_t n_lines;
+	int64_t paid_ore;              /* sum of its payments */
+	int64_t released_ore;          /* released when closed */
+};
+
+/* ---------------------------------------------------------------- applications */
+
+/* .app's strings and children are owned by the row: release with
+ * db_application_free(). */
+struct db_application {
+	struct application app;        /* rules.h; basis.present is always 1 */
+	enum app_status status;
+	int64_t created_by;
+	int64_t created_at;
+	bool has_decision;
+	struct db_decision decision;   /* valid when has_decision */
+};
+
+/*
+ * Stores a new application (status 'submitted') with its named children;
+ * a->id is ignored; created_by = actor. The caller has validated it (the
+ * rules). DB_NOTFOUND when the person, organisation or a child is missing.
+ */
+int db_application_create(struct db *db, int64_t actor, const struct application *a, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_application_get(struct db *db, int64_t id, struct db_application *out);
+void db_application_free(struct db_application *a);
+
+struct db_application_filter {
+	int status;                    /* enum app_status, or -1 for all */
+	int64_t organisation_id;       /* 0 = all */
+	int64_t person_id;             /* 0 = all */
+	int64_t limit, offset;         /* limit <= 0: no limit */
+};
+/* Ordered by id; each row as db_application_get() fills it. Release with
+ * db_application_list_free(). */
+int db_application_list(struct db *db, const struct db_application_filter *f,
+			struct db_application **out, size_t *n);
+void db_application_list_free(struct db_application *apps, size_t n);
+
+/* ---------------------------------------------------------------- decisions */
+
+/* Input of db_decision_record(); nothing is kept after the call. */
+struct db_decision_new {
+	int64_t application_id;
+	enum outcome outcome;
+	day_t decided_on;
+	day_t from, to;                /* DAY_NONE unless a period type */
+	int64_t units;                 /* 0 unless a point intervention */
+	bool emergency;
+	const char *reason;            /* NULL = "" */
+	const char *budget_override_reason; /* NULL = none */
+	const struct decision_line *lines;  /* from decision_amount(); none for denied */
+	size_t n_lines;                /* <= DECISION_MAX_LINES */
+};
+
+/*
+ * Records a decision in one transaction: checks that the application is
+ * still 'submitted', inserts the decision (year = year of decided_on,
+ * person, organisation and type copied from the application, total = sum of
+ * the lines), its lines, a ledger 'commit' row of the total when > 0, marks
+ * the application 'decided' and writes the audit row. DB_NOTFOUND when the
+ * application is missing; DB_CONFLICT when it was decided already (two
+ * coordinators at once: exactly one succeeds).
+ */
+int db_decision_record(struct db *db, int64_t actor, const struct db_decision_new *d, int64_t *out_id);
+/* With lines, paid_ore and released_ore. DB_NOTFOUND when missing. */
+int db_decision_get(struct db *db, int64_t id, struct db_decision *out);
+void db_decision_free(struct db_decision *d);
+
+struct db_decision_filter {
+	int64_t organisation_id;       /* 0 = all */
+	int64_t person_id;             /* 0 = all */
+	int year;                      /* budget year, 0 = all */
+	int open;                      /* 1 open only, 0 closed only, -1 both */
+	int64_t limit, offset;         /* limit <= 0: no limit */
+};
+/* Ordered by id; release with db_decision_list_free(). */
+int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n);
+void db_decision_list_free(struct db_decision *ds, size_t n);
+
+/*
+ * Closes a decision on day `on`: a ledger 'release' row of total − paid
+ * (when > 0, year = the decision's year) and closed_on, with an audit row.
+ * DB_NOTFOUND when missing; DB_CONFLICT when already closed.
+ */
+int db_decision_close(struct db *db, int64_t actor, int64_t decision_id, day_t on);
+
+/* ---------------------------------------------------------------- payments */
+
+/* reference owned: release with db_payment_list_free(). */
+struct db_payment {
+	int64_t id, decision_id, amount_ore;
+	day_t paid_on;
+	char *reference;
+	int64_t created_by;
+	int64_t created_at;
+};
+
+/*
+ * Records a payment (claim) on a decision in one transaction: re-checks
+ * there that paid + amount <= total, then inserts the payment, a ledger
+ * 'payment' row (year = the decision's year) and the audit row.
+ * amount_ore must be > 0 (else -1). DB_NOTFOUND when the decision is
+ * missing; DB_CONFLICT when it is closed; DB_OVERPAY when it would exceed
+ * what the decision granted (the caller reports R14).
+ */
+int db_payment_record(struct db *db, int64_t actor, int64_t decision_id, int64_t amount_ore, day_t paid_on,
+		      const char *reference, int64_t *out_id);
+/* The decision's payments ordered by paid_on, id; release with db_payment_list_free(). */
+int db_payment_list(struct db *db, int64_t decision_id, struct db_payment **out, size_t *n);
+void db_payment_list_free(struct db_payment *ps, size_t n);
+
+/* ---------------------------------------------------------------- years, budget, rates */
+
+struct db_rate {
+	enum code code;
+	int64_t rate_ore;              /* per day */
+};
+
+struct db_point_rate {
+	enum point_category category;
+	char unit[RATE_UNIT_MAX];
+	int64_t rate_ore;              /* per unit */
+};
+
+/* Input of db_year_put(); nothing is kept after the call. */
+struct db_year {
+	int year;
+	bool has_budget;
+	int64_t budget_ore;
+	const struct db_rate *rates;   /* the codes this year sets; others are inherited */
+	size_t n_rates;
+	const struct db_point_rate *point_rates;
+	size_t n_point_rates;
+};
+
+/* Replaces the year's budget, rates and point rates with y's in one transaction. */
+int db_year_put(struct db *db, int64_t actor, const struct db_year *y);
+
+struct budget {
+	int64_t budget_ore;            /* 0 when !has_budget */
+	int has_budget;
+	int64_t committed_ore, paid_ore, released_ore;
+	int64_t remaining_ore;         /* budget − committed + released */
+};
+
+/* The budget arithmetic of domain.md §8 from the ledger rows of the
+ * decisions of `year` (payments and releases count against the decision's
+ * year even when dated later). A year never put has no budget. */
+int db_year_budget(struct db *db, int year, struct budget *out);
+
+/*
+ * Every year that stores rates or point rates, as complete rate tables in
+ * ascending year order; free(*out). A year sets only the codes and
+ * categories it names: each one it leaves out is taken from the table that
+ * applies to the year before (rates_for_year over the earlier tables, else
+ * the built-in 2025 table). So a year with only point rates keeps the day
+ * rates in force, and vice versa; a year with no rates at all gets no table
+ * and rates_for_year() falls back to the latest earlier one.
+ */
+int db_rate_tables(struct db *db, struct rate_table **out, size_t *n);
+
+/* ---------------------------------------------------------------- placement requests */
+
+/* All fields fixed: nothing to free. */
+struct db_placement {
+	int64_t id;
+	day_t date;
+	enum region region;
+	enum target_group target_group;
+	enum placement_outcome outcome;
+	int64_t organisation_id;       /* 0 when none */
+	int64_t created_by;
+	int64_t created_at;
+};
+
+/* p->id, created_by and created_at are ignored (created_by = actor). */
+int db_placement_create(struct db *db, int64_t actor, const struct db_placement *p, int64_t *out_id);
+/* Requests dated in year (0 = all) in region (-1 = all), ordered by date, id; free(*out). */
+int db_placement_list(struct db *db, int year, int region, struct db_placement **out, size_t *n);
+
+/* ---------------------------------------------------------------- consultations */
+
+/* topic and outcome owned: release with db_consultation_list_free(). */
+struct db_consultation {
+	int64_t id;
+	day_t date;
+	enum asker asker;
+	enum region region;
+	char *topic;
+	int64_t minutes;
+	char *outcome;
+	int64_t created_by;
+	int64_t created_at;
+};
+
+/* c->id, created_by and created_at are ignored; NULL strings are stored as "". */
+int db_consultation_create(struct db *db, int64_t actor, const struct db_consultation *c, int64_t *out_id);
+/* Consultations dated in year (0 = all), ordered by date, id. */
+int db_consultation_list(struct db *db, int year, struct db_consultation **out, size_t *n);
+void db_consultation_list_free(struct db_consultation *cs, size_t n);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * Private to src/store/: the connection struct, the statement table and the
+ * helpers every store file uses. Nothing outside src/store/ includes this
+ * (no sqlite3_* call outside the store).
+ */
+#ifndef NSP_STORE_INTERNAL_H
+#define NSP_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/*
+ * Every SQL statement of the program, one per name. The SQL text is in
+ * statements.c, indexed by this enum; db_stmt() prepares each one lazily,
+ * once per connection, and hands it out reset and unbound.
+ */
+enum stmt {
+	/* connection setup and transactions */
+	ST_SCHEMA_PROBE, ST_JOURNAL_WAL, ST_SYNC_FULL, ST_FOREIGN_KEYS_ON,
+	ST_SECURE_DELETE_ON, ST_QUICK_CHECK, ST_USER_VERSION, ST_SET_VERSION_1, ST_CHECKPOINT,
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+
+	/* audit log */
+	ST_AUDIT_HEAD, ST_AUDIT_INSERT, ST_AUDIT_ALL, ST_AUDIT_RANGE,
+
+	/* users and sessions */
+	ST_USER_INSERT, ST_USER_GET, ST_USER_GET_BY_NAME, ST_USER_LIST, ST_USER_SET_ACTIVE,
+	ST_USER_SET_LANG, ST_USER_SET_PASSWORD,
+	ST_SESSION_INSERT, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
+	ST_SESSION_DELETE_USER, ST_SESSION_DELETE_EXPIRED,
+
+	/* organisations and certification */
+	ST_ORG_INSERT, ST_ORG_GET, ST_ORG_LIST, ST_CERT_INSERT, ST_CERT_LIST,
+
+	/* persons */
+	ST_PERSON_INSERT, ST_PERSON_LAST_SEQ, ST_PERSON_SET_IDENTITY, ST_PERSON_GET,
+	ST_PERSON_IDENTITY, ST_PERSON_LIST_ALL, ST_PERSON_LIST_ORG, ST_PERSON_COUNT_ALL,
+	ST_PERSON_COUNT_ORG, ST_PERSON_CHILDREN, ST_PERSON_SET_EXIT, ST_PERSON_ERASE,
+	ST_PERSON_GRANTED,
+
+	/* applications */
+	ST_APP_INSERT, ST_APP_CHILD_INSERT, ST_APP_GET, ST_APP_CHILDREN, ST_APP_LIST,
+	ST_APP_SET_STATUS,
+
+	/* decisions, payments, ledger */
+	ST_DECISION_INSERT, ST_DECISION_LINE_INSERT, ST_DECISION_GET, ST_DECISION_BY_APP,
+	ST_DECISION_LINES, ST_DECISION_PAID, ST_DECISION_RELEASED, ST_DECISION_LIST,
+	ST_DECISION_SET_CLOSED, ST_LEDGER_INSERT, ST_PAYMENT_INSERT, ST_PAYMENT_LIST,
+
+	/* years, budgets, rates */
+	ST_YEAR_UPSERT, ST_RATES_DELETE, ST_POINT_RATES_DELETE, ST_RATE_INSERT,
+	ST_POINT_RATE_INSERT, ST_YEAR_GET, ST_LEDGER_SUMS, ST_RATE_YEARS, ST_RATES_OF_YEAR,
+	ST_POINT_RATES_OF_YEAR,
+
+	/* placement requests and consultations */
+	ST_PLACEMENT_INSERT, ST_PLACEMENT_LIST, ST_CONSULTATION_INSERT, ST_CONSULTATION_LIST,
+
+	/* ---- annual report: aggregate queries go here (see statements.c) ---- */
+	ST_REPORT_BEGIN, ST_REPORT_COVERED, ST_REPORT_EXPLOITATION, ST_REPORT_INTERVENTIONS,
+	ST_REPORT_REFERRALS, ST_REPORT_MONEY, ST_REPORT_PAID_BY_TYPE, ST_REPORT_DECISIONS,
+	ST_REPORT_PLACEMENTS, ST_REPORT_CONSULTATIONS, ST_REPORT_BASIS, ST_REPORT_DENIALS,
+	/* ---- end of the annual report's section ---- */
+
+	/* ---- web pages (src/store/pages.c) ---- */
+	ST_PAGE_PERIODS_ENDING, ST_PAGE_UNCLAIMED, ST_PAGE_LEDGER_DAYS, ST_PAGE_OCCUPANCY,
+	ST_PAGE_PERSON_CODE,
+	/* ---- end of the web pages' section ---- */
+
+	ST__COUNT
+};
+
+/* The SQL of s (statements.c). Never NULL for s < ST__COUNT. */
+const char *stmt_sql(enum stmt s);
+
+struct db {
+	sqlite3 *conn;
+	sqlite3_stmt *stmts[ST__COUNT];   /* prepared on first use */
+	bool readonly;
+	bool keys_set;
+	unsigned char identity_key[DB_KEY_BYTES]; /* subkey 1: seals persons.identity */
+	unsigned char audit_key[DB_KEY_BYTES];    /* subkey 2: audit MAC */
+	unsigned char token_key[DB_KEY_BYTES];    /* subkey 3: session token hashes */
+	char err[DB_ERR_MAX];
+};
+
+/*
+ * The prepared statement s, reset and with its bindings cleared, or NULL
+ * (db_errmsg says why). The connection owns it: never finalize it, and call
+ * stmt_done() when finished so its read snapshot is released.
+ */
+sqlite3_stmt *db_stmt(struct db *db, enum stmt s);
+void stmt_done(sqlite3_stmt *st);
+
+/* Sets db->err from a printf format and returns DB_ERROR. */
+int db_fail(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Sets db->err to "what: <SQLite's message>" and returns the matching
+ * status: DB_CONFLICT for a UNIQUE or PRIMARY KEY violation, DB_NOTFOUND
+ * for a FOREIGN KEY violation (a referenced row is missing), else DB_ERROR.
+ */
+int db_fail_sqlite(struct db *db, const char *what);
+
+/* Steps a statement that returns no rows and resets it; 0 or a status as
+ * db_fail_sqlite(). */
+int stmt_exec(struct db *db, sqlite3_stmt *st, const char *what);
+/* Steps a statement that returns one row; DB_NOTFOUND when it returns none.
+ * On 0 the row is current: read it, then stmt_done(). */
+int stmt_row(struct db *db, sqlite3_stmt *st, const char *what);
+/* Runs statement s (no bindings) and discards its rows. */
+int db_run(struct db *db, enum stmt s);
+
+/*
+ * All-or-nothing for one write function. op_begin() opens a transaction of
+ * its own (BEGIN IMMEDIATE) when none is open, else a savepoint inside the
+ * caller's. op_end(rc) commits or releases when rc == 0, else rolls back to
+ * where op_begin() was, and returns rc (or DB_ERROR when committing fails).
+ */
+struct db_op {
+	bool own;     /* the op opened the transaction */
+};
+int op_begin(struct db *db, struct db_op *op);
+int op_end(struct db *db, struct db_op *op, int rc);
+
+/* Appends an audit row; the caller has an op open (audit.c). */
+int audit_append(struct db *db, int64_t user_id, const char *action, const char *entity,
+		 int64_t entity_id, const char *detail);
+
+/*
+ * Reads the current DECISION_COLS row of st into *out, then its lines, paid
+ * and released sums (decisions.c). out owns its strings (db_decision_free).
+ */
+int decision_load(struct db *db, sqlite3_stmt *st, struct db_decision *out);
+
+/* -1 with db_errmsg set unless db_set_keys() was called. */
+int db_require_keys(struct db *db);
+
+/* Unix seconds now. */
+int64_t db_now(void);
+
+/* Binding: each returns SQLite's result code (0 = SQLITE_OK), so a run of
+ * them can be OR-ed and checked once. The _opt variants bind NULL for "none"
+ * (0 ids, DAY_NONE, negative enums, NULL strings). */
+int bind_i64(sqlite3_stmt *st, int i, int64_t v);
+int bind_id(sqlite3_stmt *st, int i, int64_t id);
+int bind_day(sqlite3_stmt *st, int i, day_t d);
+int bind_text(sqlite3_stmt *st, int i, const char *s);
+int bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n);
+int bind_enum(sqlite3_stmt *st, int i, const struct enum_def *e, int v);
+/* Reports a failed bind; returns DB_ERROR. */
+int db_fail_bind(struct db *db, sqlite3_stmt *st);
+
+/* Columns: NULL reads as 0 / DAY_NONE. */
+int64_t col_i64(sqlite3_stmt *st, int i);
+day_t col_day(sqlite3_stmt *st, int i);
+/* The enum value named by the column; -1 when NULL, -2 when not a name of e. */
+int col_enum(sqlite3_stmt *st, int i, const struct enum_def *e);
+/* A malloc'd copy of a text column (NULL stays NULL); -1 when out of memory. */
+int col_strdup(sqlite3_stmt *st, int i, char **out);
+/* Copies a text column into a fixed buffer; -1 when it does not fit. NULL reads as "". */
+int col_copy(sqlite3_stmt *st, int i, char *buf, size_t size);
+
+/* Grows a malloc'd array of elements of size elem to hold at least need;
+ * 0 or -1 (the old array is kept). */
+int array_reserve(void *pptr, size_t *cap, size_t need, size_t elem);
+
+#endif
