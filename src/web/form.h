@@ -1,0 +1,87 @@
+/*
+ * Decoding of what browsers send besides JSON: application/x-www-form-urlencoded
+ * bodies and query strings, the Cookie header and "Authorization: Bearer".
+ * Everything decoded is valid UTF-8 without NUL bytes, or it is refused:
+ * the rest of the program can then treat values as ordinary C strings.
+ */
+#ifndef NSP_WEB_FORM_H
+#define NSP_WEB_FORM_H
+
+#include <stddef.h>
+
+struct form_pair {
+	char *key;   /* decoded, NUL-terminated, owned by the form */
+	char *value; /* decoded, NUL-terminated ("" for "key" without '='), owned */
+};
+
+/* A list of key/value pairs in the order sent; keys may repeat. */
+struct form {
+	struct form_pair *pairs;
+	size_t n;
+	size_t alloc;
+};
+
+#define FORM_INIT { NULL, 0, 0 }
+
+enum form_result {
+	FORM_OK = 0,
+	FORM_INVALID = -1,  /* bad %XX, %00, invalid UTF-8, empty key */
+	FORM_TOO_MANY = -2, /* more than max_pairs pairs */
+	FORM_NOMEM = -3,
+};
+
+void form_init(struct form *f);
+
+/*
+ * Decodes "a=1&b=x+y&a=%C3%A5" (len bytes of data, need not be
+ * NUL-terminated) and appends the pairs to f: '+' is a space, %XX a byte
+ * (hex digits of either case), "a" alone is ("a", ""), empty parts ("a=1&&b")
+ * are skipped. At most max_pairs pairs (0 = 1000). On any error f is left as
+ * it was before the call. Returns FORM_OK or an error.
+ */
+enum form_result form_parse(struct form *f, const char *data, size_t len, size_t max_pairs);
+
+/* The first value of key, or NULL. Valid while f lives. */
+const char *form_get(const struct form *f, const char *key);
+
+/* The idx-th value (0-based) of key among repeats, or NULL. */
+const char *form_get_nth(const struct form *f, const char *key, size_t idx);
+
+/* How many times key occurs. */
+size_t form_count(const struct form *f, const char *key);
+
+/* Frees the pairs; f can be reused after form_init. */
+void form_release(struct form *f);
+
+/*
+ * Percent-decodes len bytes of s (plus_is_space: '+' becomes ' ', as in
+ * forms and queries, not in paths). Returns a malloc'ed NUL-terminated
+ * string the caller frees, with its length in *outlen when not NULL; NULL
+ * when the input has a bad escape, decodes to a NUL byte or to invalid
+ * UTF-8, or memory runs out (*nomem set to 1 then, when not NULL).
+ */
+char *form_decode(const char *s, size_t len, int plus_is_space, size_t *outlen, int *nomem);
+
+/* 1 when len bytes of s are valid UTF-8 (no overlongs, no surrogates,
+ * nothing above U+10FFFF). NUL bytes count as valid here. */
+int form_utf8_valid(const char *s, size_t len);
+
+/*
+ * Finds cookie `name` in a Cookie header value ("a=1; b=2"), compared
+ * exactly (case-sensitive); the first occurrence wins. A value in double
+ * quotes is returned without them. Copies the value into out (size outsz)
+ * and returns 0; -1 when header is NULL, the name is absent, the value is
+ * not made of cookie-octets (RFC 6265) or does not fit.
+ */
+int form_cookie(const char *header, const char *name, char *out, size_t outsz);
+
+/*
+ * Parses an Authorization header value "Bearer TOKEN": the scheme compared
+ * case-insensitively, exactly one space, then a token of
+ * [A-Za-z0-9-._~+/] followed by optional '=' padding (RFC 6750), nothing
+ * after it. Copies the token into out and returns 0; -1 otherwise
+ * (including a token that does not fit in outsz).
+ */
+int form_bearer(const char *header, char *out, size_t outsz);
+
+#endif
