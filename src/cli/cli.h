@@ -1,0 +1,58 @@
+/*
+ * The nsp command line: one small main per subcommand over the same core.
+ * Messages go to standard error as one sentence, in Swedish by default and
+ * in English when NSP_LANG=en (or --lang en before the command).
+ */
+#ifndef NSP_CLI_H
+#define NSP_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct db;
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary_sv;
+	const char *summary_en;
+};
+
+extern const struct cli_command cli_commands[];
+
+/* 1 when the user asked for English. */
+int cli_english(void);
+/* Prints "nsp: <message>" in the user's language and a newline to stderr. */
+void cli_error(const char *sv, const char *en);
+/* Prints `usage` (already in both languages as the command wants) and returns 0. */
+int cli_usage(FILE *to, const char *usage_sv, const char *usage_en);
+
+/*
+ * Opens an existing database for a subcommand and loads its key file
+ * (key_file, or DB.key when NULL). Prints one sentence and returns NULL on
+ * failure. The caller closes the result with db_close().
+ */
+struct db *cli_open_db(const char *path, const char *key_file, int readonly);
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
+
+struct app;
+/* Serves app on listen until SIGINT/SIGTERM, printing the address (and banner). Returns the exit status. */
+int cli_serve_app(struct app *app, const char *listen, unsigned threads, const char *banner);
+/* Opens the database at path with its key and serves it (serve and demo). */
+int cli_serve_db(const char *path, const char *key_file, const char *listen, unsigned threads, long idle,
+		 long maxage, int retention_days, const char *banner);
+
+struct db;
+/* R12 over every person: erases identity data whose exit is more than days ago. */
+int cli_retention_run(struct db *db, int days, int64_t *erased);
+
+#define NSP_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,189 @@
+/* nsp demo: a database of fictional demonstration data, created when missing, then served. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "demo/demo.h"
+#include "store/store.h"
+
+static const char usage_sv[] =
+	"Användning: nsp demo [--db FIL] [--listen ADRESS:PORT]\n"
+	"Skapar (om den saknas) en databas med påhittade demonstrationsdata – organisationer i\n"
+	"fyra polisregioner, omkring 200 personer med ansökningar, beslut och utbetalningar under\n"
+	"i år och i fjol – och startar servern (standard demo.db och 127.0.0.1:8080). Finns\n"
+	"databasen redan startas den som den är. Inloggningarna skrivs ut.\n";
+static const char usage_en[] =
+	"Usage: nsp demo [--db FILE] [--listen ADDR:PORT]\n"
+	"Creates (if missing) a database of fictional demonstration data – organisations in four\n"
+	"police regions, about 200 persons with applications, decisions and payments over this\n"
+	"year and the last – and serves it (default demo.db and 127.0.0.1:8080). An existing\n"
+	"database is served as it is. The logins are printed.\n";
+
+struct progress {
+	int tty;
+	int shown;   /* persons at the last line printed (not on a terminal) */
+};
+
+/* Progress on standard error: rewritten in place on a terminal, every 50 persons otherwise. */
+static void progress(void *ctx, int done, int total)
+{
+	struct progress *p = ctx;
+	if (!p->tty && done / 50 == p->shown / 50 && done < total)
+		return;
+	p->shown = done;
+	fprintf(stderr, cli_english() ? "%sCreating demonstration data: %d/%d persons%s"
+				      : "%sSkapar demonstrationsdata: %d/%d personer%s",
+		p->tty ? "\r" : "", done, total, p->tty ? "" : "\n");
+	fflush(stderr);
+}
+
+/* Removes a half-made database and its key, so that the next run starts afresh. */
+static void remove_files(const char *path, const char *key_file)
+{
+	char side[4200];
+	unlink(path);
+	if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
+		unlink(side);
+	if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
+		unlink(side);
+	unlink(key_file);
+}
+
+/* Creates path and key_file and fills them. Returns 0, or 1 after one sentence on stderr (nothing left behind). */
+static int create(const char *path, const char *key_file)
+{
+	char err[DB_ERR_MAX];
+	unsigned char master[DB_KEY_BYTES];
+	struct db *db = NULL;
+	struct stat st;
+	int rc = 1, tty = isatty(STDERR_FILENO);
+	struct progress prog = { .tty = tty };
+
+	if (stat(key_file, &st) == 0) {
+		cli_error("nyckelfilen finns redan men inte databasen; flytta nyckelfilen eller välj en annan --db",
+			  "the key file exists but the database does not; move the key file or choose another --db");
+		return 1;
+	}
+	if (db_open(&db, path, DB_CREATE, err, sizeof err) != 0) {
+		fprintf(stderr, "nsp: %s\n", err);
+		return 1;
+	}
+	if (db_key_file_create(key_file, master, err, sizeof err) != 0) {
+		fprintf(stderr, "nsp: %s\n", err);
+		db_close(db);
+		unlink(path);
+		return 1;
+	}
+	if (db_set_keys(db, master) != 0) {
+		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
+		goto out;
+	}
+	struct demo_options o = { .persons = 200, .seed = DEMO_SEED, .today = DAY_NONE };
+	struct demo_counts n;
+	char why[1024];
+	if (demo_fill(db, &o, progress, &prog, &n, why, sizeof why) != 0) {
+		if (tty)
+			fputc('\n', stderr);
+		fprintf(stderr, cli_english() ? "nsp: the demonstration data could not be created: %s\n"
+					      : "nsp: demonstrationsdata kunde inte skapas: %s\n",
+			why);
+		goto out;
+	}
+	if (tty)
+		fputc('\n', stderr);
+	printf(cli_english() ? "Created %s: %lld persons (%lld children), %lld applications (%lld waiting), "
+			       "%lld decisions, %lld payments; the key is in %s.\n"
+			     : "Skapade %s: %lld personer (%lld barn), %lld ansökningar (%lld väntar på beslut), "
+			       "%lld beslut, %lld utbetalningar; nyckeln finns i %s.\n",
+	       path, (long long)n.persons, (long long)n.children, (long long)n.applications, (long long)n.submitted,
+	       (long long)n.decisions, (long long)n.payments, key_file);
+	rc = 0;
+out:
+	sodium_memzero(master, sizeof master);
+	db_close(db);
+	if (rc != 0)
+		remove_files(path, key_file);
+	return rc;
+}
+
+/* Appends s and spaces up to width characters (UTF-8 aware: "handläggare" is 11 wide, not 12). Returns 0 or -1. */
+static int pad(char *buf, size_t size, size_t *len, const char *s, int width)
+{
+	int chars = 0;
+	for (const char *c = s; *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	int n = snprintf(buf + *len, size - *len, "%s%*s", s, width > chars ? width - chars : 0, "");
+	if (n < 0 || (size_t)n >= size - *len)
+		return -1;
+	*len += (size_t)n;
+	return 0;
+}
+
+/* The banner under the address: one login per role, in the user's language. Returns a static buffer. */
+static const char *banner(void)
+{
+	static char buf[2048];
+	int en = cli_english();
+	size_t len = 0;
+	if (pad(buf, sizeof buf, &len,
+		en ? "Demo logins (fictional data; never use these passwords for real data):\n"
+		   : "Demoinloggningar (påhittade uppgifter; använd aldrig dessa lösenord för riktiga data):\n",
+		0) != 0)
+		return NULL;
+	for (int i = 0; i < demo_n_logins; i++) {
+		const struct demo_login *l = &demo_logins[i];
+		const char *role = strcmp(l->role, "coordinator") == 0 ? (en ? "coordinator" : "samordnare")
+				   : strcmp(l->role, "funder") == 0    ? (en ? "funder" : "finansiär")
+								       : (en ? "caseworker" : "handläggare");
+		if (pad(buf, sizeof buf, &len, "  ", 0) != 0 || pad(buf, sizeof buf, &len, role, 14) != 0 ||
+		    pad(buf, sizeof buf, &len, l->username, 24) != 0 ||
+		    pad(buf, sizeof buf, &len, l->password, l->organisation ? 20 : 0) != 0 ||
+		    pad(buf, sizeof buf, &len, l->organisation ? l->organisation : "", 0) != 0 ||
+		    pad(buf, sizeof buf, &len, "\n", 0) != 0)
+			return NULL;
+	}
+	return buf;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = "demo.db", *listen = "127.0.0.1:8080";
+	char key_file[4096];
+	struct stat st;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'h': return cli_usage(stdout, usage_sv, usage_en);
+		default: cli_usage(stderr, usage_sv, usage_en); return 2;
+		}
+	}
+	if (optind < argc) {
+		cli_usage(stderr, usage_sv, usage_en);
+		return 2;
+	}
+	int n = snprintf(key_file, sizeof key_file, "%s.key", path);
+	if (n < 0 || (size_t)n >= sizeof key_file) {
+		cli_error("sökvägen till databasen är för lång", "the database path is too long");
+		return 2;
+	}
+	if (stat(path, &st) != 0 && create(path, key_file) != 0)
+		return 1;
+	fflush(stdout);
+	return cli_serve_db(path, key_file, listen, 0, 15 * 60, 12 * 60 * 60, 730, banner());
+}

@@ -1,0 +1,46 @@
+/* nsp — the National Support Programme's case, decision and ledger system. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *to)
+{
+	int en = cli_english();
+	fputs(en ? "Usage: nsp COMMAND [OPTIONS]   (nsp COMMAND --help for each)\n\nCommands:\n"
+		 : "Användning: nsp KOMMANDO [FLAGGOR]   (nsp KOMMANDO --help för var och en)\n\nKommandon:\n",
+	      to);
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(to, "  %-10s %s\n", c->name, en ? c->summary_en : c->summary_sv);
+	fputs(en ? "\nOptions: --help, --version, --lang sv|en (or NSP_LANG=en)\n"
+		 : "\nFlaggor: --help, --version, --lang sv|en (eller NSP_LANG=en)\n",
+	      to);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	if (i + 1 < argc && strcmp(argv[i], "--lang") == 0) {
+		setenv("NSP_LANG", argv[i + 1], 1);
+		i += 2;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	const char *name = argv[i];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		printf("nsp %s\n", NSP_VERSION);
+		return 0;
+	}
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c->run(argc - i, argv + i);
+	cli_error("okänt kommando; se nsp --help", "unknown command; see nsp --help");
+	return 2;
+}

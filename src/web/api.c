@@ -1,0 +1,210 @@
+/*
+ * The JSON API of api.md: each handler decodes the request, calls one
+ * service function and answers. No rule and no query lives here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/export.h"
+#include "util/buf.h"
+
+#include "web/routes.h"
+#include "web/service.h"
+
+static void svc_of(struct http_request *req, struct svc *s)
+{
+	s->app = req->app;
+	s->db = app_db(req->app);
+	s->actor = app_actor(req);
+	s->client_addr = req->client_addr;
+}
+
+/* Answers with out (status on success) or with e. */
+static void answer(struct http_request *req, unsigned status, json_t *out, const struct svc_error *e)
+{
+	if (out)
+		http_reply_json(req, status, out);
+	else
+		svc_reply_error(req, e);
+}
+
+/* The request body as a JSON object; an empty body is {} when allow_empty.
+ * Replies 400 and returns NULL when it is not a JSON object. */
+static json_t *body_object(struct http_request *req, int allow_empty)
+{
+	struct vctx v;
+	vctx_init(&v);
+	if (req->body_len == 0 && allow_empty)
+		return json_object();
+	json_t *o = v_parse_object(&v, req->body ? req->body : "", req->body_len);
+	if (!o)
+		http_reply_invalid(req, &v);
+	return o;
+}
+
+/* A year from the {year} placeholder; replies 404 and returns -1 when out of range. */
+static int path_year(struct http_request *req)
+{
+	int64_t y = req->ids[0];
+	if (y < DAY_MIN_YEAR || y > DAY_MAX_YEAR) {
+		http_reply_error(req, 404, "not_found", NULL, "året finns inte", "no such year");
+		return -1;
+	}
+	return (int)y;
+}
+
+/* Runs fn(s, in, e) over the request body and answers 201 (or 200). */
+#define WITH_BODY(status, allow_empty, call)                      \
+	do {                                                      \
+		struct svc s;                                     \
+		struct svc_error e;                               \
+		json_t *in = body_object(req, allow_empty);       \
+		if (!in)                                          \
+			return;                                   \
+		svc_of(req, &s);                                  \
+		json_t *out = call;                               \
+		json_decref(in);                                  \
+		answer(req, status, out, &e);                     \
+	} while (0)
+
+#define NO_BODY(call)                     \
+	do {                              \
+		struct svc s;             \
+		struct svc_error e;       \
+		svc_of(req, &s);          \
+		json_t *out = call;       \
+		answer(req, 200, out, &e); \
+	} while (0)
+
+void api_healthz(struct http_request *req)
+{
+	http_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+void api_login(struct http_request *req)
+{
+	struct svc s;
+	struct svc_error e;
+	char csrf[DB_CSRF_MAX];
+	json_t *in = body_object(req, 0);
+	if (!in)
+		return;
+	svc_of(req, &s);
+	json_t *out = svc_login(&s, in, csrf, &e);
+	json_decref(in);
+	if (out)
+		app_set_session_cookie(req, json_string_value(json_object_get(out, "token")));
+	answer(req, 200, out, &e);
+}
+
+void api_logout(struct http_request *req)
+{
+	NO_BODY(svc_logout(&s, &e));
+	app_set_session_cookie(req, NULL);
+}
+
+void api_me(struct http_request *req) { NO_BODY(svc_me(&s, &e)); }
+void api_set_lang(struct http_request *req) { WITH_BODY(200, 0, svc_set_lang(&s, in, &e)); }
+
+void api_org_create(struct http_request *req) { WITH_BODY(201, 0, svc_org_create(&s, in, &e)); }
+void api_org_list(struct http_request *req) { NO_BODY(svc_org_list(&s, &e)); }
+void api_org_get(struct http_request *req) { NO_BODY(svc_org_get(&s, req->ids[0], &e)); }
+void api_cert_add(struct http_request *req) { WITH_BODY(201, 0, svc_cert_add(&s, req->ids[0], in, &e)); }
+
+void api_user_create(struct http_request *req) { WITH_BODY(201, 0, svc_user_create(&s, in, &e)); }
+void api_user_list(struct http_request *req) { NO_BODY(svc_user_list(&s, &e)); }
+void api_user_deactivate(struct http_request *req) { NO_BODY(svc_user_set_active(&s, req->ids[0], false, &e)); }
+void api_user_activate(struct http_request *req) { NO_BODY(svc_user_set_active(&s, req->ids[0], true, &e)); }
+
+void api_year_put(struct http_request *req)
+{
+	int year = path_year(req);
+	if (year >= 0)
+		WITH_BODY(200, 0, svc_year_put(&s, year, in, &e));
+}
+
+void api_year_get(struct http_request *req)
+{
+	int year = path_year(req);
+	if (year >= 0)
+		NO_BODY(svc_year_get(&s, year, &e));
+}
+
+void api_year_budget(struct http_request *req)
+{
+	int year = path_year(req);
+	if (year >= 0)
+		NO_BODY(svc_year_budget(&s, year, &e));
+}
+
+void api_person_create(struct http_request *req) { WITH_BODY(201, 0, svc_person_create(&s, in, &e)); }
+void api_person_list(struct http_request *req)
+{
+	NO_BODY(svc_person_list(&s, http_query(req, "limit"), http_query(req, "offset"), &e));
+}
+void api_person_get(struct http_request *req) { NO_BODY(svc_person_get(&s, req->ids[0], true, &e)); }
+void api_person_exit(struct http_request *req) { WITH_BODY(200, 0, svc_person_exit(&s, req->ids[0], in, &e)); }
+void api_person_identity(struct http_request *req)
+{
+	WITH_BODY(200, 0, svc_person_set_identity(&s, req->ids[0], in, &e));
+}
+void api_person_allowance(struct http_request *req) { NO_BODY(svc_person_allowance(&s, req->ids[0], &e)); }
+
+void api_application_create(struct http_request *req) { WITH_BODY(201, 0, svc_application_create(&s, in, &e)); }
+void api_application_list(struct http_request *req)
+{
+	NO_BODY(svc_application_list(&s, http_query(req, "status"), http_query(req, "person_id"), &e));
+}
+void api_application_get(struct http_request *req) { NO_BODY(svc_application_get(&s, req->ids[0], &e)); }
+void api_application_checks(struct http_request *req) { NO_BODY(svc_application_checks(&s, req->ids[0], &e)); }
+
+void api_decision_create(struct http_request *req)
+{
+	WITH_BODY(201, 0, svc_decision_create(&s, req->ids[0], in, &e));
+}
+void api_decision_list(struct http_request *req)
+{
+	NO_BODY(svc_decision_list(&s, http_query(req, "open"), http_query(req, "year"), &e));
+}
+void api_decision_get(struct http_request *req) { NO_BODY(svc_decision_get(&s, req->ids[0], &e)); }
+void api_decision_close(struct http_request *req) { WITH_BODY(200, 1, svc_decision_close(&s, req->ids[0], in, &e)); }
+
+void api_payment_create(struct http_request *req) { WITH_BODY(201, 0, svc_payment_create(&s, in, &e)); }
+void api_payment_list(struct http_request *req) { NO_BODY(svc_payment_list(&s, req->ids[0], &e)); }
+
+void api_placement_create(struct http_request *req) { WITH_BODY(201, 0, svc_placement_create(&s, in, &e)); }
+void api_placement_list(struct http_request *req) { NO_BODY(svc_placement_list(&s, http_query(req, "year"), &e)); }
+void api_consultation_create(struct http_request *req) { WITH_BODY(201, 0, svc_consultation_create(&s, in, &e)); }
+void api_consultation_list(struct http_request *req)
+{
+	NO_BODY(svc_consultation_list(&s, http_query(req, "year"), &e));
+}
+
+void api_report(struct http_request *req)
+{
+	struct svc s;
+	struct svc_error e;
+	struct buf out = BUF_INIT;
+	int year = path_year(req);
+	if (year < 0)
+		return;
+	const char *fmt = http_query(req, "format"), *open = http_query(req, "open_data"), *k = http_query(req, "k");
+	int format = fmt ? report_format_parse(fmt) : REPORT_JSON;
+	int open_data = open && (strcmp(open, "1") == 0 || strcmp(open, "true") == 0);
+	int kv = 5;
+	if (k) {
+		char *end;
+		long v = strtol(k, &end, 10);
+		kv = (*k && !*end && v >= 1 && v <= 1000) ? (int)v : -1;
+	}
+	svc_of(req, &s);
+	if (svc_report(&s, year, format, open_data, kv, &out, &e) != 0) {
+		svc_reply_error(req, &e);
+		return;
+	}
+	char name[32];
+	snprintf(name, sizeof name, "nsp-arsrapport-%d.%s", year, report_format_extension((enum report_format)format));
+	http_reply_bytes(req, 200, report_format_content_type((enum report_format)format), out.data, out.len,
+			 format == REPORT_JSON ? NULL : name);
+	buf_release(&out);
+}

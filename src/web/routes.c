@@ -1,0 +1,105 @@
+/* Every URL of nsp serve with the roles that may call it. */
+#include "web/routes.h"
+
+#include "web/app.h"
+
+#define C ROLE_BIT_COORDINATOR
+#define W ROLE_BIT_CASEWORKER
+#define F ROLE_BIT_FUNDER
+#define ANY ROLE_BITS_ALL
+#define PUBLIC (ROUTE_PUBLIC | ROLE_BITS_ALL)
+
+const struct route app_routes[] = {
+	{ "GET", "/healthz", api_healthz, PUBLIC },
+	{ "POST", "/api/v1/login", api_login, PUBLIC },
+	{ "POST", "/api/v1/logout", api_logout, ANY },
+	{ "GET", "/api/v1/me", api_me, ANY },
+	{ "PUT", "/api/v1/me/lang", api_set_lang, ANY },
+
+	{ "POST", "/api/v1/organisations", api_org_create, C },
+	{ "GET", "/api/v1/organisations", api_org_list, C | W },
+	{ "GET", "/api/v1/organisations/{id}", api_org_get, C | W },
+	{ "POST", "/api/v1/organisations/{id}/certification", api_cert_add, C },
+
+	{ "POST", "/api/v1/users", api_user_create, C },
+	{ "GET", "/api/v1/users", api_user_list, C },
+	{ "POST", "/api/v1/users/{id}/deactivate", api_user_deactivate, C },
+	{ "POST", "/api/v1/users/{id}/activate", api_user_activate, C },
+
+	{ "PUT", "/api/v1/years/{year}", api_year_put, C },
+	{ "GET", "/api/v1/years/{year}", api_year_get, C },
+	{ "GET", "/api/v1/years/{year}/budget", api_year_budget, C | F },
+
+	{ "POST", "/api/v1/persons", api_person_create, C | W },
+	{ "GET", "/api/v1/persons", api_person_list, C | W },
+	{ "GET", "/api/v1/persons/{id}", api_person_get, C | W },
+	{ "POST", "/api/v1/persons/{id}/exit", api_person_exit, C | W },
+	{ "PUT", "/api/v1/persons/{id}/identity", api_person_identity, C | W },
+	{ "GET", "/api/v1/persons/{id}/allowance", api_person_allowance, C | W },
+
+	{ "POST", "/api/v1/applications", api_application_create, C | W },
+	{ "GET", "/api/v1/applications", api_application_list, C | W },
+	{ "GET", "/api/v1/applications/{id}", api_application_get, C | W },
+	{ "GET", "/api/v1/applications/{id}/checks", api_application_checks, C },
+	{ "POST", "/api/v1/applications/{id}/decision", api_decision_create, C },
+
+	{ "GET", "/api/v1/decisions", api_decision_list, C | W },
+	{ "GET", "/api/v1/decisions/{id}", api_decision_get, C | W },
+	{ "POST", "/api/v1/decisions/{id}/close", api_decision_close, C },
+	{ "GET", "/api/v1/decisions/{id}/payments", api_payment_list, C | W },
+	{ "POST", "/api/v1/payments", api_payment_create, C | W },
+
+	{ "POST", "/api/v1/placement-requests", api_placement_create, C | W },
+	{ "GET", "/api/v1/placement-requests", api_placement_list, C | W },
+	{ "POST", "/api/v1/consultations", api_consultation_create, C },
+	{ "GET", "/api/v1/consultations", api_consultation_list, C },
+
+	{ "GET", "/api/v1/reports/annual/{year}", api_report, C | F },
+
+	/* ---- HTML pages (page_*.c). Every POST is a form: ROUTE_FORM checks its CSRF token. ---- */
+	{ "GET", "/static/*", page_static, PUBLIC },
+	{ "GET", "/login", page_login, PUBLIC },
+	{ "POST", "/login", page_login_post, PUBLIC },
+	{ "GET", "/lang", page_lang_get, PUBLIC },
+	{ "POST", "/lang", page_lang_post, ANY | ROUTE_FORM },
+	{ "POST", "/logout", page_logout, ANY | ROUTE_FORM },
+	{ "GET", "/", page_home, ANY },
+
+	{ "GET", "/persons", page_persons, C | W },
+	{ "GET", "/persons/new", page_person_new, C | W },
+	{ "POST", "/persons/new", page_person_create, C | W | ROUTE_FORM },
+	{ "GET", "/persons/{id}", page_person, C | W },
+	{ "POST", "/persons/{id}/exit", page_person_exit, C | W | ROUTE_FORM },
+	{ "GET", "/persons/{id}/apply", page_apply, C | W },
+	{ "POST", "/persons/{id}/apply", page_apply_post, C | W | ROUTE_FORM },
+
+	{ "GET", "/queue", page_queue, C },
+	{ "GET", "/applications/{id}", page_application, C | W },
+	{ "POST", "/applications/{id}/decide", page_decide, C | ROUTE_FORM },
+	{ "GET", "/decisions", page_decisions, C | W },
+	{ "GET", "/decisions/{id}", page_decision, C | W },
+	{ "POST", "/decisions/{id}/claim", page_claim, C | W | ROUTE_FORM },
+	{ "POST", "/decisions/{id}/close", page_decision_close, C | ROUTE_FORM },
+
+	{ "GET", "/year", page_year_current, C },
+	{ "GET", "/years/{year}", page_year, C },
+	{ "POST", "/years/{year}", page_year_post, C | ROUTE_FORM },
+	{ "GET", "/report", page_report_current, C | F },
+	{ "GET", "/reports/{year}", page_report, C | F },
+
+	{ "GET", "/organisations", page_orgs, C },
+	{ "POST", "/organisations", page_org_create, C | ROUTE_FORM },
+	{ "GET", "/organisations/{id}", page_org, C },
+	{ "POST", "/organisations/{id}/certification", page_org_cert, C | ROUTE_FORM },
+	{ "GET", "/placements", page_placements, C | W },
+	{ "POST", "/placements", page_placement_create, C | W | ROUTE_FORM },
+	{ "GET", "/consultations", page_consultations, C },
+	{ "POST", "/consultations", page_consultation_create, C | ROUTE_FORM },
+	{ "GET", "/users", page_users, C },
+	{ "POST", "/users", page_user_create, C | ROUTE_FORM },
+	{ "POST", "/users/{id}/deactivate", page_user_deactivate, C | ROUTE_FORM },
+	{ "POST", "/users/{id}/activate", page_user_activate, C | ROUTE_FORM },
+	/* ---- end of the HTML pages ---- */
+};
+
+const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];

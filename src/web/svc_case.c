@@ -1,0 +1,701 @@
+/* Applications, decisions and payments: where the programme's rules are applied. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/money.h"
+#include "web/service.h"
+#include "web/svc_util.h"
+
+#define TEXT_MAX_CHARS 20000
+#define CHILDREN_MAX 20
+#define UNITS_MAX 10000
+#define PERIOD_MAX_DAYS 366
+
+/* ---------------------------------------------------------------- JSON of rows */
+
+static json_t *decision_json(const struct db_decision *d)
+{
+	json_t *lines = json_array();
+	for (size_t i = 0; i < d->n_lines; i++)
+		json_array_append_new(lines, json_pack("{s:s, s:I, s:I, s:I}", "code",
+						       enum_name(&enum_code, (int)d->lines[i].code), "person_id",
+						       (json_int_t)d->lines[i].person_id, "days",
+						       (json_int_t)d->lines[i].days, "amount_ore",
+						       (json_int_t)d->lines[i].amount_ore));
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:i, s:o, s:o, s:b, s:s, s:o, s:I, s:I, s:I, s:o}",
+			      "id", (json_int_t)d->id, "application_id", (json_int_t)d->application_id, "person_id",
+			      (json_int_t)d->person_id, "organisation_id", (json_int_t)d->organisation_id, "type",
+			      enum_name(&enum_app_type, (int)d->type), "outcome", enum_name(&enum_outcome, (int)d->outcome),
+			      "decided_on", svc_day_json(d->decided_on), "year", d->year, "from", svc_day_json(d->from),
+			      "to", svc_day_json(d->to), "emergency", d->emergency, "reason", d->reason ? d->reason : "",
+			      "lines", lines, "total_ore", (json_int_t)d->total_ore, "paid_ore", (json_int_t)d->paid_ore,
+			      "released_ore", (json_int_t)d->released_ore, "closed_on", svc_day_json(d->closed_on));
+	json_object_set_new(o, "units", d->units ? json_integer(d->units) : json_null());
+	json_object_set_new(o, "budget_override_reason",
+			    d->budget_override_reason ? json_string(d->budget_override_reason) : json_null());
+	json_object_set_new(o, "emergency_cleared_on", svc_day_json(d->emergency_cleared_on));
+	return o;
+}
+
+static json_t *opt_string(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *application_json(const struct db_application *r)
+{
+	const struct application *a = &r->app;
+	json_t *kids = json_array();
+	for (size_t i = 0; i < a->n_children; i++)
+		json_array_append_new(kids, json_integer(a->children[i]));
+	json_t *basis = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "kind", enum_name(&enum_basis_kind, (int)a->basis.kind),
+				  "actor", opt_string(a->basis.actor), "reason", opt_string(a->basis.reason),
+				  "reference", opt_string(a->basis.reference), "actor_kind",
+				  a->basis.actor_kind >= 0 ? json_string(enum_name(&enum_actor_kind, a->basis.actor_kind))
+							   : json_null(),
+				  "reason_category",
+				  a->basis.reason_category >= 0
+					  ? json_string(enum_name(&enum_reason_category, a->basis.reason_category))
+					  : json_null());
+	json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "id", (json_int_t)a->id,
+			      "person_id", (json_int_t)a->person_id, "organisation_id", (json_int_t)a->organisation_id,
+			      "type", enum_name(&enum_app_type, (int)a->type), "status",
+			      enum_name(&enum_app_status, (int)r->status), "submitted_on", svc_day_json(a->submitted_on),
+			      "from", svc_day_json(a->from), "to", svc_day_json(a->to), "children", kids, "identified",
+			      a->identified);
+	json_object_set_new(o, "days", app_type_has_period(a->type) ? json_integer(day_count(a->from, a->to)) : json_null());
+	json_object_set_new(o, "units", app_type_is_point(a->type) ? json_integer(a->units) : json_null());
+	json_object_set_new(o, "category", app_type_is_point(a->type)
+						   ? json_string(enum_name(&enum_point_category, (int)a->category))
+						   : json_null());
+	json_object_set_new(o, "basis", basis);
+	json_object_set_new(o, "needs_assessment", opt_string(a->needs_assessment));
+	json_object_set_new(o, "plan", opt_string(a->plan));
+	json_object_set_new(o, "evaluation", opt_string(a->evaluation));
+	json_object_set_new(o, "motivation", opt_string(a->motivation));
+	json_object_set_new(o, "decision", r->has_decision ? decision_json(&r->decision) : json_null());
+	return o;
+}
+
+/* ---------------------------------------------------------------- what the rules need */
+
+/* Everything a rule_input points at, loaded inside the caller's transaction. */
+struct rule_load {
+	struct rule_input in;
+	struct person_facts person, parent;
+	struct granted *person_granted, *parent_granted;
+	struct cert_event *cert;
+	struct named_child *children;
+};
+
+static void rule_load_release(struct rule_load *l)
+{
+	free(l->person_granted);
+	free(l->parent_granted);
+	free(l->cert);
+	free(l->children);
+	memset(l, 0, sizeof *l);
+}
+
+/*
+ * Loads the person's and parent's history, the organisation's certification
+ * history and the named children for application a. Returns 0, or -1 with e
+ * filled. The caller releases l with rule_load_release() in both cases.
+ */
+static int rule_load(struct svc *s, const struct application *a, struct rule_load *l, struct svc_error *e)
+{
+	size_t n;
+	memset(l, 0, sizeof *l);
+	l->in.app = a;
+	if (db_person_facts(s->db, a->person_id, &l->person, &l->person_granted, &n) != DB_OK)
+		goto fail;
+	l->in.person = &l->person;
+	if (l->person.parent_id) {
+		if (db_person_facts(s->db, l->person.parent_id, &l->parent, &l->parent_granted, &n) != DB_OK)
+			goto fail;
+		l->in.parent = &l->parent;
+	}
+	if (db_cert_history(s->db, a->organisation_id, &l->cert, &l->in.n_cert) != DB_OK)
+		goto fail;
+	l->in.cert = l->cert;
+	l->children = calloc(a->n_children ? a->n_children : 1, sizeof *l->children);
+	if (!l->children)
+		goto fail;
+	for (size_t i = 0; i < a->n_children; i++) {
+		struct db_person c;
+		struct named_child *nc = &l->children[i];
+		nc->id = a->children[i];
+		int rc = db_person_get(s->db, a->children[i], false, &c);
+		if (rc == DB_NOTFOUND)
+			continue;
+		if (rc != DB_OK)
+			goto fail;
+		/* A child of another organisation is "not found" for the applicant. */
+		nc->found = c.organisation_id == a->organisation_id;
+		nc->parent_id = c.parent_id;
+		nc->role = c.child_role;
+		db_person_free(&c);
+	}
+	l->in.children = l->children;
+	return 0;
+fail:
+	svc_db_fail(s, e);
+	return -1;
+}
+
+/* ---------------------------------------------------------------- applications */
+
+/* Reads the application fields of `in` into a (strings borrowed from in). Returns 0 or -1 with v failed. */
+static int parse_application(struct vctx *v, const json_t *in, struct application *a, int64_t *kids)
+{
+	static const char *const known[] = { "person_id", "type", "submitted_on", "from", "to", "units", "category",
+					     "children", "basis", "identified", "needs_assessment", "plan",
+					     "evaluation", "motivation", NULL };
+	static const char *const basis_known[] = { "kind", "actor", "reason", "reference", "actor_kind",
+						   "reason_category", NULL };
+	int type = 0, cat = 0, kind = 0, identified = 0;
+	json_t *basis = NULL;
+
+	memset(a, 0, sizeof *a);
+	a->submitted_on = day_today();
+	a->from = a->to = DAY_NONE;
+	a->basis.actor_kind = a->basis.reason_category = -1;
+	v_known_keys(v, in, known);
+	v_id(v, in, "person_id", V_REQUIRED, &a->person_id);
+	v_enum(v, in, "type", &enum_app_type, V_REQUIRED, &type);
+	v_day(v, in, "submitted_on", V_OPTIONAL, &a->submitted_on);
+	if (v->failed)
+		return -1;
+	a->type = (enum app_type)type;
+	if (a->submitted_on > day_today())
+		return v_fail(v, "submitted_on", "datumet får inte ligga i framtiden", "the date must not be in the future");
+
+	unsigned period = app_type_has_period(a->type) ? V_REQUIRED : 0;
+	unsigned point = app_type_is_point(a->type) ? V_REQUIRED : 0;
+	if (v_day(v, in, "from", period, &a->from) == 1 && !period)
+		return v_fail(v, "from", "den här typen av ansökan har ingen period", "this type of application has no period");
+	if (v_day(v, in, "to", period, &a->to) == 1 && !period)
+		return v_fail(v, "to", "den här typen av ansökan har ingen period", "this type of application has no period");
+	if (period && !v->failed && a->to < a->from)
+		return v_fail(v, "to", "perioden slutar före den börjar", "the period ends before it starts");
+	if (period && !v->failed && day_count(a->from, a->to) > PERIOD_MAX_DAYS)
+		return v_fail(v, "to", "en period är högst 366 dygn", "a period is at most 366 days");
+	if (v_int(v, in, "units", 1, UNITS_MAX, point, &a->units) == 1 && !point)
+		return v_fail(v, "units", "bara punktinsatser har antal", "only point interventions have units");
+	if (v_enum(v, in, "category", &enum_point_category, point, &cat) == 1 && !point)
+		return v_fail(v, "category", "bara punktinsatser har kategori", "only point interventions have a category");
+	a->category = (enum point_category)cat;
+	v_id_array(v, in, "children", CHILDREN_MAX, V_OPTIONAL | V_EMPTY_OK, kids, &a->n_children);
+	a->children = kids;
+
+	/* R2: a missing basis is a rule refusal (the rules say so); a malformed one is invalid input. */
+	if (v_object(v, in, "basis", V_OPTIONAL, &basis) == 1) {
+		a->basis.present = 1;
+		v_push(v, "basis");
+		v_known_keys(v, basis, basis_known);
+		v_enum(v, basis, "kind", &enum_basis_kind, V_REQUIRED, &kind);
+		v_string(v, basis, "actor", V_OPTIONAL | V_SINGLE_LINE, 200, &a->basis.actor);
+		v_string(v, basis, "reason", V_OPTIONAL, 4000, &a->basis.reason);
+		v_string(v, basis, "reference", V_OPTIONAL | V_SINGLE_LINE, 200, &a->basis.reference);
+		v_enum(v, basis, "actor_kind", &enum_actor_kind, V_OPTIONAL, &a->basis.actor_kind);
+		v_enum(v, basis, "reason_category", &enum_reason_category, V_OPTIONAL, &a->basis.reason_category);
+		v_pop(v);
+		a->basis.kind = (enum basis_kind)kind;
+	}
+	v_bool(v, in, "identified", V_OPTIONAL, &identified);
+	a->identified = identified;
+	v_string(v, in, "needs_assessment", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &a->needs_assessment);
+	v_string(v, in, "plan", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &a->plan);
+	v_string(v, in, "evaluation", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &a->evaluation);
+	v_string(v, in, "motivation", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &a->motivation);
+	if (v->failed)
+		return -1;
+	if (a->type == APP_ADMISSION) {
+		if (!a->identified)
+			return v_fail(v, "identified", "organisationen måste ha identifierat personen som brottsoffer",
+				      "the organisation must have identified the person as a victim");
+		const char *na = a->needs_assessment;
+		if (!na || strspn(na, " \t\r\n") == strlen(na))
+			return v_fail(v, "needs_assessment", "en individuell behovsbedömning krävs",
+				      "an individual needs assessment is required");
+	}
+	return 0;
+}
+
+json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error *e)
+{
+	struct vctx v;
+	struct application a;
+	int64_t kids[CHILDREN_MAX];
+	struct rule_load l;
+	struct verdict verdict;
+	struct db_person p;
+	int64_t id;
+
+	vctx_init(&v);
+	if (parse_application(&v, in, &a, kids) != 0) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	if (db_begin(s->db) != 0)
+		return svc_db_fail(s, e);
+	int rc = db_person_get(s->db, a.person_id, false, &p);
+	if (rc == DB_OK && !svc_sees_org(s, p.organisation_id)) {
+		db_person_free(&p);
+		rc = DB_NOTFOUND;
+	}
+	if (rc != DB_OK) {
+		db_rollback(s->db);
+		return rc == DB_NOTFOUND ? svc_fail_field(e, SVC_NOT_FOUND, "person_id", "personen finns inte",
+							  "the person does not exist")
+					 : svc_db_fail(s, e);
+	}
+	/* The application belongs to the organisation that registered the person. */
+	a.organisation_id = p.organisation_id;
+	db_person_free(&p);
+
+	if (rule_load(s, &a, &l, e) != 0) {
+		rule_load_release(&l);
+		db_rollback(s->db);
+		return NULL;
+	}
+	bool allowed = rules_check_application(&l.in, &verdict);
+	rule_load_release(&l);
+	if (!allowed) {
+		db_rollback(s->db);
+		return svc_rule(e, &verdict);
+	}
+	if (db_application_create(s->db, s->actor->user_id, &a, &id) != DB_OK || db_commit(s->db) != 0)
+		return svc_db_fail(s, e);
+	return svc_application_get(s, id, e);
+}
+
+json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e)
+{
+	struct db_application r;
+	int rc = db_application_get(s->db, id, &r);
+	if (rc == DB_NOTFOUND)
+		return svc_not_found(e);
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *out = NULL;
+	if (!svc_sees_org(s, r.app.organisation_id))
+		svc_not_found(e);
+	else
+		out = application_json(&r);
+	db_application_free(&r);
+	return out;
+}
+
+json_t *svc_application_list(struct svc *s, const char *status, const char *person, struct svc_error *e)
+{
+	struct db_application_filter f = { .status = -1 };
+	if (status && (f.status = enum_parse(&enum_app_status, status)) < 0)
+		return svc_fail_field(e, SVC_INVALID, "status", "status är submitted eller decided",
+				      "status is submitted or decided");
+	if (person) {
+		char *end;
+		long long v = strtoll(person, &end, 10);
+		if (*person < '1' || *person > '9' || *end || v <= 0)
+			return svc_fail_field(e, SVC_INVALID, "person_id", "ogiltigt id", "invalid id");
+		f.person_id = v;
+	}
+	if (s->actor->role != ROLE_COORDINATOR)
+		f.organisation_id = s->actor->organisation_id;
+	struct db_application *rows;
+	size_t n;
+	if (db_application_list(s->db, &f, &rows, &n) != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (svc_sees_org(s, rows[i].app.organisation_id))
+			json_array_append_new(arr, application_json(&rows[i]));
+	db_application_list_free(rows, n);
+	return json_pack("{s:o}", "applications", arr);
+}
+
+/* ---------------------------------------------------------------- decisions */
+
+/* The amount of granting a (or the part from..to / units of it) on decided_on. */
+static int amount_of(struct svc *s, const struct application *a, day_t from, day_t to, int64_t units,
+		     day_t decided_on, struct decision_line lines[DECISION_MAX_LINES], int *n_lines)
+{
+	struct rate_table *tables;
+	size_t n;
+	if (db_rate_tables(s->db, &tables, &n) != DB_OK)
+		return -1;
+	*n_lines = decision_amount(a, from, to, units, decided_on, tables, n, lines);
+	free(tables);
+	return *n_lines < 0 ? -1 : 0;
+}
+
+/* R10 against the budget of the decision's year; true when allowed. */
+static int budget_allows(struct svc *s, int64_t total, day_t decided_on, const char *override, struct verdict *v,
+			 int *allowed)
+{
+	struct budget b;
+	if (db_year_budget(s->db, day_year(decided_on), &b) != DB_OK)
+		return -1;
+	*allowed = rule_r10_budget(total, b.has_budget ? b.remaining_ore : 0, override, v);
+	return 0;
+}
+
+/* The request field a "decision" refusal of the core is about (d against
+ * what a applied for); a static name. */
+static const char *decision_field(const struct application *a, const struct decision_request *d)
+{
+	if (a->type == APP_ADMISSION)
+		return "outcome";
+	if (app_type_has_period(a->type)) {
+		if (d->from < a->from || d->from > a->to)
+			return "from";
+		if (d->to > a->to || d->to < d->from)
+			return "to";
+		return "outcome";
+	}
+	if (d->units < 1 || d->units > a->units)
+		return "units";
+	return "outcome";
+}
+
+json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "outcome", "reason", "decided_on", "from", "to", "units", "emergency",
+					     "budget_override_reason", NULL };
+	struct vctx v;
+	struct decision_request d = { .decided_on = day_today(), .from = DAY_NONE, .to = DAY_NONE };
+	int outcome = 0, emergency = 0;
+	struct db_application r;
+	struct rule_load l;
+	struct verdict verdict;
+
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	v_enum(&v, in, "outcome", &enum_outcome, V_REQUIRED, &outcome);
+	v_string(&v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d.reason);
+	v_day(&v, in, "decided_on", V_OPTIONAL, &d.decided_on);
+	v_day(&v, in, "from", V_OPTIONAL, &d.from);
+	v_day(&v, in, "to", V_OPTIONAL, &d.to);
+	v_int(&v, in, "units", 1, UNITS_MAX, V_OPTIONAL, &d.units);
+	v_bool(&v, in, "emergency", V_OPTIONAL, &emergency);
+	v_string(&v, in, "budget_override_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d.budget_override_reason);
+	if (!v.failed && outcome != OUTCOME_GRANTED && (!d.reason || strspn(d.reason, " \t\r\n") == strlen(d.reason)))
+		v_fail(&v, "reason", "ett delvis beviljande eller avslag måste motiveras",
+		       "a partial grant or a denial needs a reason");
+	if (!v.failed && d.decided_on > day_today())
+		v_fail(&v, "decided_on", "datumet får inte ligga i framtiden", "the date must not be in the future");
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	d.outcome = (enum outcome)outcome;
+	d.emergency = emergency;
+
+	if (db_begin(s->db) != 0)
+		return svc_db_fail(s, e);
+	int rc = db_application_get(s->db, application_id, &r);
+	if (rc != DB_OK) {
+		db_rollback(s->db);
+		return rc == DB_NOTFOUND ? svc_not_found(e) : svc_db_fail(s, e);
+	}
+	json_t *out = NULL;
+	const struct application *a = &r.app;
+	if (r.status != STATUS_SUBMITTED) {
+		svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad", "the application has been decided already");
+		goto rollback;
+	}
+	if (d.decided_on < a->submitted_on) {
+		svc_fail_field(e, SVC_INVALID, "decided_on", "beslutet kan inte vara daterat före ansökan",
+			       "the decision cannot be dated before the application");
+		goto rollback;
+	}
+	/* Granted as applied unless the decision names a smaller part. */
+	if (d.from == DAY_NONE)
+		d.from = a->from;
+	if (d.to == DAY_NONE)
+		d.to = a->to;
+	if (d.units == 0)
+		d.units = a->units;
+	if (rule_load(s, a, &l, e) != 0) {
+		rule_load_release(&l);
+		goto rollback;
+	}
+	bool allowed = rules_check_decision(&l.in, &d, &verdict);
+	rule_load_release(&l);
+	if (!allowed) {
+		/* api.md: 422 is for a programme rule (R1…R14); a decision whose
+		 * period, units or outcome do not fit its application is an
+		 * invalid field (the core's pseudo-rule "decision"). */
+		if (strcmp(verdict.rule, "decision") == 0)
+			svc_fail_field(e, SVC_INVALID, decision_field(a, &d), verdict.sv, verdict.en);
+		else
+			svc_rule(e, &verdict);
+		goto rollback;
+	}
+
+	struct decision_line lines[DECISION_MAX_LINES];
+	int n_lines = 0;
+	if (d.outcome != OUTCOME_DENIED &&
+	    amount_of(s, a, d.from, d.to, d.units, d.decided_on, lines, &n_lines) != 0) {
+		svc_db_fail(s, e);
+		goto rollback;
+	}
+	int64_t total = 0;
+	for (int i = 0; i < n_lines; i++)
+		total += lines[i].amount_ore;
+	if (total > 0) {
+		int ok;
+		if (budget_allows(s, total, d.decided_on, d.budget_override_reason, &verdict, &ok) != 0) {
+			svc_db_fail(s, e);
+			goto rollback;
+		}
+		if (!ok) {
+			svc_rule(e, &verdict);
+			goto rollback;
+		}
+	}
+	bool period = app_type_has_period(a->type);
+	struct db_decision_new nd = {
+		.application_id = application_id,
+		.outcome = d.outcome,
+		.decided_on = d.decided_on,
+		.from = period && d.outcome != OUTCOME_DENIED ? d.from : DAY_NONE,
+		.to = period && d.outcome != OUTCOME_DENIED ? d.to : DAY_NONE,
+		.units = app_type_is_point(a->type) && d.outcome != OUTCOME_DENIED ? d.units : 0,
+		.emergency = d.emergency,
+		.reason = d.reason,
+		.budget_override_reason = d.budget_override_reason && *d.budget_override_reason ? d.budget_override_reason : NULL,
+		.lines = lines,
+		.n_lines = (size_t)n_lines,
+	};
+	int64_t id;
+	rc = db_decision_record(s->db, s->actor->user_id, &nd, &id);
+	if (rc == DB_CONFLICT) {
+		svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad", "the application has been decided already");
+		goto rollback;
+	}
+	if (rc != DB_OK || db_commit(s->db) != 0) {
+		svc_db_fail(s, e);
+		goto rollback;
+	}
+	db_application_free(&r);
+	return svc_decision_get(s, id, e);
+rollback:
+	db_rollback(s->db);
+	db_application_free(&r);
+	return out;
+}
+
+json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)
+{
+	struct db_decision d;
+	int rc = db_decision_get(s->db, id, &d);
+	if (rc == DB_NOTFOUND)
+		return svc_not_found(e);
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *out = svc_sees_org(s, d.organisation_id) ? decision_json(&d) : svc_not_found(e);
+	db_decision_free(&d);
+	return out;
+}
+
+json_t *svc_decision_list(struct svc *s, const char *open, const char *year, struct svc_error *e)
+{
+	struct db_decision_filter f = { .open = -1 };
+	if (open) {
+		if (strcmp(open, "1") && strcmp(open, "0") && strcmp(open, "true") && strcmp(open, "false"))
+			return svc_fail_field(e, SVC_INVALID, "open", "open är 1 eller 0", "open is 1 or 0");
+		f.open = open[0] == '1' || open[0] == 't';
+	}
+	if (year && (f.year = svc_parse_year(year)) < 0)
+		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+	if (s->actor->role != ROLE_COORDINATOR)
+		f.organisation_id = s->actor->organisation_id;
+	struct db_decision *ds;
+	size_t n;
+	if (db_decision_list(s->db, &f, &ds, &n) != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (svc_sees_org(s, ds[i].organisation_id))
+			json_array_append_new(arr, decision_json(&ds[i]));
+	db_decision_list_free(ds, n);
+	return json_pack("{s:o}", "decisions", arr);
+}
+
+json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "date", NULL };
+	struct vctx v;
+	day_t on = day_today();
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	v_day(&v, in, "date", V_OPTIONAL, &on);
+	if (!v.failed && on > day_today())
+		v_fail(&v, "date", "datumet får inte ligga i framtiden", "the date must not be in the future");
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	/* domain.md §8: a record is never dated before the thing it follows;
+	 * the release row of a close follows its decision. */
+	struct db_decision d;
+	int rc = db_decision_get(s->db, id, &d);
+	if (rc == DB_NOTFOUND)
+		return svc_not_found(e);
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	day_t decided_on = d.decided_on;
+	db_decision_free(&d);
+	if (on < decided_on)
+		return svc_fail_field(e, SVC_INVALID, "date", "beslutet kan inte avslutas före beslutsdagen",
+				      "the decision cannot be closed before the day it was made");
+	rc = db_decision_close(s->db, s->actor->user_id, id, on);
+	if (rc == DB_NOTFOUND)
+		return svc_not_found(e);
+	if (rc == DB_CONFLICT)
+		return svc_fail(e, SVC_CONFLICT, "beslutet är redan avslutat", "the decision is closed already");
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	return svc_decision_get(s, id, e);
+}
+
+/* ---------------------------------------------------------------- payments */
+
+static json_t *payment_json(const struct db_payment *p)
+{
+	return json_pack("{s:I, s:I, s:I, s:o, s:s}", "id", (json_int_t)p->id, "decision_id",
+			 (json_int_t)p->decision_id, "amount_ore", (json_int_t)p->amount_ore, "paid_on",
+			 svc_day_json(p->paid_on), "reference", p->reference ? p->reference : "");
+}
+
+json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "decision_id", "amount_ore", "paid_on", "reference", NULL };
+	struct vctx v;
+	int64_t decision_id = 0, amount = 0, id;
+	day_t paid_on = day_today();
+	const char *reference = "";
+	struct db_decision d;
+	struct verdict verdict;
+
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	v_id(&v, in, "decision_id", V_REQUIRED, &decision_id);
+	v_int(&v, in, "amount_ore", 1, MONEY_MAX_ORE, V_REQUIRED, &amount);
+	v_day(&v, in, "paid_on", V_OPTIONAL, &paid_on);
+	v_string(&v, in, "reference", V_OPTIONAL | V_EMPTY_OK | V_SINGLE_LINE, 200, &reference);
+	if (!v.failed && paid_on > day_today())
+		v_fail(&v, "paid_on", "datumet får inte ligga i framtiden", "the date must not be in the future");
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	int rc = db_decision_get(s->db, decision_id, &d);
+	if (rc == DB_OK && !svc_sees_org(s, d.organisation_id)) {
+		db_decision_free(&d);
+		rc = DB_NOTFOUND;
+	}
+	if (rc != DB_OK)
+		return rc == DB_NOTFOUND ? svc_fail_field(e, SVC_NOT_FOUND, "decision_id", "beslutet finns inte",
+							  "the decision does not exist")
+					 : svc_db_fail(s, e);
+	day_t decided_on = d.decided_on;
+	bool closed = d.closed_on != DAY_NONE;
+	bool allowed = rule_r14_claim(d.total_ore, d.paid_ore, amount, &verdict);
+	db_decision_free(&d);
+	if (paid_on < decided_on)
+		return svc_fail_field(e, SVC_INVALID, "paid_on", "betalningen kan inte vara daterad före beslutet",
+				      "the payment cannot be dated before the decision");
+	if (closed)
+		return svc_fail(e, SVC_CONFLICT, "beslutet är avslutat; inga fler utbetalningar",
+				"the decision is closed; no further payments");
+	if (!allowed)
+		return svc_rule(e, &verdict);
+	rc = db_payment_record(s->db, s->actor->user_id, decision_id, amount, paid_on, reference, &id);
+	if (rc == DB_OVERPAY) {
+		/* Another claim got in first: report R14 with the numbers as they are now. */
+		if (db_decision_get(s->db, decision_id, &d) != DB_OK)
+			return svc_db_fail(s, e);
+		rule_r14_claim(d.total_ore, d.paid_ore, amount, &verdict);
+		db_decision_free(&d);
+		return svc_rule(e, &verdict);
+	}
+	if (rc == DB_CONFLICT)
+		return svc_fail(e, SVC_CONFLICT, "beslutet är avslutat; inga fler utbetalningar",
+				"the decision is closed; no further payments");
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	struct db_payment p = { .id = id, .decision_id = decision_id, .amount_ore = amount, .paid_on = paid_on,
+				.reference = (char *)reference };
+	return payment_json(&p);
+}
+
+json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e)
+{
+	json_t *d = svc_decision_get(s, decision_id, e);
+	if (!d)
+		return NULL;
+	json_decref(d);
+	struct db_payment *ps;
+	size_t n;
+	if (db_payment_list(s->db, decision_id, &ps, &n) != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, payment_json(&ps[i]));
+	db_payment_list_free(ps, n);
+	return json_pack("{s:o}", "payments", arr);
+}
+
+json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
+{
+	struct db_application r;
+	struct rule_load l;
+	struct verdict verdict;
+	int rc = db_application_get(s->db, id, &r);
+	if (rc != DB_OK)
+		return rc == DB_NOTFOUND ? svc_not_found(e) : svc_db_fail(s, e);
+	json_t *out = NULL;
+	if (!svc_sees_org(s, r.app.organisation_id)) {
+		svc_not_found(e);
+		goto done;
+	}
+	if (rule_load(s, &r.app, &l, e) != 0) {
+		rule_load_release(&l);
+		goto done;
+	}
+	bool allowed = rules_check_application(&l.in, &verdict);
+	rule_load_release(&l);
+	struct decision_line lines[DECISION_MAX_LINES];
+	int n_lines = 0;
+	day_t today = day_today();
+	if (amount_of(s, &r.app, r.app.from, r.app.to, r.app.units, today, lines, &n_lines) != 0) {
+		svc_db_fail(s, e);
+		goto done;
+	}
+	int64_t total = 0;
+	json_t *jl = json_array();
+	for (int i = 0; i < n_lines; i++) {
+		total += lines[i].amount_ore;
+		json_array_append_new(jl, json_pack("{s:s, s:I, s:I}", "code", enum_name(&enum_code, (int)lines[i].code),
+						    "days", (json_int_t)lines[i].days, "amount_ore",
+						    (json_int_t)lines[i].amount_ore));
+	}
+	struct budget b;
+	if (db_year_budget(s->db, day_year(today), &b) != DB_OK) {
+		json_decref(jl);
+		svc_db_fail(s, e);
+		goto done;
+	}
+	out = json_pack("{s:b, s:o, s:o, s:I, s:o}", "allowed", allowed, "refusal",
+			allowed ? json_null()
+				: json_pack("{s:s, s:s, s:s}", "rule", verdict.rule, "message_sv", verdict.sv,
+					    "message_en", verdict.en),
+			"lines", jl, "total_ore", (json_int_t)total, "budget_remaining_ore",
+			b.has_budget ? json_integer(b.remaining_ore) : json_null());
+done:
+	db_application_free(&r);
+	return out;
+}

@@ -1,0 +1,380 @@
+/* Persons (stödsökande): registration, reading (audited), exit, identity, allowances. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "domain/rates.h"
+#include "web/service.h"
+#include "web/svc_util.h"
+
+#define IDENTITY_MAX_BYTES 16384
+#define LIST_MAX 1000
+
+static const char *const identity_keys[] = { "name", "birth_date", "phone", "address", "notes", "language", NULL };
+
+/* The person's JSON; identity (decrypted JSON text) only when given. */
+static json_t *person_json(const struct db_person *p, const char *identity)
+{
+	json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:b}",
+			      "id", (json_int_t)p->id, "code", p->code, "organisation_id",
+			      (json_int_t)p->organisation_id, "gender", enum_name(&enum_gender, (int)p->gender),
+			      "age_group", enum_name(&enum_age_group, (int)p->age_group), "birth_year",
+			      p->birth_year ? json_integer(p->birth_year) : json_null(), "exploitation_forms",
+			      svc_mask_json(&enum_exploitation, p->exploitation), "places",
+			      svc_mask_json(&enum_place, p->places), "violence",
+			      svc_mask_json(&enum_violence, p->violence), "referral_source",
+			      p->referral_source >= 0 ? json_string(enum_name(&enum_referral, p->referral_source))
+						      : json_null(),
+			      "legal_status",
+			      p->legal_status >= 0 ? json_string(enum_name(&enum_legal_status, p->legal_status))
+						   : json_null(),
+			      "sweden_responsible", p->sweden_responsible, "parent_id",
+			      p->parent_id ? json_integer(p->parent_id) : json_null(), "child_role",
+			      p->child_role != CHILD_ROLE_NONE
+				      ? json_string(enum_name(&enum_child_role, (int)p->child_role))
+				      : json_null(),
+			      "has_identity", p->has_identity);
+	json_object_set_new(o, "exit",
+			    p->exit_on == DAY_NONE
+				    ? json_null()
+				    : json_pack("{s:o, s:s}", "date", svc_day_json(p->exit_on), "destination",
+						enum_name(&enum_exit_destination, p->exit_destination)));
+	json_object_set_new(o, "identity_erased_on", svc_day_json(p->identity_erased_on));
+	if (identity) {
+		json_t *id = json_loads(identity, 0, NULL);
+		json_object_set_new(o, "identity", id ? id : json_null());
+	}
+	return o;
+}
+
+/*
+ * Loads person id if the actor may see it. Returns DB_OK, or fills e
+ * (not found for other organisations) and returns -1.
+ */
+static int load_visible(struct svc *s, int64_t id, bool with_identity, struct db_person *p, struct svc_error *e)
+{
+	int rc = db_person_get(s->db, id, with_identity, p);
+	if (rc == DB_NOTFOUND) {
+		svc_not_found(e);
+		return -1;
+	}
+	if (rc != DB_OK) {
+		svc_db_fail(s, e);
+		return -1;
+	}
+	if (!svc_sees_org(s, p->organisation_id)) {
+		db_person_free(p);
+		svc_not_found(e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Validates the identity object: known keys, short strings. Returns its
+ * compact JSON text (caller frees and wipes) or NULL with v failed. */
+static char *identity_text(struct vctx *v, json_t *obj)
+{
+	const char *k;
+	json_t *val;
+	v_push(v, "identity");
+	v_known_keys(v, obj, identity_keys);
+	json_object_foreach(obj, k, val) {
+		const char *str;
+		v_string(v, obj, k, V_OPTIONAL | V_EMPTY_OK | (strcmp(k, "notes") ? V_SINGLE_LINE : 0),
+			 strcmp(k, "notes") ? 200 : 8000, &str);
+	}
+	if (!v->failed && json_object_get(obj, "birth_date") && !json_is_null(json_object_get(obj, "birth_date"))) {
+		day_t d;
+		v_day(v, obj, "birth_date", V_OPTIONAL, &d);
+	}
+	v_pop(v);
+	if (v->failed)
+		return NULL;
+	char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text && strlen(text) > IDENTITY_MAX_BYTES) {
+		sodium_memzero(text, strlen(text));
+		free(text);
+		v_fail(v, "identity", "identitetsuppgifterna är för långa", "the identity data is too long");
+		return NULL;
+	}
+	return text;
+}
+
+json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "gender", "age_group", "birth_year", "exploitation_forms", "places",
+					     "violence", "referral_source", "legal_status", "sweden_responsible",
+					     "parent_id", "child_role", "identity", "organisation_id", NULL };
+	struct vctx v;
+	struct db_person_new p = { .referral_source = -1, .legal_status = -1, .child_role = CHILD_ROLE_NONE };
+	int gender = 0, age = -1, role = -1, sweden = 0;
+	int64_t birth_year = 0;
+	json_t *ident = NULL;
+	char *ident_text = NULL;
+	int this_year = day_year(day_today());
+
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	v_enum(&v, in, "gender", &enum_gender, V_REQUIRED, &gender);
+	v_enum(&v, in, "age_group", &enum_age_group, V_OPTIONAL, &age);
+	v_int(&v, in, "birth_year", 1900, this_year, V_OPTIONAL, &birth_year);
+	v_enum_set(&v, in, "exploitation_forms", &enum_exploitation, V_OPTIONAL | V_EMPTY_OK, &p.exploitation);
+	v_enum_set(&v, in, "places", &enum_place, V_OPTIONAL | V_EMPTY_OK, &p.places);
+	v_enum_set(&v, in, "violence", &enum_violence, V_OPTIONAL | V_EMPTY_OK, &p.violence);
+	v_enum(&v, in, "referral_source", &enum_referral, V_OPTIONAL, &p.referral_source);
+	v_enum(&v, in, "legal_status", &enum_legal_status, V_OPTIONAL, &p.legal_status);
+	v_bool(&v, in, "sweden_responsible", V_OPTIONAL, &sweden);
+	v_id(&v, in, "parent_id", V_OPTIONAL, &p.parent_id);
+	v_enum(&v, in, "child_role", &enum_child_role, V_OPTIONAL, &role);
+	v_object(&v, in, "identity", V_OPTIONAL, &ident);
+	v_id(&v, in, "organisation_id", V_OPTIONAL, &p.organisation_id);
+	if (!v.failed && age < 0 && birth_year == 0)
+		v_fail(&v, "age_group", "ange åldersgrupp eller födelseår", "give the age group or the birth year");
+	/* domain.md §5: derived from the birth year when it is known. */
+	if (!v.failed && birth_year)
+		age = this_year - birth_year < 18 ? AGE_CHILD : AGE_ADULT;
+	if (!v.failed && age == AGE_CHILD && (role < 0 || p.parent_id == 0))
+		v_fail(&v, role < 0 ? "child_role" : "parent_id",
+		       "ett barn registreras med förälder och barnets roll (R11)",
+		       "a child is registered with a parent and the child's role (R11)");
+	if (!v.failed && age == AGE_ADULT && (role >= 0 || p.parent_id))
+		v_fail(&v, role >= 0 ? "child_role" : "parent_id", "bara barn har förälder och roll",
+		       "only children have a parent and a role");
+	if (!v.failed && s->actor->role == ROLE_COORDINATOR && p.organisation_id == 0)
+		v_fail(&v, "organisation_id", "ange organisationen som personen registreras för",
+		       "name the organisation the person is registered for");
+	if (!v.failed && ident)
+		ident_text = identity_text(&v, ident);
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	if (s->actor->role == ROLE_CASEWORKER) {
+		if (p.organisation_id && p.organisation_id != s->actor->organisation_id) {
+			svc_fail_field(e, SVC_NOT_FOUND, "organisation_id", "organisationen finns inte",
+				       "the organisation does not exist");
+			goto out;
+		}
+		p.organisation_id = s->actor->organisation_id;
+	}
+	if (p.parent_id) {
+		struct db_person parent;
+		if (load_visible(s, p.parent_id, false, &parent, e) != 0) {
+			snprintf(e->field, sizeof e->field, "parent_id");
+			goto out;
+		}
+		int bad = parent.age_group != AGE_ADULT || parent.organisation_id != p.organisation_id;
+		db_person_free(&parent);
+		if (bad) {
+			svc_fail_field(e, SVC_INVALID, "parent_id",
+				       "föräldern måste vara en vuxen som är registrerad hos samma organisation",
+				       "the parent must be an adult registered with the same organisation");
+			goto out;
+		}
+	}
+	p.gender = (enum gender)gender;
+	p.age_group = (enum age_group)age;
+	p.birth_year = (int)birth_year;
+	p.sweden_responsible = sweden;
+	p.child_role = role >= 0 ? (enum child_role)role : CHILD_ROLE_NONE;
+	p.identity_json = ident_text;
+
+	int64_t id;
+	char code[DB_CODE_MAX];
+	int rc = db_person_create(s->db, s->actor->user_id, &p, &id, code);
+	if (rc == DB_NOTFOUND) {
+		svc_fail_field(e, SVC_NOT_FOUND, "organisation_id", "organisationen finns inte",
+			       "the organisation does not exist");
+		goto out;
+	}
+	if (rc != DB_OK) {
+		svc_db_fail(s, e);
+		goto out;
+	}
+	if (ident_text) {
+		sodium_memzero(ident_text, strlen(ident_text));
+		free(ident_text);
+	}
+	struct db_person created;
+	if (db_person_get(s->db, id, false, &created) != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *outj = person_json(&created, NULL);
+	db_person_free(&created);
+	return outj;
+out:
+	if (ident_text) {
+		sodium_memzero(ident_text, strlen(ident_text));
+		free(ident_text);
+	}
+	return NULL;
+}
+
+json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc_error *e)
+{
+	struct db_person p;
+	if (load_visible(s, id, with_identity, &p, e) != 0)
+		return NULL;
+	if (db_audit(s->db, s->actor->user_id, "person.read", "person", id, with_identity ? "identity" : NULL) != 0) {
+		db_person_free(&p);
+		return svc_db_fail(s, e);
+	}
+	json_t *out = person_json(&p, with_identity ? p.identity : NULL);
+	db_person_free(&p);
+
+	struct db_person *kids;
+	size_t n;
+	if (db_person_children(s->db, id, &kids, &n) != DB_OK) {
+		json_decref(out);
+		return svc_db_fail(s, e);
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)kids[i].id, "code",
+						     kids[i].code, "gender", enum_name(&enum_gender, (int)kids[i].gender),
+						     "child_role", enum_name(&enum_child_role, (int)kids[i].child_role)));
+	free(kids);
+	json_object_set_new(out, "children", arr);
+	return out;
+}
+
+static int parse_count(const char *s, int64_t max, int64_t *out)
+{
+	if (!s)
+		return 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+json_t *svc_person_list(struct svc *s, const char *limit, const char *offset, struct svc_error *e)
+{
+	int64_t lim = 100, off = 0, total;
+	if (parse_count(limit, LIST_MAX, &lim) != 0)
+		return svc_fail_field(e, SVC_INVALID, "limit", "limit är 0–1000", "limit is 0–1000");
+	if (parse_count(offset, INT64_MAX / 2, &off) != 0)
+		return svc_fail_field(e, SVC_INVALID, "offset", "ogiltig offset", "invalid offset");
+	int64_t org = s->actor->role == ROLE_COORDINATOR ? 0 : s->actor->organisation_id;
+	struct db_person *ps;
+	size_t n;
+	if (db_person_count(s->db, org, &total) != DB_OK || db_person_list(s->db, org, lim, off, &ps, &n) != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, person_json(&ps[i], NULL));
+	free(ps);
+	char detail[64];
+	snprintf(detail, sizeof detail, "%zu persons from offset %lld", n, (long long)off);
+	if (db_audit(s->db, s->actor->user_id, "person.list", "organisation", org, detail) != 0) {
+		json_decref(arr);
+		return svc_db_fail(s, e);
+	}
+	return json_pack("{s:o, s:I}", "persons", arr, "total", (json_int_t)total);
+}
+
+json_t *svc_person_exit(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "date", "destination", NULL };
+	struct vctx v;
+	day_t date = day_today();
+	int dest = 0;
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	v_day(&v, in, "date", V_OPTIONAL, &date);
+	v_enum(&v, in, "destination", &enum_exit_destination, V_REQUIRED, &dest);
+	if (!v.failed && date > day_today())
+		v_fail(&v, "date", "datumet får inte ligga i framtiden", "the date must not be in the future");
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	struct db_person p;
+	if (load_visible(s, id, false, &p, e) != 0)
+		return NULL;
+	db_person_free(&p);
+	int rc = db_person_set_exit(s->db, s->actor->user_id, id, date, (enum exit_destination)dest);
+	if (rc == DB_CONFLICT)
+		return svc_fail(e, SVC_CONFLICT, "personen har redan lämnat programmet",
+				"the person has left the programme already");
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	return svc_person_get(s, id, false, e);
+}
+
+json_t *svc_person_set_identity(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	struct vctx v;
+	json_t *ident = NULL;
+	vctx_init(&v);
+	v_object(&v, in, "identity", V_REQUIRED, &ident);
+	char *text = v.failed ? NULL : identity_text(&v, ident);
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	struct db_person p;
+	int rc = load_visible(s, id, false, &p, e);
+	if (rc == 0) {
+		db_person_free(&p);
+		rc = db_person_set_identity(s->db, s->actor->user_id, id, text);
+		if (rc == DB_CONFLICT)
+			svc_fail(e, SVC_CONFLICT, "identitetsuppgifterna är gallrade (R12) och kan inte återställas",
+				 "the identity data has been erased (R12) and cannot be restored");
+		else if (rc != DB_OK)
+			svc_db_fail(s, e);
+	}
+	sodium_memzero(text, strlen(text));
+	free(text);
+	return rc == DB_OK ? svc_person_get(s, id, true, e) : NULL;
+}
+
+json_t *svc_person_allowance(struct svc *s, int64_t id, struct svc_error *e)
+{
+	struct db_person p;
+	if (load_visible(s, id, false, &p, e) != 0)
+		return NULL;
+	db_person_free(&p);
+	struct person_facts f;
+	struct granted *g;
+	size_t ng;
+	if (db_person_facts(s->db, id, &f, &g, &ng) != DB_OK)
+		return svc_db_fail(s, e);
+	int64_t refl = person_granted_days(&f, APP_REFLECTION), ext = person_granted_days(&f, APP_EXTENDED);
+	int64_t integ = person_granted_days(&f, APP_INTEGRATION_HOUSING) +
+			person_granted_days(&f, APP_INTEGRATION_ADULT) + person_granted_days(&f, APP_INTEGRATION_CHILD);
+	json_t *out = json_pack("{s:b, s:o, s:o, s:{s:I, s:I}, s:{s:I, s:I}, s:{s:I, s:I}}", "admitted",
+				f.admitted_on != DAY_NONE && f.exit_on == DAY_NONE, "admitted_on",
+				svc_day_json(f.admitted_on), "exit_on", svc_day_json(f.exit_on), "reflection", "used",
+				(json_int_t)refl, "max", (json_int_t)rates_max_days(CODE_REFLECTION), "extended", "used",
+				(json_int_t)ext, "max", (json_int_t)rates_max_days(CODE_EXTENDED), "integration", "used",
+				(json_int_t)integ, "max", (json_int_t)rates_max_days(CODE_INTEGRATION_ADULT));
+	json_t *periods = json_array();
+	for (size_t i = 0; i < ng; i++)
+		json_array_append_new(periods, json_pack("{s:I, s:s, s:o, s:o, s:o}", "decision_id",
+							 (json_int_t)g[i].decision_id, "type",
+							 enum_name(&enum_app_type, (int)g[i].type), "from",
+							 svc_day_json(g[i].from), "to", svc_day_json(g[i].to),
+							 "decided_on", svc_day_json(g[i].decided_on)));
+	free(g);
+	json_object_set_new(out, "granted", periods);
+
+	struct db_person *kids;
+	size_t n;
+	if (db_person_children(s->db, id, &kids, &n) != DB_OK) {
+		json_decref(out);
+		return svc_db_fail(s, e);
+	}
+	/* R7: only the person's own children who live with them may be named. */
+	json_t *eligible = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (kids[i].child_role == CHILD_PRIMARY || kids[i].child_role == CHILD_SECONDARY)
+			json_array_append_new(eligible, json_pack("{s:I, s:s}", "id", (json_int_t)kids[i].id, "code",
+								  kids[i].code));
+	free(kids);
+	json_object_set_new(out, "children_eligible", eligible);
+	return out;
+}

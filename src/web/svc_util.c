@@ -1,0 +1,71 @@
+#include "web/svc_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *svc_db_fail(struct svc *s, struct svc_error *e)
+{
+	/* The database's message may name tables or values: log it, show a plain sentence. */
+	fprintf(stderr, "nsp: database: %s\n", db_errmsg(s->db));
+	if (db_in_transaction(s->db))
+		db_rollback(s->db);
+	return svc_fail(e, SVC_INTERNAL, "ett internt fel inträffade; inget har sparats",
+			"an internal error occurred; nothing was saved");
+}
+
+json_t *svc_not_found(struct svc_error *e)
+{
+	return svc_fail(e, SVC_NOT_FOUND, "finns inte", "not found");
+}
+
+json_t *svc_fail_field(struct svc_error *e, enum svc_status st, const char *field, const char *sv, const char *en)
+{
+	svc_fail(e, st, sv, en);
+	snprintf(e->field, sizeof e->field, "%s", field);
+	return NULL;
+}
+
+json_t *svc_rule(struct svc_error *e, const struct verdict *v)
+{
+	svc_fail(e, SVC_RULE, v->sv, v->en);
+	e->rule = v->rule;
+	return NULL;
+}
+
+json_t *svc_day_json(day_t d)
+{
+	char b[DAY_BUFSZ];
+	return d == DAY_NONE ? json_null() : json_string(day_format(d, b));
+}
+
+json_t *svc_mask_json(const struct enum_def *def, uint32_t mask)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < def->count && i < 32; i++)
+		if (mask & (1u << i))
+			json_array_append_new(a, json_string(def->values[i]));
+	return a;
+}
+
+bool svc_sees_org(const struct svc *s, int64_t org)
+{
+	switch (s->actor->role) {
+	case ROLE_COORDINATOR: return true;
+	case ROLE_CASEWORKER: return org != 0 && org == s->actor->organisation_id;
+	default: return false;
+	}
+}
+
+int svc_parse_year(const char *s)
+{
+	if (!s || strlen(s) != 4)
+		return -1;
+	int y = 0;
+	for (int i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		y = y * 10 + (s[i] - '0');
+	}
+	return y >= DAY_MIN_YEAR && y <= DAY_MAX_YEAR ? y : -1;
+}

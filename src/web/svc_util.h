@@ -1,0 +1,34 @@
+/* Helpers shared by the svc_*.c files (not part of the service interface). */
+#ifndef NSP_WEB_SVC_UTIL_H
+#define NSP_WEB_SVC_UTIL_H
+
+#include <jansson.h>
+
+#include "domain/day.h"
+#include "domain/rules.h"
+#include "web/service.h"
+
+/* SVC_INTERNAL from the database's last error (logged to stderr, not shown). Returns NULL. */
+json_t *svc_db_fail(struct svc *s, struct svc_error *e);
+/* SVC_NOT_FOUND with the standard message. Returns NULL. */
+json_t *svc_not_found(struct svc_error *e);
+/* svc_fail with a field name. Returns NULL. */
+json_t *svc_fail_field(struct svc_error *e, enum svc_status st, const char *field, const char *sv, const char *en);
+/* SVC_RULE from a refusing verdict. Returns NULL. */
+json_t *svc_rule(struct svc_error *e, const struct verdict *v);
+
+/* JSON of a day ("2025-03-04") or null for DAY_NONE. */
+json_t *svc_day_json(day_t d);
+/* ["name", ...] of the bits of mask over def. */
+json_t *svc_mask_json(const struct enum_def *def, uint32_t mask);
+
+/* May the actor see records of organisation org? Coordinators see all,
+ * caseworkers their own, funders none. */
+bool svc_sees_org(const struct svc *s, int64_t org);
+
+json_t *svc_user_json(const struct db_user *u);
+
+/* Parses a decimal year 1900..2200 from a URL string; -1 when invalid. */
+int svc_parse_year(const char *s);
+
+#endif
