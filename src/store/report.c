@@ -1,0 +1,379 @@
+/*
+ * The annual report from the database (domain.md §10): a handful of
+ * GROUP BY queries over the whole year (the ST_REPORT_* statements of
+ * statements.c), read inside one transaction so that the tables agree with
+ * each other, then checked by report_check() before anyone sees them.
+ *
+ * Definitions, for year Y with days first..last:
+ * - covered: the person of any decision made in Y (denials included) or of
+ *   a granted decision whose period overlaps Y, the children named on such
+ *   a decision's application, and the secondary and elsewhere children of
+ *   those persons; rows by role: children with role secondary / elsewhere,
+ *   everyone else (adults, primary children) primary;
+ * - intervention recipients: the person of a granted or partly granted
+ *   decision made in Y or whose period overlaps Y, under its type's code,
+ *   and the children named on its application under its child-supplement
+ *   line's code when it has one (R7);
+ * - exploitation: every covered person with a form; more than one form is
+ *   "multiple";
+ * - referrals: the reflection recipients by referral source;
+ * - money: budget of Y, commits of Y's decisions in the ledger, payments
+ *   dated in Y, and the same payments by the intervention code of their
+ *   decision (domain.md §8: "under its decision's intervention code, child
+ *   supplements included": a claim on a reflection decision with a child
+ *   supplement counts under reflection in full);
+ * - decisions made in Y by outcome, and how many were emergencies (R2e);
+ *   placement requests and consultations dated in Y;
+ * - complementarity: applications submitted in Y by basis kind (R2), and of
+ *   those with basis public_actor_denied, the refusing actor's kind and the
+ *   reason category ('other' when not given).
+ */
+#include "store/report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/day.h"
+#include "domain/money.h"
+#include "store/store_internal.h"
+
+/* Binds the shared parameters (statements.c) that statement st uses. */
+static int report_bind(sqlite3_stmt *st, int year)
+{
+	int n = sqlite3_bind_parameter_count(st), rc = 0;
+	struct {
+		const struct enum_def *e;
+		int v;
+	} names[] = {
+		[3] = { &enum_outcome, OUTCOME_GRANTED },
+		[4] = { &enum_outcome, OUTCOME_PARTLY_GRANTED },
+		[5] = { &enum_age_group, AGE_CHILD },
+		[6] = { &enum_child_role, CHILD_SECONDARY },
+		[7] = { &enum_child_role, CHILD_ELSEWHERE },
+		[8] = { &enum_app_type, APP_ADMISSION },
+		[9] = { &enum_app_type, APP_REFLECTION },
+		[11] = { &enum_ledger_kind, LEDGER_COMMIT },
+		[12] = { &enum_actor_kind, ACTOR_OTHER },
+		[13] = { &enum_reason_category, REASON_OTHER },
+		[14] = { &enum_basis_kind, BASIS_PUBLIC_ACTOR_DENIED },
+		[15] = { &enum_age_group, AGE_ADULT },
+	};
+
+	for (int i = 1; i <= n && rc == 0; i++) {
+		if (i == 1)
+			rc = bind_day(st, i, day_year_first(year));
+		else if (i == 2)
+			rc = bind_day(st, i, day_year_last(year));
+		else if (i == 10)
+			rc = bind_i64(st, i, year);
+		else if (i < (int)(sizeof names / sizeof names[0]) && names[i].e)
+			rc = bind_enum(st, i, names[i].e, names[i].v);
+		else
+			rc = SQLITE_RANGE;
+	}
+	return rc;
+}
+
+/* Prepares and binds statement s; NULL on failure (db_errmsg set). */
+static sqlite3_stmt *report_stmt(struct db *db, enum stmt s, int year)
+{
+	sqlite3_stmt *st = db_stmt(db, s);
+
+	if (st == NULL)
+		return NULL;
+	if (report_bind(st, year) != 0) {
+		db_fail_bind(db, st);
+		stmt_done(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Steps st: 1 for a row, 0 when done, -1 on error (db_errmsg set). */
+static int report_step(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_fail_sqlite(db, what);
+	return -1;
+}
+
+/* Reads column i as a value of e; -1 (db_errmsg set) for NULL or a name
+ * that is not one of e's: a figure must never go silently uncounted. */
+static int report_enum(struct db *db, sqlite3_stmt *st, int i, const struct enum_def *e, int *out)
+{
+	int v = col_enum(st, i, e);
+
+	*out = v; /* set in every case: callers test the result, the compiler cannot see db_fail's */
+	if (v < 0)
+		return db_fail(db, "annual report: a stored %s is not one of its names", e->name);
+	return 0;
+}
+
+/* Adds n to *acc with the overflow check of money_add (counts too). */
+static int report_add(struct db *db, int64_t *acc, int64_t n)
+{
+	if (n < 0 || money_add(*acc, n, acc) != 0)
+		return db_fail(db, "annual report: a figure is out of range");
+	return 0;
+}
+
+static int load_covered(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_COVERED, year);
+	int rc, age, gender;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: covered persons")) == 1) {
+		int64_t cls = col_i64(st, 2), n = col_i64(st, 3);
+		struct report_row *row = cls == 1 ? &r->secondary_children
+				       : cls == 2 ? &r->children_elsewhere
+						  : &r->primary;
+		if (report_enum(db, st, 0, &enum_age_group, &age) != 0 ||
+		    report_enum(db, st, 1, &enum_gender, &gender) != 0 ||
+		    report_add(db, &r->persons.total, n) != 0 ||
+		    report_add(db, age == AGE_ADULT ? &r->persons.adults : &r->persons.children, n) != 0) {
+			rc = -1;
+			break;
+		}
+		report_row_add(row, (enum gender)gender, (enum age_group)age, n);
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+static int load_exploitation(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_EXPLOITATION, year);
+	int rc, age, gender;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: exploitation")) == 1) {
+		int64_t mask = col_i64(st, 2), n = col_i64(st, 3);
+		int row;
+		if (report_enum(db, st, 0, &enum_age_group, &age) != 0 ||
+		    report_enum(db, st, 1, &enum_gender, &gender) != 0) {
+			rc = -1;
+			break;
+		}
+		if (mask < 0 || mask > UINT32_MAX || (row = report_expl_row((uint32_t)mask)) < 0) {
+			rc = db_fail(db, "annual report: a stored exploitation mask is invalid");
+			break;
+		}
+		report_row_add(&r->exploitation[age][row], (enum gender)gender, (enum age_group)age, n);
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+static int load_interventions(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_INTERVENTIONS, year);
+	int rc, code, age, gender;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: interventions")) == 1) {
+		if (report_enum(db, st, 0, &enum_code, &code) != 0 ||
+		    report_enum(db, st, 1, &enum_age_group, &age) != 0 ||
+		    report_enum(db, st, 2, &enum_gender, &gender) != 0) {
+			rc = -1;
+			break;
+		}
+		report_row_add(&r->interventions[code], (enum gender)gender, (enum age_group)age,
+			       col_i64(st, 3));
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+static int load_referrals(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_REFERRALS, year);
+	int rc, source;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: referrals")) == 1) {
+		int64_t *cell = &r->referrals_not_recorded;
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			if (report_enum(db, st, 0, &enum_referral, &source) != 0) {
+				rc = -1;
+				break;
+			}
+			cell = &r->referrals_reflection[source];
+		}
+		if (report_add(db, cell, col_i64(st, 1)) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+static int load_money(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_MONEY, year);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	rc = report_step(db, st, "annual report: money");
+	if (rc == 1) {
+		r->money.budget_set = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		r->money.budget_ore = col_i64(st, 0);
+		r->money.committed_ore = col_i64(st, 1);
+		r->money.paid_ore = col_i64(st, 2);
+	} else if (rc == 0) {
+		rc = db_fail(db, "annual report: the money query returned no row");
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+/* Payments dated in the year by their decision's code (its type). */
+static int load_paid_by_code(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_PAID_BY_TYPE, year);
+	int rc, type;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: payments")) == 1) {
+		if (report_enum(db, st, 0, &enum_app_type, &type) != 0) {
+			rc = -1;
+			break;
+		}
+		int code = app_type_code((enum app_type)type);
+		if (code < 0) {
+			/* Cannot happen through the API (an admission grants no money). */
+			rc = db_fail(db, "annual report: a payment belongs to an admission decision");
+			break;
+		}
+		if (report_add(db, &r->money.paid_by_code_ore[code], col_i64(st, 1)) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+/* Rows of (enum name, count): adds each count to counts[value]. Used for
+ * decisions (with a third column: emergencies), placements and basis. */
+static int load_by_name(struct db *db, int year, enum stmt s, const struct enum_def *e, int64_t *counts,
+			int64_t *third, const char *what)
+{
+	sqlite3_stmt *st = report_stmt(db, s, year);
+	int rc, v;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, what)) == 1) {
+		if (report_enum(db, st, 0, e, &v) != 0 || report_add(db, &counts[v], col_i64(st, 1)) != 0 ||
+		    (third && report_add(db, third, col_i64(st, 2)) != 0)) {
+			rc = -1;
+			break;
+		}
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+static int load_consultations(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_CONSULTATIONS, year);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	rc = report_step(db, st, "annual report: consultations");
+	if (rc == 1)
+		r->consultations = col_i64(st, 0);
+	else if (rc == 0)
+		rc = db_fail(db, "annual report: the consultation count returned no row");
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+static int load_denials(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_DENIALS, year);
+	int rc, actor, reason;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: denials")) == 1) {
+		/* A kind or category outside the vocabulary counts as 'other':
+		 * these fields are optional free classification (R2). */
+		actor = col_enum(st, 0, &enum_actor_kind);
+		reason = col_enum(st, 1, &enum_reason_category);
+		if (actor < 0)
+			actor = ACTOR_OTHER;
+		if (reason < 0)
+			reason = REASON_OTHER;
+		if (report_add(db, &r->complementarity.denials[actor][reason], col_i64(st, 2)) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+int db_report_load(struct db *db, int year, struct report *out)
+{
+	char why[160];
+	bool own_txn;
+	int rc;
+
+	if (year < DAY_MIN_YEAR || year > DAY_MAX_YEAR)
+		return db_fail(db, "annual report: year %d is out of range", year);
+	report_init(out, year);
+
+	/* One read snapshot for all the queries, unless the caller holds one. */
+	own_txn = sqlite3_get_autocommit(db->conn) != 0;
+	if (own_txn && db_run(db, ST_REPORT_BEGIN) != DB_OK)
+		return DB_ERROR;
+
+	rc = load_covered(db, year, out);
+	if (rc == DB_OK)
+		rc = load_exploitation(db, year, out);
+	if (rc == DB_OK)
+		rc = load_interventions(db, year, out);
+	if (rc == DB_OK)
+		rc = load_referrals(db, year, out);
+	if (rc == DB_OK)
+		rc = load_money(db, year, out);
+	if (rc == DB_OK)
+		rc = load_paid_by_code(db, year, out);
+	if (rc == DB_OK)
+		rc = load_by_name(db, year, ST_REPORT_DECISIONS, &enum_outcome, out->decisions.by_outcome,
+				  &out->decisions.emergency, "annual report: decisions");
+	if (rc == DB_OK)
+		rc = load_by_name(db, year, ST_REPORT_PLACEMENTS, &enum_placement_outcome,
+				  out->placement_requests, NULL, "annual report: placement requests");
+	if (rc == DB_OK)
+		rc = load_consultations(db, year, out);
+	if (rc == DB_OK)
+		rc = load_by_name(db, year, ST_REPORT_BASIS, &enum_basis_kind, out->complementarity.by_basis,
+				  NULL, "annual report: applications by basis");
+	if (rc == DB_OK)
+		rc = load_denials(db, year, out);
+
+	if (own_txn) {
+		/* Only reads happened: COMMIT and ROLLBACK both just end the snapshot. */
+		if (db_run(db, rc == DB_OK ? ST_COMMIT : ST_ROLLBACK) != DB_OK && rc == DB_OK)
+			rc = DB_ERROR;
+	}
+	if (rc == DB_OK && report_check(out, why, sizeof why) != 0)
+		rc = db_fail(db, "annual report %d does not add up (%s)", year, why);
+	return rc;
+}

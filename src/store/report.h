@@ -1,0 +1,21 @@
+/*
+ * Loading the annual report (domain.md §10) from the database.
+ */
+#ifndef NSP_STORE_REPORT_H
+#define NSP_STORE_REPORT_H
+
+#include "domain/report.h"
+#include "store/store.h"
+
+/*
+ * Fills *out with the exact report of year (Gregorian, DAY_MIN_YEAR ..
+ * DAY_MAX_YEAR) from one consistent read of the database: a deferred read
+ * transaction of its own, or the caller's when one is open. The figures
+ * are checked with report_check() before they are returned. Returns DB_OK,
+ * or DB_ERROR with db_errmsg() set (also for a year out of range or figures
+ * that do not add up). Nothing to free. Callers apply report_suppress() for
+ * open data.
+ */
+int db_report_load(struct db *db, int year, struct report *out);
+
+#endif
