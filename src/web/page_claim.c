@@ -1,0 +1,306 @@
+/*
+ * Decisions and payment claims: the list, one decision with its payments,
+ * claiming the days actually used (never above the decision, R14), and
+ * closing a decision (the coordinator) to release what was not used.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/money.h"
+#include "web/page.h"
+#include "web/routes.h"
+#include "web/svc_pages.h"
+
+void page_decisions(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, &e);
+	if (!list)
+		return page_fail(&p, &e);
+	const json_t *ds = json_object_get(list, "decisions");
+	size_t n = json_array_size(ds), i;
+	int64_t *ids = calloc(n ? n : 1, sizeof *ids);
+	json_t *d;
+	if (!ids)
+		abort();
+	json_array_foreach(ds, i, d)
+		ids[i] = page_int(d, "person_id");
+	json_t *codes = svc_page_person_codes(&p.svc, ids, n, &e);
+	free(ids);
+	if (!codes) {
+		json_decref(list);
+		return page_fail(&p, &e);
+	}
+	page_start(&p, page_t(&p, "decisions.title"));
+	page_h1(&p, "decisions.title");
+	html_raw(&p.h, "<p class=\"filters\">");
+	page_link(&p, page_t(&p, "decisions.open_only"), "/decisions?open=1");
+	html_raw(&p.h, " \xC2\xB7 ");
+	page_link(&p, page_t(&p, "decisions.all"), "/decisions");
+	html_raw(&p.h, "</p>");
+	if (n == 0) {
+		html_raw(&p.h, "<p>");
+		page_text(&p, "decisions.none");
+		html_raw(&p.h, "</p>");
+	} else {
+		page_table(&p, NULL, "decision.decided_on", "person.code", "application.type", "decision.outcome",
+			   "application.period", "decision.total", "decision.paid", "decision.state", NULL);
+		/* Newest first: the list comes ordered by id. */
+		for (size_t k = n; k-- > 0;) {
+			d = json_array_get(ds, k);
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)page_int(d, "person_id"));
+			html_raw(&p.h, "<tr><td>");
+			page_link(&p, page_s(d, "decided_on"), "/decisions/%lld", (long long)page_int(d, "id"));
+			html_raw(&p.h, "</td><td>");
+			html_text(&p.h, page_s(codes, key));
+			html_raw(&p.h, "</td><td>");
+			html_text(&p.h, page_enum(&p, &enum_app_type, page_s(d, "type")));
+			html_raw(&p.h, "</td><td>");
+			html_text(&p.h, page_enum(&p, &enum_outcome, page_s(d, "outcome")));
+			if (json_is_true(json_object_get(d, "emergency"))) {
+				html_raw(&p.h, " <span class=\"tag\">");
+				page_text(&p, "decision.emergency");
+				html_raw(&p.h, "</span>");
+			}
+			html_raw(&p.h, "</td><td>");
+			if (json_is_string(json_object_get(d, "from"))) {
+				page_day(&p, json_object_get(d, "from"));
+				html_raw(&p.h, " \xE2\x80\x93 ");
+				page_day(&p, json_object_get(d, "to"));
+			}
+			html_raw(&p.h, "</td><td class=\"num\">");
+			page_money(&p, json_object_get(d, "total_ore"));
+			html_raw(&p.h, "</td><td class=\"num\">");
+			page_money(&p, json_object_get(d, "paid_ore"));
+			html_raw(&p.h, "</td><td>");
+			page_text(&p, json_is_string(json_object_get(d, "closed_on")) ? "decision.closed" : "decision.is_open");
+			html_raw(&p.h, "</td></tr>");
+		}
+		page_table_end(&p);
+	}
+	json_decref(list);
+	json_decref(codes);
+	page_end(&p);
+}
+
+/* The claim form: days (or units) actually used, priced as the decision was. */
+static void claim_form(struct page *p, const json_t *d)
+{
+	bool period = json_is_string(json_object_get(d, "from"));
+	int64_t granted = period ? 0 : page_int(d, "units");
+	if (period) {
+		day_t f, t;
+		day_parse(page_s(d, "from"), &f);
+		day_parse(page_s(d, "to"), &t);
+		granted = day_count(f, t);
+	}
+	char hint[256], total[64], paid[64], max[24], today[DAY_BUFSZ];
+	money_format(page_int(d, "total_ore"), total, sizeof total, 1);
+	money_format(page_int(d, "paid_ore"), paid, sizeof paid, 1);
+	snprintf(max, sizeof max, "%lld", (long long)granted);
+	struct html tmp = HTML_INIT;
+	const char *args[] = { max, total, paid };
+	i18n_html(&tmp, p->lang, period ? "claim.days_hint" : "claim.units_hint", args, 3);
+	snprintf(hint, sizeof hint, "%s", buf_str(&tmp.b));
+	html_release(&tmp);
+
+	html_raw(&p->h, "<section class=\"panel\"><h2>");
+	page_text(p, "claim.title");
+	html_raw(&p->h, "</h2>");
+	page_errors(p);
+	page_form(p, "/decisions/%lld/claim", (long long)page_int(d, "id"));
+	page_field(p, &(struct field){ .kind = FIELD_NUMBER, .name = "days",
+				       .label = period ? "claim.days" : "claim.units", .hint_text = hint });
+	page_field(p, &(struct field){ .kind = FIELD_MONEY, .name = "amount", .label = "claim.amount",
+				       .hint = "claim.amount_hint" });
+	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "paid_on", .label = "claim.paid_on",
+				       .value = day_format(day_today(), today), .required = true });
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "reference", .label = "claim.reference",
+				       .hint = "claim.reference_hint" });
+	page_form_end(p, "claim.submit");
+	html_raw(&p->h, "</section>");
+}
+
+static void decision_page(struct page *p, int64_t id, unsigned status)
+{
+	struct svc_error e;
+	json_t *d = svc_decision_get(&p->svc, id, &e), *pays = NULL, *codes = NULL;
+	if (d)
+		pays = svc_payment_list(&p->svc, id, &e);
+	if (pays) {
+		int64_t pid = page_int(d, "person_id");
+		codes = svc_page_person_codes(&p->svc, &pid, 1, &e);
+	}
+	if (!codes) {
+		json_decref(d);
+		json_decref(pays);
+		return page_fail(p, &e);
+	}
+	struct html *h = &p->h;
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)page_int(d, "person_id"));
+	bool open = !json_is_string(json_object_get(d, "closed_on"));
+	page_start(p, page_t(p, "decision.title"));
+	html_raw(h, "<p class=\"eyebrow\">");
+	page_link(p, page_s(codes, key), "/persons/%lld", (long long)page_int(d, "person_id"));
+	html_raw(h, "</p><h1>");
+	page_text(p, "decision.title");
+	html_raw(h, ": ");
+	html_text(h, page_enum(p, &enum_app_type, page_s(d, "type")));
+	html_raw(h, "</h1>");
+	page_notice(p);
+	html_raw(h, "<dl class=\"facts\">");
+	page_dl_row(p, "decision.outcome", page_enum(p, &enum_outcome, page_s(d, "outcome")));
+	page_dl_row(p, "decision.decided_on", page_s(d, "decided_on"));
+	if (json_is_string(json_object_get(d, "from"))) {
+		char period[48];
+		snprintf(period, sizeof period, "%s \xE2\x80\x93 %s", page_s(d, "from"), page_s(d, "to"));
+		page_dl_row(p, "application.period", period);
+	}
+	page_dl_row(p, "decision.reason", page_s(d, "reason"));
+	if (json_is_true(json_object_get(d, "emergency")))
+		page_dl_row(p, "decision.emergency", page_t(p, "yes"));
+	html_raw(h, "<div><dt>");
+	page_text(p, "decision.total");
+	html_raw(h, "</dt><dd>");
+	page_money(p, json_object_get(d, "total_ore"));
+	html_raw(h, "</dd></div><div><dt>");
+	page_text(p, "decision.paid");
+	html_raw(h, "</dt><dd>");
+	page_money(p, json_object_get(d, "paid_ore"));
+	html_raw(h, "</dd></div>");
+	page_dl_row(p, "decision.state", page_t(p, open ? "decision.is_open" : "decision.closed"));
+	html_raw(h, "</dl><p>");
+	page_link(p, page_t(p, "decision.application"), "/applications/%lld", (long long)page_int(d, "application_id"));
+	html_raw(h, "</p><h2>");
+	page_text(p, "claim.payments");
+	html_raw(h, "</h2>");
+	const json_t *ps = json_object_get(pays, "payments");
+	if (json_array_size(ps) == 0) {
+		html_raw(h, "<p>");
+		page_text(p, "claim.no_payments");
+		html_raw(h, "</p>");
+	} else {
+		page_table(p, NULL, "claim.paid_on", "claim.amount", "claim.reference", NULL);
+		size_t i;
+		json_t *x;
+		json_array_foreach(ps, i, x) {
+			html_raw(h, "<tr><td>");
+			page_day(p, json_object_get(x, "paid_on"));
+			html_raw(h, "</td><td class=\"num\">");
+			page_money(p, json_object_get(x, "amount_ore"));
+			html_raw(h, "</td><td>");
+			page_str(p, json_object_get(x, "reference"));
+			html_raw(h, "</td></tr>");
+		}
+		page_table_end(p);
+	}
+	if (open && page_int(d, "total_ore") > page_int(d, "paid_ore"))
+		claim_form(p, d);
+	if (open && p->svc.actor->role == ROLE_COORDINATOR) {
+		html_raw(h, "<section class=\"panel\"><h2>");
+		page_text(p, "decision.close");
+		html_raw(h, "</h2><p class=\"hint\">");
+		page_text(p, "decision.close_hint");
+		html_raw(h, "</p>");
+		page_form(p, "/decisions/%lld/close", (long long)id);
+		page_form_end(p, "decision.close");
+		html_raw(h, "</section>");
+	}
+	json_decref(d);
+	json_decref(pays);
+	json_decref(codes);
+	page_end_status(p, status);
+}
+
+void page_decision(struct http_request *req)
+{
+	struct page p;
+	page_init(&p, req);
+	decision_page(&p, req->ids[0], 200);
+}
+
+/* The amount to claim: the price of the days used, or an amount typed in kronor. */
+static int claim_amount(struct page *p, int64_t decision_id, int64_t *ore, struct svc_error *e)
+{
+	const char *days = page_in(p, "days"), *amount = page_in(p, "amount");
+	if (days && *days) {
+		char *end;
+		long long n = strtoll(days, &end, 10);
+		if (*end || n < 1) {
+			page_invalid(e, "days", "ange ett helt antal dygn, minst 1",
+				       "give a whole number of days, at least 1");
+			return -1;
+		}
+		json_t *r = svc_page_claim_amount(&p->svc, decision_id, n, e);
+		if (!r)
+			return -1;
+		*ore = page_int(r, "amount_ore");
+		json_decref(r);
+		return 0;
+	}
+	if (amount && *amount) {
+		if (money_parse_kr(amount, ore) != 0 || *ore <= 0) {
+			page_invalid(e, "amount", "beloppet kunde inte läsas; skriv till exempel 9 240",
+				       "the amount could not be read; write for example 9 240");
+			return -1;
+		}
+		return 0;
+	}
+	page_invalid(e, "days", "ange hur många dygn som användes (eller ett belopp)",
+		       "give the number of days used (or an amount)");
+	return -1;
+}
+
+void page_claim(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	int64_t ore;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *out = NULL;
+	if (claim_amount(&p, req->ids[0], &ore, &e) == 0) {
+		json_t *in = json_pack("{s:I, s:I}", "decision_id", (json_int_t)req->ids[0], "amount_ore", (json_int_t)ore);
+		if (page_in(&p, "paid_on") && *page_in(&p, "paid_on"))
+			json_object_set_new(in, "paid_on", json_string(page_in(&p, "paid_on")));
+		if (page_in(&p, "reference"))
+			json_object_set_new(in, "reference", json_string(page_in(&p, "reference")));
+		out = svc_payment_create(&p.svc, in, &e);
+		json_decref(in);
+	}
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND)
+			return page_fail(&p, &e);
+		p.err = &e;
+		/* An amount typed in kronor is where R14 belongs then. */
+		if (!(page_in(&p, "days") && *page_in(&p, "days")))
+			p.rule_field = "amount";
+		return decision_page(&p, req->ids[0], e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409 : 400);
+	}
+	json_decref(out);
+	char where[64];
+	snprintf(where, sizeof where, "/decisions/%lld?done=claimed", (long long)req->ids[0]);
+	page_redirect(&p, where);
+}
+
+void page_decision_close(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	json_t *in = json_object();
+	json_t *out = svc_decision_close(&p.svc, req->ids[0], in, &e);
+	json_decref(in);
+	if (!out)
+		return page_fail(&p, &e);
+	json_decref(out);
+	char where[64];
+	snprintf(where, sizeof where, "/decisions/%lld?done=closed", (long long)req->ids[0]);
+	page_redirect(&p, where);
+}

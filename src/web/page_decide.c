@@ -1,0 +1,529 @@
+/*
+ * The coordinator's queue of submitted applications and the application
+ * page: the person's history on a timeline, the computed amount, every rule
+ * check, and the decision (grant, partly grant, deny, emergency).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/money.h"
+#include "web/page.h"
+#include "web/routes.h"
+#include "web/svc_pages.h"
+
+/* The rules checked for an application of type t, in the order the domain
+ * checks them (rules.h: R1, R2, R13/R11, R3–R9). */
+static size_t rules_for(enum app_type t, bool child, const char **out)
+{
+	size_t n = 0;
+	out[n++] = "R1";
+	out[n++] = "R2";
+	out[n++] = "R13";
+	if (child)
+		out[n++] = "R11";
+	switch (t) {
+	case APP_REFLECTION: out[n++] = "R3"; break;
+	case APP_EXTENDED: out[n++] = "R4"; break;
+	case APP_INTEGRATION_HOUSING: out[n++] = "R5"; out[n++] = "R6"; break;
+	case APP_INTEGRATION_ADULT:
+	case APP_INTEGRATION_CHILD: out[n++] = "R6"; break;
+	case APP_POINT_ADULT:
+	case APP_POINT_CHILD: out[n++] = "R8"; break;
+	default: break;
+	}
+	if (app_type_is_daily_compensation(t)) {
+		out[n++] = "R7";
+		out[n++] = "R9";
+	}
+	return n;
+}
+
+/*
+ * Every rule check of the application as it stands: the ones before a
+ * refusal passed, the refused one says why, the later ones were not
+ * reached; then R10 against the year's remaining budget.
+ */
+static void rule_checks(struct page *p, const json_t *app, const json_t *checks, bool child)
+{
+	const char *rules[12];
+	enum app_type t = (enum app_type)enum_parse(&enum_app_type, page_s(app, "type"));
+	size_t n = rules_for(t, child, rules);
+	const json_t *refusal = json_object_get(checks, "refusal");
+	const char *refused = page_s(refusal, "rule");
+	bool reached = true;
+	html_raw(&p->h, "<ul class=\"checks\">");
+	for (size_t i = 0; i < n; i++) {
+		char key[32];
+		bool fails = refused && strcmp(refused, rules[i]) == 0;
+		snprintf(key, sizeof key, "rule.%s", rules[i]);
+		html_raw(&p->h, "<li");
+		html_attr(&p->h, "class", !reached ? "check skipped" : fails ? "check fail" : "check ok");
+		html_raw(&p->h, "><span class=\"mark\">");
+		page_text(p, !reached ? "check.skipped" : fails ? "check.fail" : "check.ok");
+		html_raw(&p->h, "</span> ");
+		page_text(p, key);
+		if (fails) {
+			html_raw(&p->h, "<br><span class=\"why\">");
+			html_text(&p->h, page_s(refusal, p->lang == LANG_EN ? "message_en" : "message_sv"));
+			html_raw(&p->h, "</span>");
+			reached = false;
+		}
+		html_raw(&p->h, "</li>");
+	}
+	/* A refusal by a check outside the list (a decision or input check) is shown too. */
+	if (refused && reached) {
+		html_raw(&p->h, "<li class=\"check fail\"><span class=\"mark\">");
+		page_text(p, "check.fail");
+		html_raw(&p->h, "</span> ");
+		html_text(&p->h, page_s(refusal, p->lang == LANG_EN ? "message_en" : "message_sv"));
+		html_raw(&p->h, "</li>");
+	}
+	const json_t *left = json_object_get(checks, "budget_remaining_ore");
+	bool budget_ok = json_is_integer(left) && page_int(checks, "total_ore") <= json_integer_value(left);
+	if (page_int(checks, "total_ore") == 0)
+		budget_ok = true;
+	html_raw(&p->h, "<li");
+	html_attr(&p->h, "class", budget_ok ? "check ok" : "check fail");
+	html_raw(&p->h, "><span class=\"mark\">");
+	page_text(p, budget_ok ? "check.ok" : "check.fail");
+	html_raw(&p->h, "</span> ");
+	page_text(p, "rule.R10");
+	html_raw(&p->h, "<br><span class=\"why\">");
+	if (json_is_integer(left)) {
+		char remaining[64];
+		money_format(json_integer_value(left), remaining, sizeof remaining, 0);
+		page_textv(p, "check.budget_left", remaining, NULL);
+	} else {
+		page_text(p, "check.no_budget");
+	}
+	html_raw(&p->h, "</span></li></ul>");
+}
+
+/* The amount if granted in full, line by line. */
+static void amount_table(struct page *p, const json_t *lines, const json_t *total)
+{
+	page_table(p, NULL, "decision.code", "decision.days", "decision.amount", NULL);
+	size_t i;
+	json_t *l;
+	json_array_foreach(lines, i, l) {
+		html_raw(&p->h, "<tr><td>");
+		html_text(&p->h, page_enum(p, &enum_code, page_s(l, "code")));
+		html_raw(&p->h, "</td><td class=\"num\">");
+		html_int(&p->h, page_int(l, "days"));
+		html_raw(&p->h, "</td><td class=\"num\">");
+		page_money(p, json_object_get(l, "amount_ore"));
+		html_raw(&p->h, "</td></tr>");
+	}
+	html_raw(&p->h, "<tr class=\"total\"><th scope=\"row\" colspan=\"2\">");
+	page_text(p, "decision.total");
+	html_raw(&p->h, "</th><td class=\"num\">");
+	page_money(p, total);
+	html_raw(&p->h, "</td></tr>");
+	page_table_end(p);
+}
+
+/*
+ * The person's granted periods on a timeline, with the period applied for
+ * (when any) marked. Drawn as SVG (attributes, no inline style, so the
+ * CSP holds) with the same periods as a table for screen readers and print.
+ */
+static void timeline(struct page *p, const json_t *granted, const json_t *app)
+{
+	day_t lo = DAY_NONE, hi = DAY_NONE, f = 0, t = 0;
+	size_t i, rows = 0;
+	json_t *g;
+	json_t *all = json_array();
+	json_array_foreach(granted, i, g) {
+		if (json_is_string(json_object_get(g, "from")))
+			json_array_append(all, g);
+	}
+	if (json_is_string(json_object_get(app, "from")))
+		json_array_append_new(all, json_pack("{s:O, s:O, s:O, s:b}", "type", json_object_get(app, "type"),
+						      "from", json_object_get(app, "from"), "to",
+						      json_object_get(app, "to"), "proposed", 1));
+	json_array_foreach(all, i, g) {
+		day_parse(page_s(g, "from"), &f);
+		day_parse(page_s(g, "to"), &t);
+		if (lo == DAY_NONE || f < lo)
+			lo = f;
+		if (hi == DAY_NONE || t > hi)
+			hi = t;
+	}
+	html_raw(&p->h, "<h2>");
+	page_text(p, "history.title");
+	html_raw(&p->h, "</h2>");
+	if (json_array_size(all) == 0) {
+		html_raw(&p->h, "<p>");
+		page_text(p, "history.none");
+		html_raw(&p->h, "</p>");
+		json_decref(all);
+		return;
+	}
+	int64_t span = day_count(lo, hi);
+	rows = json_array_size(all);
+	html_raw(&p->h, "<figure class=\"timeline\"><svg role=\"img\" preserveAspectRatio=\"none\"");
+	html_attrf(&p->h, "viewBox", "0 0 1000 %zu", rows * 28 + 24);
+	html_attr(&p->h, "aria-label", page_t(p, "history.title"));
+	html_raw(&p->h, ">");
+	json_array_foreach(all, i, g) {
+		day_parse(page_s(g, "from"), &f);
+		day_parse(page_s(g, "to"), &t);
+		int64_t x = (int64_t)(f - lo) * 1000 / span, w = day_count(f, t) * 1000 / span;
+		html_raw(&p->h, "<rect height=\"20\" rx=\"3\"");
+		html_attrf(&p->h, "x", "%lld", (long long)x);
+		html_attrf(&p->h, "y", "%zu", i * 28);
+		html_attrf(&p->h, "width", "%lld", (long long)(w < 4 ? 4 : w));
+		html_attrf(&p->h, "class", "bar t-%s%s", page_s(g, "type"),
+			   json_is_true(json_object_get(g, "proposed")) ? " proposed" : "");
+		html_raw(&p->h, "><title>");
+		html_text(&p->h, page_enum(p, &enum_app_type, page_s(g, "type")));
+		html_raw(&p->h, " ");
+		html_text(&p->h, page_s(g, "from"));
+		html_raw(&p->h, " \xE2\x80\x93 ");
+		html_text(&p->h, page_s(g, "to"));
+		html_raw(&p->h, "</title></rect>");
+	}
+	char d1[DAY_BUFSZ], d2[DAY_BUFSZ];
+	html_raw(&p->h, "<text x=\"0\" class=\"axis\"");
+	html_attrf(&p->h, "y", "%zu", rows * 28 + 18);
+	html_raw(&p->h, ">");
+	html_text(&p->h, day_format(lo, d1));
+	html_raw(&p->h, "</text><text x=\"1000\" text-anchor=\"end\" class=\"axis\"");
+	html_attrf(&p->h, "y", "%zu", rows * 28 + 18);
+	html_raw(&p->h, ">");
+	html_text(&p->h, day_format(hi, d2));
+	html_raw(&p->h, "</text></svg></figure>");
+	page_table(p, NULL, "application.type", "application.from", "application.to", "decision.days",
+		   "history.state", NULL);
+	json_array_foreach(all, i, g) {
+		day_parse(page_s(g, "from"), &f);
+		day_parse(page_s(g, "to"), &t);
+		html_raw(&p->h, "<tr><td>");
+		html_text(&p->h, page_enum(p, &enum_app_type, page_s(g, "type")));
+		html_raw(&p->h, "</td><td>");
+		page_day(p, json_object_get(g, "from"));
+		html_raw(&p->h, "</td><td>");
+		page_day(p, json_object_get(g, "to"));
+		html_raw(&p->h, "</td><td class=\"num\">");
+		html_int(&p->h, day_count(f, t));
+		html_raw(&p->h, "</td><td>");
+		page_text(p, json_is_true(json_object_get(g, "proposed")) ? "history.applied" : "history.granted");
+		html_raw(&p->h, "</td></tr>");
+	}
+	page_table_end(p);
+	json_decref(all);
+}
+
+/* The application's own fields. */
+static void application_facts(struct page *p, const json_t *a, const json_t *codes)
+{
+	struct html *h = &p->h;
+	const json_t *b = json_object_get(a, "basis");
+	html_raw(h, "<dl class=\"facts\">");
+	page_dl_row(p, "application.submitted_on", page_s(a, "submitted_on"));
+	if (json_is_string(json_object_get(a, "from"))) {
+		char period[64];
+		snprintf(period, sizeof period, "%s \xE2\x80\x93 %s (%lld)", page_s(a, "from"), page_s(a, "to"),
+			 (long long)page_int(a, "days"));
+		page_dl_row(p, "application.period", period);
+	}
+	if (json_array_size(json_object_get(a, "children"))) {
+		html_raw(h, "<div><dt>");
+		page_text(p, "apply.children");
+		html_raw(h, "</dt><dd>");
+		size_t i;
+		json_t *c;
+		json_array_foreach(json_object_get(a, "children"), i, c) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)json_integer_value(c));
+			if (i)
+				html_raw(h, ", ");
+			html_text(h, page_s(codes, key) ? page_s(codes, key) : key);
+		}
+		html_raw(h, "</dd></div>");
+	}
+	if (page_s(a, "category")) {
+		page_dl_row(p, "application.category", page_enum(p, &enum_point_category, page_s(a, "category")));
+		char units[24];
+		snprintf(units, sizeof units, "%lld", (long long)page_int(a, "units"));
+		page_dl_row(p, "application.units", units);
+	}
+	page_dl_row(p, "basis.kind", page_enum(p, &enum_basis_kind, page_s(b, "kind")));
+	if (page_s(b, "actor")) {
+		page_dl_row(p, "basis.actor", page_s(b, "actor"));
+		page_dl_row(p, "basis.actor_kind", page_enum(p, &enum_actor_kind, page_s(b, "actor_kind")));
+		page_dl_row(p, "basis.reason", page_s(b, "reason"));
+		page_dl_row(p, "basis.reason_category", page_enum(p, &enum_reason_category, page_s(b, "reason_category")));
+		page_dl_row(p, "basis.reference", page_s(b, "reference"));
+	}
+	if (page_s(a, "needs_assessment"))
+		page_dl_row(p, "apply.needs_assessment", page_s(a, "needs_assessment"));
+	if (page_s(a, "plan"))
+		page_dl_row(p, "application.plan", page_s(a, "plan"));
+	if (page_s(a, "evaluation"))
+		page_dl_row(p, "application.evaluation", page_s(a, "evaluation"));
+	if (page_s(a, "motivation"))
+		page_dl_row(p, "application.motivation", page_s(a, "motivation"));
+	html_raw(h, "</dl>");
+}
+
+static void decision_form(struct page *p, const json_t *a)
+{
+	enum app_type t = (enum app_type)enum_parse(&enum_app_type, page_s(a, "type"));
+	char today[DAY_BUFSZ];
+	html_raw(&p->h, "<section class=\"panel\"><h2>");
+	page_text(p, "decide.title");
+	html_raw(&p->h, "</h2>");
+	page_errors(p);
+	page_form(p, "/applications/%lld/decide", (long long)page_int(a, "id"));
+	page_field(p, &(struct field){ .kind = FIELD_RADIOS, .name = "outcome", .label = "decide.outcome",
+				       .def = &enum_outcome, .required = true });
+	if (app_type_has_period(t)) {
+		page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "from", .label = "decide.from",
+					       .value = page_s(a, "from"), .show_if = "outcome=partly_granted" });
+		page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "to", .label = "decide.to",
+					       .hint = "decide.fewer_days", .value = page_s(a, "to"),
+					       .show_if = "outcome=partly_granted" });
+	}
+	if (app_type_is_point(t)) {
+		char units[24];
+		snprintf(units, sizeof units, "%lld", (long long)page_int(a, "units"));
+		page_field(p, &(struct field){ .kind = FIELD_NUMBER, .name = "units", .label = "decide.units",
+					       .value = units, .show_if = "outcome=partly_granted" });
+	}
+	if (app_type_is_daily_compensation(t))
+		page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "emergency", .label = "decide.emergency",
+					       .hint = "decide.emergency_hint" });
+	page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "reason", .label = "decide.reason",
+				       .hint = "decide.reason_hint" });
+	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "decided_on", .label = "decide.decided_on",
+				       .value = day_format(day_today(), today), .required = true });
+	page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "budget_override_reason",
+				       .label = "decide.budget_override", .hint = "decide.budget_override_hint" });
+	page_form_end(p, "decide.submit");
+	html_raw(&p->h, "</section>");
+}
+
+/* The decision of a decided application, in short. */
+static void decision_summary(struct page *p, const json_t *d)
+{
+	html_raw(&p->h, "<section class=\"panel\"><h2>");
+	page_text(p, "decision.title");
+	html_raw(&p->h, "</h2><dl class=\"facts\">");
+	page_dl_row(p, "decision.outcome", page_enum(p, &enum_outcome, page_s(d, "outcome")));
+	page_dl_row(p, "decision.decided_on", page_s(d, "decided_on"));
+	page_dl_row(p, "decision.reason", page_s(d, "reason"));
+	html_raw(&p->h, "</dl>");
+	amount_table(p, json_object_get(d, "lines"), json_object_get(d, "total_ore"));
+	html_raw(&p->h, "<p>");
+	page_link(p, page_t(p, "decision.open"), "/decisions/%lld", (long long)page_int(d, "id"));
+	html_raw(&p->h, "</p></section>");
+}
+
+static void application_page(struct page *p, int64_t id, unsigned status)
+{
+	struct svc_error e;
+	json_t *a = svc_application_get(&p->svc, id, &e), *person = NULL, *allowance = NULL, *checks = NULL,
+	       *codes = NULL;
+	if (!a)
+		return page_fail(p, &e);
+	int64_t pid = page_int(a, "person_id");
+	bool coordinator = p->svc.actor->role == ROLE_COORDINATOR;
+	bool submitted = strcmp(page_s(a, "status"), "submitted") == 0;
+	person = svc_person_get(&p->svc, pid, false, &e);
+	if (person)
+		allowance = svc_person_allowance(&p->svc, pid, &e);
+	if (allowance && coordinator && submitted)
+		checks = svc_application_checks(&p->svc, id, &e);
+	if (allowance && (!coordinator || !submitted || checks)) {
+		size_t n = json_array_size(json_object_get(a, "children")), i;
+		int64_t *ids = calloc(n ? n : 1, sizeof *ids);
+		json_t *c;
+		if (!ids)
+			abort();
+		json_array_foreach(json_object_get(a, "children"), i, c)
+			ids[i] = json_integer_value(c);
+		codes = svc_page_person_codes(&p->svc, ids, n, &e);
+		free(ids);
+	}
+	if (!codes)
+		goto fail;
+
+	struct html *h = &p->h;
+	const char *type_label = page_enum(p, &enum_app_type, page_s(a, "type"));
+	page_start(p, type_label);
+	html_raw(h, "<p class=\"eyebrow\">");
+	page_text(p, "application.title");
+	html_raw(h, " \xC2\xB7 ");
+	page_link(p, page_s(person, "code"), "/persons/%lld", (long long)pid);
+	html_raw(h, "</p><h1>");
+	html_text(h, type_label);
+	html_raw(h, "</h1>");
+	page_notice(p);
+	html_raw(h, "<p><span class=\"status\">");
+	html_text(h, page_enum(p, &enum_app_status, page_s(a, "status")));
+	html_raw(h, "</span></p><div class=\"columns\"><section>");
+	application_facts(p, a, codes);
+	html_raw(h, "</section>");
+	if (checks) {
+		html_raw(h, "<section><h2>");
+		page_text(p, "check.title");
+		html_raw(h, "</h2>");
+		rule_checks(p, a, checks, strcmp(page_s(person, "age_group"), "child") == 0);
+		html_raw(h, "<h2>");
+		page_text(p, "check.amount");
+		html_raw(h, "</h2>");
+		amount_table(p, json_object_get(checks, "lines"), json_object_get(checks, "total_ore"));
+		html_raw(h, "</section>");
+	}
+	html_raw(h, "</div>");
+	if (coordinator) {
+		timeline(p, json_object_get(allowance, "granted"), submitted ? a : NULL);
+		html_raw(h, "<h2>");
+		page_text(p, "apply.left");
+		html_raw(h, "</h2>");
+		page_allowance(p, allowance);
+	}
+	if (json_is_object(json_object_get(a, "decision")))
+		decision_summary(p, json_object_get(a, "decision"));
+	else if (coordinator)
+		decision_form(p, a);
+	json_decref(a);
+	json_decref(person);
+	json_decref(allowance);
+	json_decref(checks);
+	json_decref(codes);
+	page_end_status(p, status);
+	return;
+fail:
+	json_decref(a);
+	json_decref(person);
+	json_decref(allowance);
+	json_decref(checks);
+	page_fail(p, &e);
+}
+
+void page_application(struct http_request *req)
+{
+	struct page p;
+	page_init(&p, req);
+	application_page(&p, req->ids[0], 200);
+}
+
+void page_decide(struct http_request *req)
+{
+	static const struct fj spec[] = {
+		{ "outcome", FJ_STR }, { "reason", FJ_STR }, { "decided_on", FJ_STR }, { "from", FJ_STR },
+		{ "to", FJ_STR },      { "units", FJ_INT },  { "emergency", FJ_BOOL }, { "budget_override_reason", FJ_STR },
+	};
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = page_form_json(&p, spec, sizeof spec / sizeof spec[0], &e);
+	if (!in)
+		return page_fail(&p, &e);
+	/* Only a partial grant names a smaller part; otherwise what was applied for is decided. */
+	if (strcmp(page_in(&p, "outcome") ? page_in(&p, "outcome") : "", "partly_granted") != 0) {
+		json_object_del(in, "from");
+		json_object_del(in, "to");
+		json_object_del(in, "units");
+	}
+	json_t *out = svc_decision_create(&p.svc, req->ids[0], in, &e);
+	json_decref(in);
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND)
+			return page_fail(&p, &e);
+		p.err = &e;
+		/* A decision check ("decision") concerns the granted part. */
+		if (e.rule && strcmp(e.rule, "decision") == 0)
+			p.rule_field = "outcome";
+		return application_page(&p, req->ids[0], e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409 : 400);
+	}
+	json_decref(out);
+	page_redirect(&p, "/queue?done=decided");
+}
+
+void page_queue(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	json_t *list = svc_application_list(&p.svc, "submitted", NULL, &e);
+	json_t *orgs = list ? svc_org_list(&p.svc, &e) : NULL;
+	if (!orgs) {
+		json_decref(list);
+		return page_fail(&p, &e);
+	}
+	const json_t *apps = json_object_get(list, "applications");
+	size_t n = json_array_size(apps), i;
+	int64_t *ids = calloc(n ? n : 1, sizeof *ids);
+	json_t *a;
+	if (!ids)
+		abort();
+	json_array_foreach(apps, i, a)
+		ids[i] = page_int(a, "person_id");
+	json_t *codes = svc_page_person_codes(&p.svc, ids, n, &e);
+	free(ids);
+	if (!codes) {
+		json_decref(list);
+		json_decref(orgs);
+		return page_fail(&p, &e);
+	}
+	page_start(&p, page_t(&p, "queue.title"));
+	page_h1(&p, "queue.title");
+	page_notice(&p);
+	if (n == 0) {
+		html_raw(&p.h, "<p>");
+		page_text(&p, "queue.empty");
+		html_raw(&p.h, "</p>");
+	} else {
+		page_table(&p, NULL, "application.submitted_on", "person.code", "organisation.name", "application.type",
+			   "application.period", "check.amount", "check.title", NULL);
+		json_array_foreach(apps, i, a) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)page_int(a, "person_id"));
+			json_t *chk = svc_application_checks(&p.svc, page_int(a, "id"), &e);
+			const char *org = NULL;
+			size_t k;
+			json_t *o;
+			json_array_foreach(json_object_get(orgs, "organisations"), k, o)
+				if (page_int(o, "id") == page_int(a, "organisation_id"))
+					org = page_s(o, "name");
+			html_raw(&p.h, "<tr><td>");
+			page_day(&p, json_object_get(a, "submitted_on"));
+			html_raw(&p.h, "</td><td>");
+			html_text(&p.h, page_s(codes, key));
+			html_raw(&p.h, "</td><td>");
+			html_text(&p.h, org);
+			html_raw(&p.h, "</td><td>");
+			page_link(&p, page_enum(&p, &enum_app_type, page_s(a, "type")), "/applications/%lld",
+				  (long long)page_int(a, "id"));
+			html_raw(&p.h, "</td><td>");
+			if (json_is_string(json_object_get(a, "from"))) {
+				page_day(&p, json_object_get(a, "from"));
+				html_raw(&p.h, " \xE2\x80\x93 ");
+				page_day(&p, json_object_get(a, "to"));
+			}
+			html_raw(&p.h, "</td><td class=\"num\">");
+			page_money(&p, json_object_get(chk, "total_ore"));
+			html_raw(&p.h, "</td><td>");
+			if (!chk)
+				html_raw(&p.h, "?");
+			else if (json_is_true(json_object_get(chk, "allowed")))
+				page_text(&p, "queue.checks_ok");
+			else
+				html_text(&p.h, page_s(json_object_get(chk, "refusal"),
+						       p.lang == LANG_EN ? "message_en" : "message_sv"));
+			html_raw(&p.h, "</td></tr>");
+			json_decref(chk);
+		}
+		page_table_end(&p);
+	}
+	json_decref(list);
+	json_decref(orgs);
+	json_decref(codes);
+	page_end(&p);
+}

@@ -1,0 +1,117 @@
+'use strict';
+/*
+ * Helpers of the browser test: start the real `nsp serve` on a fresh
+ * temporary database and port, speak the JSON API to set up what the test
+ * needs (with fetch, no curl), and launch Debian's chromium through
+ * playwright-core with a fresh profile per user.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const COORD_PASSWORD = 'samordnare-lösen-1';
+const CHROMIUM = process.env.NSP_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+	'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/* Starts `nsp serve` on a new database; resolves to {base, stop, stderr()}. */
+async function startServer(nsp) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsp-browser-'));
+	const db = path.join(dir, 'test.db');
+	const env = { ...process.env, NSP_PASSWORD: COORD_PASSWORD };
+	const init = spawnSync(nsp, ['init', '--db', db, '--coordinator', 'samordnare'], { env });
+	if (init.status !== 0)
+		throw new Error('nsp init failed: ' + init.stderr.toString());
+	const proc = spawn(nsp, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { env });
+	let stderr = '';
+	proc.stderr.on('data', (d) => { stderr += d.toString(); });
+	const base = await new Promise((resolve, reject) => {
+		let out = '';
+		const timer = setTimeout(() => reject(new Error('nsp serve did not start: ' + stderr)), 20000);
+		proc.stdout.on('data', (d) => {
+			out += d.toString();
+			const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+			if (m) {
+				clearTimeout(timer);
+				resolve(`http://127.0.0.1:${m[1]}`);
+			}
+		});
+		proc.on('exit', (code) => reject(new Error(`nsp serve exited with ${code}: ${stderr}`)));
+	});
+	return {
+		base,
+		stderr: () => stderr,
+		stop: () => new Promise((resolve) => {
+			if (proc.exitCode !== null)
+				return resolve(proc.exitCode);
+			proc.on('exit', (code) => {
+				fs.rmSync(dir, { recursive: true, force: true });
+				resolve(code);
+			});
+			proc.kill('SIGTERM');
+		}),
+	};
+}
+
+/* A logged-in API client (Bearer token). */
+class Api {
+	constructor(base) { this.base = base; this.token = null; }
+
+	async call(method, url, body) {
+		const headers = { 'Content-Type': 'application/json' };
+		if (this.token)
+			headers.Authorization = `Bearer ${this.token}`;
+		const r = await fetch(this.base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const text = await r.text();
+		const json = text ? JSON.parse(text) : null;
+		if (r.status >= 400)
+			throw new Error(`${method} ${url}: ${r.status} ${text}`);
+		return json;
+	}
+
+	async login(username, password) {
+		const out = await this.call('POST', '/api/v1/login', { username, password });
+		this.token = out.token;
+		return out.user;
+	}
+}
+
+/*
+ * What the test needs before anyone opens a page: two certified
+ * organisations, a caseworker in each, a budget for this year.
+ */
+async function setUp(base, year) {
+	const api = new Api(base);
+	await api.login('samordnare', COORD_PASSWORD);
+	const a = await api.call('POST', '/api/v1/organisations', { name: 'Skyddade Boendet Syd', kind: 'protected_housing', regions: ['Syd', 'Väst'] });
+	const b = await api.call('POST', '/api/v1/organisations', { name: 'Tryggt Hem Nord', kind: 'safe_housing', regions: ['Nord'] });
+	for (const org of [a, b])
+		await api.call('POST', `/api/v1/organisations/${org.id}/certification`, { status: 'certified', date: `${year}-01-01`, requirements: { knowledge: true } });
+	const password = 'handläggare-lösen-1';
+	await api.call('POST', '/api/v1/users', { username: 'anna', password, role: 'caseworker', organisation_id: a.id });
+	await api.call('POST', '/api/v1/users', { username: 'bertil', password, role: 'caseworker', organisation_id: b.id });
+	await api.call('PUT', `/api/v1/years/${year}`, { budget_ore: 350000000 });
+	return { orgA: a, orgB: b, password, coordPassword: COORD_PASSWORD, api };
+}
+
+/* A browser of its own (fresh --user-data-dir) for one user; closes with .close(). */
+async function launch(chromium, viewport) {
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nsp-chromium-'));
+	const ctx = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		args: CHROMIUM_ARGS,
+		headless: true,
+		viewport: viewport || { width: 1280, height: 900 },
+	});
+	const close = ctx.close.bind(ctx);
+	ctx.close = async () => {
+		await close();
+		fs.rmSync(profile, { recursive: true, force: true });
+	};
+	return ctx;
+}
+
+module.exports = { startServer, setUp, launch, Api };

@@ -1,0 +1,185 @@
+/*
+ * Unit tests of src/web/html.c (the escaping writer) and src/web/i18n.c
+ * with its two catalogues: every user-visible word exists in Swedish and
+ * English, every enum value has a label, placeholders are filled escaped.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/report.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+static void test_text_and_attributes_are_escaped(void **state)
+{
+	(void)state;
+	struct html h = HTML_INIT;
+	html_raw(&h, "<p");
+	html_attr(&h, "title", "\"><script>alert(1)</script>");
+	html_raw(&h, ">");
+	html_text(&h, "<b>Tom & 'Jerry'</b>");
+	html_raw(&h, "</p>");
+	assert_string_equal(buf_str(&h.b), "<p title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">"
+					   "&lt;b&gt;Tom &amp; &#39;Jerry&#39;&lt;/b&gt;</p>");
+	html_release(&h);
+}
+
+static void test_formatted_text_is_escaped_too(void **state)
+{
+	(void)state;
+	struct html h = HTML_INIT;
+	html_textf(&h, "%s=%d", "<x>", 5);
+	html_attrf(&h, "href", "/persons/%lld?q=%s", 42LL, "a\"b");
+	html_elem(&h, "td", "a<b");
+	html_text(&h, NULL); /* nothing */
+	html_attr(&h, "title", NULL); /* nothing */
+	html_flag(&h, "checked", 0);
+	html_flag(&h, "required", 1);
+	assert_string_equal(buf_str(&h.b), "&lt;x&gt;=5 href=\"/persons/42?q=a&quot;b\"<td>a&lt;b</td> required");
+	html_release(&h);
+}
+
+static void test_money_dates_and_numbers(void **state)
+{
+	(void)state;
+	struct html h = HTML_INIT;
+	html_money(&h, 311513300);
+	html_raw(&h, "|");
+	html_day(&h, day_from_ymd(2025, 3, 4));
+	html_raw(&h, "|");
+	html_day(&h, DAY_NONE);
+	html_raw(&h, "|");
+	html_int(&h, -12);
+	/* No-break spaces (U+00A0) keep an amount on one line. */
+	assert_string_equal(buf_str(&h.b), "3\xC2\xA0" "115\xC2\xA0" "133\xC2\xA0kr|2025-03-04|\xE2\x80\x93|-12");
+	html_release(&h);
+}
+
+static void test_lookup_and_languages(void **state)
+{
+	(void)state;
+	assert_int_equal(i18n_lang("en"), LANG_EN);
+	assert_int_equal(i18n_lang("sv"), LANG_SV);
+	assert_int_equal(i18n_lang(NULL), LANG_SV);
+	assert_int_equal(i18n_lang("de"), LANG_SV);
+	assert_string_equal(i18n(LANG_SV, "nav.logout"), "Logga ut");
+	assert_string_equal(i18n(LANG_EN, "nav.logout"), "Log out");
+	assert_string_equal(i18n_enum(LANG_SV, &enum_app_type, APP_REFLECTION), "Reflektionsperiod");
+	assert_string_equal(i18n_enum_name(LANG_EN, &enum_region, "\xC3\x96st"), "East");
+	/* A missing key shows as itself (and is logged), never as NULL. */
+	assert_false(i18n_has(LANG_SV, "no.such.key"));
+	assert_string_equal(i18n(LANG_SV, "no.such.key"), "no.such.key");
+	assert_string_equal(i18n_enum_name(LANG_SV, &enum_gender, "martian"), "martian");
+	assert_string_equal(i18n_enum_name(LANG_SV, &enum_gender, NULL), "");
+}
+
+static void test_placeholders_are_filled_and_escaped(void **state)
+{
+	(void)state;
+	struct html h = HTML_INIT;
+	const char *args[] = { "12", "30" };
+	i18n_html(&h, LANG_SV, "allowance.reflection", args, 2);
+	assert_string_equal(buf_str(&h.b), "12 av 30 reflektionsdygn kvar");
+	buf_reset(&h.b);
+	i18n_html(&h, LANG_EN, "allowance.extended", (const char *[]){ "150", "180" }, 2);
+	assert_string_equal(buf_str(&h.b), "150 of 180 days of extended reflection left");
+	buf_reset(&h.b);
+	i18n_html(&h, LANG_SV, "allowance.integration", (const char *[]){ "45" }, 1);
+	assert_string_equal(buf_str(&h.b), "45 integrationsdagar kvar");
+	buf_reset(&h.b);
+	i18n_html(&h, LANG_SV, "person.child_of", (const char *[]){ "<NSP & co>" }, 1);
+	assert_string_equal(buf_str(&h.b), "Barn till &lt;NSP &amp; co&gt;");
+	buf_reset(&h.b);
+	/* A placeholder without its argument stays visible rather than reading past the array. */
+	i18n_html(&h, LANG_SV, "placements.cell", (const char *[]){ "1" }, 1);
+	assert_string_equal(buf_str(&h.b), "1 av {2}");
+	html_release(&h);
+}
+
+/* Every key of one catalogue is in the other, and no key is there twice. */
+static void test_catalogues_hold_the_same_keys(void **state)
+{
+	(void)state;
+	const struct i18n_entry *cat[] = { i18n_sv, i18n_en };
+	const size_t n[] = { i18n_sv_count, i18n_en_count };
+	assert_int_equal(n[0], n[1]);
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; i < n[l]; i++) {
+			assert_non_null(cat[l][i].text);
+			assert_true(strlen(cat[l][i].text) > 0);
+			if (!i18n_has((enum lang)(1 - l), cat[l][i].key))
+				fail_msg("key '%s' is missing in the %s catalogue", cat[l][i].key, l ? "Swedish" : "English");
+			for (size_t j = i + 1; j < n[l]; j++)
+				if (strcmp(cat[l][i].key, cat[l][j].key) == 0)
+					fail_msg("key '%s' is there twice", cat[l][i].key);
+		}
+	}
+}
+
+/* A label for every value of every vocabulary the pages show. */
+static void test_every_enum_value_has_a_label(void **state)
+{
+	(void)state;
+	const struct enum_def *defs[] = {
+		&enum_gender, &enum_age_group, &enum_exploitation, &enum_place, &enum_violence,
+		&enum_referral, &enum_legal_status, &enum_child_role, &enum_exit_destination,
+		&enum_org_kind, &enum_region, &enum_cert_status, &enum_role, &enum_app_type,
+		&enum_code, &enum_point_category, &enum_basis_kind, &enum_actor_kind,
+		&enum_reason_category, &enum_app_status, &enum_outcome, &enum_target_group,
+		&enum_placement_outcome, &enum_asker, &enum_ledger_kind, &enum_bucket,
+	};
+	for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++)
+		for (int v = 0; v < defs[d]->count; v++)
+			for (int l = 0; l < LANG__COUNT; l++) {
+				char key[128];
+				snprintf(key, sizeof key, "%s.%s", defs[d]->name, defs[d]->values[v]);
+				if (!i18n_has((enum lang)l, key))
+					fail_msg("no %s label for %s", i18n_code((enum lang)l), key);
+			}
+}
+
+/* The keys that pages build at run time: statuses, months, rules, notices. */
+static void test_computed_keys_exist(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {
+		"error.400", "error.401", "error.403", "error.404", "error.405", "error.409", "error.413",
+		"error.422", "error.429", "error.500", "error.503", "rule.R1", "rule.R2", "rule.R3",
+		"rule.R4", "rule.R5", "rule.R6", "rule.R7", "rule.R8", "rule.R9", "rule.R10", "rule.R11",
+		"rule.R13", "done.registered", "done.applied", "done.decided", "done.claimed", "done.closed",
+		"done.saved", "done.exited", "done.logged_out", "report.persons_total", "report.persons_adults",
+		"report.persons_children", "report.decision.granted", "report.decision.partly_granted",
+		"report.decision.denied", "report.decision.emergency", "cert.req.knowledge",
+		"cert.req.risk_assessment", "cert.req.security_routines", "cert.req.matching_support",
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		for (int l = 0; l < LANG__COUNT; l++)
+			if (!i18n_has((enum lang)l, keys[i]))
+				fail_msg("no %s text for %s", i18n_code((enum lang)l), keys[i]);
+	for (int m = 1; m <= 12; m++) {
+		char key[32];
+		snprintf(key, sizeof key, "month.%d", m);
+		assert_true(i18n_has(LANG_SV, key) && i18n_has(LANG_EN, key));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_and_attributes_are_escaped),
+		cmocka_unit_test(test_formatted_text_is_escaped_too),
+		cmocka_unit_test(test_money_dates_and_numbers),
+		cmocka_unit_test(test_lookup_and_languages),
+		cmocka_unit_test(test_placeholders_are_filled_and_escaped),
+		cmocka_unit_test(test_catalogues_hold_the_same_keys),
+		cmocka_unit_test(test_every_enum_value_has_a_label),
+		cmocka_unit_test(test_computed_keys_exist),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
