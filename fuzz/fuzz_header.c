@@ -1,0 +1,196 @@
+/*
+ * Fuzz target: the Cookie and Authorization headers (web/form.h:
+ * form_cookie, form_bearer), as the server reads sessions from them.
+ *
+ * Input: "NAME\nHEADER" (no newline: the whole input is the header and the
+ * name is the session cookie's). Headers reach the server as C strings, so
+ * the input stops at its first NUL. Properties:
+ *  - form_cookie agrees with an independent RFC 6265 reading (pairs split
+ *    at ';', optional white space trimmed, the first exact name wins, one
+ *    pair of double quotes removed, the value made of cookie-octets);
+ *  - a value returned fits exactly in strlen + 1 bytes and is refused with
+ *    one byte less, and never runs past out (ASan: out is exactly outsz);
+ *  - the value found, put into a fresh header between other cookies, is
+ *    found again;
+ *  - form_bearer agrees with the RFC 6750 grammar "Bearer" SP b64token *"=",
+ *    the scheme in any case, nothing before or after.
+ */
+#include "fuzz.h"
+
+#include <strings.h>
+
+#include "web/form.h"
+
+static const char *const fixed_names[] = { "nsp_session", "nsp_lang", "nsp_login" };
+
+static int ref_cookie_octet(unsigned char c)
+{
+	/* %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E */
+	return c >= 0x21 && c <= 0x7E && c != '"' && c != ',' && c != ';' && c != '\\';
+}
+
+/*
+ * Reference lookup. Returns the value's start and length through v/vlen and
+ * 1, 0 when the name is absent, -1 when the first pair of that name has a
+ * value that is not cookie-octets.
+ */
+static int ref_cookie(const char *h, const char *name, const char **v, size_t *vlen)
+{
+	size_t nlen = strlen(name);
+	const char *p = h;
+
+	if (nlen == 0)
+		return 0;
+	for (;;) {
+		const char *semi = strchr(p, ';');
+		const char *end = semi ? semi : p + strlen(p);
+		const char *a = p, *b = end, *eq;
+
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		eq = memchr(a, '=', (size_t)(b - a));
+		if (eq && (size_t)(eq - a) == nlen && strncmp(a, name, nlen) == 0) {
+			const char *vs = eq + 1, *ve = b;
+
+			if (ve - vs >= 2 && vs[0] == '"' && ve[-1] == '"') {
+				vs++;
+				ve--;
+			}
+			for (const char *q = vs; q < ve; q++)
+				if (!ref_cookie_octet((unsigned char)*q))
+					return -1;
+			*v = vs;
+			*vlen = (size_t)(ve - vs);
+			return 1;
+		}
+		if (!semi)
+			return 0;
+		p = semi + 1;
+	}
+}
+
+/* form_cookie into a heap buffer of exactly outsz bytes. */
+static int cookie_exact(const char *h, const char *name, size_t outsz, char **out)
+{
+	*out = malloc(outsz ? outsz : 1);
+	if (!*out)
+		abort();
+	return form_cookie(h, name, *out, outsz);
+}
+
+static void check_cookie(const char *h, const char *name)
+{
+	const char *rv = NULL;
+	size_t rlen = 0;
+	int ref = ref_cookie(h, name, &rv, &rlen);
+	char big[4096], *out;
+	int r = form_cookie(h, name, big, sizeof big);
+
+	if (ref != 1 || rlen >= sizeof big) {
+		FZ_CHECK(r == -1);
+		return;
+	}
+	FZ_CHECK(r == 0);
+	FZ_CHECK(strlen(big) == rlen && memcmp(big, rv, rlen) == 0);
+
+	/* Exact fit, one byte short, and no size at all. */
+	FZ_CHECK(cookie_exact(h, name, rlen + 1, &out) == 0 && strcmp(out, big) == 0);
+	free(out);
+	FZ_CHECK(cookie_exact(h, name, rlen, &out) == -1);
+	free(out);
+	FZ_CHECK(form_cookie(h, name, big, 0) == -1);
+
+	/* Found again among other cookies (whose names differ from it). */
+	if (name[0] && strcmp(name, "a") != 0 && strcmp(name, "z") != 0 && !strchr(name, ';') &&
+	    !strchr(name, '=') && name[0] != ' ' && name[0] != '\t' &&
+	    name[strlen(name) - 1] != ' ' && name[strlen(name) - 1] != '\t') {
+		size_t hsz = strlen(name) + rlen + 32;
+		char *h2 = malloc(hsz), *again = malloc(rlen + 1);
+		int n;
+
+		if (!h2 || !again)
+			abort();
+		n = snprintf(h2, hsz, "a=1; %s=%.*s;z=\"2\"", name, (int)rlen, rv);
+		FZ_CHECK(n > 0 && (size_t)n < hsz);
+		FZ_CHECK(form_cookie(h2, name, again, rlen + 1) == 0);
+		FZ_CHECK(strlen(again) == rlen && memcmp(again, rv, rlen) == 0);
+		free(h2);
+		free(again);
+	}
+}
+
+static int ref_b64token_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       strchr("-._~+/", c) != NULL;
+}
+
+/* Reference: returns the token's length (start at h + 7) or -1. */
+static long ref_bearer(const char *h)
+{
+	size_t n = 0, len;
+
+	if (strncasecmp(h, "Bearer ", 7) != 0)
+		return -1;
+	h += 7;
+	while (h[n] && ref_b64token_char((unsigned char)h[n]))
+		n++;
+	if (n == 0)
+		return -1;
+	len = n;
+	while (h[len] == '=')
+		len++;
+	return h[len] == '\0' ? (long)len : -1;
+}
+
+static void check_bearer(const char *h)
+{
+	long ref = ref_bearer(h);
+	char big[4096], *out;
+	int r = form_bearer(h, big, sizeof big);
+
+	if (ref < 0 || (size_t)ref >= sizeof big) {
+		FZ_CHECK(r == -1);
+		return;
+	}
+	FZ_CHECK(r == 0);
+	FZ_CHECK(strlen(big) == (size_t)ref && memcmp(big, h + 7, (size_t)ref) == 0);
+	/* Exact fit and one byte short, in buffers of exactly that size. */
+	out = malloc((size_t)ref + 1);
+	if (!out)
+		abort();
+	FZ_CHECK(form_bearer(h, out, (size_t)ref + 1) == 0 && strcmp(out, big) == 0);
+	FZ_CHECK(form_bearer(h, out, (size_t)ref) == -1);
+	free(out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = fz_strndup(data, size); /* stops at the first NUL as a header would */
+	char *nl = strchr(s, '\n');
+	const char *name = NULL, *header = s;
+
+	if (nl) {
+		*nl = '\0';
+		name = s;
+		header = nl + 1;
+	}
+	for (size_t i = 0; i < sizeof fixed_names / sizeof fixed_names[0]; i++)
+		check_cookie(header, fixed_names[i]);
+	if (name)
+		check_cookie(header, name);
+	check_bearer(header);
+	check_bearer(s);
+	/* NULL header and NULL or empty names are refused, never dereferenced. */
+	{
+		char out[8];
+
+		FZ_CHECK(form_cookie(NULL, "x", out, sizeof out) == -1);
+		FZ_CHECK(form_cookie(header, "", out, sizeof out) == -1);
+		FZ_CHECK(form_bearer(NULL, out, sizeof out) == -1);
+	}
+	free(s);
+	return 0;
+}
