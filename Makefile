@@ -7,21 +7,36 @@ CC      ?= cc
 PKGS    := sqlite3 libmicrohttpd libsodium jansson xlsxwriter
 BUILD   ?= build
 SAN     ?=
-CFLAGS  ?= -O2
-CFLAGS  += -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
+OPT     ?= -O2
+CFLAGS  += $(OPT) -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
 	   -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen $(SAN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC  := $(wildcard src/domain/*.c src/util/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) 
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_sql.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all check unit api browser asan demo deps clean bench fuzz crash
 all: $(BUILD)/nsp
+
+# ---- web pages: src/web/static/* embedded into the binary by scripts/embed-static, and the
+# browser test (tests/browser/run.js: Debian's chromium driven by playwright-core, installed by
+# scripts/install-deps --browser; screenshots of the main pages land in $(BUILD)/screenshots/).
+STATIC_FILES := $(sort $(wildcard src/web/static/*))
+LIB_OBJ      += $(BUILD)/gen/static_assets.o
+$(BUILD)/gen/static_assets.c: $(STATIC_FILES) scripts/embed-static
+	@mkdir -p $(dir $@)
+	scripts/embed-static $(STATIC_FILES) > $@
+$(BUILD)/gen/static_assets.o: $(BUILD)/gen/static_assets.c | $(DEPS_OK)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+browser: $(BUILD)/nsp
+	@scripts/install-deps --browser
+	@node tests/browser/run.js --nsp $(BUILD)/nsp --shots $(BUILD)/screenshots
+# ---- end of web pages
 
 deps: $(DEPS_OK)
 $(DEPS_OK): scripts/install-deps
@@ -31,6 +46,15 @@ $(DEPS_OK): scripts/install-deps
 $(BUILD)/gen/schema_sql.c: src/store/schema.sql scripts/embed-sql
 	@mkdir -p $(dir $@)
 	scripts/embed-sql nsp_schema_sql < $< > $@
+
+# Later migrations: src/store/migration_N.sql becomes `const char nsp_migration_N_sql[]`.
+MIGRATIONS := $(sort $(wildcard src/store/migration_*.sql))
+LIB_OBJ    += $(MIGRATIONS:src/store/%.sql=$(BUILD)/gen/%_sql.o)
+$(BUILD)/gen/migration_%_sql.c: src/store/migration_%.sql scripts/embed-sql
+	@mkdir -p $(dir $@)
+	scripts/embed-sql nsp_migration_$*_sql < $< > $@
+$(BUILD)/gen/%_sql.o: $(BUILD)/gen/%_sql.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -54,19 +78,108 @@ api: $(BUILD)/nsp
 
 # The same suites under AddressSanitizer and UndefinedBehaviorSanitizer, in their own folder.
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1" \
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		unit api
 
-check: $(DEPS_OK)
+# ---- crash safety (tests/crash/crash.py): SIGKILL the server under concurrent writes, restart,
+# and check that every acknowledged write is there, the ledger balances, integrity_check and
+# nsp audit verify pass. crash-quick (5 kills, plus a self-test that an injected loss is caught)
+# runs in make check; crash (60 kills) is the long run. Both use a fixed seed.
+.PHONY: crash crash-quick
+crash: $(BUILD)/nsp
+	@python3 tests/crash/crash.py --nsp $(BUILD)/nsp --kills 60 --seed 20250101
+crash-quick: $(BUILD)/nsp
+	@python3 tests/crash/crash.py --nsp $(BUILD)/nsp --kills 5 --seed 20250101
+	@python3 tests/crash/crash.py --nsp $(BUILD)/nsp --kills 3 --seed 7 --inject-loss \
+		> $(BUILD)/crash-selftest.log 2>&1 || { cat $(BUILD)/crash-selftest.log; exit 1; }
+	@tail -n 1 $(BUILD)/crash-selftest.log
+# ---- end of crash safety
 
+check: $(DEPS_OK)
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory browser
+	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory crash-quick
+	@$(MAKE) --no-print-directory fuzz-replay
 	@echo "make check: all suites passed"
 
 demo: $(BUILD)/nsp
 	$(BUILD)/nsp demo --db demo.db
 
+# bench-gen: the deterministic synthetic data generator of the benchmarks (bench/gen.c),
+#   build/bench-gen --db FILE --persons N [--seed S] [--years Y] [--ledger-rows N]
+.PHONY: bench-gen
+bench-gen: $(BUILD)/bench-gen
+$(BUILD)/bench-gen: bench/gen.c $(BUILD)/libnsp.a | $(DEPS_OK)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libnsp.a $(LDLIBS)
+
+# ---- fuzzing: libFuzzer targets fuzz/fuzz_*.c, seed corpora fuzz/corpus/<target>/ and
+# dictionaries fuzz/<target>.dict. Built with clang (ASan, UBSan, coverage) in build-fuzz/
+# from the library's own sources, never from the gcc build.
+#   make fuzz          runs each target for FUZZ_SECONDS (default 60) on a copy of its corpus
+#                      (build-fuzz/corpus-work/<target>: the committed corpus stays small);
+#                      findings land in build-fuzz/findings/<target>/
+#   make fuzz-replay   runs each target once over its committed corpus (part of make check)
+#   FUZZ_TARGETS="fuzz_csv fuzz_form" limits either to some targets.
+# The library is compiled without -Werror here: clang warns about things gcc does not, and
+# the gcc build is the one that gates warnings. fuzz/ itself gets -Werror.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Wshadow -Wformat=2 -Wvla \
+		-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen \
+		-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ     := $(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(LIB_OBJ))
+
+.PHONY: fuzz fuzz-build fuzz-replay
+# Generated sources come from the gcc build's rules in $(BUILD)/gen.
+$(FUZZ_BUILD)/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+$(FUZZ_BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_BUILD)/libnsp.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_BUILD)/libnsp.a | $(DEPS_OK)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $(PKG_CFLAGS) -MMD -MP -o $@ $< \
+		$(FUZZ_BUILD)/libnsp.a $(LDLIBS)
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+fuzz: fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		work=$(FUZZ_BUILD)/corpus-work/$$t; found=$(FUZZ_BUILD)/findings/$$t; \
+		log=$(FUZZ_BUILD)/$$t.log; dict=; \
+		mkdir -p $$work $$found && cp fuzz/corpus/$$t/* $$work/; \
+		[ -f fuzz/$$t.dict ] && dict=-dict=fuzz/$$t.dict; \
+		echo "== $$t: $(FUZZ_SECONDS) s (log $$log)"; \
+		if $(FUZZ_BUILD)/$$t $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-print_final_stats=1 -artifact_prefix=$$found/ $$work >$$log 2>&1; then \
+			grep -E '^#[0-9]+ +DONE|^Done ' $$log; \
+		else \
+			fail=1; echo "$$t: FINDING; the end of $$log:"; tail -n 30 $$log; \
+		fi; \
+		ls $$found | sed "s|^|   finding: $$found/|"; \
+	done; exit $$fail
+
+fuzz-replay: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		log=$(FUZZ_BUILD)/$$t.replay.log; \
+		if $(FUZZ_BUILD)/$$t -runs=0 fuzz/corpus/$$t >$$log 2>&1; then \
+			echo "== $$t: $$(ls fuzz/corpus/$$t | wc -l) corpus inputs pass"; \
+		else \
+			echo "== $$t: FAILED; the end of $$log:"; tail -n 30 $$log; exit 1; \
+		fi; \
+	done
+
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+# ---- end of fuzzing
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
