@@ -1,0 +1,179 @@
+/*
+ * Places per organisation, police region and target group, and the
+ * occupancy of a day derived from granted daily-compensation periods
+ * (domain.md §4).
+ */
+#include "store/store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int db_capacity_put(struct db *db, int64_t actor, int64_t organisation_id, const struct db_capacity *rows, size_t n)
+{
+	char detail[64];
+	sqlite3_stmt *st;
+	struct db_op op;
+	int64_t total = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)rows[i].region >= REGION__COUNT || (unsigned)rows[i].target_group >= TARGET__COUNT ||
+		    rows[i].places < 0 || rows[i].places > 100000)
+			return db_fail(db, "capacity row %zu is out of range", i);
+		total += rows[i].places;
+	}
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	if ((st = db_stmt(db, ST_CAPACITY_DELETE)) == NULL) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	if (bind_i64(st, 1, organisation_id)) {
+		rc = db_fail_bind(db, st);
+		goto out;
+	}
+	if ((rc = stmt_exec(db, st, "replacing the places")) != DB_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if ((st = db_stmt(db, ST_CAPACITY_INSERT)) == NULL) {
+			rc = DB_ERROR;
+			goto out;
+		}
+		if (bind_i64(st, 1, organisation_id) | bind_enum(st, 2, &enum_region, (int)rows[i].region) |
+		    bind_enum(st, 3, &enum_target_group, (int)rows[i].target_group) | bind_i64(st, 4, rows[i].places)) {
+			rc = db_fail_bind(db, st);
+			goto out;
+		}
+		if ((rc = stmt_exec(db, st, "storing the places")) != DB_OK)
+			goto out;
+	}
+	if (snprintf(detail, sizeof detail, "rows=%zu places=%lld", n, (long long)total) < 0)
+		detail[0] = '\0';
+	rc = audit_append(db, actor, "capacity.put", "organisation", organisation_id, detail);
+out:
+	return op_end(db, &op, rc);
+}
+
+int db_capacity_list(struct db *db, int64_t organisation_id, struct db_capacity **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_CAPACITY_LIST);
+	struct db_capacity *cs = NULL;
+	size_t count = 0, cap = 0;
+	int rc, region, group;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, organisation_id))
+		return db_fail_bind(db, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&cs, &cap, count + 1, sizeof *cs) != 0) {
+			rc = db_fail(db, "out of memory");
+			goto fail;
+		}
+		region = col_enum(st, 1, &enum_region);
+		group = col_enum(st, 2, &enum_target_group);
+		if (region < 0 || group < 0) {
+			rc = db_fail(db, "the places of organisation %lld have an invalid field", (long long)col_i64(st, 0));
+			goto fail;
+		}
+		cs[count++] = (struct db_capacity){
+			.organisation_id = col_i64(st, 0),
+			.region = (enum region)region,
+			.target_group = (enum target_group)group,
+			.places = col_i64(st, 3),
+		};
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail_sqlite(db, "listing places");
+		goto fail;
+	}
+	stmt_done(st);
+	*out = cs;
+	*n = count;
+	return DB_OK;
+fail:
+	stmt_done(st);
+	free(cs);
+	return rc;
+}
+
+int db_occupancy(struct db *db, day_t on, struct db_place_occupancy **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OCCUPANCY);
+	struct db_place_occupancy *os = NULL;
+	size_t count = 0, cap = 0;
+	int rc, region, group;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (on == DAY_NONE)
+		return db_fail(db, "occupancy needs a day");
+	if (bind_day(st, 1, on) | bind_enum(st, 2, &enum_outcome, OUTCOME_GRANTED) |
+	    bind_enum(st, 3, &enum_outcome, OUTCOME_PARTLY_GRANTED) | bind_enum(st, 4, &enum_app_type, APP_REFLECTION) |
+	    bind_enum(st, 5, &enum_app_type, APP_EXTENDED) | bind_enum(st, 6, &enum_app_type, APP_INTEGRATION_HOUSING))
+		return db_fail_bind(db, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&os, &cap, count + 1, sizeof *os) != 0) {
+			rc = db_fail(db, "out of memory");
+			goto fail;
+		}
+		region = col_enum(st, 1, &enum_region);
+		group = col_enum(st, 2, &enum_target_group);
+		if (region == -2 || group == -2) {
+			rc = db_fail(db, "a housing place has an invalid region or target group");
+			goto fail;
+		}
+		os[count++] = (struct db_place_occupancy){
+			.organisation_id = col_i64(st, 0),
+			.region = region,
+			.target_group = group,
+			.persons = col_i64(st, 3),
+		};
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail_sqlite(db, "computing the occupancy");
+		goto fail;
+	}
+	stmt_done(st);
+	*out = os;
+	*n = count;
+	return DB_OK;
+fail:
+	stmt_done(st);
+	free(os);
+	return rc;
+}
+
+int db_application_set_housing(struct db *db, int64_t application_id, int region, int target_group)
+{
+	sqlite3_stmt *st;
+	struct db_op op;
+	int rc;
+
+	if (region >= REGION__COUNT || target_group >= TARGET__COUNT)
+		return db_fail(db, "the housing region or target group is out of range");
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	if ((st = db_stmt(db, ST_APP_SET_HOUSING)) == NULL) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	if (bind_i64(st, 1, application_id) | bind_enum(st, 2, &enum_region, region) |
+	    bind_enum(st, 3, &enum_target_group, target_group)) {
+		rc = db_fail_bind(db, st);
+		goto out;
+	}
+	if ((rc = stmt_exec(db, st, "storing the housing place")) != DB_OK)
+		goto out;
+	if (sqlite3_changes(db->conn) != 1) {
+		rc = DB_NOTFOUND;
+		db_fail(db, "application %lld does not exist", (long long)application_id);
+	}
+out:
+	return op_end(db, &op, rc);
+}

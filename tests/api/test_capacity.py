@@ -1,0 +1,219 @@
+"""Capacity and placement requests (domain.md §4) and case support (§9):
+places per organisation, police region and target group; occupancy derived
+from the granted daily-compensation periods covering the day (a period that
+ended yesterday does not occupy today); availability per region; unmet
+requests per region, target group and month; consultation counts."""
+import datetime
+
+from harness import API, Server, World, expect, expect_ok, iso, plus, span_days
+
+
+def today():
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
+def cell(overview, region, group):
+    return overview["regions"][region][group]
+
+
+def test_places_are_set_per_region_and_target_group_of_a_housing_organisation():
+    with Server() as s:
+        w = World(s)
+        org = w.org("Skyddat Syd", regions=("Syd", "Väst"))
+        other = w.org("Annat boende", regions=("Nord",))
+        advice = w.org("Rådgivningen", kind="low_threshold", regions=("Syd",))
+        places = [{"region": "Syd", "target_group": "women", "places": 4},
+                  {"region": "Syd", "target_group": "families", "places": 2},
+                  {"region": "Väst", "target_group": "men", "places": 1}]
+        got = expect_ok(s.put(f"{API}/organisations/{org}/capacity", {"places": places}, token=w.coord), 200)
+        assert got["organisation_id"] == org and got["unassigned_occupied"] == 0, got
+        assert sorted((r["region"], r["target_group"], r["places"], r["occupied"], r["available"])
+                      for r in got["places"]) == [("Syd", "families", 2, 0, 2), ("Syd", "women", 4, 0, 4),
+                                                  ("Väst", "men", 1, 0, 1)], got
+        for body, field in (
+                ({"places": [{"region": "Nord", "target_group": "women", "places": 1}]}, "places[0].region"),
+                ({"places": [places[0], dict(places[0], places=9)]}, "places[1].target_group"),
+                ({"places": [dict(places[0], places=-1)]}, "places[0].places"),
+                ({"places": [dict(places[0], target_group="children")]}, "places[0].target_group"),
+                ({"places": [dict(places[0], beds=3)]}, "places[0].beds"),
+                ({}, "places")):
+            expect(s.put(f"{API}/organisations/{org}/capacity", body, token=w.coord), 400, code="invalid", field=field)
+        # places belong to housing organisations
+        expect(s.put(f"{API}/organisations/{advice}/capacity", {"places": [places[0]]}, token=w.coord), 400,
+               field="places")
+        expect(s.put(f"{API}/organisations/999999/capacity", {"places": []}, token=w.coord), 404)
+        # nothing of the refused requests was stored
+        got = expect_ok(s.get(f"{API}/organisations/{org}/capacity", token=w.coord), 200)
+        assert sum(r["places"] for r in got["places"]) == 7, got
+        # a caseworker reads the own organisation's places only, and changes none
+        _, cw = w.user("caseworker", org)
+        _, cw_other = w.user("caseworker", other)
+        expect_ok(s.get(f"{API}/organisations/{org}/capacity", token=cw), 200)
+        expect(s.get(f"{API}/organisations/{org}/capacity", token=cw_other), 404, code="not_found")
+        expect(s.put(f"{API}/organisations/{org}/capacity", {"places": []}, token=cw), 403)
+        # an empty list removes every place
+        got = expect_ok(s.put(f"{API}/organisations/{org}/capacity", {"places": []}, token=w.coord), 200)
+        assert got["places"] == [], got
+
+
+def test_occupancy_is_derived_from_the_granted_periods_covering_the_day():
+    with Server() as s:
+        w = World(s)
+        t = today()
+        T, Y = iso(t), iso(t - datetime.timedelta(days=1))
+        org = w.org("Kvinnojouren Stockholm", regions=("Stockholm",))
+        expect_ok(s.put(f"{API}/organisations/{org}/capacity", {"places": [
+            {"region": "Stockholm", "target_group": "women", "places": 3},
+            {"region": "Stockholm", "target_group": "men", "places": 1},
+            {"region": "Stockholm", "target_group": "families", "places": 1}]}, token=w.coord), 200)
+        start = iso(t - datetime.timedelta(days=40))
+
+        def housed(gender="female", days_before_end=0, length=30, **fields):
+            """An admitted person whose reflection period ends `days_before_end` days before today."""
+            p = w.admitted(org, on=start, gender=gender)
+            end = t - datetime.timedelta(days=days_before_end)
+            a = w.application(p["id"], "reflection", submitted_on=start,
+                              **span_days(iso(end - datetime.timedelta(days=length - 1)), length), **fields)
+            return p, a
+
+        ends_today, a1 = housed()
+        _, a_yesterday = housed(days_before_end=1)              # ended yesterday: not today
+        man, a_man = housed(gender="male", days_before_end=-10)  # runs on after today
+        parent = w.admitted(org, on=start)
+        kid = w.child(parent["id"], "secondary", org_id=org)
+        a_family = w.application(parent["id"], "reflection", submitted_on=start, children=[kid["id"]],
+                                 **span_days(iso(t - datetime.timedelta(days=5)), 20))
+        assert a1["region"] == "Stockholm" and a1["target_group"] == "women", a1   # the only region; her gender
+        assert a_man["target_group"] == "men" and a_family["target_group"] == "families", (a_man, a_family)
+        _, a_denied = housed()
+        left, a_left = housed(days_before_end=-5)
+        _, a_closed = housed(days_before_end=-5)
+        before = expect_ok(s.get(f"{API}/capacity", token=w.coord), 200)
+        assert cell(before, "Stockholm", "women")["occupied"] == 0, before   # applied for is not granted
+        for a in (a1, a_yesterday, a_man, a_family, a_left, a_closed):
+            expect_ok(w.decide(a["id"], decided_on=start))
+        expect_ok(w.decide(a_denied["id"], "denied", decided_on=start))
+        expect_ok(s.post(f"{API}/persons/{left['id']}/exit", {"date": Y, "destination": "independent"},
+                         token=w.coord), 200)
+        closed = expect_ok(s.get(f"{API}/applications/{a_closed['id']}", token=w.coord), 200)["decision"]
+        expect_ok(s.post(f"{API}/decisions/{closed['id']}/close", {"date": Y}, token=w.coord), 200)
+
+        now = expect_ok(s.get(f"{API}/capacity", token=w.coord), 200)
+        assert now["on"] == T and now["scope"] == "all", now
+        assert cell(now, "Stockholm", "women") == {"places": 3, "occupied": 1, "available": 2}, now
+        assert cell(now, "Stockholm", "men") == {"places": 1, "occupied": 1, "available": 0}, now
+        assert cell(now, "Stockholm", "families") == {"places": 1, "occupied": 1, "available": 0}, now
+        assert now["regions"]["Stockholm"]["total"] == {"places": 5, "occupied": 3, "available": 2}, now
+        assert now["regions"]["Nord"]["total"] == {"places": 0, "occupied": 0, "available": 0}, now
+        assert set(now["regions"]) == {"Nord", "Mitt", "Stockholm", "Öst", "Väst", "Syd", "Bergslagen"}, now
+        # yesterday: the period that ended then, the one who left then and the one closed then were housed
+        yday = expect_ok(s.get(f"{API}/capacity?date={Y}", token=w.coord), 200)
+        assert cell(yday, "Stockholm", "women")["occupied"] == 4, yday
+        # tomorrow: the period ending today is over
+        tmrw = expect_ok(s.get(f"{API}/capacity?date={plus(T, 1)}", token=w.coord), 200)
+        assert cell(tmrw, "Stockholm", "women")["occupied"] == 0, tmrw
+        assert cell(tmrw, "Stockholm", "men")["occupied"] == 1, tmrw
+        org_view = expect_ok(s.get(f"{API}/organisations/{org}/capacity", token=w.coord), 200)
+        women = [r for r in org_view["places"] if r["target_group"] == "women"]
+        assert women == [{"region": "Stockholm", "target_group": "women", "places": 3, "occupied": 1,
+                          "available": 2}], org_view
+        expect(s.get(f"{API}/capacity?date=2025-02-30", token=w.coord), 400, field="date")
+
+        # an organisation in two regions: the application names the region, else the place is unassigned
+        two = w.org("Två regioner", regions=("Syd", "Väst"))
+        p2 = w.admitted(two, on=start)
+        expect(w.apply(p2["id"], "reflection", submitted_on=start, region="Nord",
+                       **span_days(T, 10)), 400, field="region")
+        expect(w.apply(p2["id"], "point_adult", submitted_on=start, region="Syd", category="travel", units=1),
+               400, field="region")
+        a2 = w.application(p2["id"], "reflection", submitted_on=start, **span_days(T, 10))
+        assert a2["region"] is None and a2["target_group"] == "women", a2
+        expect_ok(w.decide(a2["id"], decided_on=start))
+        p3 = w.admitted(two, on=start, gender="non_binary")
+        a3 = w.application(p3["id"], "reflection", submitted_on=start, region="Väst", target_group="men",
+                           **span_days(T, 10))
+        assert (a3["region"], a3["target_group"]) == ("Väst", "men"), a3
+        expect_ok(w.decide(a3["id"], decided_on=start))
+        now = expect_ok(s.get(f"{API}/capacity", token=w.coord), 200)
+        assert now["unassigned_occupied"] == 1, now
+        assert cell(now, "Väst", "men") == {"places": 0, "occupied": 1, "available": -1}, now   # over capacity
+        mine = {o["id"]: o for o in now["organisations"]}
+        assert mine[two]["unassigned_occupied"] == 1, now
+
+        # who sees what: the funder the regions only, a caseworker the own organisation only
+        _, funder = w.user("funder")
+        fv = expect_ok(s.get(f"{API}/capacity", token=funder), 200)
+        assert fv["organisations"] == [] and fv["regions"] == now["regions"], fv
+        _, cw = w.user("caseworker", two)
+        cv = expect_ok(s.get(f"{API}/capacity", token=cw), 200)
+        assert cv["scope"] == "organisation" and [o["id"] for o in cv["organisations"]] == [two], cv
+        assert cell(cv, "Stockholm", "women") == {"places": 0, "occupied": 0, "available": 0}, cv
+        assert "Kvinnojouren" not in s.get(f"{API}/capacity", token=cw).text
+
+
+def test_unmet_requests_per_region_target_group_and_month():
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+
+        def request(date, region, group, outcome):
+            expect_ok(s.post(f"{API}/placement-requests", {"date": date, "region": region, "target_group": group,
+                                                            "outcome": outcome, "organisation_id": org},
+                             token=w.coord))
+        request("2024-01-31", "Syd", "men", "no_place_available")
+        request("2024-02-01", "Syd", "men", "no_place_available")
+        request("2024-02-29", "Syd", "men", "no_place_available")
+        request("2024-02-10", "Syd", "men", "placed")
+        request("2024-02-11", "Syd", "men", "declined")
+        request("2024-12-31", "Nord", "families", "no_place_available")
+        request("2023-12-31", "Syd", "men", "no_place_available")      # other years
+        request("2025-01-01", "Nord", "families", "no_place_available")
+        got = expect_ok(s.get(f"{API}/placement-requests/unmet?year=2024", token=w.coord), 200)
+        assert got["year"] == 2024 and got["months"][0] == "2024-01" and got["months"][11] == "2024-12", got
+        assert len(got["rows"]) == 7 * 3, got
+        rows = {(r["region"], r["target_group"]): r for r in got["rows"]}
+        assert rows[("Syd", "men")]["unmet"] == [1, 2] + [0] * 10, rows[("Syd", "men")]
+        assert rows[("Syd", "men")]["unmet_total"] == 3 and rows[("Syd", "men")]["requests_total"] == 5, got
+        assert rows[("Nord", "families")]["unmet"] == [0] * 11 + [1], got
+        assert rows[("Syd", "women")]["unmet_total"] == 0, got
+        assert got["totals"]["by_month"] == [1, 2] + [0] * 9 + [1], got
+        assert got["totals"]["by_region"]["Syd"] == 3 and got["totals"]["by_region"]["Nord"] == 1, got
+        assert got["totals"]["by_region"]["Stockholm"] == 0, got
+        assert got["totals"]["by_target_group"] == {"women": 0, "men": 3, "families": 1}, got
+        assert (got["totals"]["unmet"], got["totals"]["requests"]) == (4, 6), got
+        y25 = expect_ok(s.get(f"{API}/placement-requests/unmet?year=2025", token=w.coord), 200)
+        assert y25["totals"]["unmet"] == 1 and y25["totals"]["by_month"][0] == 1, y25
+        expect(s.get(f"{API}/placement-requests/unmet?year=24", token=w.coord), 400, field="year")
+        _, funder = w.user("funder")
+        assert expect_ok(s.get(f"{API}/placement-requests/unmet?year=2024", token=funder), 200) == got
+        _, cw = w.user("caseworker", org)
+        expect(s.get(f"{API}/placement-requests/unmet?year=2024", token=cw), 403)
+
+
+def test_consultations_are_counted_by_asker_region_and_topic_without_personal_data():
+    with Server() as s:
+        w = World(s)
+
+        def consult(date, asker, region, topic, minutes, outcome=""):
+            return s.post(f"{API}/consultations", {"date": date, "asker": asker, "region": region, "topic": topic,
+                                                   "minutes": minutes, "outcome": outcome}, token=w.coord)
+        expect_ok(consult("2024-03-01", "social_services", "Syd", "Boende för man", 30))
+        expect_ok(consult("2024-04-01", "social_services", "Syd", "  Boende för man ", 15, "Hänvisad till NSP"))
+        expect_ok(consult("2024-05-01", "police", "Nord", "Barn utan vårdnadshavare", 45, "Ring 08-123 456 78"))
+        expect_ok(consult("2025-01-02", "police", "Nord", "Boende för man", 10))
+        # no personal data of the person discussed: an identity number is refused where it is written
+        expect(consult("2024-06-01", "police", "Nord", "Gäller 811218-9876", 5), 400, code="invalid", field="topic")
+        expect(consult("2024-06-01", "police", "Nord", "Boende", 5, "pnr 198112189876"), 400, field="outcome")
+        got = expect_ok(s.get(f"{API}/consultations/summary?year=2024", token=w.coord), 200)
+        assert (got["year"], got["total"], got["minutes"]) == (2024, 3, 90), got
+        assert got["by_asker"]["social_services"] == 2 and got["by_asker"]["police"] == 1, got
+        assert got["by_asker"]["healthcare"] == 0 and len(got["by_asker"]) == 7, got
+        assert got["by_region"]["Syd"] == 2 and got["by_region"]["Nord"] == 1 and got["by_region"]["Öst"] == 0, got
+        assert got["by_topic"] == [{"topic": "Boende för man", "count": 2},
+                                   {"topic": "Barn utan vårdnadshavare", "count": 1}], got
+        assert expect_ok(s.get(f"{API}/consultations/summary?year=2025", token=w.coord), 200)["total"] == 1
+        _, funder = w.user("funder")
+        expect_ok(s.get(f"{API}/consultations/summary?year=2024", token=funder), 200)
+        org = w.org()
+        _, cw = w.user("caseworker", org)
+        expect(s.get(f"{API}/consultations/summary?year=2024", token=cw), 403)
