@@ -4,7 +4,7 @@
 #   make demo     install what is missing, build, create demo.db and serve it
 
 CC      ?= cc
-PKGS    := sqlite3 libmicrohttpd libsodium jansson xlsxwriter
+PKGS    := sqlite3 libmicrohttpd libsodium jansson xlsxwriter liboath libqrencode
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2
@@ -55,6 +55,16 @@ $(BUILD)/gen/migration_%_sql.c: src/store/migration_%.sql scripts/embed-sql
 	scripts/embed-sql nsp_migration_$*_sql < $< > $@
 $(BUILD)/gen/%_sql.o: $(BUILD)/gen/%_sql.c
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# ---- strong login: data/common-passwords.txt becomes `const char nsp_common_passwords[]`
+# (src/util/password.c refuses the passwords on it).
+LIB_OBJ += $(BUILD)/gen/common_passwords.o
+$(BUILD)/gen/common_passwords.c: data/common-passwords.txt scripts/embed-sql
+	@mkdir -p $(dir $@)
+	scripts/embed-sql nsp_common_passwords < $< > $@
+$(BUILD)/gen/common_passwords.o: $(BUILD)/gen/common_passwords.c
+	$(CC) $(CFLAGS) -c $< -o $@
+# ---- end of strong login
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -109,12 +119,32 @@ check: $(DEPS_OK)
 demo: $(BUILD)/nsp
 	$(BUILD)/nsp demo --db demo.db
 
-# bench-gen: the deterministic synthetic data generator of the benchmarks (bench/gen.c),
+# ---- benchmarks (bench/, issue 7); not part of make check.
+#   make bench                 10,000 persons and 100,000 ledger rows (BENCH_PERSONS=N for another size)
+#   make bench BENCH_FULL=1    1,000,000 persons and 10,000,000 ledger rows
+# bench/run generates the database once per size into $(BUILD)/bench/ (kept for the next run), runs
+# each benchmark next to its baseline and writes one Markdown table to $(BUILD)/bench.md and stdout.
+# wrk and the sqlite3 shell come from scripts/install-deps --bench.
+# bench-gen: the deterministic synthetic data generator (bench/gen.c),
 #   build/bench-gen --db FILE --persons N [--seed S] [--years Y] [--ledger-rows N]
 .PHONY: bench-gen
 bench-gen: $(BUILD)/bench-gen
 $(BUILD)/bench-gen: bench/gen.c $(BUILD)/libnsp.a | $(DEPS_OK)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libnsp.a $(LDLIBS)
+BENCH_PERSONS ?= 10000
+ifdef BENCH_FULL
+BENCH_PERSONS := 1000000
+endif
+BENCH_LEDGER ?= $(shell echo $$(( $(BENCH_PERSONS) * 10 )))
+# The baselines: raw SQLite writes, a bare libmicrohttpd server, and the report's SQL for the shell.
+BENCH_BIN := $(BUILD)/bench/baseline_sqlite $(BUILD)/bench/bare_mhd $(BUILD)/bench/report_sql
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libnsp.a | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libnsp.a $(LDLIBS)
+bench: $(BUILD)/nsp $(BUILD)/bench-gen $(BENCH_BIN)
+	@scripts/install-deps --bench
+	@bench/run --build $(BUILD) --persons $(BENCH_PERSONS) --ledger-rows $(BENCH_LEDGER)
+# ---- end of benchmarks
 
 # ---- fuzzing: libFuzzer targets fuzz/fuzz_*.c, seed corpora fuzz/corpus/<target>/ and
 # dictionaries fuzz/<target>.dict. Built with clang (ASan, UBSan, coverage) in build-fuzz/
@@ -136,7 +166,10 @@ FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Wshadow -Wformat=2 -Wvla \
 FUZZ_OBJ     := $(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(LIB_OBJ))
 
 .PHONY: fuzz fuzz-build fuzz-replay
-# Generated sources come from the gcc build's rules in $(BUILD)/gen.
+# Generated sources come from the gcc build's rules in $(BUILD)/gen; make must not delete
+# them as intermediates after compiling them here (the gcc build may be reading them).
+FUZZ_GEN_SRC := $(patsubst $(FUZZ_BUILD)/gen/%.o,$(BUILD)/gen/%.c,$(filter $(FUZZ_BUILD)/gen/%,$(FUZZ_OBJ)))
+.SECONDARY: $(FUZZ_GEN_SRC)
 $(FUZZ_BUILD)/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@

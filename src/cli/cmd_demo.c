@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "store/store.h"
+#include "util/totp.h"
 
 static const char usage_sv[] =
 	"Användning: nsp demo [--db FIL] [--listen ADRESS:PORT]\n"
@@ -128,7 +129,7 @@ static int pad(char *buf, size_t size, size_t *len, const char *s, int width)
 /* The banner under the address: one login per role, in the user's language. Returns a static buffer. */
 static const char *banner(void)
 {
-	static char buf[2048];
+	static char buf[3072];
 	int en = cli_english();
 	size_t len = 0;
 	if (pad(buf, sizeof buf, &len,
@@ -148,6 +149,20 @@ static const char *banner(void)
 		    pad(buf, sizeof buf, &len, "\n", 0) != 0)
 			return NULL;
 	}
+	/* The second factor: every demo coordinator and caseworker has the same demo key. */
+	char b32[TOTP_BASE32_MAX];
+	if (totp_base32(demo_totp_secret, sizeof demo_totp_secret, b32) != 0 ||
+	    pad(buf, sizeof buf, &len,
+		en ? "Second factor (coordinator and caseworkers): add this key to an authenticator app\n"
+		     "(time-based, 6 digits, 30 s) and type its code after the password:\n  "
+		   : "Tvåstegsverifiering (samordnare och handläggare): lägg in den här nyckeln i en\n"
+		     "autentiseringsapp (tidsbaserad, 6 siffror, 30 s) och skriv dess kod efter lösenordet:\n  ",
+		0) != 0 ||
+	    pad(buf, sizeof buf, &len, b32, 0) != 0 ||
+	    pad(buf, sizeof buf, &len, en ? "\n  or, in a shell: oathtool --totp -b " : "\n  eller i ett skal: oathtool --totp -b ",
+		0) != 0 ||
+	    pad(buf, sizeof buf, &len, b32, 0) != 0 || pad(buf, sizeof buf, &len, "\n", 0) != 0)
+		return NULL;
 	return buf;
 }
 

@@ -33,6 +33,11 @@ const struct demo_login demo_logins[] = {
 };
 const int demo_n_logins = (int)(sizeof demo_logins / sizeof demo_logins[0]);
 
+/* Not a C string: exactly the 20 bytes of the text, no NUL. */
+const unsigned char demo_totp_secret[DEMO_TOTP_SECRET_BYTES] = {
+	'n', 's', 'p', '-', 'd', 'e', 'm', 'o', '-', 't', 'o', 't', 'p', '-', 's', 'e', 'c', 'r', 'e', 't',
+};
+
 /* Organisations in four police regions; the last one is still in its certification process. */
 struct demo_org {
 	const char *name;
@@ -203,7 +208,102 @@ static void actor_set(struct actor *a, int64_t id, enum role role, int64_t org, 
 	a->logged_in = true;
 }
 
+/* Enrols the demo secret for user id, as if the user had scanned it and typed a first code. */
+static int enrol_demo_totp(struct demo_run *d, int64_t id)
+{
+	if (db_totp_begin(d->db, id, id, demo_totp_secret) != DB_OK ||
+	    db_totp_confirm(d->db, id, 0, NULL, 0) != DB_OK)
+		return fail(d, db_errmsg(d->db), NULL);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- setup */
+
+static int first_region(uint32_t mask)
+{
+	for (int i = 0; i < REGION__COUNT; i++)
+		if (mask & (1u << i))
+			return i;
+	return REGION_STOCKHOLM;
+}
+
+/* Places per police region and target group: few for men, who were turned away at times (section 4). */
+struct demo_places {
+	int org;
+	enum target_group group;
+	int64_t places;
+};
+static const struct demo_places places[] = {
+	{ 0, TARGET_WOMEN, 4 }, { 0, TARGET_MEN, 1 }, { 0, TARGET_FAMILIES, 2 },
+	{ 1, TARGET_WOMEN, 3 }, { 1, TARGET_MEN, 2 }, { 1, TARGET_FAMILIES, 1 },
+	{ 2, TARGET_WOMEN, 3 }, { 2, TARGET_MEN, 1 }, { 2, TARGET_FAMILIES, 2 },
+	{ 4, TARGET_WOMEN, 2 }, { 4, TARGET_MEN, 1 },
+};
+
+/* Quality follow-up as the 2025 report describes it: two network meetings a year, a survey, site visits. */
+struct demo_follow_up {
+	int year_offset;               /* 0 = the previous year, 1 = the current one */
+	int month, mday;
+	const char *kind;
+	int org;                       /* -1: every certified organisation */
+	const char *notes;
+};
+static const struct demo_follow_up follow_ups[] = {
+	{ 0, 3, 20, "network_meeting", -1, "Digital nätverksträff: årets program och insatser." },
+	{ 0, 5, 12, "site_visit", 2, "Platsbesök: genomgång av skriftliga rutiner för hot- och riskbedömning." },
+	{ 0, 10, 15, "network_meeting", -1,
+	  "Fysisk heldagsträff i Stockholm: nya socialtjänstlagen, IOP-avtal, att överklaga socialtjänstbeslut." },
+	{ 0, 11, 20, "survey", -1, "Digital enkät om verksamhetsförändringar och minimikraven." },
+	{ 1, 3, 18, "network_meeting", -1, "Digital nätverksträff: uppstart av året." },
+	{ 1, 9, 22, "site_visit", 4, "Platsbesök efter enkäten: boendets säkerhetsrutiner." },
+	{ 1, 10, 14, "network_meeting", -1, "Fysisk nätverksträff: barn som placeras med förälder." },
+};
+
+/* The housing organisations' places and the follow-ups dated up to today. */
+static int setup_quality(struct demo_run *d, struct svc *s)
+{
+	struct svc_error e;
+	int Y0 = day_year(d->today) - 1;
+	for (int i = 0; i < N_ORGS; i++) {
+		json_t *rows = json_array();
+		for (size_t k = 0; k < sizeof places / sizeof places[0]; k++)
+			if (places[k].org == i)
+				json_array_append_new(rows, json_pack("{s:s, s:s, s:I}", "region",
+								      enum_name(&enum_region, first_region(orgs[i].regions)),
+								      "target_group",
+								      enum_name(&enum_target_group, (int)places[k].group),
+								      "places", (json_int_t)places[k].places));
+		if (json_array_size(rows) == 0) {
+			json_decref(rows);
+			continue;
+		}
+		json_t *in = json_pack("{s:o}", "places", rows);
+		json_t *res = svc_capacity_put(s, d->org_id[i], in, &e);
+		json_decref(in);
+		if (!res)
+			return fail(d, "places", &e);
+		json_decref(res);
+	}
+	for (size_t k = 0; k < sizeof follow_ups / sizeof follow_ups[0]; k++) {
+		const struct demo_follow_up *f = &follow_ups[k];
+		day_t on = day_from_ymd(Y0 + f->year_offset, f->month, f->mday);
+		if (on > d->today)
+			continue;
+		json_t *ids = json_array();
+		for (int i = 0; i < N_ORGS; i++)
+			if (orgs[i].certified && (f->org < 0 || f->org == i))
+				json_array_append_new(ids, json_integer(d->org_id[i]));
+		json_t *in = json_pack("{s:s, s:o, s:s, s:o}", "kind", f->kind, "date", day_json(on), "notes", f->notes,
+				       "organisation_ids", ids);
+		json_t *res = svc_follow_up_create(s, in, &e);
+		json_decref(in);
+		if (!res)
+			return fail(d, "follow-up", &e);
+		json_decref(res);
+		d->counts.follow_ups++;
+	}
+	return 0;
+}
 
 /* The coordinator as `nsp init` makes it (the store directly), then everything else as that coordinator. */
 static int setup(struct demo_run *d)
@@ -220,6 +320,8 @@ static int setup(struct demo_run *d)
 	actor_set(&d->coordinator, uid, ROLE_COORDINATOR, 0, demo_logins[0].username);
 	struct svc s = svc_as(d, &d->coordinator);
 	d->counts.users++;
+	if (enrol_demo_totp(d, uid) != 0)
+		return -1;
 
 	for (int i = 0; i < N_ORGS; i++) {
 		const struct demo_org *o = &orgs[i];
@@ -271,11 +373,16 @@ static int setup(struct demo_run *d)
 		if (id < 0)
 			return -1;
 		d->counts.users++;
+		if (i < N_ORGS && enrol_demo_totp(d, id) != 0)
+			return -1;
 		if (i < N_ORGS)
 			actor_set(&d->caseworker[i], id, ROLE_CASEWORKER, d->org_id[i], user);
 		else
 			actor_set(&d->funder, id, ROLE_FUNDER, 0, user);
 	}
+
+	if (setup_quality(d, &s) != 0)
+		return -1;
 
 	/* Budgets of both years; the rates are the built-in 2025 table. */
 	for (int y = Y0; y <= Y0 + 1; y++) {
@@ -323,14 +430,6 @@ static struct extra *add_extra(struct demo_run *d)
 	memset(x, 0, sizeof *x);
 	x->org = -1;
 	return x;
-}
-
-static int first_region(uint32_t mask)
-{
-	for (int i = 0; i < REGION__COUNT; i++)
-		if (mask & (1u << i))
-			return i;
-	return REGION_STOCKHOLM;
 }
 
 /*

@@ -194,6 +194,16 @@ struct demo_login {
 extern const struct demo_login demo_logins[];
 extern const int demo_n_logins;
 
+/*
+ * The second factor of the demonstration's coordinator and caseworkers:
+ * one fixed TOTP secret (20 bytes, "nsp-demo-totp-secret"), enrolled for
+ * each of them by demo_fill(), so that `nsp demo` can print it and a
+ * newcomer adds it to an authenticator app once (or runs oathtool). The
+ * funder has none: the second factor is optional for that role.
+ */
+#define DEMO_TOTP_SECRET_BYTES 20
+extern const unsigned char demo_totp_secret[DEMO_TOTP_SECRET_BYTES];
+
 struct demo_options {
 	int persons;                   /* about this many persons (adults and children); 0 = 200 */
 	uint64_t seed;                 /* 0 = DEMO_SEED */
@@ -204,7 +214,7 @@ struct demo_counts {
 	int64_t organisations, users, persons, adults, children;
 	int64_t applications, submitted;               /* submitted = still waiting */
 	int64_t decisions, granted, partly_granted, denied, emergency;
-	int64_t payments, closed, exits, placements, consultations;
+	int64_t payments, closed, exits, placements, consultations, follow_ups;
 };
 
 /*
@@ -222,7 +232,9 @@ struct db;
  * and the previous year, about o->persons persons with their cases,
  * placement requests and consultations. Deterministic for a given seed and
  * today. Returns 0, or -1 with one sentence in err (a refused step names
- * the rule: that is a bug of the plan). counts may be NULL.
+ * the rule and the case: that is a bug of the plan). err, progress and
+ * counts may be NULL. Takes about a second for 200 persons (one
+ * transaction per service call, as real input).
  */
 int demo_fill(struct db *db, const struct demo_options *o, demo_progress_fn progress, void *ctx,
 	      struct demo_counts *counts, char *err, size_t errsz);

@@ -387,7 +387,7 @@ static struct demo_step *point_step(struct planner *p, int who, day_t on)
 	return s;
 }
 
-/* A period application (integration) of `who` from `from` for `days`, decided `lag` days after submission. */
+/* A period application of `who` from `from` for `days` days; the caller decides it. NULL when the case is full. */
 static struct demo_step *period_step(struct planner *p, int who, enum app_type t, day_t submitted, day_t from,
 				     int64_t days)
 {
@@ -399,7 +399,7 @@ static struct demo_step *period_step(struct planner *p, int who, enum app_type t
 	return s;
 }
 
-/* The admission of `who` submitted on `on`; decided granted `lag` days later unless denied. */
+/* The admission of `who` submitted on `on`, decided `lag` days later: granted, or denied with deny_reason. */
 static struct demo_step *admission(struct planner *p, int who, day_t on, day_t lag, const char *deny_reason)
 {
 	struct demo_step *s = add_step(p, who, APP_ADMISSION, on);

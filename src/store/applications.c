@@ -143,6 +143,12 @@ static int app_read(struct db *db, sqlite3_stmt *st, struct db_application *out)
 	a->identified = col_i64(st, 16) != 0;
 	out->created_by = col_i64(st, 21);
 	out->created_at = col_i64(st, 22);
+	out->housing_region = col_enum(st, 23, &enum_region);
+	out->housing_target_group = col_enum(st, 24, &enum_target_group);
+	if (out->housing_region == -2 || out->housing_target_group == -2) {
+		db_application_free(out);
+		return db_fail(db, "application %lld has an invalid housing field", (long long)a->id);
+	}
 	return DB_OK;
 }
 
@@ -175,6 +181,19 @@ static int app_load_rest(struct db *db, struct db_application *out)
 	stmt_done(st);
 	out->app.children = children;
 	out->app.n_children = count;
+
+	/* A decision awaiting a second coordinator (four-eyes), if any. */
+	if ((st = db_stmt(db, ST_PROPOSAL_PENDING_OF_APP)) == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, out->app.id) | bind_enum(st, 2, &enum_proposal_status, PROPOSAL_PENDING))
+		return db_fail_bind(db, st);
+	rc = stmt_row(db, st, "reading the pending proposal");
+	if (rc == DB_OK) {
+		out->pending_proposal_id = col_i64(st, 0);
+		stmt_done(st);
+	} else if (rc != DB_NOTFOUND) {
+		return rc;
+	}
 
 	if ((st = db_stmt(db, ST_DECISION_BY_APP)) == NULL)
 		return DB_ERROR;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,10 @@
 
 /* Generated from schema.sql by scripts/embed-sql (build/gen/schema_sql.c). */
 extern const char nsp_schema_sql[];
+/* Later migrations: src/store/migration_N.sql (build/gen/migration_N_sql.c). */
+extern const char nsp_migration_2_sql[];
+extern const char nsp_migration_3_sql[];
+extern const char nsp_migration_4_sql[];
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -29,6 +34,9 @@ static const struct migration {
 	enum stmt set_version;
 } migrations[] = {
 	{ nsp_schema_sql, ST_SET_VERSION_1 },
+	{ nsp_migration_2_sql, ST_SET_VERSION_2 },   /* organisations */
+	{ nsp_migration_3_sql, ST_SET_VERSION_3 },   /* second factor: TOTP, recovery codes, challenges */
+	{ nsp_migration_4_sql, ST_SET_VERSION_4 },   /* ledger totals per year (R10 without a scan) */
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
 	       "DB_SCHEMA_VERSION must equal the number of migrations");
@@ -300,28 +308,94 @@ bool db_in_transaction(const struct db *db)
 	return !sqlite3_get_autocommit(db->conn);
 }
 
+/*
+ * One writer at a time in this process, queued on a mutex before BEGIN
+ * IMMEDIATE instead of on SQLite's busy handler. That handler sleeps (1, 2,
+ * 5 ... 100 ms) and retries in no order, so with several worker threads
+ * writing, a write waited for up to seconds while the lock was free most of
+ * the time (bench/: two threads reading persons, each read with its audit
+ * row, had a p99 of 1.3 s; eight raw connections reached a third of one
+ * connection's rate). Other processes (nsp backup, the CLI) still meet the
+ * busy handler. Recursive, so that a thread with a write transaction open on
+ * one database may open one on another. The wait is bounded by the busy
+ * timeout: after it BEGIN runs anyway and SQLite's busy handler decides, as
+ * before, so a transaction left open by mistake still ends in "database is
+ * locked" rather than a hang.
+ */
+static pthread_once_t write_lock_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t write_lock;
+
+static void write_lock_init(void)
+{
+	pthread_mutexattr_t a;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&write_lock, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
+/* Before BEGIN IMMEDIATE on db: waits for the writer lock (at most the busy timeout). */
+static void write_lock_take(struct db *db)
+{
+	struct timespec until;
+
+	pthread_once(&write_lock_once, write_lock_init);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+	db->write_locked = pthread_mutex_timedlock(&write_lock, &until) == 0;
+}
+
+/* Gives the writer lock back once db's transaction has ended: committed,
+ * rolled back, never begun, or ended by SQLite itself (e.g. a full disk). */
+static void write_lock_settle(struct db *db)
+{
+	if (db->write_locked && !db_in_transaction(db)) {
+		db->write_locked = false;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
+/* BEGIN IMMEDIATE under the writer lock. */
+static int begin_write(struct db *db)
+{
+	int rc;
+
+	write_lock_take(db);
+	rc = db_run(db, ST_BEGIN);
+	write_lock_settle(db);
+	return rc;
+}
+
 int db_begin(struct db *db)
 {
 	if (db_in_transaction(db))
 		return db_fail(db, "a transaction is already open");
 	if (db->readonly)
 		return db_fail(db, "the database is open read-only");
-	return db_run(db, ST_BEGIN);
+	return begin_write(db);
 }
 
 /* On failure the transaction stays open: the caller calls db_rollback(). */
 int db_commit(struct db *db)
 {
+	int rc;
+
 	if (!db_in_transaction(db))
 		return db_fail(db, "no transaction is open");
-	return db_run(db, ST_COMMIT);
+	rc = db_run(db, ST_COMMIT);
+	write_lock_settle(db);
+	return rc;
 }
 
 int db_rollback(struct db *db)
 {
-	if (!db_in_transaction(db))
-		return DB_OK;
-	return db_run(db, ST_ROLLBACK);
+	int rc = DB_OK;
+
+	if (db_in_transaction(db))
+		rc = db_run(db, ST_ROLLBACK);
+	write_lock_settle(db);
+	return rc;
 }
 
 int op_begin(struct db *db, struct db_op *op)
@@ -329,26 +403,28 @@ int op_begin(struct db *db, struct db_op *op)
 	if (db->readonly)
 		return db_fail(db, "the database is open read-only");
 	op->own = !db_in_transaction(db);
-	return db_run(db, op->own ? ST_BEGIN : ST_SAVEPOINT);
+	return op->own ? begin_write(db) : db_run(db, ST_SAVEPOINT);
 }
 
 int op_end(struct db *db, struct db_op *op, int rc)
 {
 	if (rc == DB_OK) {
 		if (db_run(db, op->own ? ST_COMMIT : ST_RELEASE) == DB_OK)
-			return DB_OK;
+			goto out;
 		rc = DB_ERROR;
 	}
 	/* SQLite may have rolled the whole transaction back on its own (e.g.
 	 * on a full disk); then there is nothing left to undo here. */
 	if (!db_in_transaction(db))
-		return rc;
+		goto out;
 	if (op->own) {
 		run_quiet(db, ST_ROLLBACK);
 	} else {
 		run_quiet(db, ST_ROLLBACK_TO);
 		run_quiet(db, ST_RELEASE);
 	}
+out:
+	write_lock_settle(db);
 	return rc;
 }
 
@@ -591,7 +667,9 @@ void db_close(struct db *db)
 		return;
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(db->stmts[i]);
-	sqlite3_close(db->conn);
+	sqlite3_close(db->conn);    /* rolls back a transaction left open */
+	if (db->write_locked)
+		pthread_mutex_unlock(&write_lock);
 	sodium_memzero(db, sizeof *db);
 	free(db);
 }
@@ -633,7 +711,8 @@ int db_backup(struct db *db, const char *dest_path, char *err, size_t errsz)
 /* The KDF context: exactly crypto_kdf_CONTEXTBYTES (8) characters. */
 static const char kdf_context[crypto_kdf_CONTEXTBYTES + 1] = "nsp_keys";
 
-enum { SUBKEY_IDENTITY = 1, SUBKEY_AUDIT = 2, SUBKEY_TOKEN = 3 };
+/* 4 is taken by `nsp audit` (src/cli/cmd_audit.c: the audit head's signing seed). */
+enum { SUBKEY_IDENTITY = 1, SUBKEY_AUDIT = 2, SUBKEY_TOKEN = 3, SUBKEY_TOTP = 5, SUBKEY_RECOVERY = 6 };
 
 int db_set_keys(struct db *db, const unsigned char master[DB_KEY_BYTES])
 {
@@ -645,10 +724,16 @@ int db_set_keys(struct db *db, const unsigned char master[DB_KEY_BYTES])
 	    crypto_kdf_derive_from_key(db->audit_key, sizeof db->audit_key, SUBKEY_AUDIT,
 				       kdf_context, master) != 0 ||
 	    crypto_kdf_derive_from_key(db->token_key, sizeof db->token_key, SUBKEY_TOKEN,
+				       kdf_context, master) != 0 ||
+	    crypto_kdf_derive_from_key(db->totp_key, sizeof db->totp_key, SUBKEY_TOTP,
+				       kdf_context, master) != 0 ||
+	    crypto_kdf_derive_from_key(db->recovery_key, sizeof db->recovery_key, SUBKEY_RECOVERY,
 				       kdf_context, master) != 0) {
 		sodium_memzero(db->identity_key, sizeof db->identity_key);
 		sodium_memzero(db->audit_key, sizeof db->audit_key);
 		sodium_memzero(db->token_key, sizeof db->token_key);
+		sodium_memzero(db->totp_key, sizeof db->totp_key);
+		sodium_memzero(db->recovery_key, sizeof db->recovery_key);
 		db->keys_set = false;
 		return db_fail(db, "cannot derive the keys");
 	}

@@ -90,6 +90,7 @@ static int decision_read(struct db *db, sqlite3_stmt *st, struct db_decision *d)
 	d->closed_on = col_day(st, 16);
 	d->decided_by = col_i64(st, 17);
 	d->created_at = col_i64(st, 18);
+	d->approved_by = col_i64(st, 19);
 	return DB_OK;
 }
 
@@ -224,7 +225,8 @@ static int decision_insert(struct db *db, int64_t actor, const struct db_decisio
 	    bind_i64(st, 7, day_year(d->decided_on)) | bind_day(st, 8, d->from) | bind_day(st, 9, d->to) |
 	    bind_id(st, 10, d->units) | bind_i64(st, 11, d->emergency) |
 	    bind_text(st, 12, d->reason != NULL ? d->reason : "") | bind_text(st, 13, d->budget_override_reason) |
-	    bind_i64(st, 14, total) | bind_id(st, 15, actor) | bind_i64(st, 16, db_now()))
+	    bind_i64(st, 14, total) | bind_id(st, 15, d->decided_by != 0 ? d->decided_by : actor) |
+	    bind_i64(st, 16, db_now()) | bind_id(st, 17, d->approved_by))
 		return db_fail_bind(db, st);
 	if ((rc = stmt_exec(db, st, "recording the decision")) != DB_OK)
 		return rc;
@@ -287,6 +289,13 @@ int db_decision_record(struct db *db, int64_t actor, const struct db_decision_ne
 		db_fail(db, "application %lld has been decided already", (long long)d->application_id);
 		goto out;
 	}
+	/* Four-eyes: while a decision awaits a second coordinator, only its
+	 * approval may decide the application. */
+	if (app.pending_proposal_id != 0 && d->approved_by == 0) {
+		rc = DB_CONFLICT;
+		db_fail(db, "application %lld has a decision awaiting approval", (long long)d->application_id);
+		goto out;
+	}
 	if ((rc = decision_insert(db, actor, d, &app, total, &id)) != DB_OK)
 		goto out;
 	if (total > 0 &&
@@ -294,9 +303,10 @@ int db_decision_record(struct db *db, int64_t actor, const struct db_decision_ne
 		goto out;
 	if ((rc = application_mark_decided(db, d->application_id)) != DB_OK)
 		goto out;
-	if (snprintf(detail, sizeof detail, "application=%lld outcome=%s total_ore=%lld%s",
+	if (snprintf(detail, sizeof detail, "application=%lld outcome=%s total_ore=%lld%s%s",
 		     (long long)d->application_id, enum_name(&enum_outcome, (int)d->outcome), (long long)total,
-		     d->budget_override_reason != NULL ? " budget_override=1" : "") < 0)
+		     d->budget_override_reason != NULL ? " budget_override=1" : "",
+		     d->approved_by != 0 ? " four_eyes=1" : "") < 0)
 		detail[0] = '\0';
 	if ((rc = audit_append(db, actor, "decision.record", "decision", id, detail)) != DB_OK)
 		goto out;

@@ -127,6 +127,12 @@ fail:
 int db_cert_add(struct db *db, int64_t actor, int64_t organisation_id, enum cert_status status, day_t date,
 		const char *requirements_json, int64_t *out_id)
 {
+	return db_cert_record(db, actor, organisation_id, status, date, requirements_json, 0, out_id);
+}
+
+int db_cert_record(struct db *db, int64_t actor, int64_t organisation_id, enum cert_status status, day_t date,
+		   const char *requirements_json, int checklist_year, int64_t *out_id)
+{
 	char detail[64];
 	sqlite3_stmt *st;
 	struct db_op op;
@@ -142,7 +148,7 @@ int db_cert_add(struct db *db, int64_t actor, int64_t organisation_id, enum cert
 	}
 	if (bind_i64(st, 1, organisation_id) | bind_enum(st, 2, &enum_cert_status, (int)status) |
 	    bind_day(st, 3, date) | bind_text(st, 4, requirements_json != NULL ? requirements_json : "{}") |
-	    bind_id(st, 5, actor) | bind_i64(st, 6, db_now())) {
+	    bind_id(st, 5, actor) | bind_i64(st, 6, db_now()) | bind_id(st, 7, checklist_year)) {
 		rc = db_fail_bind(db, st);
 		goto out;
 	}
@@ -196,6 +202,7 @@ int db_cert_list(struct db *db, int64_t organisation_id, struct db_cert **out, s
 		}
 		c->recorded_by = col_i64(st, 4);
 		c->created_at = col_i64(st, 5);
+		c->checklist_year = (int)col_i64(st, 6);
 		count++;
 	}
 	if (rc != SQLITE_DONE) {

@@ -125,41 +125,6 @@ fail:
 	return rc;
 }
 
-int db_page_occupancy(struct db *db, day_t on, struct db_occupancy **out, size_t *n)
-{
-	sqlite3_stmt *st = db_stmt(db, ST_PAGE_OCCUPANCY);
-	struct db_occupancy *rows = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return DB_ERROR;
-	if (bind_day(st, 1, on) | bind_enum(st, 2, &enum_outcome, OUTCOME_GRANTED) |
-	    bind_enum(st, 3, &enum_outcome, OUTCOME_PARTLY_GRANTED) | bind_enum(st, 4, &enum_app_type, APP_REFLECTION) |
-	    bind_enum(st, 5, &enum_app_type, APP_EXTENDED) | bind_enum(st, 6, &enum_app_type, APP_INTEGRATION_HOUSING))
-		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&rows, &cap, count + 1, sizeof *rows) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		rows[count++] = (struct db_occupancy){ col_i64(st, 0), col_i64(st, 1), col_i64(st, 2) };
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "counting occupancy");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = rows;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	free(rows);
-	return rc;
-}
-
 int db_page_person_code(struct db *db, int64_t id, char code[DB_CODE_MAX], int64_t *org)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_PAGE_PERSON_CODE);

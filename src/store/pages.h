@@ -40,14 +40,7 @@ struct db_ledger_day {
 /* Ordered by day. free(*out). */
 int db_page_ledger_days(struct db *db, int year, struct db_ledger_day **out, size_t *n);
 
-/* Persons housed with NSP daily compensation on a day, per organisation. */
-struct db_occupancy {
-	int64_t organisation_id;
-	int64_t persons;   /* persons whose granted daily compensation covers the day */
-	int64_t children;  /* children named on those decisions' applications */
-};
-/* One row per organisation, ordered by id. free(*out). */
-int db_page_occupancy(struct db *db, day_t on, struct db_occupancy **out, size_t *n);
+/* Occupancy (persons housed on a day) is db_occupancy() of store.h. */
 
 /* The code and organisation of person id, without anything else of the
  * record. DB_NOTFOUND when missing. */

@@ -26,12 +26,12 @@
 	"id, person_id, organisation_id, type, status, submitted_on, from_day, to_day, units, " \
 	"category, basis_kind, basis_actor, basis_reason, basis_reference, basis_actor_kind, " \
 	"basis_reason_category, identified, needs_assessment, plan, evaluation, motivation, " \
-	"created_by, created_at"
+	"created_by, created_at, housing_region, housing_target_group"
 
 #define DECISION_COLS \
 	"id, application_id, person_id, organisation_id, type, outcome, decided_on, year, " \
 	"from_day, to_day, units, emergency, emergency_cleared_on, reason, " \
-	"budget_override_reason, total_ore, closed_on, decided_by, created_at"
+	"budget_override_reason, total_ore, closed_on, decided_by, created_at, approved_by"
 
 #define AUDIT_COLS "id, at, user_id, action, entity, entity_id, detail, prev_hash, hash"
 
@@ -90,10 +90,10 @@ static const char *const sql[ST__COUNT] = {
 	[ST_ORG_LIST] = "SELECT " ORG_COLS " FROM organisations o ORDER BY o.name, o.id",
 	[ST_CERT_INSERT] =
 		"INSERT INTO certifications (organisation_id, status, date, requirements, recorded_by, "
-		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"created_at, checklist_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_CERT_LIST] =
-		"SELECT id, status, date, requirements, recorded_by, created_at FROM certifications "
-		"WHERE organisation_id = ?1 ORDER BY date, id",
+		"SELECT id, status, date, requirements, recorded_by, created_at, checklist_year "
+		"FROM certifications WHERE organisation_id = ?1 ORDER BY date, id",
 
 	/* persons */
 	[ST_PERSON_INSERT] =
@@ -101,10 +101,15 @@ static const char *const sql[ST__COUNT] = {
 		"exploitation, places, violence, referral_source, legal_status, sweden_responsible, "
 		"parent_id, child_role, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	/* The highest sequence number of the codes in [?1, ?2): "NSP-2025-" .. "NSP-2025." */
+	/* The highest sequence number of the codes in [?1, ?2): "NSP-2025-" .. "NSP-2025.".
+	 * Codes are only handed out as the year's highest + 1 under the write lock
+	 * (persons.c, next_code), so the newest person with a code of the year has
+	 * it: read backwards by id ('+code' keeps SQLite off the code index) and
+	 * stop at the first. MAX over the year's codes read all of them for every
+	 * registration: 10 ms a person at 100,000 a year (bench/, issue 7). */
 	[ST_PERSON_LAST_SEQ] =
-		"SELECT COALESCE(MAX(CAST(substr(code, 10) AS INTEGER)), 0) FROM persons "
-		"WHERE code >= ?1 AND code < ?2",
+		"SELECT COALESCE((SELECT CAST(substr(code, 10) AS INTEGER) FROM persons "
+		"WHERE +code >= ?1 AND +code < ?2 ORDER BY id DESC LIMIT 1), 0)",
 	[ST_PERSON_SET_IDENTITY] =
 		"UPDATE persons SET identity = ?2 WHERE id = ?1 AND identity_erased_on IS NULL",
 	[ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM persons WHERE id = ?1",
@@ -152,8 +157,8 @@ static const char *const sql[ST__COUNT] = {
 	[ST_DECISION_INSERT] =
 		"INSERT INTO decisions (application_id, person_id, organisation_id, type, outcome, "
 		"decided_on, year, from_day, to_day, units, emergency, reason, budget_override_reason, "
-		"total_ore, decided_by, created_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+		"total_ore, decided_by, created_at, approved_by) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 	[ST_DECISION_LINE_INSERT] =
 		"INSERT INTO decision_lines (decision_id, code, person_id, days, amount_ore) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -186,16 +191,18 @@ static const char *const sql[ST__COUNT] = {
 
 	/* years, budgets, rates */
 	[ST_YEAR_UPSERT] =
-		"INSERT INTO years (year, budget_ore) VALUES (?1, ?2) "
-		"ON CONFLICT (year) DO UPDATE SET budget_ore = excluded.budget_ore",
+		"INSERT INTO years (year, budget_ore, four_eyes_ore) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT (year) DO UPDATE SET budget_ore = excluded.budget_ore, "
+		"four_eyes_ore = excluded.four_eyes_ore",
 	[ST_RATES_DELETE] = "DELETE FROM rates WHERE year = ?1",
 	[ST_POINT_RATES_DELETE] = "DELETE FROM point_rates WHERE year = ?1",
 	[ST_RATE_INSERT] = "INSERT INTO rates (year, code, rate_ore) VALUES (?1, ?2, ?3)",
 	[ST_POINT_RATE_INSERT] =
 		"INSERT INTO point_rates (year, category, unit, rate_ore) VALUES (?1, ?2, ?3, ?4)",
 	[ST_YEAR_GET] = "SELECT budget_ore FROM years WHERE year = ?1",
-	[ST_LEDGER_SUMS] =
-		"SELECT kind, COALESCE(SUM(amount_ore), 0) FROM ledger WHERE year = ?1 GROUP BY kind",
+	/* The running totals of migration 4, kept by a trigger on ledger: the same
+	 * figures as SUM(amount_ore) over the year's rows, without reading them. */
+	[ST_LEDGER_SUMS] = "SELECT kind, amount_ore FROM ledger_totals WHERE year = ?1",
 	[ST_RATE_YEARS] = "SELECT year FROM rates UNION SELECT year FROM point_rates ORDER BY year",
 	[ST_RATES_OF_YEAR] = "SELECT code, rate_ore FROM rates WHERE year = ?1",
 	[ST_POINT_RATES_OF_YEAR] = "SELECT category, unit, rate_ore FROM point_rates WHERE year = ?1",
@@ -315,10 +322,6 @@ static const char *const sql[ST__COUNT] = {
 	"d.id, d.application_id, d.person_id, d.organisation_id, p.code, d.type, "        \
 	"d.decided_on, d.from_day, d.to_day, d.total_ore, "                               \
 	"(SELECT COALESCE(SUM(x.amount_ore), 0) FROM payments x WHERE x.decision_id = d.id)"
-/* ?1 the day; ?2, ?3 'granted', 'partly_granted'; ?4..?6 the daily-compensation types. */
-#define PAGE_HOUSED_ON                                                                   \
-	"d.organisation_id = o.id AND d.outcome IN (?2, ?3) AND d.type IN (?4, ?5, ?6) "  \
-	"AND ?1 BETWEEN d.from_day AND d.to_day AND (p.exit_on IS NULL OR p.exit_on >= ?1)"
 	/* ?1 organisation (0 = all), ?2..?3 the end days, ?4 granted, ?5 partly_granted,
 	 * ?6 denied: periods ending without a following application that may extend them. */
 	[ST_PAGE_PERIODS_ENDING] =
@@ -336,15 +339,112 @@ static const char *const sql[ST__COUNT] = {
 	[ST_PAGE_LEDGER_DAYS] =
 		"SELECT kind, on_day, SUM(amount_ore) FROM ledger WHERE year = ?1 "
 		"GROUP BY kind, on_day ORDER BY on_day",
-	[ST_PAGE_OCCUPANCY] =
-		"SELECT o.id, "
-		"(SELECT COUNT(DISTINCT d.person_id) FROM decisions d JOIN persons p ON p.id = d.person_id "
-		" WHERE " PAGE_HOUSED_ON "), "
-		"(SELECT COUNT(DISTINCT ac.child_id) FROM decisions d JOIN persons p ON p.id = d.person_id "
-		" JOIN application_children ac ON ac.application_id = d.application_id WHERE " PAGE_HOUSED_ON ") "
-		"FROM organisations o ORDER BY o.id",
 	[ST_PAGE_PERSON_CODE] = "SELECT code, organisation_id FROM persons WHERE id = ?1",
 	/* ---- end of the web pages' section ---- */
+
+	/* ---- organisations: certification, follow-up, capacity, four-eyes (migration 2) ---- */
+	[ST_SET_VERSION_2] = "PRAGMA user_version = 2",
+	/* The checklist year in force for ?1: its own, the latest earlier, else the earliest. */
+	[ST_CERT_REQ_YEAR] =
+		"SELECT COALESCE((SELECT MAX(year) FROM cert_requirements WHERE year <= ?1), "
+		"(SELECT MIN(year) FROM cert_requirements))",
+	[ST_CERT_REQ_OF_YEAR] =
+		"SELECT key, label_sv, label_en, required FROM cert_requirements WHERE year = ?1 "
+		"ORDER BY position, key",
+	[ST_CERT_REQ_DELETE] = "DELETE FROM cert_requirements WHERE year = ?1",
+	[ST_CERT_REQ_INSERT] =
+		"INSERT INTO cert_requirements (year, key, position, label_sv, label_en, required) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_CERT_REQ_YEARS] = "SELECT DISTINCT year FROM cert_requirements ORDER BY year",
+	[ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+	[ST_SETTING_PUT] =
+		"INSERT INTO settings (key, value) VALUES (?1, ?2) "
+		"ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[ST_FOLLOW_UP_INSERT] =
+		"INSERT INTO follow_ups (kind, date, notes, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_FOLLOW_UP_ORG_INSERT] =
+		"INSERT INTO follow_up_organisations (follow_up_id, organisation_id) VALUES (?1, ?2)",
+	/* ?1..?2 the days, ?3 an organisation (0 = all) */
+	[ST_FOLLOW_UP_LIST] =
+		"SELECT f.id, f.kind, f.date, f.notes, f.created_by, f.created_at FROM follow_ups f "
+		"WHERE f.date BETWEEN ?1 AND ?2 AND (?3 = 0 OR EXISTS (SELECT 1 FROM follow_up_organisations x "
+		" WHERE x.follow_up_id = f.id AND x.organisation_id = ?3)) ORDER BY f.date DESC, f.id DESC",
+	[ST_FOLLOW_UP_ORGS] =
+		"SELECT organisation_id FROM follow_up_organisations WHERE follow_up_id = ?1 "
+		"ORDER BY organisation_id",
+	[ST_CAPACITY_DELETE] = "DELETE FROM capacity WHERE organisation_id = ?1",
+	[ST_CAPACITY_INSERT] =
+		"INSERT INTO capacity (organisation_id, region, target_group, places) VALUES (?1, ?2, ?3, ?4)",
+	[ST_CAPACITY_LIST] =
+		"SELECT organisation_id, region, target_group, places FROM capacity "
+		"WHERE (?1 = 0 OR organisation_id = ?1) ORDER BY organisation_id, region, target_group",
+	/* Persons housed on day ?1 per organisation, region and target group: a
+	 * granted (?2, ?3) daily-compensation (?4..?6) period covers the day, the
+	 * person has not left before it and the decision was not closed before it. */
+	[ST_OCCUPANCY] =
+		"SELECT d.organisation_id, a.housing_region, a.housing_target_group, COUNT(DISTINCT d.person_id) "
+		"FROM decisions d JOIN applications a ON a.id = d.application_id "
+		"JOIN persons p ON p.id = d.person_id "
+		"WHERE d.type IN (?4, ?5, ?6) AND d.from_day <= ?1 AND d.to_day >= ?1 AND d.outcome IN (?2, ?3) "
+		"AND (p.exit_on IS NULL OR p.exit_on >= ?1) AND (d.closed_on IS NULL OR d.closed_on >= ?1) "
+		"GROUP BY 1, 2, 3",
+	[ST_APP_SET_HOUSING] =
+		"UPDATE applications SET housing_region = ?2, housing_target_group = ?3 WHERE id = ?1",
+	[ST_YEAR_FOUR_EYES] = "SELECT four_eyes_ore FROM years WHERE year = ?1",
+#define PROPOSAL_COLS \
+	"id, application_id, status, outcome, decided_on, from_day, to_day, units, emergency, reason, " \
+	"budget_override_reason, total_ore, threshold_ore, proposed_by, created_at, resolved_by, " \
+	"resolved_at, resolution_reason, decision_id"
+	[ST_PROPOSAL_INSERT] =
+		"INSERT INTO decision_proposals (application_id, status, outcome, decided_on, from_day, to_day, "
+		"units, emergency, reason, budget_override_reason, total_ore, threshold_ore, proposed_by, "
+		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[ST_PROPOSAL_GET] = "SELECT " PROPOSAL_COLS " FROM decision_proposals WHERE id = ?1",
+	[ST_PROPOSAL_LIST] =
+		"SELECT " PROPOSAL_COLS " FROM decision_proposals WHERE (?1 IS NULL OR status = ?1) ORDER BY id",
+	/* ?2 the new status, ?3 'pending': only a pending proposal is resolved. */
+	[ST_PROPOSAL_RESOLVE] =
+		"UPDATE decision_proposals SET status = ?2, resolved_by = ?4, resolved_at = ?5, "
+		"resolution_reason = ?6, decision_id = ?7 WHERE id = ?1 AND status = ?3",
+	[ST_PROPOSAL_PENDING_OF_APP] =
+		"SELECT id FROM decision_proposals WHERE application_id = ?1 AND status = ?2",
+	/* ---- end of the organisations' section ---- */
+
+	/* ---- second factor: TOTP, recovery codes, login challenges (src/store/totp.c) ---- */
+	[ST_SET_VERSION_3] = "PRAGMA user_version = 3",
+	[ST_TOTP_GET] =
+		"SELECT secret, confirmed_at, last_step, "
+		"(SELECT count(*) FROM recovery_codes r WHERE r.user_id = ?1 AND r.used_at IS NULL) "
+		"FROM user_totp WHERE user_id = ?1",
+	/* A pending secret is replaced; a confirmed one is not (no row changes: DB_CONFLICT). */
+	[ST_TOTP_BEGIN] =
+		"INSERT INTO user_totp (user_id, secret, created_at) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at, "
+		"last_step = -1 WHERE user_totp.confirmed_at IS NULL",
+	[ST_TOTP_CONFIRM] =
+		"UPDATE user_totp SET confirmed_at = ?2, last_step = ?3 WHERE user_id = ?1 AND confirmed_at IS NULL",
+	/* Compare and set in one statement: of two logins with the same code, one changes the row. */
+	[ST_TOTP_USE_STEP] =
+		"UPDATE user_totp SET last_step = ?2 "
+		"WHERE user_id = ?1 AND confirmed_at IS NOT NULL AND last_step < ?2",
+	[ST_TOTP_DELETE] = "DELETE FROM user_totp WHERE user_id = ?1",
+	[ST_RECOVERY_INSERT] = "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)",
+	[ST_RECOVERY_USE] =
+		"UPDATE recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
+	[ST_RECOVERY_DELETE_USER] = "DELETE FROM recovery_codes WHERE user_id = ?1",
+	[ST_CHALLENGE_INSERT] =
+		"INSERT INTO login_challenges (token_hash, user_id, created_at) VALUES (?1, ?2, ?3)",
+	[ST_CHALLENGE_GET] = "SELECT user_id, created_at, attempts FROM login_challenges WHERE token_hash = ?1",
+	[ST_CHALLENGE_FAIL] = "UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = ?1",
+	[ST_CHALLENGE_DELETE] = "DELETE FROM login_challenges WHERE token_hash = ?1",
+	[ST_CHALLENGE_DELETE_SPENT] = "DELETE FROM login_challenges WHERE token_hash = ?1 AND attempts >= ?2",
+	[ST_CHALLENGE_DELETE_USER] = "DELETE FROM login_challenges WHERE user_id = ?1",
+	[ST_CHALLENGE_DELETE_EXPIRED] = "DELETE FROM login_challenges WHERE created_at < ?1",
+	/* ---- end of the second factor's section ---- */
+
+	/* ---- ledger totals per year and kind (migration 4) ---- */
+	[ST_SET_VERSION_4] = "PRAGMA user_version = 4",
+	/* ---- end of the ledger totals' section ---- */
 };
 
 const char *stmt_sql(enum stmt s)

@@ -39,7 +39,7 @@
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 4
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -109,7 +109,8 @@ bool db_in_transaction(const struct db *db);
 /*
  * Derives the working keys from the master key with crypto_kdf (context
  * "nsp_keys"): subkey 1 seals identity data, 2 keys the audit MAC, 3 keys
- * session token hashes. Must be called after db_open() before any function
+ * session token hashes, 5 seals TOTP secrets, 6 keys recovery code hashes
+ * (4 is `nsp audit`'s signing seed). Must be called after db_open() before any function
  * that reads or writes identity data, the audit log or sessions. The
  * caller keeps (and wipes) master.
  */
@@ -223,6 +224,79 @@ int db_session_delete_user(struct db *db, int64_t user_id);
 int db_session_delete_expired(struct db *db, int64_t idle_s, int64_t absolute_s, int64_t now,
 			      int64_t *n_deleted);
 
+/* ---- second factor: TOTP, recovery codes, login challenges (src/store/totp.c) ---- */
+
+#define DB_TOTP_SECRET_BYTES 20     /* TOTP_SECRET_BYTES of src/util/totp.h */
+#define DB_RECOVERY_CODE_MAX 32     /* a normalised recovery code and its NUL, at most */
+
+/* All fields fixed: nothing to free (db_totp_get wipes nothing: the caller
+ * wipes secret with sodium_memzero when it asked for it). */
+struct db_totp {
+	bool present;                  /* a secret is stored, pending or confirmed */
+	bool confirmed;                /* the enrolment is complete: logins need a code */
+	int64_t confirmed_at;          /* Unix seconds; 0 while pending */
+	int64_t last_step;             /* the newest time step accepted; -1 for none */
+	int recovery_left;             /* recovery codes not used yet */
+	unsigned char secret[DB_TOTP_SECRET_BYTES]; /* only with with_secret */
+};
+
+/* The user's second factor; out->present is false (and DB_OK) when none is
+ * stored. with_secret: decrypt the secret too (-1 when the sealed secret
+ * does not open: tampered or moved to another row). */
+int db_totp_get(struct db *db, int64_t user_id, bool with_secret, struct db_totp *out);
+
+/* Seals and stores a new pending secret (an enrolment's start), replacing a
+ * pending one, audited "totp.enrol_start". DB_CONFLICT when the user has a
+ * confirmed one (a coordinator resets it first); DB_NOTFOUND when no such user. */
+int db_totp_begin(struct db *db, int64_t actor, int64_t user_id, const unsigned char secret[DB_TOTP_SECRET_BYTES]);
+
+/*
+ * Completes the enrolment: the pending secret is in force from now, step
+ * (the one its first code matched) counts as used, and the n recovery
+ * codes (normalised, see recovery_code_normalise) replace any earlier ones,
+ * stored as keyed hashes only. Audited "totp.enrol". DB_NOTFOUND when no
+ * enrolment is pending.
+ */
+int db_totp_confirm(struct db *db, int64_t user_id, int64_t step, const char *const *codes, size_t n);
+
+/* Accepts time step for a login: DB_OK when it is newer than every step
+ * accepted before, DB_CONFLICT when not (the code was used already: a
+ * replay) or when no confirmed secret exists. Atomic: of two requests with
+ * one code, exactly one gets DB_OK. */
+int db_totp_use_step(struct db *db, int64_t user_id, int64_t step);
+
+/* Uses one recovery code (normalised) of the user: DB_OK, or DB_NOTFOUND
+ * when no unused code of the user matches. Audited "totp.recovery_used". */
+int db_recovery_use(struct db *db, int64_t user_id, const char *code);
+
+/* Removes the user's secret, recovery codes and login challenges, audited
+ * "totp.reset" (actor = who reset it). DB_NOTFOUND when no such user. The
+ * user's sessions are the caller's business (db_session_delete_user). */
+int db_totp_reset(struct db *db, int64_t actor, int64_t user_id);
+
+/* A login challenge: the password step succeeded, the code is awaited. Fixed fields. */
+struct db_challenge {
+	int64_t user_id;
+	int64_t created_at;            /* Unix seconds */
+	int attempts;                  /* wrong codes given so far */
+};
+
+/* token_hash is db_session_token_hash() of the challenge token. Not audited
+ * (the login is). DB_CONFLICT when the hash exists. */
+int db_challenge_create(struct db *db, const unsigned char token_hash[DB_HASH_BYTES], int64_t user_id, int64_t now);
+/* DB_NOTFOUND when there is none. Expiry is the caller's (created_at). */
+int db_challenge_get(struct db *db, const unsigned char token_hash[DB_HASH_BYTES], struct db_challenge *out);
+/* Counts a wrong code; the challenge is deleted when it reaches max_attempts.
+ * *spent (may be NULL) says whether it was. */
+int db_challenge_fail(struct db *db, const unsigned char token_hash[DB_HASH_BYTES], int max_attempts, bool *spent);
+/* Consumes the challenge: DB_OK, or DB_NOTFOUND when it was gone already
+ * (another request used it first). */
+int db_challenge_delete(struct db *db, const unsigned char token_hash[DB_HASH_BYTES]);
+/* Deletes the challenges created before `before` (Unix seconds). */
+int db_challenge_delete_expired(struct db *db, int64_t before);
+
+/* ---- end of the second factor's section ---- */
+
 /* ---------------------------------------------------------------- organisations */
 
 /* name and contact owned: release with db_org_free(). */
@@ -253,6 +327,7 @@ struct db_cert {
 	char *requirements;         /* JSON object text */
 	int64_t recorded_by;
 	int64_t created_at;
+	int checklist_year;         /* the checklist version it was checked against; 0 when none */
 };
 
 /* Records a certification event; recorded_by = actor. requirements_json
@@ -260,6 +335,11 @@ struct db_cert {
  * when the organisation is missing. */
 int db_cert_add(struct db *db, int64_t actor, int64_t organisation_id, enum cert_status status, day_t date,
 		const char *requirements_json, int64_t *out_id);
+/* The same, recording the checklist year (0 = none) the event was checked
+ * against. The caller checks the state machine (certification.h) inside
+ * its own db_begin() transaction. */
+int db_cert_record(struct db *db, int64_t actor, int64_t organisation_id, enum cert_status status, day_t date,
+		   const char *requirements_json, int checklist_year, int64_t *out_id);
 /* The organisation's events ordered by date, id, as the rules want them
  * (rule_r1_certified); free(*out). */
 int db_cert_history(struct db *db, int64_t organisation_id, struct cert_event **out, size_t *n);
@@ -370,6 +450,7 @@ struct db_decision {
 	day_t closed_on;               /* DAY_NONE while open */
 	int64_t decided_by;
 	int64_t created_at;
+	int64_t approved_by;           /* four-eyes: the second coordinator; 0 when none */
 	struct decision_line lines[DECISION_MAX_LINES];
 	size_t n_lines;
 	int64_t paid_ore;              /* sum of its payments */
@@ -387,6 +468,9 @@ struct db_application {
 	int64_t created_at;
 	bool has_decision;
 	struct db_decision decision;   /* valid when has_decision */
+	int housing_region;            /* enum region where a daily-compensation place is; -1 none */
+	int housing_target_group;      /* enum target_group of that place; -1 none */
+	int64_t pending_proposal_id;   /* a decision awaiting a second coordinator (four-eyes); 0 none */
 };
 
 /*
@@ -425,6 +509,8 @@ struct db_decision_new {
 	const char *budget_override_reason; /* NULL = none */
 	const struct decision_line *lines;  /* from decision_amount(); none for denied */
 	size_t n_lines;                /* <= DECISION_MAX_LINES */
+	int64_t decided_by;            /* who decided; 0 = the actor */
+	int64_t approved_by;           /* four-eyes: the approving coordinator (the actor); 0 = none */
 };
 
 /*
@@ -434,7 +520,8 @@ struct db_decision_new {
  * the lines), its lines, a ledger 'commit' row of the total when > 0, marks
  * the application 'decided' and writes the audit row. DB_NOTFOUND when the
  * application is missing; DB_CONFLICT when it was decided already (two
- * coordinators at once: exactly one succeeds).
+ * coordinators at once: exactly one succeeds), or when a decision awaits a
+ * second coordinator's approval and this is not that approval (approved_by 0).
  */
 int db_decision_record(struct db *db, int64_t actor, const struct db_decision_new *d, int64_t *out_id);
 /* With lines, paid_ore and released_ore. DB_NOTFOUND when missing. */
@@ -506,9 +593,11 @@ struct db_year {
 	size_t n_rates;
 	const struct db_point_rate *point_rates;
 	size_t n_point_rates;
+	bool has_four_eyes;            /* decisions above four_eyes_ore need a second coordinator */
+	int64_t four_eyes_ore;
 };
 
-/* Replaces the year's budget, rates and point rates with y's in one transaction. */
+/* Replaces the year's budget, four-eyes threshold, rates and point rates with y's in one transaction. */
 int db_year_put(struct db *db, int64_t actor, const struct db_year *y);
 
 struct budget {
@@ -573,5 +662,130 @@ int db_consultation_create(struct db *db, int64_t actor, const struct db_consult
 /* Consultations dated in year (0 = all), ordered by date, id. */
 int db_consultation_list(struct db *db, int year, struct db_consultation **out, size_t *n);
 void db_consultation_list_free(struct db_consultation *cs, size_t n);
+
+/* ---------------------------------------------------------------- organisations (migration 2) */
+
+/* One item of a certification checklist; labels owned (db_cert_requirements_free). */
+struct db_cert_requirement {
+	char key[48];                  /* CERT_REQ_KEY_MAX of domain/certification.h */
+	char *label_sv, *label_en;
+	bool required;
+};
+
+/*
+ * The checklist in force in year: the rows of year, else of the latest
+ * earlier year that has rows, else of the earliest year stored. *from_year
+ * is the year whose rows they are (0 when no checklist is stored at all).
+ * Ordered by position; release with db_cert_requirements_free().
+ */
+int db_cert_requirements(struct db *db, int year, int *from_year, struct db_cert_requirement **out, size_t *n);
+/* Replaces the rows of year with r[0..n) (positions in that order), with an audit row. */
+int db_cert_requirements_put(struct db *db, int64_t actor, int year, const struct db_cert_requirement *r, size_t n);
+void db_cert_requirements_free(struct db_cert_requirement *r, size_t n);
+/* The years that store a checklist, ascending; free(*out). */
+int db_cert_requirement_years(struct db *db, int **out, size_t *n);
+
+/* A numeric setting (migration 2's settings table); *out = dflt when unset. */
+int db_setting_get(struct db *db, const char *key, int64_t dflt, int64_t *out);
+int db_setting_put(struct db *db, int64_t actor, const char *key, int64_t value);
+
+/* A quality follow-up; notes and orgs owned (db_follow_up_list_free). */
+struct db_follow_up {
+	int64_t id;
+	int kind;                      /* enum follow_up_kind (domain/certification.h) */
+	day_t date;
+	char *notes;
+	int64_t *orgs;                 /* the organisations it concerns, ascending */
+	size_t n_orgs;
+	int64_t created_by, created_at;
+};
+
+/* Records a follow-up concerning orgs[0..n_orgs) (n_orgs >= 1). DB_NOTFOUND
+ * when an organisation is missing; DB_CONFLICT when one is named twice. */
+int db_follow_up_create(struct db *db, int64_t actor, int kind, day_t date, const char *notes,
+			const int64_t *orgs, size_t n_orgs, int64_t *out_id);
+/* Follow-ups dated in year (0 = all) concerning organisation_id (0 = all),
+ * newest first; release with db_follow_up_list_free(). */
+int db_follow_up_list(struct db *db, int64_t organisation_id, int year, struct db_follow_up **out, size_t *n);
+void db_follow_up_list_free(struct db_follow_up *f, size_t n);
+
+/* Places of an organisation in one region for one target group. */
+struct db_capacity {
+	int64_t organisation_id;
+	enum region region;
+	enum target_group target_group;
+	int64_t places;
+};
+
+/* Replaces the organisation's places with rows[0..n) (their organisation_id
+ * is ignored). DB_NOTFOUND when the organisation is missing; DB_CONFLICT
+ * when a region and target group are given twice. */
+int db_capacity_put(struct db *db, int64_t actor, int64_t organisation_id, const struct db_capacity *rows, size_t n);
+/* Places of organisation_id (0 = all); free(*out). */
+int db_capacity_list(struct db *db, int64_t organisation_id, struct db_capacity **out, size_t *n);
+
+/* Persons housed on a day in one organisation, region and target group. */
+struct db_place_occupancy {
+	int64_t organisation_id;
+	int region;                    /* enum region, -1 when the place names none */
+	int target_group;              /* enum target_group, -1 when none */
+	int64_t persons;
+};
+
+/* Occupancy on day `on`, derived from the granted or partly granted
+ * daily-compensation decisions (reflection, extended, integration_housing)
+ * whose period covers the day, of persons who had not left before it, and
+ * not closed before it. free(*out). */
+int db_occupancy(struct db *db, day_t on, struct db_place_occupancy **out, size_t *n);
+
+/* Where a daily-compensation application houses the person (-1 = none). */
+int db_application_set_housing(struct db *db, int64_t application_id, int region, int target_group);
+
+/* The year's four-eyes threshold: *has false when the year sets none (the default). */
+int db_year_four_eyes(struct db *db, int year, bool *has, int64_t *ore);
+
+/* Four-eyes: a decision proposed by one coordinator, awaiting another. */
+enum db_proposal_status { PROPOSAL_PENDING, PROPOSAL_APPROVED, PROPOSAL_REJECTED, PROPOSAL__COUNT };
+extern const struct enum_def enum_proposal_status;
+
+/* reason, budget_override_reason and resolution_reason owned (db_proposal_free). */
+struct db_proposal {
+	int64_t id, application_id;
+	enum db_proposal_status status;
+	enum outcome outcome;
+	day_t decided_on;
+	day_t from, to;                /* DAY_NONE unless a period type */
+	int64_t units;                 /* 0 unless a point intervention */
+	bool emergency;
+	char *reason;
+	char *budget_override_reason;  /* NULL when none */
+	int64_t total_ore, threshold_ore;
+	int64_t proposed_by, created_at;
+	int64_t resolved_by, resolved_at;  /* 0 while pending */
+	char *resolution_reason;       /* NULL when none */
+	int64_t decision_id;           /* the recorded decision once approved; else 0 */
+};
+
+/*
+ * Stores a pending proposal (p's id, status, resolution fields are ignored;
+ * proposed_by = actor) after checking, inside the transaction, that the
+ * application is still submitted. DB_NOTFOUND when the application is
+ * missing; DB_CONFLICT when it is decided or already has a pending proposal.
+ */
+int db_proposal_create(struct db *db, int64_t actor, const struct db_proposal *p, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_proposal_get(struct db *db, int64_t id, struct db_proposal *out);
+void db_proposal_free(struct db_proposal *p);
+/* Proposals with status (-1 = all), ordered by id; release with db_proposal_list_free(). */
+int db_proposal_list(struct db *db, int status, struct db_proposal **out, size_t *n);
+void db_proposal_list_free(struct db_proposal *ps, size_t n);
+/*
+ * Resolves a pending proposal as approved (with the decision recorded for
+ * it) or rejected, by actor, with an audit row. DB_CONFLICT when it is not
+ * pending any more; an approval by its own proposer is refused by the
+ * schema (DB_ERROR) — the caller refuses it first.
+ */
+int db_proposal_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
+			int64_t decision_id, const char *reason);
 
 #endif

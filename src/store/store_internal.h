@@ -63,9 +63,31 @@ enum stmt {
 	/* ---- end of the annual report's section ---- */
 
 	/* ---- web pages (src/store/pages.c) ---- */
-	ST_PAGE_PERIODS_ENDING, ST_PAGE_UNCLAIMED, ST_PAGE_LEDGER_DAYS, ST_PAGE_OCCUPANCY,
+	ST_PAGE_PERIODS_ENDING, ST_PAGE_UNCLAIMED, ST_PAGE_LEDGER_DAYS,
 	ST_PAGE_PERSON_CODE,
 	/* ---- end of the web pages' section ---- */
+
+	/* ---- organisations: certification, follow-up, capacity, four-eyes (migration 2) ---- */
+	ST_SET_VERSION_2,
+	ST_CERT_REQ_YEAR, ST_CERT_REQ_OF_YEAR, ST_CERT_REQ_DELETE, ST_CERT_REQ_INSERT, ST_CERT_REQ_YEARS,
+	ST_SETTING_GET, ST_SETTING_PUT,
+	ST_FOLLOW_UP_INSERT, ST_FOLLOW_UP_ORG_INSERT, ST_FOLLOW_UP_LIST, ST_FOLLOW_UP_ORGS,
+	ST_CAPACITY_DELETE, ST_CAPACITY_INSERT, ST_CAPACITY_LIST, ST_OCCUPANCY, ST_APP_SET_HOUSING,
+	ST_YEAR_FOUR_EYES,
+	ST_PROPOSAL_INSERT, ST_PROPOSAL_GET, ST_PROPOSAL_LIST, ST_PROPOSAL_RESOLVE, ST_PROPOSAL_PENDING_OF_APP,
+	/* ---- end of the organisations' section ---- */
+
+	/* ---- second factor: TOTP, recovery codes, login challenges (src/store/totp.c) ---- */
+	ST_SET_VERSION_3,
+	ST_TOTP_GET, ST_TOTP_BEGIN, ST_TOTP_CONFIRM, ST_TOTP_USE_STEP, ST_TOTP_DELETE,
+	ST_RECOVERY_INSERT, ST_RECOVERY_USE, ST_RECOVERY_DELETE_USER,
+	ST_CHALLENGE_INSERT, ST_CHALLENGE_GET, ST_CHALLENGE_FAIL, ST_CHALLENGE_DELETE,
+	ST_CHALLENGE_DELETE_SPENT, ST_CHALLENGE_DELETE_USER, ST_CHALLENGE_DELETE_EXPIRED,
+	/* ---- end of the second factor's section ---- */
+
+	/* ---- ledger totals per year and kind (migration 4) ---- */
+	ST_SET_VERSION_4,
+	/* ---- end of the ledger totals' section ---- */
 
 	ST__COUNT
 };
@@ -78,9 +100,12 @@ struct db {
 	sqlite3_stmt *stmts[ST__COUNT];   /* prepared on first use */
 	bool readonly;
 	bool keys_set;
+	bool write_locked;                /* holds the process's writer lock (db.c) */
 	unsigned char identity_key[DB_KEY_BYTES]; /* subkey 1: seals persons.identity */
 	unsigned char audit_key[DB_KEY_BYTES];    /* subkey 2: audit MAC */
 	unsigned char token_key[DB_KEY_BYTES];    /* subkey 3: session token hashes */
+	unsigned char totp_key[DB_KEY_BYTES];     /* subkey 5: seals user_totp.secret */
+	unsigned char recovery_key[DB_KEY_BYTES]; /* subkey 6: recovery code hashes */
 	char err[DB_ERR_MAX];
 };
 

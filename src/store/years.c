@@ -59,7 +59,7 @@ static int run_for_year(struct db *db, enum stmt s, int year, const char *what)
 
 int db_year_put(struct db *db, int64_t actor, const struct db_year *y)
 {
-	char detail[96];
+	char detail[128];
 	sqlite3_stmt *st;
 	struct db_op op;
 	int rc;
@@ -68,13 +68,16 @@ int db_year_put(struct db *db, int64_t actor, const struct db_year *y)
 		return db_fail(db, "year %d is out of range", y->year);
 	if (y->has_budget && (y->budget_ore < 0 || y->budget_ore > MONEY_MAX_ORE))
 		return db_fail(db, "the budget of %d is out of range", y->year);
+	if (y->has_four_eyes && (y->four_eyes_ore < 0 || y->four_eyes_ore > MONEY_MAX_ORE))
+		return db_fail(db, "the four-eyes threshold of %d is out of range", y->year);
 	if ((rc = op_begin(db, &op)) != DB_OK)
 		return rc;
 	if ((st = db_stmt(db, ST_YEAR_UPSERT)) == NULL) {
 		rc = DB_ERROR;
 		goto out;
 	}
-	if (bind_i64(st, 1, y->year) | (y->has_budget ? bind_i64(st, 2, y->budget_ore) : sqlite3_bind_null(st, 2))) {
+	if (bind_i64(st, 1, y->year) | (y->has_budget ? bind_i64(st, 2, y->budget_ore) : sqlite3_bind_null(st, 2)) |
+	    (y->has_four_eyes ? bind_i64(st, 3, y->four_eyes_ore) : sqlite3_bind_null(st, 3))) {
 		rc = db_fail_bind(db, st);
 		goto out;
 	}
@@ -83,8 +86,9 @@ int db_year_put(struct db *db, int64_t actor, const struct db_year *y)
 	    (rc = run_for_year(db, ST_POINT_RATES_DELETE, y->year, "replacing the point rates")) != DB_OK ||
 	    (rc = rates_insert(db, y)) != DB_OK)
 		goto out;
-	if (snprintf(detail, sizeof detail, "year=%d budget_ore=%lld rates=%zu point_rates=%zu", y->year,
-		     y->has_budget ? (long long)y->budget_ore : -1LL, y->n_rates, y->n_point_rates) < 0)
+	if (snprintf(detail, sizeof detail, "year=%d budget_ore=%lld four_eyes_ore=%lld rates=%zu point_rates=%zu",
+		     y->year, y->has_budget ? (long long)y->budget_ore : -1LL,
+		     y->has_four_eyes ? (long long)y->four_eyes_ore : -1LL, y->n_rates, y->n_point_rates) < 0)
 		detail[0] = '\0';
 	rc = audit_append(db, actor, "year.put", "year", y->year, detail);
 out:
@@ -259,5 +263,27 @@ int db_rate_tables(struct db *db, struct rate_table **out, size_t *n)
 	free(years);
 	*out = tables;
 	*n = count;
+	return DB_OK;
+}
+
+int db_year_four_eyes(struct db *db, int year, bool *has, int64_t *ore)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_YEAR_FOUR_EYES);
+	int rc;
+
+	*has = false;
+	*ore = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, year))
+		return db_fail_bind(db, st);
+	rc = stmt_row(db, st, "reading the four-eyes threshold");
+	if (rc == DB_NOTFOUND)
+		return DB_OK;            /* a year never put has no threshold */
+	if (rc != DB_OK)
+		return rc;
+	*has = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	*ore = col_i64(st, 0);
+	stmt_done(st);
 	return DB_OK;
 }

@@ -24,9 +24,19 @@ int password_verify(const char *hash, const char *password);
 
 /*
  * Checks a new password: at least PASSWORD_MIN_LEN characters (code points),
- * at most PASSWORD_MAX_LEN bytes. Returns 0 when acceptable, else -1 with a
- * static message in Swedish and English.
+ * at most PASSWORD_MAX_LEN bytes, and not on the list of common passwords
+ * (password_is_common). Returns 0 when acceptable, else -1 with a static
+ * message in Swedish and English.
  */
 int password_acceptable(const char *password, const char **why_sv, const char **why_en);
+
+/*
+ * 1 when password is on the list of common passwords shipped with nsp
+ * (data/common-passwords.txt, embedded at build time), compared without
+ * regard to case (ASCII and Latin-1 letters: "SOMMAREN2024!" is
+ * "sommaren2024!", "LÖSENORD1234" is "lösenord1234"); 0 when it is not;
+ * -1 when the list could not be loaded (out of memory): callers refuse.
+ */
+int password_is_common(const char *password);
 
 #endif

@@ -92,10 +92,31 @@ void api_login(struct http_request *req)
 	svc_of(req, &s);
 	json_t *out = svc_login(&s, in, csrf, &e);
 	json_decref(in);
+	/* No cookie yet when the answer is a second-factor challenge. */
+	if (out && json_object_get(out, "token"))
+		app_set_session_cookie(req, json_string_value(json_object_get(out, "token")));
+	answer(req, 200, out, &e);
+}
+
+void api_login_totp(struct http_request *req)
+{
+	struct svc s;
+	struct svc_error e;
+	char csrf[DB_CSRF_MAX];
+	json_t *in = body_object(req, 0);
+	if (!in)
+		return;
+	svc_of(req, &s);
+	json_t *out = svc_login_totp(&s, in, csrf, &e);
+	json_decref(in);
 	if (out)
 		app_set_session_cookie(req, json_string_value(json_object_get(out, "token")));
 	answer(req, 200, out, &e);
 }
+
+void api_totp_start(struct http_request *req) { NO_BODY(svc_totp_start(&s, &e)); }
+void api_totp_confirm(struct http_request *req) { WITH_BODY(200, 0, svc_totp_confirm(&s, in, &e)); }
+void api_user_totp_reset(struct http_request *req) { NO_BODY(svc_user_totp_reset(&s, req->ids[0], &e)); }
 
 void api_logout(struct http_request *req)
 {
@@ -158,9 +179,18 @@ void api_application_list(struct http_request *req)
 void api_application_get(struct http_request *req) { NO_BODY(svc_application_get(&s, req->ids[0], &e)); }
 void api_application_checks(struct http_request *req) { NO_BODY(svc_application_checks(&s, req->ids[0], &e)); }
 
+/* 201 with the decision, or 202 when it awaits a second coordinator (four-eyes). */
 void api_decision_create(struct http_request *req)
 {
-	WITH_BODY(201, 0, svc_decision_create(&s, req->ids[0], in, &e));
+	struct svc s;
+	struct svc_error e;
+	json_t *in = body_object(req, 0);
+	if (!in)
+		return;
+	svc_of(req, &s);
+	json_t *out = svc_decision_create(&s, req->ids[0], in, &e);
+	json_decref(in);
+	answer(req, out && json_is_true(json_object_get(out, "awaiting_approval")) ? 202 : 201, out, &e);
 }
 void api_decision_list(struct http_request *req)
 {
@@ -208,3 +238,36 @@ void api_report(struct http_request *req)
 			 format == REPORT_JSON ? NULL : name);
 	buf_release(&out);
 }
+
+/* ---- organisations: certification, quality follow-up, capacity, four-eyes ---- */
+
+void api_checklist_get(struct http_request *req) { NO_BODY(svc_checklist_get(&s, http_query(req, "year"), &e)); }
+void api_checklist_put(struct http_request *req)
+{
+	int year = path_year(req);
+	if (year >= 0)
+		WITH_BODY(200, 0, svc_checklist_put(&s, year, in, &e));
+}
+void api_cert_settings_get(struct http_request *req) { NO_BODY(svc_cert_settings_get(&s, &e)); }
+void api_cert_settings_put(struct http_request *req) { WITH_BODY(200, 0, svc_cert_settings_put(&s, in, &e)); }
+void api_cert_due(struct http_request *req) { NO_BODY(svc_cert_due(&s, http_query(req, "days"), &e)); }
+void api_follow_up_create(struct http_request *req) { WITH_BODY(201, 0, svc_follow_up_create(&s, in, &e)); }
+void api_follow_up_list(struct http_request *req)
+{
+	NO_BODY(svc_follow_up_list(&s, http_query(req, "organisation_id"), http_query(req, "year"), &e));
+}
+void api_capacity_get(struct http_request *req)
+{
+	NO_BODY(svc_capacity_get(&s, req->ids[0], http_query(req, "date"), &e));
+}
+void api_capacity_put(struct http_request *req) { WITH_BODY(200, 0, svc_capacity_put(&s, req->ids[0], in, &e)); }
+void api_capacity_overview(struct http_request *req) { NO_BODY(svc_capacity_overview(&s, http_query(req, "date"), &e)); }
+void api_placement_unmet(struct http_request *req) { NO_BODY(svc_placement_unmet(&s, http_query(req, "year"), &e)); }
+void api_consultation_summary(struct http_request *req)
+{
+	NO_BODY(svc_consultation_summary(&s, http_query(req, "year"), &e));
+}
+void api_proposal_list(struct http_request *req) { NO_BODY(svc_proposal_list(&s, http_query(req, "status"), &e)); }
+void api_proposal_get(struct http_request *req) { NO_BODY(svc_proposal_get(&s, req->ids[0], &e)); }
+void api_proposal_approve(struct http_request *req) { WITH_BODY(201, 1, svc_proposal_approve(&s, req->ids[0], in, &e)); }
+void api_proposal_reject(struct http_request *req) { WITH_BODY(200, 1, svc_proposal_reject(&s, req->ids[0], in, &e)); }

@@ -219,6 +219,12 @@ static int load_session(struct http_request *req, struct db *db, struct actor *a
 	memcpy(a->token_hash, hash, sizeof hash);
 	a->logged_in = true;
 	a->via_cookie = via_cookie;
+	/* A second factor is required of those who see case data; a failed
+	 * lookup counts as "not enrolled" (fail closed). */
+	if (a->role == ROLE_COORDINATOR || a->role == ROLE_CASEWORKER) {
+		struct db_totp t;
+		a->needs_enrolment = db_totp_get(db, a->user_id, false, &t) != DB_OK || !t.confirmed;
+	}
 	return 1;
 }
 
@@ -261,6 +267,16 @@ static enum http_next app_before(struct http_request *req)
 	if (!(roles & (1u << a->role))) {
 		http_reply_error(req, 403, "forbidden", NULL, "din roll får inte göra detta",
 				 "your role may not do this");
+		return HTTP_HANDLED;
+	}
+	if (a->needs_enrolment && !(roles & ROUTE_ENROL)) {
+		if (!http_is_api(req)) {
+			http_reply_redirect(req, 303, "/me");
+			return HTTP_HANDLED;
+		}
+		http_reply_error(req, 403, "second_factor_enrolment_required", NULL,
+				 "du måste ställa in tvåstegsverifiering först (POST /api/v1/me/totp)",
+				 "you must enrol a second factor first (POST /api/v1/me/totp)");
 		return HTTP_HANDLED;
 	}
 	int writes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
@@ -311,6 +327,11 @@ static void new_token(char *out, size_t size)
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(out, size, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
+}
+
+void app_new_token(char out[APP_TOKEN_MAX])
+{
+	new_token(out, APP_TOKEN_MAX);
 }
 
 int app_session_start(struct svc *s, int64_t user_id, char token[APP_TOKEN_MAX],

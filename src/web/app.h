@@ -53,6 +53,10 @@ enum {
 	ROLE_BITS_ALL = ROLE_BIT_COORDINATOR | ROLE_BIT_CASEWORKER | ROLE_BIT_FUNDER,
 	ROUTE_PUBLIC = 1u << 8,   /* no login needed */
 	ROUTE_FORM = 1u << 9,     /* an HTML form post: checks the CSRF token */
+	/* Reachable by a coordinator or caseworker who has not enrolled a second
+	 * factor yet (their own page, enrolment, /me, language, logout); every
+	 * other route answers them 403 second_factor_enrolment_required. */
+	ROUTE_ENROL = 1u << 10,
 };
 
 /* Who is asking: the logged-in user of a request (req->ctx). */
@@ -66,6 +70,7 @@ struct actor {
 	unsigned char token_hash[DB_HASH_BYTES];
 	bool logged_in;
 	bool via_cookie;
+	bool needs_enrolment;                /* coordinator/caseworker without a confirmed second factor */
 };
 
 /* The actor of a request; never NULL after app_before (logged_in may be false on public routes). */
@@ -109,6 +114,9 @@ struct svc {
 /* Starts a session for user_id: a new random token (base64url of 256
  * bits) whose keyed hash alone is stored, and a CSRF token. Returns 0 or -1. */
 int app_session_start(struct svc *s, int64_t user_id, char token[APP_TOKEN_MAX], char csrf[DB_CSRF_MAX]);
+/* 256 random bits as unpadded base64url (43 characters): session tokens,
+ * CSRF tokens and login challenges. */
+void app_new_token(char out[APP_TOKEN_MAX]);
 /* Sets (token) or clears (NULL) the session cookie: HttpOnly, SameSite=Strict. */
 void app_set_session_cookie(struct http_request *req, const char *token);
 

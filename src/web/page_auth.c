@@ -1,4 +1,5 @@
-/* Logging in and out, the language switch and the static files. */
+/* Logging in (password, then the second factor) and out, the language switch and the static files. */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -18,13 +19,18 @@
  * account of its choosing (login CSRF): no session exists yet whose token
  * app_before could check.
  */
-static void login_form(struct page *p, unsigned status)
+static void login_token(struct page *p, char token[LOGIN_TOKEN_MAX])
 {
 	unsigned char raw[32];
-	char token[LOGIN_TOKEN_MAX];
 	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(token, sizeof token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(token, LOGIN_TOKEN_MAX, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	http_set_cookie(p->req, LOGIN_COOKIE, token, -1, HTTP_COOKIE_DEFAULT);
+}
+
+static void login_form(struct page *p, unsigned status)
+{
+	char token[LOGIN_TOKEN_MAX];
+	login_token(p, token);
 
 	page_start(p, page_t(p, "login.title"));
 	html_raw(&p->h, "<div class=\"narrow\">");
@@ -41,6 +47,47 @@ static void login_form(struct page *p, unsigned status)
 	page_form_end(p, "login.submit");
 	html_raw(&p->h, "</div>");
 	page_end_status(p, status);
+}
+
+/*
+ * The login's second step: the code from the authenticator app, or a
+ * recovery code, with the challenge of the password step (opaque, useless
+ * without a code) and a fresh double-submit token.
+ */
+static void code_form(struct page *p, const char *challenge, unsigned status)
+{
+	char token[LOGIN_TOKEN_MAX];
+	login_token(p, token);
+
+	page_start(p, page_t(p, "login.code_title"));
+	html_raw(&p->h, "<div class=\"narrow\">");
+	page_h1(p, "login.code_title");
+	html_raw(&p->h, "<p>");
+	page_text(p, "login.code_intro");
+	html_raw(&p->h, "</p>");
+	page_errors(p);
+	html_raw(&p->h, "<form method=\"post\" action=\"/login/totp\"><input type=\"hidden\" name=\"login_csrf\"");
+	html_attr(&p->h, "value", token);
+	html_raw(&p->h, "><input type=\"hidden\" name=\"challenge\"");
+	html_attr(&p->h, "value", challenge);
+	html_raw(&p->h, ">");
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "code", .label = "login.code" });
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "recovery_code", .label = "login.recovery_code",
+				       .hint = "login.recovery_hint" });
+	page_form_end(p, "login.verify");
+	html_raw(&p->h, "</div>");
+	page_end_status(p, status);
+}
+
+/* Checks the double-submit token of the login forms; 0 when it matches. */
+static int login_csrf_ok(struct page *p)
+{
+	char cookie[LOGIN_TOKEN_MAX];
+	const char *sent = page_in(p, "login_csrf");
+	return sent && http_cookie(p->req, LOGIN_COOKIE, cookie, sizeof cookie) == 0 &&
+			       strlen(sent) == strlen(cookie) && sodium_memcmp(sent, cookie, strlen(cookie)) == 0
+		       ? 0
+		       : -1;
 }
 
 void page_login(struct http_request *req)
@@ -69,17 +116,27 @@ static void adopt_lang(struct page *p, int64_t user_id)
 	http_set_cookie(p->req, LANG_COOKIE, "", 0, HTTP_COOKIE_DEFAULT);
 }
 
+/* A session was started (out has "token" and "user"): the cookie, the language, the first page. */
+static void logged_in(struct page *p, json_t *out)
+{
+	json_t *user = json_object_get(out, "user");
+	app_set_session_cookie(p->req, page_s(out, "token"));
+	http_set_cookie(p->req, LOGIN_COOKIE, "", 0, HTTP_COOKIE_DEFAULT);
+	adopt_lang(p, page_int(user, "id"));
+	bool funder = strcmp(page_s(user, "role") ? page_s(user, "role") : "", "funder") == 0;
+	json_decref(out);
+	page_redirect(p, funder ? "/report" : "/");
+}
+
 void page_login_post(struct http_request *req)
 {
 	struct page p;
 	struct svc_error e;
-	char cookie[LOGIN_TOKEN_MAX], csrf[DB_CSRF_MAX];
+	char csrf[DB_CSRF_MAX];
 	page_init(&p, req);
 	if (page_parse(&p) != 0)
 		return;
-	const char *sent = page_in(&p, "login_csrf");
-	if (!sent || http_cookie(req, LOGIN_COOKIE, cookie, sizeof cookie) != 0 || strlen(sent) != strlen(cookie) ||
-	    sodium_memcmp(sent, cookie, strlen(cookie)) != 0) {
+	if (login_csrf_ok(&p) != 0) {
 		svc_fail(&e, SVC_FORBIDDEN, "formuläret har gått ut; försök igen",
 			 "the form has expired; please try again");
 		p.err = &e;
@@ -95,13 +152,51 @@ void page_login_post(struct http_request *req)
 		p.err = &e;
 		return login_form(&p, e.status == SVC_THROTTLED ? 429 : e.status == SVC_INVALID ? 400 : 401);
 	}
-	json_t *user = json_object_get(out, "user");
-	app_set_session_cookie(req, page_s(out, "token"));
-	http_set_cookie(req, LOGIN_COOKIE, "", 0, HTTP_COOKIE_DEFAULT);
-	adopt_lang(&p, page_int(user, "id"));
-	bool funder = strcmp(page_s(user, "role") ? page_s(user, "role") : "", "funder") == 0;
-	json_decref(out);
-	page_redirect(&p, funder ? "/report" : "/");
+	if (json_is_true(json_object_get(out, "second_factor_required"))) {
+		/* A fresh page: what was typed (the password) is not shown again. */
+		char challenge[APP_TOKEN_MAX];
+		snprintf(challenge, sizeof challenge, "%s", page_s(out, "challenge") ? page_s(out, "challenge") : "");
+		json_decref(out);
+		p.in = NULL;
+		code_form(&p, challenge, 200);
+		sodium_memzero(challenge, sizeof challenge);
+		return;
+	}
+	logged_in(&p, out);
+}
+
+void page_login_totp_post(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	char csrf[DB_CSRF_MAX];
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	if (login_csrf_ok(&p) != 0) {
+		svc_fail(&e, SVC_FORBIDDEN, "formuläret har gått ut; logga in igen",
+			 "the form has expired; please log in again");
+		p.err = &e;
+		return login_form(&p, 403);
+	}
+	const char *challenge = page_in(&p, "challenge"), *code = page_in(&p, "code");
+	const char *recovery = page_in(&p, "recovery_code");
+	json_t *in = json_pack("{s:s}", "challenge", challenge ? challenge : "");
+	if (code && code[0])
+		json_object_set_new(in, "code", json_string(code));
+	if (recovery && recovery[0])
+		json_object_set_new(in, "recovery_code", json_string(recovery));
+	json_t *out = svc_login_totp(&p.svc, in, csrf, &e);
+	json_decref(in);
+	if (out)
+		return logged_in(&p, out);
+	p.err = &e;
+	unsigned status = e.status == SVC_THROTTLED ? 429 : e.status == SVC_INVALID ? 400 : 401;
+	/* A field named: the challenge is still good, ask for the code again. Else start over. */
+	p.in = NULL; /* the code typed is not shown again */
+	if (e.field[0] && strcmp(e.field, "challenge") != 0 && challenge && challenge[0])
+		return code_form(&p, challenge, status);
+	login_form(&p, status);
 }
 
 void page_logout(struct http_request *req)

@@ -305,6 +305,70 @@ static void decision_form(struct page *p, const json_t *a)
 	html_raw(&p->h, "</section>");
 }
 
+/* The username of user id from the user list (borrowed), or the id. */
+static const char *username_of(const json_t *users, int64_t id, char buf[24])
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(users, "users"), i, u)
+		if (page_int(u, "id") == id)
+			return page_s(u, "username");
+	snprintf(buf, 24, "%lld", (long long)id);
+	return buf;
+}
+
+/*
+ * Four-eyes: the decision proposed for the application, awaiting a second
+ * coordinator. Another coordinator may approve or reject it; its proposer
+ * may only withdraw it.
+ */
+static void proposal_panel(struct page *p, const json_t *a)
+{
+	struct svc_error e;
+	json_t *prop = svc_proposal_get(&p->svc, page_int(a, "proposal_id"), &e);
+	json_t *users = prop ? svc_user_list(&p->svc, &e) : NULL;
+	char who[24], money[64];
+	html_raw(&p->h, "<section class=\"panel proposal\" id=\"proposal\"><h2>");
+	page_text(p, "proposal.title");
+	html_raw(&p->h, "</h2>");
+	page_errors(p);
+	if (!users) {
+		html_raw(&p->h, "<p>");
+		page_text(p, "proposal.unavailable");
+		html_raw(&p->h, "</p></section>");
+		json_decref(prop);
+		return;
+	}
+	bool mine = page_int(prop, "proposed_by") == p->svc.actor->user_id;
+	html_raw(&p->h, "<p class=\"warning\">");
+	money_format(page_int(prop, "threshold_ore"), money, sizeof money, 1);
+	page_textv(p, mine ? "proposal.yours" : "proposal.others", money, NULL);
+	html_raw(&p->h, "</p><dl class=\"facts\">");
+	page_dl_row(p, "decision.outcome", page_enum(p, &enum_outcome, page_s(prop, "outcome")));
+	page_dl_row(p, "decision.decided_on", page_s(prop, "decided_on"));
+	if (page_s(prop, "from")) {
+		char period[64];
+		snprintf(period, sizeof period, "%s \xE2\x80\x93 %s", page_s(prop, "from"), page_s(prop, "to"));
+		page_dl_row(p, "application.period", period);
+	}
+	money_format(page_int(prop, "total_ore"), money, sizeof money, 1);
+	page_dl_row(p, "decision.total", money);
+	page_dl_row(p, "decision.reason", page_s(prop, "reason"));
+	page_dl_row(p, "proposal.proposed_by", username_of(users, page_int(prop, "proposed_by"), who));
+	html_raw(&p->h, "</dl>");
+	if (!mine) {
+		page_form(p, "/proposals/%lld/approve", (long long)page_int(prop, "id"));
+		page_form_end(p, "proposal.approve");
+	}
+	page_form(p, "/proposals/%lld/reject", (long long)page_int(prop, "id"));
+	if (!mine)
+		page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "reason", .label = "proposal.reject_reason" });
+	page_form_end(p, mine ? "proposal.withdraw" : "proposal.reject");
+	html_raw(&p->h, "</section>");
+	json_decref(prop);
+	json_decref(users);
+}
+
 /* The decision of a decided application, in short. */
 static void decision_summary(struct page *p, const json_t *d)
 {
@@ -314,6 +378,8 @@ static void decision_summary(struct page *p, const json_t *d)
 	page_dl_row(p, "decision.outcome", page_enum(p, &enum_outcome, page_s(d, "outcome")));
 	page_dl_row(p, "decision.decided_on", page_s(d, "decided_on"));
 	page_dl_row(p, "decision.reason", page_s(d, "reason"));
+	if (json_is_integer(json_object_get(d, "approved_by")))
+		page_dl_row(p, "proposal.approved", page_t(p, "yes"));
 	html_raw(&p->h, "</dl>");
 	amount_table(p, json_object_get(d, "lines"), json_object_get(d, "total_ore"));
 	html_raw(&p->h, "<p>");
@@ -363,7 +429,13 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 	page_notice(p);
 	html_raw(h, "<p><span class=\"status\">");
 	html_text(h, page_enum(p, &enum_app_status, page_s(a, "status")));
-	html_raw(h, "</span></p><div class=\"columns\"><section>");
+	html_raw(h, "</span>");
+	if (json_is_true(json_object_get(a, "awaiting_approval"))) {
+		html_raw(h, " <span class=\"tag awaiting\">");
+		page_text(p, "proposal.awaiting");
+		html_raw(h, "</span>");
+	}
+	html_raw(h, "</p><div class=\"columns\"><section>");
 	application_facts(p, a, codes);
 	html_raw(h, "</section>");
 	if (checks) {
@@ -387,6 +459,8 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 	}
 	if (json_is_object(json_object_get(a, "decision")))
 		decision_summary(p, json_object_get(a, "decision"));
+	else if (coordinator && json_is_true(json_object_get(a, "awaiting_approval")))
+		proposal_panel(p, a);
 	else if (coordinator)
 		decision_form(p, a);
 	json_decref(a);
@@ -442,9 +516,50 @@ void page_decide(struct http_request *req)
 			p.rule_field = "outcome";
 		return application_page(&p, req->ids[0], e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409 : 400);
 	}
+	/* Four-eyes: above the year's threshold the decision waits for another coordinator. */
+	if (json_is_true(json_object_get(out, "awaiting_approval"))) {
+		char where[64];
+		json_decref(out);
+		snprintf(where, sizeof where, "/applications/%lld?done=proposed", (long long)req->ids[0]);
+		return page_redirect(&p, where);
+	}
 	json_decref(out);
 	page_redirect(&p, "/queue?done=decided");
 }
+
+/* Approves (approve) or rejects a proposed decision; back to its application. */
+static void proposal_resolve(struct http_request *req, bool approve)
+{
+	static const struct fj spec[] = { { "reason", FJ_STR } };
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *prop = svc_proposal_get(&p.svc, req->ids[0], &e);
+	if (!prop)
+		return page_fail(&p, &e);
+	int64_t app = page_int(prop, "application_id");
+	json_decref(prop);
+	json_t *in = approve ? json_object() : page_form_json(&p, spec, 1, &e);
+	json_t *out = !in ? NULL : approve ? svc_proposal_approve(&p.svc, req->ids[0], in, &e)
+					   : svc_proposal_reject(&p.svc, req->ids[0], in, &e);
+	json_decref(in);
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND && !e.field[0])
+			return page_fail(&p, &e);
+		p.err = &e;
+		return application_page(&p, app, e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409
+						  : e.status == SVC_FORBIDDEN ? 403 : 400);
+	}
+	json_decref(out);
+	char where[64];
+	snprintf(where, sizeof where, "/applications/%lld?done=%s", (long long)app, approve ? "approved" : "rejected");
+	page_redirect(&p, where);
+}
+
+void page_proposal_approve(struct http_request *req) { proposal_resolve(req, true); }
+void page_proposal_reject(struct http_request *req) { proposal_resolve(req, false); }
 
 void page_queue(struct http_request *req)
 {
@@ -501,6 +616,11 @@ void page_queue(struct http_request *req)
 			html_raw(&p.h, "</td><td>");
 			page_link(&p, page_enum(&p, &enum_app_type, page_s(a, "type")), "/applications/%lld",
 				  (long long)page_int(a, "id"));
+			if (json_is_true(json_object_get(a, "awaiting_approval"))) {
+				html_raw(&p.h, " <span class=\"tag awaiting\">");
+				page_text(&p, "proposal.awaiting");
+				html_raw(&p.h, "</span>");
+			}
 			html_raw(&p.h, "</td><td>");
 			if (json_is_string(json_object_get(a, "from"))) {
 				page_day(&p, json_object_get(a, "from"));

@@ -195,6 +195,10 @@ static void settings_form(struct page *p, int year, const json_t *y)
 	kr_value(json_object_get(y, "budget_ore"), v, sizeof v);
 	page_field(p, &(struct field){ .kind = FIELD_MONEY, .name = "budget_ore", .label = "year.budget",
 				       .hint = "year.budget_hint", .value = v });
+	/* Four-eyes: decisions above it need a second coordinator; empty = none. */
+	kr_value(json_object_get(y, "four_eyes_ore"), v, sizeof v);
+	page_field(p, &(struct field){ .kind = FIELD_MONEY, .name = "four_eyes_ore", .label = "year.four_eyes",
+				       .hint = "year.four_eyes_hint", .value = v });
 	html_raw(&p->h, "<fieldset class=\"group grid\"><legend>");
 	page_text(p, "year.rates");
 	html_raw(&p->h, "</legend>");
@@ -274,7 +278,7 @@ void page_year(struct http_request *req)
 
 void page_year_post(struct http_request *req)
 {
-	enum { N = 1 + CODE__COUNT + 2 * POINT__COUNT };
+	enum { N = 2 + CODE__COUNT + 2 * POINT__COUNT };
 	struct fj spec[N];
 	char names[N][64];
 	size_t n = 0;
@@ -285,6 +289,7 @@ void page_year_post(struct http_request *req)
 	if (year < 0 || page_parse(&p) != 0)
 		return;
 	spec[n++] = (struct fj){ "budget_ore", FJ_KR };
+	spec[n++] = (struct fj){ "four_eyes_ore", FJ_KR };
 	for (int c = 0; c < CODE__COUNT; c++) {
 		if (c == CODE_POINT_ADULT || c == CODE_POINT_CHILD)
 			continue;

@@ -31,6 +31,7 @@ static const struct {
 	{ "/decisions", "nav.decisions", C | W },
 	{ "/year", "nav.year", C },
 	{ "/organisations", "nav.organisations", C },
+	{ "/capacity", "nav.capacity", C | W },
 	{ "/placements", "nav.placements", C | W },
 	{ "/consultations", "nav.consultations", C },
 	{ "/users", "nav.users", C },
@@ -103,9 +104,9 @@ static void header_user(struct page *p)
 	struct html *h = &p->h;
 	const struct actor *a = p->svc.actor;
 	const char *other = p->lang == LANG_EN ? "sv" : "en";
-	html_raw(h, "<div class=\"who\"><span class=\"user\">");
+	html_raw(h, "<div class=\"who\"><a class=\"user\" href=\"/me\">");
 	html_text(h, a->username);
-	html_raw(h, "</span> <span class=\"role\">");
+	html_raw(h, "</a> <span class=\"role\">");
 	html_text(h, i18n_enum(p->lang, &enum_role, (int)a->role));
 	html_raw(h, "</span>");
 	if (a->organisation_id && p->svc.db) {

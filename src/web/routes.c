@@ -12,9 +12,12 @@
 const struct route app_routes[] = {
 	{ "GET", "/healthz", api_healthz, PUBLIC },
 	{ "POST", "/api/v1/login", api_login, PUBLIC },
-	{ "POST", "/api/v1/logout", api_logout, ANY },
-	{ "GET", "/api/v1/me", api_me, ANY },
-	{ "PUT", "/api/v1/me/lang", api_set_lang, ANY },
+	{ "POST", "/api/v1/login/totp", api_login_totp, PUBLIC },
+	{ "POST", "/api/v1/logout", api_logout, ANY | ROUTE_ENROL },
+	{ "GET", "/api/v1/me", api_me, ANY | ROUTE_ENROL },
+	{ "PUT", "/api/v1/me/lang", api_set_lang, ANY | ROUTE_ENROL },
+	{ "POST", "/api/v1/me/totp", api_totp_start, ANY | ROUTE_ENROL },
+	{ "POST", "/api/v1/me/totp/confirm", api_totp_confirm, ANY | ROUTE_ENROL },
 
 	{ "POST", "/api/v1/organisations", api_org_create, C },
 	{ "GET", "/api/v1/organisations", api_org_list, C | W },
@@ -25,6 +28,7 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/users", api_user_list, C },
 	{ "POST", "/api/v1/users/{id}/deactivate", api_user_deactivate, C },
 	{ "POST", "/api/v1/users/{id}/activate", api_user_activate, C },
+	{ "POST", "/api/v1/users/{id}/totp/reset", api_user_totp_reset, C },
 
 	{ "PUT", "/api/v1/years/{year}", api_year_put, C },
 	{ "GET", "/api/v1/years/{year}", api_year_get, C },
@@ -54,15 +58,38 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/consultations", api_consultation_create, C },
 	{ "GET", "/api/v1/consultations", api_consultation_list, C },
 
+	/* organisations: certification, quality follow-up, capacity (domain.md §3, §4, §9) */
+	{ "GET", "/api/v1/certification/requirements", api_checklist_get, C | W },
+	{ "PUT", "/api/v1/certification/requirements/{year}", api_checklist_put, C },
+	{ "GET", "/api/v1/certification/settings", api_cert_settings_get, C },
+	{ "PUT", "/api/v1/certification/settings", api_cert_settings_put, C },
+	{ "GET", "/api/v1/certification/due", api_cert_due, C },
+	{ "POST", "/api/v1/follow-ups", api_follow_up_create, C },
+	{ "GET", "/api/v1/follow-ups", api_follow_up_list, C },
+	{ "GET", "/api/v1/organisations/{id}/capacity", api_capacity_get, C | W },
+	{ "PUT", "/api/v1/organisations/{id}/capacity", api_capacity_put, C },
+	{ "GET", "/api/v1/capacity", api_capacity_overview, C | W | F },
+	{ "GET", "/api/v1/placement-requests/unmet", api_placement_unmet, C | F },
+	{ "GET", "/api/v1/consultations/summary", api_consultation_summary, C | F },
+	/* four-eyes: decisions above the year's threshold wait for a second coordinator */
+	{ "GET", "/api/v1/decision-proposals", api_proposal_list, C },
+	{ "GET", "/api/v1/decision-proposals/{id}", api_proposal_get, C },
+	{ "POST", "/api/v1/decision-proposals/{id}/approve", api_proposal_approve, C },
+	{ "POST", "/api/v1/decision-proposals/{id}/reject", api_proposal_reject, C },
+
 	{ "GET", "/api/v1/reports/annual/{year}", api_report, C | F },
 
 	/* ---- HTML pages (page_*.c). Every POST is a form: ROUTE_FORM checks its CSRF token. ---- */
 	{ "GET", "/static/*", page_static, PUBLIC },
 	{ "GET", "/login", page_login, PUBLIC },
 	{ "POST", "/login", page_login_post, PUBLIC },
+	{ "POST", "/login/totp", page_login_totp_post, PUBLIC },
 	{ "GET", "/lang", page_lang_get, PUBLIC },
-	{ "POST", "/lang", page_lang_post, ANY | ROUTE_FORM },
-	{ "POST", "/logout", page_logout, ANY | ROUTE_FORM },
+	{ "POST", "/lang", page_lang_post, ANY | ROUTE_FORM | ROUTE_ENROL },
+	{ "POST", "/logout", page_logout, ANY | ROUTE_FORM | ROUTE_ENROL },
+	{ "GET", "/me", page_me, ANY | ROUTE_ENROL },
+	{ "POST", "/me/totp", page_me_totp_start, ANY | ROUTE_FORM | ROUTE_ENROL },
+	{ "POST", "/me/totp/confirm", page_me_totp_confirm, ANY | ROUTE_FORM | ROUTE_ENROL },
 	{ "GET", "/", page_home, ANY },
 
 	{ "GET", "/persons", page_persons, C | W },
@@ -76,6 +103,8 @@ const struct route app_routes[] = {
 	{ "GET", "/queue", page_queue, C },
 	{ "GET", "/applications/{id}", page_application, C | W },
 	{ "POST", "/applications/{id}/decide", page_decide, C | ROUTE_FORM },
+	{ "POST", "/proposals/{id}/approve", page_proposal_approve, C | ROUTE_FORM },
+	{ "POST", "/proposals/{id}/reject", page_proposal_reject, C | ROUTE_FORM },
 	{ "GET", "/decisions", page_decisions, C | W },
 	{ "GET", "/decisions/{id}", page_decision, C | W },
 	{ "POST", "/decisions/{id}/claim", page_claim, C | W | ROUTE_FORM },
@@ -91,6 +120,15 @@ const struct route app_routes[] = {
 	{ "POST", "/organisations", page_org_create, C | ROUTE_FORM },
 	{ "GET", "/organisations/{id}", page_org, C },
 	{ "POST", "/organisations/{id}/certification", page_org_cert, C | ROUTE_FORM },
+	{ "POST", "/organisations/{id}/capacity", page_org_capacity, C | ROUTE_FORM },
+	{ "POST", "/organisations/{id}/follow-ups", page_org_follow_up, C | ROUTE_FORM },
+	{ "GET", "/certification", page_certification, C },
+	{ "POST", "/certification/settings", page_cert_settings, C | ROUTE_FORM },
+	{ "POST", "/certification/requirements/{year}", page_checklist_add, C | ROUTE_FORM },
+	{ "POST", "/certification/requirements/{year}/remove", page_checklist_remove, C | ROUTE_FORM },
+	{ "GET", "/follow-ups", page_follow_ups, C },
+	{ "POST", "/follow-ups", page_follow_up_create, C | ROUTE_FORM },
+	{ "GET", "/capacity", page_capacity, C | W },
 	{ "GET", "/placements", page_placements, C | W },
 	{ "POST", "/placements", page_placement_create, C | W | ROUTE_FORM },
 	{ "GET", "/consultations", page_consultations, C },
@@ -99,6 +137,7 @@ const struct route app_routes[] = {
 	{ "POST", "/users", page_user_create, C | ROUTE_FORM },
 	{ "POST", "/users/{id}/deactivate", page_user_deactivate, C | ROUTE_FORM },
 	{ "POST", "/users/{id}/activate", page_user_activate, C | ROUTE_FORM },
+	{ "POST", "/users/{id}/totp/reset", page_user_totp_reset, C | ROUTE_FORM },
 	/* ---- end of the HTML pages ---- */
 };
 

@@ -16,6 +16,10 @@ void app_error_page(struct http_request *req, unsigned status, const char *code,
 /* API handlers (api.c). */
 void api_healthz(struct http_request *req);
 void api_login(struct http_request *req);
+void api_login_totp(struct http_request *req);
+void api_totp_start(struct http_request *req);
+void api_totp_confirm(struct http_request *req);
+void api_user_totp_reset(struct http_request *req);
 void api_logout(struct http_request *req);
 void api_me(struct http_request *req);
 void api_set_lang(struct http_request *req);
@@ -51,6 +55,23 @@ void api_placement_list(struct http_request *req);
 void api_consultation_create(struct http_request *req);
 void api_consultation_list(struct http_request *req);
 void api_report(struct http_request *req);
+/* organisations: certification, quality follow-up, capacity, four-eyes (api.c) */
+void api_checklist_get(struct http_request *req);
+void api_checklist_put(struct http_request *req);
+void api_cert_settings_get(struct http_request *req);
+void api_cert_settings_put(struct http_request *req);
+void api_cert_due(struct http_request *req);
+void api_follow_up_create(struct http_request *req);
+void api_follow_up_list(struct http_request *req);
+void api_capacity_get(struct http_request *req);
+void api_capacity_put(struct http_request *req);
+void api_capacity_overview(struct http_request *req);
+void api_placement_unmet(struct http_request *req);
+void api_consultation_summary(struct http_request *req);
+void api_proposal_list(struct http_request *req);
+void api_proposal_get(struct http_request *req);
+void api_proposal_approve(struct http_request *req);
+void api_proposal_reject(struct http_request *req);
 
 /* ---- HTML pages (pages.c, page_*.c) ---- */
 
@@ -96,6 +117,24 @@ void page_users(struct http_request *req);
 void page_user_create(struct http_request *req);
 void page_user_deactivate(struct http_request *req);
 void page_user_activate(struct http_request *req);
+void page_user_totp_reset(struct http_request *req);
+/* the user's own page and the second factor (page_me.c, page_auth.c) */
+void page_me(struct http_request *req);
+void page_me_totp_start(struct http_request *req);
+void page_me_totp_confirm(struct http_request *req);
+void page_login_totp_post(struct http_request *req);
+/* organisations, registers, four-eyes (page_org.c, page_registers.c, page_decide.c) */
+void page_org_capacity(struct http_request *req);
+void page_org_follow_up(struct http_request *req);
+void page_certification(struct http_request *req);
+void page_cert_settings(struct http_request *req);
+void page_checklist_add(struct http_request *req);
+void page_checklist_remove(struct http_request *req);
+void page_follow_ups(struct http_request *req);
+void page_follow_up_create(struct http_request *req);
+void page_capacity(struct http_request *req);
+void page_proposal_approve(struct http_request *req);
+void page_proposal_reject(struct http_request *req);
 /* ---- end of the HTML pages ---- */
 
 #endif

@@ -18,8 +18,31 @@
 #include "web/app.h"
 
 /* Login: {"username","password"} → {"token","user":{...}} and *csrf_out filled
- * (the caller sets the cookie). Failures are audited and throttled. */
+ * (the caller sets the cookie). Failures are audited and throttled. A user
+ * with a second factor gets {"second_factor_required":true,"challenge"}
+ * instead (no session, csrf_out empty): svc_login_totp completes it. */
 json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], struct svc_error *e);
+
+/* ---- second factor (svc_totp.c) ---- */
+/* A new login challenge for user_id (after the right password): {"second_factor_required","challenge"}. */
+json_t *svc_login_challenge(struct svc *s, int64_t user_id, struct svc_error *e);
+/*
+ * The code step: {"challenge", "code"} or {"challenge", "recovery_code"} →
+ * as svc_login's success (+ "recovery_codes_left" after a recovery code).
+ * SVC_UNAUTHENTICATED with field "code" for a wrong or replayed code while
+ * the challenge stays usable, without a field when it expired or is spent
+ * (log in again); SVC_THROTTLED (field "code") after repeated failures.
+ */
+json_t *svc_login_totp(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], struct svc_error *e);
+/* The actor's second factor: {"required","enrolled","pending","recovery_codes_left"[,"enrolled_on"]},
+ * with with_pending_secret also "secret" and "otpauth_uri" of a pending enrolment. */
+json_t *svc_totp_status(struct svc *s, bool with_pending_secret, struct svc_error *e);
+/* Starts (or restarts) the actor's enrolment: {"secret","otpauth_uri"}; SVC_CONFLICT when enrolled. */
+json_t *svc_totp_start(struct svc *s, struct svc_error *e);
+/* {"code"} of the pending secret → {"enrolled":true,"recovery_codes":[10 codes, shown once]}. */
+json_t *svc_totp_confirm(struct svc *s, const json_t *in, struct svc_error *e);
+/* A coordinator removes user id's second factor and ends their sessions; the user enrols again. */
+json_t *svc_user_totp_reset(struct svc *s, int64_t id, struct svc_error *e);
 json_t *svc_logout(struct svc *s, struct svc_error *e);
 json_t *svc_me(struct svc *s, struct svc_error *e);
 json_t *svc_set_lang(struct svc *s, const json_t *in, struct svc_error *e);
@@ -66,6 +89,47 @@ json_t *svc_placement_create(struct svc *s, const json_t *in, struct svc_error *
 json_t *svc_placement_list(struct svc *s, const char *year, struct svc_error *e);
 json_t *svc_consultation_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_consultation_list(struct svc *s, const char *year, struct svc_error *e);
+
+/* ---- organisations: certification, quality follow-up, capacity, four-eyes (domain.md §3, §4, §9) ---- */
+
+/* The setting key of the recertification interval in months (default CERT_INTERVAL_DEFAULT_MONTHS). */
+#define SETTING_RECERT_MONTHS "recertification_months"
+/* The interval in force into *months; 0 or -1 (database). */
+int svc_recert_months(struct svc *s, int64_t *months);
+
+/* The checklist in force in year (NULL = this year): {"year","from_year","requirements":[{"key",
+ * "label_sv","label_en","required"}],"years":[...]}; PUT replaces the year's own checklist. */
+json_t *svc_checklist_get(struct svc *s, const char *year, struct svc_error *e);
+json_t *svc_checklist_put(struct svc *s, int year, const json_t *in, struct svc_error *e);
+/* {"recertification_months","due_window_days"}; PUT {"recertification_months": 1..120}. */
+json_t *svc_cert_settings_get(struct svc *s, struct svc_error *e);
+json_t *svc_cert_settings_put(struct svc *s, const json_t *in, struct svc_error *e);
+/* Organisations certified now whose renewal is due within `days` (NULL = 90) or overdue. */
+json_t *svc_cert_due(struct svc *s, const char *days, struct svc_error *e);
+/* Site visits, surveys, network meetings: {"kind","date","notes","organisation_ids":[...]}. */
+json_t *svc_follow_up_create(struct svc *s, const json_t *in, struct svc_error *e);
+json_t *svc_follow_up_list(struct svc *s, const char *organisation, const char *year, struct svc_error *e);
+
+/* Places of an organisation with the occupancy of `date` (NULL = today); PUT replaces the places. */
+json_t *svc_capacity_get(struct svc *s, int64_t org, const char *date, struct svc_error *e);
+json_t *svc_capacity_put(struct svc *s, int64_t org, const json_t *in, struct svc_error *e);
+/* Availability per police region and target group on `date` (NULL = today), and per organisation the
+ * actor may see; a caseworker's regions count the own organisation only. */
+json_t *svc_capacity_overview(struct svc *s, const char *date, struct svc_error *e);
+/* Requests without a place per month, region and target group of year (NULL = this year). */
+json_t *svc_placement_unmet(struct svc *s, const char *year, struct svc_error *e);
+/* Consultations of year (NULL = this year) counted by asker, region and topic. */
+json_t *svc_consultation_summary(struct svc *s, const char *year, struct svc_error *e);
+
+/* Four-eyes. svc_decision_create answers {"awaiting_approval":true,"proposal":{...}} instead of a
+ * decision when the total is above the threshold of the decision's year. Approving one's own
+ * proposal is SVC_FORBIDDEN; approving re-checks the rules, the amount and R10, then records the
+ * decision (decided_by = the proposer, approved_by = the approver). Rejecting (also by the proposer)
+ * puts the application back in the queue. */
+json_t *svc_proposal_list(struct svc *s, const char *status, struct svc_error *e);
+json_t *svc_proposal_get(struct svc *s, int64_t id, struct svc_error *e);
+json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+json_t *svc_proposal_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
 struct buf;
 /* The annual report of year in format (enum report_format) appended to out;

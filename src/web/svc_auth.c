@@ -51,6 +51,14 @@ json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], s
 				"wrong username or password");
 	}
 	app_throttle_clear(s->app, ukey);
+	/* With a second factor enrolled, the password only earns a challenge (svc_totp.c). */
+	struct db_totp t;
+	if (db_totp_get(s->db, u.id, false, &t) != DB_OK)
+		return svc_db_fail(s, e);
+	if (t.confirmed) {
+		csrf_out[0] = '\0';
+		return svc_login_challenge(s, u.id, e);
+	}
 	char token[APP_TOKEN_MAX];
 	if (app_session_start(s, u.id, token, csrf_out) != 0 ||
 	    db_audit(s->db, u.id, "login.success", "user", u.id, NULL) != 0) {
@@ -75,7 +83,14 @@ json_t *svc_me(struct svc *s, struct svc_error *e)
 	struct db_user u;
 	if (db_user_get(s->db, s->actor->user_id, &u) != DB_OK)
 		return svc_db_fail(s, e);
-	return svc_user_json(&u);
+	json_t *out = svc_user_json(&u);
+	json_t *second = svc_totp_status(s, false, e);
+	if (!second) {
+		json_decref(out);
+		return NULL;
+	}
+	json_object_set_new(out, "second_factor", second);
+	return out;
 }
 
 json_t *svc_set_lang(struct svc *s, const json_t *in, struct svc_error *e)
@@ -158,8 +173,17 @@ json_t *svc_user_list(struct svc *s, struct svc_error *e)
 	if (db_user_list(s->db, &users, &n) != DB_OK)
 		return svc_db_fail(s, e);
 	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, svc_user_json(&users[i]));
+	for (size_t i = 0; i < n; i++) {
+		struct db_totp t;
+		if (db_totp_get(s->db, users[i].id, false, &t) != DB_OK) {
+			free(users);
+			json_decref(arr);
+			return svc_db_fail(s, e);
+		}
+		json_t *u = svc_user_json(&users[i]);
+		json_object_set_new(u, "second_factor", json_string(t.confirmed ? "enrolled" : t.present ? "pending" : "none"));
+		json_array_append_new(arr, u);
+	}
 	free(users);
 	return json_pack("{s:o}", "users", arr);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/money.h"
+#include "domain/registers.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -35,6 +36,9 @@ static json_t *decision_json(const struct db_decision *d)
 	json_object_set_new(o, "budget_override_reason",
 			    d->budget_override_reason ? json_string(d->budget_override_reason) : json_null());
 	json_object_set_new(o, "emergency_cleared_on", svc_day_json(d->emergency_cleared_on));
+	json_object_set_new(o, "decided_by", d->decided_by ? json_integer(d->decided_by) : json_null());
+	/* Four-eyes: the second coordinator who approved it, when the year's threshold asked for one. */
+	json_object_set_new(o, "approved_by", d->approved_by ? json_integer(d->approved_by) : json_null());
 	return o;
 }
 
@@ -75,6 +79,14 @@ static json_t *application_json(const struct db_application *r)
 	json_object_set_new(o, "evaluation", opt_string(a->evaluation));
 	json_object_set_new(o, "motivation", opt_string(a->motivation));
 	json_object_set_new(o, "decision", r->has_decision ? decision_json(&r->decision) : json_null());
+	json_object_set_new(o, "region", r->housing_region >= 0
+						 ? json_string(enum_name(&enum_region, r->housing_region)) : json_null());
+	json_object_set_new(o, "target_group", r->housing_target_group >= 0
+						       ? json_string(enum_name(&enum_target_group, r->housing_target_group))
+						       : json_null());
+	/* Four-eyes: still in the queue, with a decision awaiting a second coordinator. */
+	json_object_set_new(o, "awaiting_approval", json_boolean(r->pending_proposal_id != 0));
+	json_object_set_new(o, "proposal_id", r->pending_proposal_id ? json_integer(r->pending_proposal_id) : json_null());
 	return o;
 }
 
@@ -147,11 +159,17 @@ fail:
 /* ---------------------------------------------------------------- applications */
 
 /* Reads the application fields of `in` into a (strings borrowed from in). Returns 0 or -1 with v failed. */
-static int parse_application(struct vctx *v, const json_t *in, struct application *a, int64_t *kids)
+/* Where a daily-compensation application houses the person (domain.md §4); -1 = not said. */
+struct housing {
+	int region, target_group;
+};
+
+static int parse_application(struct vctx *v, const json_t *in, struct application *a, int64_t *kids,
+			     struct housing *h)
 {
 	static const char *const known[] = { "person_id", "type", "submitted_on", "from", "to", "units", "category",
 					     "children", "basis", "identified", "needs_assessment", "plan",
-					     "evaluation", "motivation", NULL };
+					     "evaluation", "motivation", "region", "target_group", NULL };
 	static const char *const basis_known[] = { "kind", "actor", "reason", "reference", "actor_kind",
 						   "reason_category", NULL };
 	int type = 0, cat = 0, kind = 0, identified = 0;
@@ -186,6 +204,15 @@ static int parse_application(struct vctx *v, const json_t *in, struct applicatio
 	if (v_enum(v, in, "category", &enum_point_category, point, &cat) == 1 && !point)
 		return v_fail(v, "category", "bara punktinsatser har kategori", "only point interventions have a category");
 	a->category = (enum point_category)cat;
+	/* The place of a daily-compensation period: its police region and target group. */
+	h->region = h->target_group = -1;
+	unsigned daily = app_type_is_daily_compensation(a->type);
+	if (v_enum(v, in, "region", &enum_region, V_OPTIONAL, &h->region) == 1 && !daily)
+		return v_fail(v, "region", "bara ansökningar om dygnsersättning har en boendeplats",
+			      "only applications for daily compensation have a place");
+	if (v_enum(v, in, "target_group", &enum_target_group, V_OPTIONAL, &h->target_group) == 1 && !daily)
+		return v_fail(v, "target_group", "bara ansökningar om dygnsersättning har en boendeplats",
+			      "only applications for daily compensation have a place");
 	v_id_array(v, in, "children", CHILDREN_MAX, V_OPTIONAL | V_EMPTY_OK, kids, &a->n_children);
 	a->children = kids;
 
@@ -231,10 +258,11 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 	struct rule_load l;
 	struct verdict verdict;
 	struct db_person p;
+	struct housing h;
 	int64_t id;
 
 	vctx_init(&v);
-	if (parse_application(&v, in, &a, kids) != 0) {
+	if (parse_application(&v, in, &a, kids, &h) != 0) {
 		svc_invalid(e, &v);
 		return NULL;
 	}
@@ -253,7 +281,30 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 	}
 	/* The application belongs to the organisation that registered the person. */
 	a.organisation_id = p.organisation_id;
+	enum gender gender = p.gender;
+	enum age_group age_group = p.age_group;
 	db_person_free(&p);
+
+	/* A housing place is in one of the organisation's regions; when it works
+	 * in one region only, that is the place's region. The target group
+	 * follows from the person and the children named unless given. */
+	if (app_type_is_daily_compensation(a.type)) {
+		struct db_org o;
+		if (db_org_get(s->db, a.organisation_id, &o) != DB_OK)
+			return svc_db_fail(s, e);
+		uint32_t regions = o.regions;
+		db_org_free(&o);
+		if (h.region >= 0 && !(regions & (1u << h.region))) {
+			db_rollback(s->db);
+			return svc_fail_field(e, SVC_INVALID, "region", "organisationen verkar inte i den polisregionen",
+					      "the organisation does not work in that police region");
+		}
+		for (int r = 0; h.region < 0 && r < REGION__COUNT; r++)
+			if (regions == (1u << r))
+				h.region = r;
+		if (h.target_group < 0)
+			h.target_group = housing_target_group(gender, age_group, a.n_children);
+	}
 
 	if (rule_load(s, &a, &l, e) != 0) {
 		rule_load_release(&l);
@@ -266,7 +317,10 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 		db_rollback(s->db);
 		return svc_rule(e, &verdict);
 	}
-	if (db_application_create(s->db, s->actor->user_id, &a, &id) != DB_OK || db_commit(s->db) != 0)
+	if (db_application_create(s->db, s->actor->user_id, &a, &id) != DB_OK ||
+	    ((h.region >= 0 || h.target_group >= 0) &&
+	     db_application_set_housing(s->db, id, h.region, h.target_group) != DB_OK) ||
+	    db_commit(s->db) != 0)
 		return svc_db_fail(s, e);
 	return svc_application_get(s, id, e);
 }
@@ -359,38 +413,149 @@ static const char *decision_field(const struct application *a, const struct deci
 	return "outcome";
 }
 
+/* A decision checked against the rules and priced, ready to be recorded or proposed. */
+struct decision_ready {
+	struct decision_request d;
+	struct decision_line lines[DECISION_MAX_LINES];
+	int n_lines;
+	int64_t total;
+};
+
+/*
+ * Inside the caller's transaction: completes x->d with what was applied for
+ * (a decision names a smaller part only when partly granting), checks it
+ * against the rules as things stand (rules_check_decision), prices it and
+ * checks R10. Returns 0, or -1 with e filled.
+ */
+static int decision_prepare(struct svc *s, const struct db_application *r, struct decision_ready *x,
+			    struct svc_error *e)
+{
+	const struct application *a = &r->app;
+	struct decision_request *d = &x->d;
+	struct rule_load l;
+	struct verdict verdict;
+
+	x->n_lines = 0;
+	x->total = 0;
+	if (d->decided_on < a->submitted_on) {
+		svc_fail_field(e, SVC_INVALID, "decided_on", "beslutet kan inte vara daterat före ansökan",
+			       "the decision cannot be dated before the application");
+		return -1;
+	}
+	if (d->from == DAY_NONE)
+		d->from = a->from;
+	if (d->to == DAY_NONE)
+		d->to = a->to;
+	if (d->units == 0)
+		d->units = a->units;
+	if (rule_load(s, a, &l, e) != 0) {
+		rule_load_release(&l);
+		return -1;
+	}
+	bool allowed = rules_check_decision(&l.in, d, &verdict);
+	rule_load_release(&l);
+	if (!allowed) {
+		/* api.md: 422 is for a programme rule (R1…R14); a decision whose
+		 * period, units or outcome do not fit its application is an
+		 * invalid field (the core's pseudo-rule "decision"). */
+		if (strcmp(verdict.rule, "decision") == 0)
+			svc_fail_field(e, SVC_INVALID, decision_field(a, d), verdict.sv, verdict.en);
+		else
+			svc_rule(e, &verdict);
+		return -1;
+	}
+	if (d->outcome != OUTCOME_DENIED &&
+	    amount_of(s, a, d->from, d->to, d->units, d->decided_on, x->lines, &x->n_lines) != 0) {
+		svc_db_fail(s, e);
+		return -1;
+	}
+	for (int i = 0; i < x->n_lines; i++)
+		x->total += x->lines[i].amount_ore;
+	if (x->total > 0) {
+		int ok;
+		if (budget_allows(s, x->total, d->decided_on, d->budget_override_reason, &verdict, &ok) != 0) {
+			svc_db_fail(s, e);
+			return -1;
+		}
+		if (!ok) {
+			svc_rule(e, &verdict);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The row db_decision_record() stores for x on application r (lines borrowed from x). */
+static struct db_decision_new decision_new_of(const struct db_application *r, const struct decision_ready *x)
+{
+	const struct application *a = &r->app;
+	const struct decision_request *d = &x->d;
+	bool period = app_type_has_period(a->type), granted = d->outcome != OUTCOME_DENIED;
+	return (struct db_decision_new){
+		.application_id = a->id,
+		.outcome = d->outcome,
+		.decided_on = d->decided_on,
+		.from = period && granted ? d->from : DAY_NONE,
+		.to = period && granted ? d->to : DAY_NONE,
+		.units = app_type_is_point(a->type) && granted ? d->units : 0,
+		.emergency = d->emergency,
+		.reason = d->reason,
+		.budget_override_reason = d->budget_override_reason && *d->budget_override_reason ? d->budget_override_reason
+												       : NULL,
+		.lines = x->lines,
+		.n_lines = (size_t)x->n_lines,
+	};
+}
+
+static json_t *proposal_json(const struct db_proposal *p)
+{
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:I, s:I, s:I}", "id", (json_int_t)p->id,
+			      "application_id", (json_int_t)p->application_id, "status",
+			      enum_name(&enum_proposal_status, (int)p->status), "outcome",
+			      enum_name(&enum_outcome, (int)p->outcome), "decided_on", svc_day_json(p->decided_on),
+			      "from", svc_day_json(p->from), "to", svc_day_json(p->to), "emergency", p->emergency,
+			      "reason", p->reason ? p->reason : "", "total_ore", (json_int_t)p->total_ore,
+			      "threshold_ore", (json_int_t)p->threshold_ore, "proposed_by", (json_int_t)p->proposed_by);
+	json_object_set_new(o, "units", p->units ? json_integer(p->units) : json_null());
+	json_object_set_new(o, "budget_override_reason",
+			    p->budget_override_reason ? json_string(p->budget_override_reason) : json_null());
+	json_object_set_new(o, "resolved_by", p->resolved_by ? json_integer(p->resolved_by) : json_null());
+	json_object_set_new(o, "resolution_reason", opt_string(p->resolution_reason));
+	json_object_set_new(o, "decision_id", p->decision_id ? json_integer(p->decision_id) : json_null());
+	return o;
+}
+
 json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t *in, struct svc_error *e)
 {
 	static const char *const known[] = { "outcome", "reason", "decided_on", "from", "to", "units", "emergency",
 					     "budget_override_reason", NULL };
 	struct vctx v;
-	struct decision_request d = { .decided_on = day_today(), .from = DAY_NONE, .to = DAY_NONE };
+	struct decision_ready x = { .d = { .decided_on = day_today(), .from = DAY_NONE, .to = DAY_NONE } };
+	struct decision_request *d = &x.d;
 	int outcome = 0, emergency = 0;
 	struct db_application r;
-	struct rule_load l;
-	struct verdict verdict;
 
 	vctx_init(&v);
 	v_known_keys(&v, in, known);
 	v_enum(&v, in, "outcome", &enum_outcome, V_REQUIRED, &outcome);
-	v_string(&v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d.reason);
-	v_day(&v, in, "decided_on", V_OPTIONAL, &d.decided_on);
-	v_day(&v, in, "from", V_OPTIONAL, &d.from);
-	v_day(&v, in, "to", V_OPTIONAL, &d.to);
-	v_int(&v, in, "units", 1, UNITS_MAX, V_OPTIONAL, &d.units);
+	v_string(&v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d->reason);
+	v_day(&v, in, "decided_on", V_OPTIONAL, &d->decided_on);
+	v_day(&v, in, "from", V_OPTIONAL, &d->from);
+	v_day(&v, in, "to", V_OPTIONAL, &d->to);
+	v_int(&v, in, "units", 1, UNITS_MAX, V_OPTIONAL, &d->units);
 	v_bool(&v, in, "emergency", V_OPTIONAL, &emergency);
-	v_string(&v, in, "budget_override_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d.budget_override_reason);
-	if (!v.failed && outcome != OUTCOME_GRANTED && (!d.reason || strspn(d.reason, " \t\r\n") == strlen(d.reason)))
+	v_string(&v, in, "budget_override_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d->budget_override_reason);
+	if (!v.failed && outcome != OUTCOME_GRANTED && (!d->reason || strspn(d->reason, " \t\r\n") == strlen(d->reason)))
 		v_fail(&v, "reason", "ett delvis beviljande eller avslag måste motiveras",
 		       "a partial grant or a denial needs a reason");
-	if (!v.failed && d.decided_on > day_today())
+	if (!v.failed && d->decided_on > day_today())
 		v_fail(&v, "decided_on", "datumet får inte ligga i framtiden", "the date must not be in the future");
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
 	}
-	d.outcome = (enum outcome)outcome;
-	d.emergency = emergency;
+	d->outcome = (enum outcome)outcome;
+	d->emergency = emergency;
 
 	if (db_begin(s->db) != 0)
 		return svc_db_fail(s, e);
@@ -400,75 +565,53 @@ json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t 
 		return rc == DB_NOTFOUND ? svc_not_found(e) : svc_db_fail(s, e);
 	}
 	json_t *out = NULL;
-	const struct application *a = &r.app;
 	if (r.status != STATUS_SUBMITTED) {
 		svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad", "the application has been decided already");
 		goto rollback;
 	}
-	if (d.decided_on < a->submitted_on) {
-		svc_fail_field(e, SVC_INVALID, "decided_on", "beslutet kan inte vara daterat före ansökan",
-			       "the decision cannot be dated before the application");
+	if (r.pending_proposal_id) {
+		svc_fail(e, SVC_CONFLICT, "ett beslut om ansökan väntar redan på en andra samordnares godkännande",
+			 "a decision on the application is already awaiting a second coordinator's approval");
 		goto rollback;
 	}
-	/* Granted as applied unless the decision names a smaller part. */
-	if (d.from == DAY_NONE)
-		d.from = a->from;
-	if (d.to == DAY_NONE)
-		d.to = a->to;
-	if (d.units == 0)
-		d.units = a->units;
-	if (rule_load(s, a, &l, e) != 0) {
-		rule_load_release(&l);
+	if (decision_prepare(s, &r, &x, e) != 0)
 		goto rollback;
-	}
-	bool allowed = rules_check_decision(&l.in, &d, &verdict);
-	rule_load_release(&l);
-	if (!allowed) {
-		/* api.md: 422 is for a programme rule (R1…R14); a decision whose
-		 * period, units or outcome do not fit its application is an
-		 * invalid field (the core's pseudo-rule "decision"). */
-		if (strcmp(verdict.rule, "decision") == 0)
-			svc_fail_field(e, SVC_INVALID, decision_field(a, &d), verdict.sv, verdict.en);
-		else
-			svc_rule(e, &verdict);
-		goto rollback;
-	}
 
-	struct decision_line lines[DECISION_MAX_LINES];
-	int n_lines = 0;
-	if (d.outcome != OUTCOME_DENIED &&
-	    amount_of(s, a, d.from, d.to, d.units, d.decided_on, lines, &n_lines) != 0) {
+	/* Four-eyes (none by default): above the threshold of the decision's
+	 * year the decision waits, outside the ledger, for another coordinator.
+	 * An emergency decision (R2e) is made "without delay": it is committed
+	 * at once and stays flagged for follow-up instead. */
+	bool has_threshold;
+	int64_t threshold;
+	if (db_year_four_eyes(s->db, day_year(d->decided_on), &has_threshold, &threshold) != DB_OK) {
 		svc_db_fail(s, e);
 		goto rollback;
 	}
-	int64_t total = 0;
-	for (int i = 0; i < n_lines; i++)
-		total += lines[i].amount_ore;
-	if (total > 0) {
-		int ok;
-		if (budget_allows(s, total, d.decided_on, d.budget_override_reason, &verdict, &ok) != 0) {
+	if (has_threshold && x.total > threshold && !d->emergency) {
+		struct db_decision_new nd = decision_new_of(&r, &x);
+		struct db_proposal p = {
+			.application_id = application_id, .outcome = nd.outcome, .decided_on = nd.decided_on,
+			.from = nd.from, .to = nd.to, .units = nd.units, .emergency = nd.emergency,
+			.reason = (char *)nd.reason, .budget_override_reason = (char *)nd.budget_override_reason,
+			.total_ore = x.total, .threshold_ore = threshold,
+		};
+		int64_t pid;
+		rc = db_proposal_create(s->db, s->actor->user_id, &p, &pid);
+		if (rc == DB_CONFLICT) {
+			svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad eller väntar på godkännande",
+				 "the application is decided or awaits approval already");
+			goto rollback;
+		}
+		if (rc != DB_OK || db_commit(s->db) != 0) {
 			svc_db_fail(s, e);
 			goto rollback;
 		}
-		if (!ok) {
-			svc_rule(e, &verdict);
-			goto rollback;
-		}
+		db_application_free(&r);
+		json_t *prop = svc_proposal_get(s, pid, e);
+		return prop ? json_pack("{s:b, s:o}", "awaiting_approval", 1, "proposal", prop) : NULL;
 	}
-	bool period = app_type_has_period(a->type);
-	struct db_decision_new nd = {
-		.application_id = application_id,
-		.outcome = d.outcome,
-		.decided_on = d.decided_on,
-		.from = period && d.outcome != OUTCOME_DENIED ? d.from : DAY_NONE,
-		.to = period && d.outcome != OUTCOME_DENIED ? d.to : DAY_NONE,
-		.units = app_type_is_point(a->type) && d.outcome != OUTCOME_DENIED ? d.units : 0,
-		.emergency = d.emergency,
-		.reason = d.reason,
-		.budget_override_reason = d.budget_override_reason && *d.budget_override_reason ? d.budget_override_reason : NULL,
-		.lines = lines,
-		.n_lines = (size_t)n_lines,
-	};
+
+	struct db_decision_new nd = decision_new_of(&r, &x);
 	int64_t id;
 	rc = db_decision_record(s->db, s->actor->user_id, &nd, &id);
 	if (rc == DB_CONFLICT) {
@@ -485,6 +628,153 @@ rollback:
 	db_rollback(s->db);
 	db_application_free(&r);
 	return out;
+}
+
+/* ---------------------------------------------------------------- four-eyes */
+
+json_t *svc_proposal_get(struct svc *s, int64_t id, struct svc_error *e)
+{
+	struct db_proposal p;
+	int rc = db_proposal_get(s->db, id, &p);
+	if (rc == DB_NOTFOUND)
+		return svc_not_found(e);
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *out = proposal_json(&p);
+	db_proposal_free(&p);
+	return out;
+}
+
+json_t *svc_proposal_list(struct svc *s, const char *status, struct svc_error *e)
+{
+	int st = -1;
+	if (status && (st = enum_parse(&enum_proposal_status, status)) < 0)
+		return svc_fail_field(e, SVC_INVALID, "status", "status är pending, approved eller rejected",
+				      "status is pending, approved or rejected");
+	struct db_proposal *ps;
+	size_t n;
+	if (db_proposal_list(s->db, st, &ps, &n) != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, proposal_json(&ps[i]));
+	db_proposal_list_free(ps, n);
+	return json_pack("{s:o}", "proposals", arr);
+}
+
+/* Loads proposal id for resolving it, inside the caller's transaction:
+ * 0, or -1 with e filled (404, or 409 when it is not pending). */
+static int proposal_pending(struct svc *s, int64_t id, struct db_proposal *p, struct svc_error *e)
+{
+	int rc = db_proposal_get(s->db, id, p);
+	if (rc != DB_OK) {
+		rc == DB_NOTFOUND ? (void)svc_not_found(e) : (void)svc_db_fail(s, e);
+		return -1;
+	}
+	if (p->status != PROPOSAL_PENDING) {
+		db_proposal_free(p);
+		svc_fail(e, SVC_CONFLICT, "beslutet är redan godkänt eller avslaget",
+			 "the decision has been approved or rejected already");
+		return -1;
+	}
+	return 0;
+}
+
+json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { NULL };
+	struct vctx v;
+	struct db_proposal p;
+	struct db_application r;
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	if (db_begin(s->db) != 0)
+		return svc_db_fail(s, e);
+	if (proposal_pending(s, id, &p, e) != 0) {
+		db_rollback(s->db);
+		return NULL;
+	}
+	json_t *out = NULL;
+	/* The point of four eyes: the second pair is never the first. */
+	if (p.proposed_by == s->actor->user_id) {
+		svc_fail(e, SVC_FORBIDDEN, "du kan inte godkänna ditt eget beslut; en annan samordnare måste göra det",
+			 "you cannot approve your own decision; another coordinator must");
+		goto rollback;
+	}
+	int rc = db_application_get(s->db, p.application_id, &r);
+	if (rc != DB_OK) {
+		svc_db_fail(s, e);
+		goto rollback;
+	}
+	/* The rules, the amount and the budget again, as things stand now. */
+	struct decision_ready x = { .d = { .outcome = p.outcome, .decided_on = p.decided_on, .from = p.from,
+					   .to = p.to, .units = p.units, .emergency = p.emergency, .reason = p.reason,
+					   .budget_override_reason = p.budget_override_reason } };
+	if (decision_prepare(s, &r, &x, e) != 0)
+		goto rollback_app;
+	if (x.total != p.total_ore) {
+		char sv[200], en[200], was[32], now[32];
+		money_format(p.total_ore, was, sizeof was, 0);
+		money_format(x.total, now, sizeof now, 0);
+		snprintf(sv, sizeof sv, "beloppet har ändrats sedan beslutet föreslogs (%s, nu %s); avslå och besluta igen",
+			 was, now);
+		snprintf(en, sizeof en, "the amount has changed since the decision was proposed (%s, now %s); reject it "
+			 "and decide again", was, now);
+		svc_fail(e, SVC_CONFLICT, sv, en);
+		goto rollback_app;
+	}
+	struct db_decision_new nd = decision_new_of(&r, &x);
+	nd.decided_by = p.proposed_by;
+	nd.approved_by = s->actor->user_id;
+	int64_t did;
+	if (db_decision_record(s->db, s->actor->user_id, &nd, &did) != DB_OK ||
+	    db_proposal_resolve(s->db, s->actor->user_id, id, PROPOSAL_APPROVED, did, NULL) != DB_OK ||
+	    db_commit(s->db) != 0) {
+		svc_db_fail(s, e);
+		goto rollback_app;
+	}
+	db_application_free(&r);
+	db_proposal_free(&p);
+	return svc_decision_get(s, did, e);
+rollback_app:
+	db_application_free(&r);
+rollback:
+	db_rollback(s->db);
+	db_proposal_free(&p);
+	return out;
+}
+
+json_t *svc_proposal_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "reason", NULL };
+	struct vctx v;
+	struct db_proposal p;
+	const char *reason = NULL;
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	v_string(&v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &reason);
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	if (db_begin(s->db) != 0)
+		return svc_db_fail(s, e);
+	if (proposal_pending(s, id, &p, e) != 0) {
+		db_rollback(s->db);
+		return NULL;
+	}
+	db_proposal_free(&p);
+	/* Any coordinator may reject, the proposer too (a withdrawal); the
+	 * application is back in the queue to be decided anew. */
+	if (db_proposal_resolve(s->db, s->actor->user_id, id, PROPOSAL_REJECTED, 0,
+				reason && *reason ? reason : NULL) != DB_OK ||
+	    db_commit(s->db) != 0)
+		return svc_db_fail(s, e);
+	return svc_proposal_get(s, id, e);
 }
 
 json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)

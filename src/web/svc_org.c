@@ -1,9 +1,16 @@
-/* Organisations and certification, years (budget and rates), placement requests, consultations. */
+/*
+ * Organisations and their certification (the state machine and checklist of
+ * domain/certification.h), years (budget, four-eyes threshold and rates),
+ * placement requests with the unmet requests per month, and consultations
+ * with their yearly counts.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/certification.h"
 #include "domain/money.h"
+#include "domain/registers.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -19,6 +26,24 @@ static json_t *org_json(const struct db_org *o)
 	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o}", "id", (json_int_t)o->id, "name", o->name, "kind",
 			 enum_name(&enum_org_kind, (int)o->kind), "regions", svc_mask_json(&enum_region, o->regions),
 			 "contact", o->contact ? o->contact : "", "certification", cert);
+}
+
+int svc_recert_months(struct svc *s, int64_t *months)
+{
+	return db_setting_get(s->db, SETTING_RECERT_MONTHS, CERT_INTERVAL_DEFAULT_MONTHS, months) == DB_OK ? 0 : -1;
+}
+
+/* Adds "recertification_due_on" (null unless certified now) to the JSON o of
+ * organisation id. Returns 0 or -1 (database). */
+static int org_add_due(struct svc *s, json_t *o, int64_t id, int64_t months)
+{
+	struct cert_event *h;
+	size_t n;
+	if (db_cert_history(s->db, id, &h, &n) != DB_OK)
+		return -1;
+	json_object_set_new(o, "recertification_due_on", svc_day_json(cert_due(h, n, (int)months)));
+	free(h);
+	return 0;
 }
 
 json_t *svc_org_create(struct svc *s, const json_t *in, struct svc_error *e)
@@ -39,25 +64,30 @@ json_t *svc_org_create(struct svc *s, const json_t *in, struct svc_error *e)
 		return NULL;
 	}
 	int64_t id;
-	struct db_org o;
-	if (db_org_create(s->db, s->actor->user_id, name, (enum org_kind)kind, regions, contact, &id) != DB_OK ||
-	    db_org_get(s->db, id, &o) != DB_OK)
+	if (db_org_create(s->db, s->actor->user_id, name, (enum org_kind)kind, regions, contact, &id) != DB_OK)
 		return svc_db_fail(s, e);
-	json_t *out = org_json(&o);
-	db_org_free(&o);
-	return out;
+	return svc_org_get(s, id, e);
 }
 
 json_t *svc_org_list(struct svc *s, struct svc_error *e)
 {
 	struct db_org *orgs;
 	size_t n;
-	if (db_org_list(s->db, &orgs, &n) != DB_OK)
+	int64_t months;
+	if (svc_recert_months(s, &months) != 0 || db_org_list(s->db, &orgs, &n) != DB_OK)
 		return svc_db_fail(s, e);
 	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		if (svc_sees_org(s, orgs[i].id))
-			json_array_append_new(arr, org_json(&orgs[i]));
+	for (size_t i = 0; i < n; i++) {
+		if (!svc_sees_org(s, orgs[i].id))
+			continue;
+		json_t *o = org_json(&orgs[i]);
+		json_array_append_new(arr, o);
+		if (org_add_due(s, o, orgs[i].id, months) != 0) {
+			db_org_list_free(orgs, n);
+			json_decref(arr);
+			return svc_db_fail(s, e);
+		}
+	}
 	db_org_list_free(orgs, n);
 	return json_pack("{s:o}", "organisations", arr);
 }
@@ -77,20 +107,87 @@ json_t *svc_org_get(struct svc *s, int64_t id, struct svc_error *e)
 
 	struct db_cert *certs;
 	size_t n;
-	if (db_cert_list(s->db, id, &certs, &n) != DB_OK) {
+	int64_t months;
+	if (svc_recert_months(s, &months) != 0 || org_add_due(s, out, id, months) != 0 ||
+	    db_cert_list(s->db, id, &certs, &n) != DB_OK) {
 		json_decref(out);
 		return svc_db_fail(s, e);
 	}
 	json_t *hist = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *req = json_loads(certs[i].requirements ? certs[i].requirements : "{}", 0, NULL);
-		json_array_append_new(hist, json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)certs[i].id, "status",
-						      enum_name(&enum_cert_status, (int)certs[i].event.status),
-						      "date", svc_day_json(certs[i].event.date), "requirements",
-						      req ? req : json_object()));
+		json_t *ev = json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)certs[i].id, "status",
+				       enum_name(&enum_cert_status, (int)certs[i].event.status), "date",
+				       svc_day_json(certs[i].event.date), "requirements", req ? req : json_object());
+		json_object_set_new(ev, "checklist_year",
+				    certs[i].checklist_year ? json_integer(certs[i].checklist_year) : json_null());
+		json_array_append_new(hist, ev);
 	}
 	db_cert_list_free(certs, n);
 	json_object_set_new(out, "certification_history", hist);
+	return out;
+}
+
+/*
+ * Reads the "requirements" object of a certification event against the
+ * checklist rs[0..n): every key must be an item of the checklist; a value is
+ * true/false or {"met": bool, "note": "..."}. Fills met[] (items not named
+ * are not met) and returns the normalised object to store (a new reference),
+ * or NULL with v failed.
+ */
+static json_t *read_requirements(struct vctx *v, const json_t *req, const struct db_cert_requirement *rs, size_t n,
+				 int checklist_year, bool *met)
+{
+	static const char *const item_known[] = { "met", "note", NULL };
+	json_t *out = json_object();
+	const char *k;
+	json_t *val;
+	for (size_t i = 0; i < n; i++)
+		met[i] = false;
+	v_push(v, "requirements");
+	json_object_foreach((json_t *)req, k, val) {
+		size_t i = 0;
+		while (i < n && strcmp(rs[i].key, k) != 0)
+			i++;
+		if (i == n) {
+			char sv[160], en[160];
+			snprintf(sv, sizeof sv, "inget krav på checklistan för %d", checklist_year);
+			snprintf(en, sizeof en, "not a requirement of the checklist of %d", checklist_year);
+			v_fail(v, k, sv, en);
+			break;
+		}
+		if (json_is_boolean(val)) {
+			met[i] = json_is_true(val);
+			json_object_set(out, k, val);
+			continue;
+		}
+		if (!json_is_object(val)) {
+			v_fail(v, k, "ett krav är true/false eller {\"met\": …, \"note\": …}",
+			       "a requirement is true/false or {\"met\": …, \"note\": …}");
+			break;
+		}
+		int m = 0;
+		const char *note = NULL;
+		v_push(v, k);
+		v_known_keys(v, val, item_known);
+		v_bool(v, val, "met", V_REQUIRED, &m);
+		v_string(v, val, "note", V_OPTIONAL | V_EMPTY_OK, 2000, &note);
+		v_pop(v);
+		if (v->failed)
+			break;
+		met[i] = m;
+		json_object_set_new(out, k, note ? json_pack("{s:b, s:s}", "met", m, "note", note)
+						 : json_pack("{s:b}", "met", m));
+	}
+	v_pop(v);
+	if (v->failed) {
+		json_decref(out);
+		return NULL;
+	}
+	/* Every item of the checklist is stored, so the history shows what was not met. */
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_get(out, rs[i].key))
+			json_object_set_new(out, rs[i].key, json_false());
 	return out;
 }
 
@@ -100,7 +197,17 @@ json_t *svc_cert_add(struct svc *s, int64_t org_id, const json_t *in, struct svc
 	struct vctx v;
 	int status = 0;
 	day_t date = day_today();
-	json_t *req = NULL;
+	json_t *req = NULL, *stored = NULL;
+	struct db_cert_requirement *rs = NULL;
+	struct cert_event *hist = NULL;
+	struct cert_item *items = NULL;
+	bool *met = NULL;
+	size_t n_rs = 0, n_hist = 0;
+	struct verdict verdict;
+	char *text = NULL;
+	json_t *out = NULL;
+	int checklist_year = 0;
+
 	vctx_init(&v);
 	v_known_keys(&v, in, known);
 	v_enum(&v, in, "status", &enum_cert_status, V_REQUIRED, &status);
@@ -108,42 +215,93 @@ json_t *svc_cert_add(struct svc *s, int64_t org_id, const json_t *in, struct svc
 	v_object(&v, in, "requirements", V_OPTIONAL, &req);
 	if (!v.failed && date > day_today())
 		v_fail(&v, "date", "datumet får inte ligga i framtiden", "the date must not be in the future");
-	if (req) {
-		/* The checklist is data: each requirement is true/false or a short note. */
-		const char *k;
-		json_t *val;
-		v_push(&v, "requirements");
-		json_object_foreach(req, k, val) {
-			if (!json_is_boolean(val) && !json_is_string(val))
-				v_fail(&v, k, "ett krav är sant/falskt eller en kort text",
-				       "a requirement is true/false or a short text");
-		}
-		v_pop(&v);
-	}
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
 	}
-	/* No checklist is stored as {}; the temporary object is ours to release. */
-	json_t *none = req ? NULL : json_object();
-	char *text = json_dumps(req ? req : none, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(none);
-	int64_t id;
-	int rc = text ? db_cert_add(s->db, s->actor->user_id, org_id, (enum cert_status)status, date, text, &id)
-		      : DB_ERROR;
-	free(text);
-	if (rc == DB_NOTFOUND)
-		return svc_not_found(e);
-	if (rc != DB_OK)
+	/* Check-then-write in one transaction: nobody records another event in between. */
+	if (db_begin(s->db) != 0)
 		return svc_db_fail(s, e);
-	return svc_org_get(s, org_id, e);
+	struct db_org o;
+	int rc = db_org_get(s->db, org_id, &o);
+	if (rc == DB_NOTFOUND) {
+		svc_not_found(e);
+		goto done;
+	}
+	if (rc != DB_OK) {
+		svc_db_fail(s, e);
+		goto done;
+	}
+	db_org_free(&o);
+	if (db_cert_history(s->db, org_id, &hist, &n_hist) != DB_OK) {
+		svc_db_fail(s, e);
+		goto done;
+	}
+	switch (cert_check_event(hist, n_hist, (enum cert_status)status, date, &verdict)) {
+	case CERT_EVENT_OK:
+		break;
+	case CERT_EVENT_TRANSITION:
+		svc_fail_field(e, SVC_CONFLICT, "status", verdict.sv, verdict.en);
+		goto done;
+	case CERT_EVENT_DATE:
+		svc_fail_field(e, SVC_INVALID, "date", verdict.sv, verdict.en);
+		goto done;
+	}
+	if (db_cert_requirements(s->db, day_year(date), &checklist_year, &rs, &n_rs) != DB_OK) {
+		svc_db_fail(s, e);
+		goto done;
+	}
+	met = calloc(n_rs ? n_rs : 1, sizeof *met);
+	items = calloc(n_rs ? n_rs : 1, sizeof *items);
+	if (!met || !items) {
+		svc_fail(e, SVC_INTERNAL, "slut på minne", "out of memory");
+		goto done;
+	}
+	json_t *none = json_object();
+	stored = read_requirements(&v, req ? req : none, rs, n_rs, checklist_year, met);
+	json_decref(none);
+	if (!stored) {
+		svc_invalid(e, &v);
+		goto done;
+	}
+	/* Every certification, renewal and reinstatement needs the required items met. */
+	if (status == CERT_CERTIFIED) {
+		size_t unmet = 0;
+		for (size_t i = 0; i < n_rs; i++)
+			items[i] = (struct cert_item){ rs[i].key, rs[i].required, met[i] };
+		if (!cert_items_met(items, n_rs, &unmet, &verdict)) {
+			char field[80];
+			snprintf(field, sizeof field, "requirements.%s", rs[unmet].key);
+			svc_fail_field(e, SVC_INVALID, field, verdict.sv, verdict.en);
+			goto done;
+		}
+	}
+	text = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS);
+	int64_t id;
+	if (!text || db_cert_record(s->db, s->actor->user_id, org_id, (enum cert_status)status, date, text,
+				    checklist_year, &id) != DB_OK ||
+	    db_commit(s->db) != 0) {
+		svc_db_fail(s, e);
+		goto done;
+	}
+	out = svc_org_get(s, org_id, e);
+done:
+	if (db_in_transaction(s->db))
+		db_rollback(s->db);
+	free(text);
+	json_decref(stored);
+	free(met);
+	free(items);
+	free(hist);
+	db_cert_requirements_free(rs, n_rs);
+	return out;
 }
 
 /* ---------------------------------------------------------------- years */
 
 json_t *svc_year_put(struct svc *s, int year, const json_t *in, struct svc_error *e)
 {
-	static const char *const known[] = { "budget_ore", "rates_ore", "point_rates", NULL };
+	static const char *const known[] = { "budget_ore", "four_eyes_ore", "rates_ore", "point_rates", NULL };
 	struct vctx v;
 	struct db_rate rates[CODE__COUNT];
 	struct db_point_rate points[POINT__COUNT];
@@ -155,6 +313,9 @@ json_t *svc_year_put(struct svc *s, int year, const json_t *in, struct svc_error
 	vctx_init(&v);
 	v_known_keys(&v, in, known);
 	y.has_budget = v_int(&v, in, "budget_ore", 0, MONEY_MAX_ORE, V_OPTIONAL, &y.budget_ore) == 1;
+	/* Four-eyes (none by default): decisions above it need a second coordinator.
+	 * Like the budget, a PUT without it sets none. */
+	y.has_four_eyes = v_int(&v, in, "four_eyes_ore", 0, MONEY_MAX_ORE, V_OPTIONAL, &y.four_eyes_ore) == 1;
 	v_object(&v, in, "rates_ore", V_OPTIONAL, &jr);
 	v_object(&v, in, "point_rates", V_OPTIONAL, &jp);
 	if (jr) {
@@ -231,6 +392,13 @@ json_t *svc_year_get(struct svc *s, int year, struct svc_error *e)
 	json_object_set_new(budget, "rates_ore", rates);
 	json_object_set_new(budget, "point_rates", points);
 	json_object_set_new(budget, "rates_from_year", json_integer(from_year));
+	bool has_four_eyes;
+	int64_t four_eyes;
+	if (db_year_four_eyes(s->db, year, &has_four_eyes, &four_eyes) != DB_OK) {
+		json_decref(budget);
+		return svc_db_fail(s, e);
+	}
+	json_object_set_new(budget, "four_eyes_ore", has_four_eyes ? json_integer(four_eyes) : json_null());
 	return budget;
 }
 
@@ -239,6 +407,7 @@ json_t *svc_year_budget(struct svc *s, int year, struct svc_error *e)
 	struct budget b;
 	if (db_year_budget(s->db, year, &b) != DB_OK)
 		return svc_db_fail(s, e);
+	/* api.md fixes the budget object's fields: the threshold is in svc_year_get only. */
 	return json_pack("{s:i, s:o, s:I, s:I, s:I, s:I}", "year", year, "budget_ore",
 			 b.has_budget ? json_integer(b.budget_ore) : json_null(), "committed_ore",
 			 (json_int_t)b.committed_ore, "paid_ore", (json_int_t)b.paid_ore, "released_ore",
@@ -310,6 +479,77 @@ json_t *svc_placement_list(struct svc *s, const char *year, struct svc_error *e)
 	return json_pack("{s:o}", "placement_requests", arr);
 }
 
+json_t *svc_placement_unmet(struct svc *s, const char *year, struct svc_error *e)
+{
+	int y = year ? svc_parse_year(year) : day_year(day_today());
+	if (y < 0)
+		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+	struct db_placement *ps;
+	size_t n;
+	if (db_placement_list(s->db, y, -1, &ps, &n) != DB_OK)
+		return svc_db_fail(s, e);
+	struct placement_fact *facts = calloc(n ? n : 1, sizeof *facts);
+	struct placement_tally *t = calloc(1, sizeof *t);
+	if (!facts || !t) {
+		free(ps);
+		free(facts);
+		free(t);
+		return svc_fail(e, SVC_INTERNAL, "slut på minne", "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		facts[i] = (struct placement_fact){ ps[i].date, ps[i].region, ps[i].target_group, ps[i].outcome };
+	free(ps);
+	placement_tally(facts, n, y, t);
+	free(facts);
+
+	json_t *months = json_array(), *rows = json_array();
+	json_t *by_month = json_array(), *by_region = json_object(), *by_group = json_object();
+	int64_t unmet_all = 0, requests_all = 0;
+	for (int m = 0; m < 12; m++) {
+		char label[24];
+		snprintf(label, sizeof label, "%04d-%02d", y, m + 1);
+		json_array_append_new(months, json_string(label));
+		int64_t sum = 0;
+		for (int r = 0; r < REGION__COUNT; r++)
+			for (int g = 0; g < TARGET__COUNT; g++)
+				sum += t->unmet[m][r][g];
+		json_array_append_new(by_month, json_integer(sum));
+	}
+	/* One row per region and target group, zeros included: the shape never changes. */
+	for (int r = 0; r < REGION__COUNT; r++) {
+		int64_t region_unmet = 0;
+		for (int g = 0; g < TARGET__COUNT; g++) {
+			json_t *per_month = json_array();
+			int64_t unmet = 0, requests = 0;
+			for (int m = 0; m < 12; m++) {
+				json_array_append_new(per_month, json_integer(t->unmet[m][r][g]));
+				unmet += t->unmet[m][r][g];
+				requests += t->requests[m][r][g];
+			}
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:o, s:I, s:I}", "region",
+							      enum_name(&enum_region, r), "target_group",
+							      enum_name(&enum_target_group, g), "unmet", per_month,
+							      "unmet_total", (json_int_t)unmet, "requests_total",
+							      (json_int_t)requests));
+			region_unmet += unmet;
+			unmet_all += unmet;
+			requests_all += requests;
+		}
+		json_object_set_new(by_region, enum_name(&enum_region, r), json_integer(region_unmet));
+	}
+	for (int g = 0; g < TARGET__COUNT; g++) {
+		int64_t sum = 0;
+		for (int m = 0; m < 12; m++)
+			for (int r = 0; r < REGION__COUNT; r++)
+				sum += t->unmet[m][r][g];
+		json_object_set_new(by_group, enum_name(&enum_target_group, g), json_integer(sum));
+	}
+	free(t);
+	return json_pack("{s:i, s:o, s:o, s:{s:o, s:o, s:o, s:I, s:I}}", "year", y, "months", months, "rows", rows,
+			 "totals", "by_month", by_month, "by_region", by_region, "by_target_group", by_group,
+			 "unmet", (json_int_t)unmet_all, "requests", (json_int_t)requests_all);
+}
+
 /* ---------------------------------------------------------------- consultations */
 
 static json_t *consultation_json(const struct db_consultation *c)
@@ -337,6 +577,13 @@ json_t *svc_consultation_create(struct svc *s, const json_t *in, struct svc_erro
 	v_string(&v, in, "outcome", V_OPTIONAL | V_EMPTY_OK, 2000, &outcome);
 	if (!v.failed && c.date > day_today())
 		v_fail(&v, "date", "datumet får inte ligga i framtiden", "the date must not be in the future");
+	/* §9: no personal data of the person discussed; an identity number is the one we can see. */
+	if (!v.failed && text_has_personal_number(topic))
+		v_fail(&v, "topic", "skriv inget personnummer; loggen får inte innehålla personuppgifter",
+		       "write no personal identity number; the log must hold no personal data");
+	if (!v.failed && text_has_personal_number(outcome))
+		v_fail(&v, "outcome", "skriv inget personnummer; loggen får inte innehålla personuppgifter",
+		       "write no personal identity number; the log must hold no personal data");
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
@@ -364,4 +611,75 @@ json_t *svc_consultation_list(struct svc *s, const char *year, struct svc_error 
 		json_array_append_new(arr, consultation_json(&cs[i]));
 	db_consultation_list_free(cs, n);
 	return json_pack("{s:o}", "consultations", arr);
+}
+
+/* Adds count to the member named key of o (creating it at 0). */
+static void count_into(json_t *o, const char *key, int64_t count)
+{
+	json_t *cur = json_object_get(o, key);
+	json_object_set_new(o, key, json_integer((cur ? json_integer_value(cur) : 0) + count));
+}
+
+/* Orders the topic counts: most asked first, then by topic. */
+static int topic_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t cx = json_integer_value(json_object_get(x, "count"));
+	json_int_t cy = json_integer_value(json_object_get(y, "count"));
+	if (cx != cy)
+		return cx < cy ? 1 : -1;
+	return strcmp(json_string_value(json_object_get(x, "topic")), json_string_value(json_object_get(y, "topic")));
+}
+
+json_t *svc_consultation_summary(struct svc *s, const char *year, struct svc_error *e)
+{
+	int y = year ? svc_parse_year(year) : day_year(day_today());
+	if (y < 0)
+		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+	struct db_consultation *cs;
+	size_t n;
+	if (db_consultation_list(s->db, y, &cs, &n) != DB_OK)
+		return svc_db_fail(s, e);
+	json_t *by_asker = json_object(), *by_region = json_object(), *topics = json_object();
+	for (int a = 0; a < ASKER__COUNT; a++)
+		json_object_set_new(by_asker, enum_name(&enum_asker, a), json_integer(0));
+	for (int r = 0; r < REGION__COUNT; r++)
+		json_object_set_new(by_region, enum_name(&enum_region, r), json_integer(0));
+	int64_t minutes = 0;
+	for (size_t i = 0; i < n; i++) {
+		count_into(by_asker, enum_name(&enum_asker, (int)cs[i].asker), 1);
+		count_into(by_region, enum_name(&enum_region, (int)cs[i].region), 1);
+		/* The same topic written with other spaces around it is the same topic. */
+		const char *t = cs[i].topic ? cs[i].topic : "";
+		size_t lead = strspn(t, " \t\r\n"), len = strlen(t + lead);
+		while (len > 0 && strchr(" \t\r\n", t[lead + len - 1]))
+			len--;
+		char *key = strndup(t + lead, len);
+		if (key) {
+			count_into(topics, key, 1);
+			free(key);
+		}
+		minutes += cs[i].minutes;
+	}
+	db_consultation_list_free(cs, n);
+	size_t nt = json_object_size(topics), k = 0;
+	json_t **rows = calloc(nt ? nt : 1, sizeof *rows);
+	if (!rows) {
+		json_decref(topics);
+		json_decref(by_asker);
+		json_decref(by_region);
+		return svc_fail(e, SVC_INTERNAL, "slut på minne", "out of memory");
+	}
+	const char *key;
+	json_t *val;
+	json_object_foreach(topics, key, val)
+		rows[k++] = json_pack("{s:s, s:I}", "topic", key, "count", (json_int_t)json_integer_value(val));
+	json_decref(topics);
+	qsort(rows, k, sizeof *rows, topic_cmp);
+	json_t *by_topic = json_array();
+	for (size_t i = 0; i < k; i++)
+		json_array_append_new(by_topic, rows[i]);
+	free(rows);
+	return json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "year", y, "total", (json_int_t)n, "minutes",
+			 (json_int_t)minutes, "by_asker", by_asker, "by_region", by_region, "by_topic", by_topic);
 }

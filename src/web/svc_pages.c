@@ -103,24 +103,6 @@ json_t *svc_page_year_months(struct svc *s, int year, struct svc_error *e)
 			 "outstanding_ore", (json_int_t)outstanding);
 }
 
-json_t *svc_page_occupancy(struct svc *s, struct svc_error *e)
-{
-	if (s->actor->role != ROLE_COORDINATOR)
-		return forbidden(e);
-	day_t today = day_today();
-	struct db_occupancy *rows;
-	size_t n;
-	if (db_page_occupancy(s->db, today, &rows, &n) != DB_OK)
-		return svc_db_fail(s, e);
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)rows[i].organisation_id,
-						   "persons", (json_int_t)rows[i].persons, "children",
-						   (json_int_t)rows[i].children));
-	free(rows);
-	return json_pack("{s:o, s:o}", "on", svc_day_json(today), "organisations", a);
-}
-
 json_t *svc_page_person_codes(struct svc *s, const int64_t *ids, size_t n, struct svc_error *e)
 {
 	json_t *out = json_object();

@@ -33,9 +33,6 @@ json_t *svc_page_worklists(struct svc *s, int days, struct svc_error *e);
  */
 json_t *svc_page_year_months(struct svc *s, int year, struct svc_error *e);
 
-/* Occupancy today (coordinator): {"on","organisations":[{"id","persons","children"}]}. */
-json_t *svc_page_occupancy(struct svc *s, struct svc_error *e);
-
 /*
  * The case codes of the persons ids[0..n) that the actor may see, as
  * {"<id>":"NSP-2025-0001", ...}; others are left out. One audit row.

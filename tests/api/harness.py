@@ -9,8 +9,12 @@ Besides the Server, this module holds the vocabulary the tests share:
 `expect` / `expect_rule` for answers, and `World`, which builds the usual
 cast (organisations, users, persons, admissions, decisions) in a few calls.
 """
+import base64
 import datetime
+import hashlib
+import hmac
 import json
+import struct
 import os
 import re
 import signal
@@ -34,6 +38,47 @@ def nsp_bin():
         here = os.path.dirname(os.path.abspath(__file__))
         b = os.path.join(here, "..", "..", "build", "nsp")
     return os.path.abspath(b)
+
+
+# ---------------------------------------------------------------- the second factor (RFC 6238)
+
+TOTP_STEP = 30
+
+
+def totp(secret_b32, step):
+    """The 6-digit TOTP code of a base32 secret at time step `step` (HMAC-SHA1, RFC 6238/4226)."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    value = struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1000000:06d}"
+
+
+def totp_now_step():
+    return int(time.time()) // TOTP_STEP
+
+
+class Authenticator:
+    """What a user's phone knows: the secret, and (as the server does) the last time
+    step whose code was used, because nsp accepts each step's code only once. A code
+    is taken from the steps now-1 .. now+1 that the server accepts; when all three are
+    used, it waits for the next step."""
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.last = -1
+        self.lock = threading.Lock()
+
+    def code(self):
+        with self.lock:
+            while True:
+                now = totp_now_step()
+                for step in (now - 1, now, now + 1):
+                    # now-1 only early in the step: it must still be valid when the request arrives
+                    if step > self.last and (step >= now or time.time() % TOTP_STEP < 20):
+                        self.last = step
+                        return totp(self.secret, step)
+                time.sleep(TOTP_STEP - time.time() % TOTP_STEP + 0.05)
 
 
 class Response:
@@ -71,6 +116,7 @@ class Server:
         self.proc = None
         self.base = None
         self.port = None
+        self.phones = {}          # username -> Authenticator (second factors enrolled by login())
         # Never through a proxy: the server is on the loopback interface.
         self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
 
@@ -170,9 +216,30 @@ class Server:
         return self.request("PUT", path, body, token=token, **kw)
 
     def login(self, username, password):
+        """Logs in with the password and, as nsp requires of coordinators and
+        caseworkers, a second factor: the first login of such a user enrols one
+        (its phone is kept in self.phones), later ones answer the code step."""
         r = self.post(API + "/login", {"username": username, "password": password})
         assert r.status == 200, r
-        return r.json["token"]
+        if r.json.get("second_factor_required"):
+            phone = self.phones[username]
+            r = self.post(API + "/login/totp", {"challenge": r.json["challenge"], "code": phone.code()})
+            assert r.status == 200, r
+            return r.json["token"]
+        token = r.json["token"]
+        if r.json["user"]["role"] in ("coordinator", "caseworker"):
+            self.enrol(username, token)
+        return token
+
+    def enrol(self, username, token):
+        """Enrols a second factor for the logged-in user; returns the recovery codes."""
+        r = self.post(API + "/me/totp", token=token)
+        assert r.status == 200, r
+        phone = Authenticator(r.json["secret"])
+        r = self.post(API + "/me/totp/confirm", {"code": phone.code()}, token=token)
+        assert r.status == 200, r
+        self.phones[username] = phone
+        return r.json["recovery_codes"]
 
     def raw_exchange(self, head, body=b"", timeout=20):
         """Sends raw bytes (a request head, then its body) over a fresh connection
@@ -288,6 +355,9 @@ def span_days(start, days):
 # ---------------------------------------------------------------- the cast
 
 NO_ACTOR = {"kind": "no_designated_actor"}
+# The minimum requirements of the default checklist (migration 2), all met.
+MET = {"knowledge_of_trafficking": True, "threat_and_risk_routines": True, "security_routines": True,
+       "support_matches_rights": True}
 
 
 class World:
@@ -320,14 +390,16 @@ class World:
                                   {"name": name or self.uniq("Organisation "), "kind": kind,
                                    "regions": list(regions)}, token=self.coord))
         if certified_on:
+            # the certification machine: a certification process comes first (domain/certification.h)
+            self.certify(o["id"], "in_process", certified_on)
             self.certify(o["id"], "certified", certified_on)
         return o["id"]
 
-    def certify(self, org_id, status, date):
+    def certify(self, org_id, status, date, requirements=None):
+        """Records a certification event with every item of the default checklist met."""
         return expect_ok(self.s.post(f"{API}/organisations/{org_id}/certification",
                                      {"status": status, "date": date,
-                                      "requirements": {"knowledge": True, "risk_routines": True,
-                                                       "security_routines": True, "matching_support": True}},
+                                      "requirements": requirements if requirements is not None else MET},
                                      token=self.coord))
 
     def user(self, role, org_id=None, username=None):

@@ -7,7 +7,7 @@ records whose organisation_id is A. A caseworker of another organisation
 gets 404 for A's records, never 403."""
 import json
 
-from harness import API, NO_ACTOR, USER_PASSWORD, Server, World, expect, expect_ok, span_days
+from harness import API, MET, NO_ACTOR, USER_PASSWORD, Server, World, expect, expect_ok, span_days
 
 ACTORS = ("coord", "own", "other", "funder", "anon")
 
@@ -105,7 +105,8 @@ def test_every_endpoint_by_role_and_organisation():
              dict(coord=201, own=403, other=403, funder=403, anon=401)),
             ("GET", API + "/organisations", None, dict(coord=200, own=200, other=200, funder=403, anon=401)),
             ("GET", f"{API}/organisations/{A['org']}", None, dict(coord=200, own=200, other=404, funder=403, anon=401)),
-            ("POST", f"{API}/organisations/{A['org']}/certification", {"status": "certified", "date": "2023-01-01"},
+            ("POST", f"{API}/organisations/{A['org']}/certification",
+             {"status": "certified", "date": "2023-01-01", "requirements": MET},
              dict(coord=201, own=403, other=403, funder=403, anon=401)),
             ("POST", API + "/users", lambda _: {"username": f"n{next(uniq)}", "password": USER_PASSWORD,
                                                  "role": "funder"},

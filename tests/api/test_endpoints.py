@@ -28,14 +28,18 @@ def test_the_whole_flow_through_every_endpoint():
                                token=w.coord))
         assert isinstance(org["id"], int) and org["name"] == "Stödboendet Linnéa", org
         assert org["kind"] == "protected_housing" and org["regions"] == ["Stockholm", "Öst"], org
+        expect_ok(s.post(f"{API}/organisations/{org['id']}/certification",
+                         {"status": "in_process", "date": "2023-11-01"}, token=w.coord))
         cert = expect_ok(s.post(f"{API}/organisations/{org['id']}/certification",
                                 {"status": "certified", "date": "2024-01-02",
-                                 "requirements": {"knowledge": True, "risk_routines": True,
-                                                  "security_routines": True, "matching_support": "ja, granskat"}},
+                                 "requirements": {"knowledge_of_trafficking": True, "threat_and_risk_routines": True,
+                                                  "security_routines": True,
+                                                  "support_matches_rights": {"met": True, "note": "ja, granskat"}}},
                                 token=w.coord))
         assert cert["certification"] == {"status": "certified", "date": "2024-01-02"}, cert
         got = expect_ok(s.get(f"{API}/organisations/{org['id']}", token=w.coord), 200)
-        assert got["certification_history"][-1]["requirements"]["matching_support"] == "ja, granskat", got
+        assert got["certification_history"][-1]["requirements"]["support_matches_rights"] == \
+            {"met": True, "note": "ja, granskat"}, got
         orgs = expect_ok(s.get(API + "/organisations", token=w.coord), 200)["organisations"]
         assert [o["id"] for o in orgs] == [org["id"]], orgs
 
@@ -50,6 +54,9 @@ def test_the_whole_flow_through_every_endpoint():
         assert login["user"] == {**login["user"], "id": cw["id"], "username": "linnea-handläggare",
                                  "role": "caseworker", "organisation_id": org["id"]}, login
         tok = login["token"]
+        # a caseworker's first login must enrol a second factor before anything else
+        expect(s.get(API + "/persons", token=tok), 403, code="second_factor_enrolment_required")
+        assert len(s.enrol("linnea-handläggare", tok)) == 10
 
         # the year
         y = expect_ok(s.put(API + "/years/2024", {"budget_ore": 500_000_000, "rates_ore": {"reflection": 132000},

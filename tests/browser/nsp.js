@@ -6,6 +6,7 @@
  * playwright-core with a fresh profile per user.
  */
 const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -56,6 +57,45 @@ async function startServer(nsp) {
 	};
 }
 
+/* The 6-digit TOTP code (RFC 6238: HMAC-SHA1, 30 s steps) of a base32 secret at a time step. */
+function totp(secretB32, step) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const ch of secretB32.replace(/=+$/, ''))
+		bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+	const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(step));
+	const mac = crypto.createHmac('sha1', key).update(msg).digest();
+	const off = mac[mac.length - 1] & 0x0f;
+	return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+/*
+ * What a user's phone knows: the secret, and the last time step whose code
+ * was used (nsp accepts each step's code once). A code comes from the steps
+ * the server accepts (now-1 .. now+1); when all are used, it waits for the next.
+ */
+class Authenticator {
+	constructor(secret) { this.secret = secret; this.last = -1; }
+
+	async code() {
+		for (;;) {
+			const t = Date.now() / 1000, now = Math.floor(t / 30);
+			for (const step of [now - 1, now, now + 1]) {
+				if (step > this.last && (step >= now || t % 30 < 20)) {
+					this.last = step;
+					return totp(this.secret, step);
+				}
+			}
+			await new Promise((r) => setTimeout(r, (30 - (t % 30)) * 1000 + 50));
+		}
+	}
+}
+
+/* The second factors enrolled during the test, by username. */
+const phones = new Map();
+
 /* A logged-in API client (Bearer token). */
 class Api {
 	constructor(base) { this.base = base; this.token = null; }
@@ -72,8 +112,20 @@ class Api {
 		return json;
 	}
 
+	/* Logs in; a coordinator or caseworker without a second factor enrols one first
+	 * (nsp requires it), one with a second factor answers the code step. */
 	async login(username, password) {
-		const out = await this.call('POST', '/api/v1/login', { username, password });
+		this.token = null;
+		let out = await this.call('POST', '/api/v1/login', { username, password });
+		if (out.second_factor_required) {
+			out = await this.call('POST', '/api/v1/login/totp', { challenge: out.challenge, code: await phones.get(username).code() });
+		} else if (out.user.role !== 'funder') {
+			this.token = out.token;
+			const start = await this.call('POST', '/api/v1/me/totp');
+			const phone = new Authenticator(start.secret);
+			await this.call('POST', '/api/v1/me/totp/confirm', { code: await phone.code() });
+			phones.set(username, phone);
+		}
 		this.token = out.token;
 		return out.user;
 	}
@@ -88,8 +140,12 @@ async function setUp(base, year) {
 	await api.login('samordnare', COORD_PASSWORD);
 	const a = await api.call('POST', '/api/v1/organisations', { name: 'Skyddade Boendet Syd', kind: 'protected_housing', regions: ['Syd', 'Väst'] });
 	const b = await api.call('POST', '/api/v1/organisations', { name: 'Tryggt Hem Nord', kind: 'safe_housing', regions: ['Nord'] });
-	for (const org of [a, b])
-		await api.call('POST', `/api/v1/organisations/${org.id}/certification`, { status: 'certified', date: `${year}-01-01`, requirements: { knowledge: true } });
+	/* A certification process first, then certified with every minimum requirement met (domain/certification.h). */
+	const met = { knowledge_of_trafficking: true, threat_and_risk_routines: true, security_routines: true, support_matches_rights: true };
+	for (const org of [a, b]) {
+		await api.call('POST', `/api/v1/organisations/${org.id}/certification`, { status: 'in_process', date: `${year}-01-01` });
+		await api.call('POST', `/api/v1/organisations/${org.id}/certification`, { status: 'certified', date: `${year}-01-01`, requirements: met });
+	}
 	const password = 'handläggare-lösen-1';
 	await api.call('POST', '/api/v1/users', { username: 'anna', password, role: 'caseworker', organisation_id: a.id });
 	await api.call('POST', '/api/v1/users', { username: 'bertil', password, role: 'caseworker', organisation_id: b.id });
@@ -114,4 +170,4 @@ async function launch(chromium, viewport) {
 	return ctx;
 }
 
-module.exports = { startServer, setUp, launch, Api };
+module.exports = { startServer, setUp, launch, Api, Authenticator, phones, totp };

@@ -10,15 +10,23 @@
  * shown beside the field and nothing typed is lost); the coordinator
  * grants both; the caseworker claims 7 days; the year page shows the new
  * figures; a caseworker of another organisation cannot open the person;
- * the language switch works and is remembered per user. Screenshots of
- * the main pages are saved for a reviewer. Prints
+ * the language switch works and is remembered per user. Coordinators and
+ * caseworkers set up two-step verification (TOTP) at their first login and
+ * give a code after the password at every later one; a coordinator resets a
+ * caseworker's second factor. The coordinator records places and reads
+ * them on the map of the police regions, records certification events
+ * (refused transitions and unmet requirements explained beside the field),
+ * adds a requirement to the year's checklist, records a network meeting, a
+ * request without a place and a consultation; a decision above the year's
+ * four-eyes threshold waits until a second coordinator approves it.
+ * Screenshots of the main pages are saved for a reviewer. Prints
  * "browser: N passed, N failed" and exits non-zero on any failure.
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startServer, setUp, launch } = require('./nsp');
+const { startServer, setUp, launch, Authenticator, phones, totp } = require('./nsp');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
@@ -77,12 +85,48 @@ async function shot(page, name) {
 	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-async function login(page, base, user, password) {
+/* The password step; resolves when the next page (the code step, or a page of the logged-in user) is there. */
+async function passwordStep(page, base, user, password) {
 	await page.goto(base + '/login');
 	await page.getByLabel(/Användarnamn|Username/).fill(user);
 	await page.getByLabel(/Lösenord|Password/).fill(password);
 	await page.getByRole('button', { name: /Logga in|Log in/ }).click();
+	await page.locator('input[name=code]').or(page.locator('header.site nav')).first().waitFor();
+}
+
+/* The code step of the login form, with the code of the user's authenticator. */
+async function codeStep(page, user) {
+	await page.getByLabel(/Kod \(6 siffror\)|Code \(6 digits\)/).fill(await phones.get(user).code());
+	await page.getByRole('button', { name: /Fortsätt|Continue/ }).click();
 	await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/* Enrolment on the user's own page (/me): the QR code, its key, a first code, the recovery codes. */
+async function enrol(page, user) {
+	await page.getByRole('button', { name: /Ställ in tvåstegsverifiering|Set up two-step verification/ }).click();
+	await page.locator('figure.qr svg path').waitFor();
+	const secret = (await page.locator('p.secret code').innerText()).replace(/\s+/g, '');
+	assert.match(secret, /^[A-Z2-7]{32}$/);
+	const phone = new Authenticator(secret);
+	phones.set(user, phone);
+	await page.getByLabel(/Kod \(6 siffror\)|Code \(6 digits\)/).fill(await phone.code());
+	await page.getByRole('button', { name: /Bekräfta|Confirm/ }).click();
+	await page.locator('ol.recovery-codes').waitFor();
+	const codes = await page.locator('ol.recovery-codes li').allInnerTexts();
+	assert.equal(codes.length, 10);
+	return codes;
+}
+
+/* A whole login: password, then the code, or the enrolment that nsp requires first. */
+async function login(page, base, user, password) {
+	await passwordStep(page, base, user, password);
+	if (new URL(page.url()).pathname.startsWith('/login'))
+		return codeStep(page, user);
+	if (new URL(page.url()).pathname === '/me') {
+		await enrol(page, user);
+		await page.getByRole('link', { name: /Fortsätt till NSP|Continue to NSP/ }).click();
+	}
+	await page.waitForURL((u) => !u.pathname.startsWith('/login') && u.pathname !== '/me');
 }
 
 async function main() {
@@ -117,6 +161,43 @@ async function main() {
 			await anna.locator('.error-summary').waitFor();
 			assert.match(await anna.locator('.error-summary').innerText(), /fel användarnamn eller lösenord/);
 			assert.equal(await anna.getByLabel('Användarnamn').inputValue(), 'anna');
+		});
+
+		await step('a caseworker must set up two-step verification first: QR code, a code, ten recovery codes', async () => {
+			await passwordStep(anna, base, 'anna', env.password);
+			assert.match(anna.url(), /\/me$/);
+			assert.match(await anna.locator('main').innerText(), /måste ställa in tvåstegsverifiering/);
+			const r = await anna.goto(base + '/persons');
+			assert.match(anna.url(), /\/me$/, 'every other page sends her back to enrol');
+			assert.equal(r.status(), 200);
+			await anna.getByRole('button', { name: 'Ställ in tvåstegsverifiering' }).click();
+			await anna.locator('figure.qr svg path').waitFor();
+			await shot(anna, '01b-enrol-qr');
+			/* a wrong code is refused beside the field, and the enrolment stays pending */
+			const secret = (await anna.locator('p.secret code').innerText()).replace(/\s+/g, '');
+			const now = Math.floor(Date.now() / 30000);
+			const valid = new Set([-2, -1, 0, 1, 2].map((d) => totp(secret, now + d)));
+			await anna.getByLabel('Kod (6 siffror)').fill(['000000', '111111', '222222'].find((c) => !valid.has(c)));
+			await anna.getByRole('button', { name: 'Bekräfta' }).click();
+			await anna.locator('.field.has-error').waitFor();
+			assert.ok(await anna.locator('figure.qr svg').count() === 1);
+			/* the page shown again holds the same pending secret */
+			assert.equal((await anna.locator('p.secret code').innerText()).replace(/\s+/g, ''), secret);
+			const phone = new Authenticator(secret);
+			phones.set('anna', phone);
+			await anna.getByLabel('Kod (6 siffror)').fill(await phone.code());
+			await anna.getByRole('button', { name: 'Bekräfta' }).click();
+			await anna.locator('ol.recovery-codes').waitFor();
+			const codes = await anna.locator('ol.recovery-codes li').allInnerTexts();
+			assert.equal(codes.length, 10);
+			assert.ok(codes.every((c) => /^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/.test(c.trim())), codes.join(' '));
+			await shot(anna, '01c-recovery-codes');
+			await anna.getByRole('link', { name: 'Fortsätt till NSP' }).click();
+			await anna.waitForURL((u) => u.pathname === '/');
+			await anna.goto(base + '/me');
+			assert.match(await anna.locator('main').innerText(), /Oanvända reservkoder: 10/);
+			await anna.getByRole('button', { name: 'Logga ut' }).click();
+			await anna.waitForURL(/\/login/);
 		});
 
 		await step('the caseworker logs in and sees her role, organisation and a logout button', async () => {
@@ -179,8 +260,23 @@ async function main() {
 			await anna.waitForURL(/\/applications\/\d+\?done=applied$/);
 		});
 
+		await step('the second step of the login asks for the code; a wrong code is refused, the right one lets in', async () => {
+			await passwordStep(coord, base, 'samordnare', env.coordPassword);
+			assert.match(coord.url(), /\/login$/);
+			assert.equal(await coord.locator('header.site nav').count(), 0, 'no session after the password alone');
+			await shot(coord, '01d-login-code');
+			const phone = phones.get('samordnare');
+			const now = Math.floor(Date.now() / 30000);
+			const valid = new Set([-2, -1, 0, 1, 2].map((d) => totp(phone.secret, now + d)));
+			await coord.getByLabel('Kod (6 siffror)').fill(['000000', '111111', '222222'].find((c) => !valid.has(c)));
+			await coord.getByRole('button', { name: 'Fortsätt' }).click();
+			await coord.locator('.error-summary').waitFor();
+			assert.match(await coord.locator('.error-summary').innerText(), /fel kod/);
+			await codeStep(coord, 'samordnare');
+			assert.ok(await coord.getByRole('button', { name: 'Logga ut' }).isVisible());
+		});
+
 		await step('the coordinator sees the admission in the queue and admits the person', async () => {
-			await login(coord, base, 'samordnare', env.coordPassword);
 			await coord.goto(base + '/queue');
 			await coord.getByRole('link', { name: 'Tillträde' }).click();
 			assert.equal(await coord.locator('ul.checks li.fail').count(), 0);
@@ -322,13 +418,6 @@ async function main() {
 			assert.equal(await anna.getAttribute('html', 'lang'), 'sv');
 		});
 
-		await step('the organisations page shows who is housed today', async () => {
-			await coord.goto(base + '/organisations');
-			const row = coord.locator('tr', { hasText: 'Skyddade Boendet Syd' });
-			assert.match(text(await row.innerText()), /Certifierad/);
-			assert.match(text(await row.innerText()), /vuxna 1, barn 2/);
-		});
-
 		await step('the funder sees the annual report and nothing else', async () => {
 			await env.api.call('POST', '/api/v1/users', { username: 'finansiar', password: env.password, role: 'funder' });
 			const funder = watch(await (await open()).newPage(), 'funder');
@@ -350,6 +439,170 @@ async function main() {
 				assert.equal(r.status(), 200, url);
 				await shot(coord, name);
 			}
+		});
+
+		await step('a coordinator resets a caseworker\'s second factor on the users page; her session ends', async () => {
+			await coord.goto(base + '/users');
+			const row = coord.locator('tr', { hasText: 'bertil' });
+			assert.match(text(await row.innerText()), /Inställd/);
+			await row.getByRole('button', { name: 'Återställ tvåsteg' }).click();
+			await coord.waitForURL(/\/users\?done=totp_reset$/);
+			assert.match(text(await coord.locator('tr', { hasText: 'bertil' }).innerText()), /Saknas/);
+			await bertil.goto(base + '/persons');
+			assert.match(bertil.url(), /\/login$/);
+			await login(bertil, base, 'bertil', env.password); /* enrols anew */
+			await bertil.goto(base + '/persons');
+			assert.match(bertil.url(), /\/persons$/);
+		});
+
+		/* ---- organisations: certification, places, follow-up, requests, case support, four-eyes ---- */
+		await step('the coordinator records the places of an organisation; the region map shows what is free', async () => {
+			await coord.goto(base + '/organisations');
+			await coord.getByRole('link', { name: 'Skyddade Boendet Syd' }).click();
+			await coord.locator('input[name="places.Syd.women"]').fill('2');
+			await coord.locator('input[name="places.Syd.families"]').fill('1');
+			await coord.getByRole('button', { name: 'Spara platserna' }).click();
+			await coord.waitForURL(/\/organisations\/\d+\?done=saved#places$/);
+			const places = text(await coord.locator('section#places table').innerText());
+			assert.match(places, /Syd Kvinnor 2 0 2/);
+			assert.match(places, /Syd Familjer 1 0 1/);
+			await coord.goto(base + '/capacity');
+			const tile = coord.locator('figure.region-map g[data-region="Syd"]');
+			assert.equal(await tile.locator('rect').getAttribute('class'), 'region r-room');
+			assert.match(text(await tile.textContent()), /3 lediga av 3/);
+			assert.equal(await coord.locator('figure.region-map g[data-region="Nord"] rect').getAttribute('class'), 'region r-none');
+			assert.match(text(await coord.locator('tr[data-region="Syd"]').innerText()), /^Syd 2 av 2 lediga – 1 av 1 lediga 3 av 3 lediga$/);
+			assert.match(text(await coord.locator('figure.region-map g[data-region="Nord"]').textContent()), /Inga platser/);
+			/* the family granted a reflection period is housed today; the application named no region */
+			assert.match(text(await coord.locator('main p.warning').innerText()), /^1 personer bor på en plats utan angiven polisregion/);
+			await shot(coord, '19-capacity');
+			await anna.goto(base + '/capacity');
+			assert.match(text(await anna.locator('main .lead').innerText()), /Din organisations platser/);
+			assert.doesNotMatch(await anna.locator('main').innerText(), /Tryggt Hem Nord/);
+		});
+
+		await step('the organisations page shows certification, recertification and who is housed today', async () => {
+			await coord.goto(base + '/organisations');
+			const row = text(await coord.locator('tr', { hasText: 'Skyddade Boendet Syd' }).innerText());
+			assert.match(row, new RegExp(`Certifierad ${year}-01-01 ${year + 3}-01-01`));
+			assert.match(row, /1 av 3 platser upptagna/);
+			assert.match(text(await coord.locator('section#due').innerText()), /Ingen organisation ska återcertifieras/);
+		});
+
+		await step('a certification follows the state machine and the checklist, with the reason beside the field', async () => {
+			await coord.goto(base + '/organisations');
+			await coord.getByRole('link', { name: 'Tryggt Hem Nord' }).click();
+			const orgUrl = coord.url();
+			await coord.getByLabel('Status').selectOption({ label: 'Pågående certifieringsprocess' });
+			await coord.getByRole('button', { name: 'Spara', exact: true }).click();
+			await coord.locator('.field.has-error').waitFor();
+			assert.match(await coord.locator('.field.has-error').innerText(), /från certifierad till pågående certifieringsprocess/);
+			assert.equal(await coord.locator('.field.has-error select').getAttribute('name'), 'status');
+			await coord.getByLabel('Status').selectOption({ label: 'Certifierad' });
+			await coord.getByLabel('Säkerhetsrutiner').check();
+			await coord.getByRole('button', { name: 'Spara', exact: true }).click();
+			await coord.locator('.field.has-error').waitFor();
+			assert.match(await coord.locator('.field.has-error').innerText(), /minimikravet knowledge_of_trafficking är inte uppfyllt/);
+			assert.ok(await coord.getByLabel('Säkerhetsrutiner').isChecked(), 'what was ticked is kept');
+			for (const box of await coord.locator('input[name=requirements]').all())
+				await box.check();
+			await coord.getByRole('button', { name: 'Spara', exact: true }).click();
+			await coord.waitForURL(/\?done=saved$/);
+			const history = coord.locator('main table').first();
+			assert.equal(await history.locator('tbody tr').count(), 3);
+			assert.match(text(await history.locator('tbody tr').last().innerText()), /Certifierad Uppfyllt Kunskap om människohandel/);
+			await shot(coord, '20-organisation');
+			assert.equal(coord.url().replace(/\?.*$/, ''), orgUrl);
+		});
+
+		await step('a new minimum requirement is added to this year\'s checklist without code', async () => {
+			await coord.goto(base + '/certification');
+			await coord.getByLabel('Nyckel').fill('children_with_parent');
+			await coord.getByLabel('Kravet på svenska').fill('Rutiner för barn som placeras med en förälder');
+			await coord.getByLabel('Kravet på engelska').fill('Routines for children placed with a parent');
+			await coord.getByRole('button', { name: 'Lägg till kravet' }).click();
+			await coord.waitForURL(/\/certification\?year=\d+&done=saved#checklist$/);
+			assert.match(text(await coord.locator('section#checklist table').innerText()), /Rutiner för barn som placeras med en förälder children_with_parent Ja/);
+			await shot(coord, '21-certification');
+			await coord.goto(base + '/organisations');
+			await coord.getByRole('link', { name: 'Tryggt Hem Nord' }).click();
+			assert.ok(await coord.getByLabel('Rutiner för barn som placeras med en förälder').isVisible());
+		});
+
+		await step('site visits, surveys and network meetings are recorded against the organisations', async () => {
+			await coord.goto(base + '/follow-ups');
+			await coord.getByLabel('Nätverksträff').check();
+			await coord.getByLabel('Skyddade Boendet Syd').check();
+			await coord.getByLabel('Tryggt Hem Nord').check();
+			await coord.getByLabel('Anteckningar').fill('Vårens nätverksträff om hot- och riskbedömning.');
+			await coord.getByRole('button', { name: 'Registrera' }).click();
+			await coord.waitForURL(/\/follow-ups\?done=saved$/);
+			const row = text(await coord.locator('main table tbody tr').first().innerText());
+			assert.match(row, /Nätverksträff Skyddade Boendet Syd, Tryggt Hem Nord Vårens nätverksträff/);
+			await shot(coord, '22-follow-ups');
+		});
+
+		await step('a request without a place is counted in its month, region and target group', async () => {
+			await coord.goto(base + '/placements');
+			await coord.getByLabel('Polisregion').selectOption({ label: 'Syd' });
+			await coord.getByLabel('Män', { exact: true }).check();
+			await coord.getByLabel('Ingen plats fanns').check();
+			await coord.getByRole('button', { name: 'Registrera' }).click();
+			await coord.waitForURL(/\/placements\?done=saved$/);
+			const row = coord.locator('table.unmet tbody tr', { hasText: 'Män' });
+			assert.equal(await row.locator('td.unmet').count(), 1);
+			assert.match(text(await row.innerText()), /^Syd Män .* 1 av 1$/);
+		});
+
+		await step('consultations are counted; an identity number is refused beside the field', async () => {
+			await coord.goto(base + '/consultations');
+			await coord.getByLabel('Vem frågade').selectOption({ label: 'Socialtjänsten' });
+			await coord.locator('select[name=region]').selectOption({ label: 'Syd' });
+			await coord.getByLabel('Ämne').fill('Gäller 811218-9876');
+			await coord.getByLabel('Minuter').fill('20');
+			await coord.getByRole('button', { name: 'Registrera' }).click();
+			await coord.locator('.field.has-error').waitFor();
+			assert.equal(await coord.locator('.field.has-error input').getAttribute('name'), 'topic');
+			await coord.getByLabel('Ämne').fill('Boende för man');
+			await coord.getByRole('button', { name: 'Registrera' }).click();
+			await coord.waitForURL(/\/consultations\?done=saved$/);
+			const counts = text(await coord.locator('section#counts').innerText());
+			assert.match(counts, new RegExp(`${year}: 1 konsultationer, 20 minuter`));
+			assert.match(counts, /Boende för man 1/);
+			assert.doesNotMatch(await coord.locator('main').innerText(), /811218/);
+		});
+
+		await step('four-eyes: above the year\'s threshold a decision waits for a second coordinator', async () => {
+			await coord.goto(`${base}/years/${year}`);
+			await coord.getByLabel('Gräns för fyra ögon').fill('10 000');
+			await coord.getByRole('button', { name: 'Spara', exact: true }).click();
+			await coord.waitForURL(/\?done=saved$/);
+			const orgA = env.orgA.id;
+			const p = await env.api.call('POST', '/api/v1/persons', { gender: 'male', age_group: 'adult', organisation_id: orgA, sweden_responsible: true });
+			const basis = { kind: 'no_designated_actor' };
+			const adm = await env.api.call('POST', '/api/v1/applications', { person_id: p.id, type: 'admission', basis, identified: true, needs_assessment: 'Behöver skyddat boende.' });
+			await env.api.call('POST', `/api/v1/applications/${adm.id}/decision`, { outcome: 'granted' });
+			const refl = await env.api.call('POST', '/api/v1/applications', { person_id: p.id, type: 'reflection', basis, from: day(0), to: day(9), region: 'Syd' });
+			await coord.goto(`${base}/applications/${refl.id}`);
+			await coord.getByLabel('Beviljad', { exact: true }).check();
+			await coord.getByRole('button', { name: 'Fatta beslut' }).click();
+			await coord.waitForURL(/\?done=proposed$/);
+			assert.match(text(await coord.locator('section.proposal').innerText()), /13 200 kr/);
+			assert.equal(await coord.getByRole('button', { name: 'Godkänn beslutet' }).count(), 0, 'not for the proposer');
+			assert.ok(await coord.getByRole('button', { name: 'Dra tillbaka beslutet' }).isVisible());
+			await coord.goto(base + '/queue');
+			assert.match(text(await coord.locator('main').innerText()), /väntar på godkännande/);
+			await env.api.call('POST', '/api/v1/users', { username: 'cecilia', password: env.coordPassword, role: 'coordinator' });
+			const second = watch(await (await open()).newPage(), 'cecilia');
+			await login(second, base, 'cecilia', env.coordPassword);
+			await second.goto(`${base}/applications/${refl.id}`);
+			await shot(second, '23-four-eyes');
+			await second.getByRole('button', { name: 'Godkänn beslutet' }).click();
+			await second.waitForURL(/\?done=approved$/);
+			assert.match(text(await second.locator('main').innerText()), /Godkänt av en andra samordnare Ja/);
+			const capacity = await env.api.call('GET', `/api/v1/organisations/${orgA}/capacity`);
+			assert.deepEqual(capacity.places.find((r) => r.region === 'Syd' && r.target_group === 'men'),
+				{ region: 'Syd', target_group: 'men', places: 0, occupied: 1, available: -1 });
 		});
 
 		await step('the pages are usable at 360 px width', async () => {

@@ -403,12 +403,17 @@ static void test_fill_properties(void **state)
 	assert_int_equal(exits, n.exits);
 	assert_true(exits > 0 && with_identity > 0);
 
-	/* The demo logins exist with their roles. */
+	/* The demo logins exist with their roles; coordinator and caseworkers have the demo's second factor. */
 	for (int i = 0; i < demo_n_logins; i++) {
 		struct db_user u;
+		struct db_totp tt;
 		assert_int_equal(db_user_get_by_username(t.db, demo_logins[i].username, &u), 0);
 		assert_string_equal(enum_name(&enum_role, (int)u.role), demo_logins[i].role);
 		assert_true(strlen(demo_logins[i].password) >= 12);
+		assert_int_equal(db_totp_get(t.db, u.id, true, &tt), 0);
+		assert_int_equal(tt.confirmed, u.role != ROLE_FUNDER);
+		if (tt.confirmed)
+			assert_memory_equal(tt.secret, demo_totp_secret, DEMO_TOTP_SECRET_BYTES);
 	}
 
 	struct db_placement *pl;
@@ -421,6 +426,7 @@ static void test_fill_properties(void **state)
 	free(pl);
 	assert_true(no_place_men >= 2);
 	assert_true(n.consultations > 0);
+	assert_true(n.follow_ups >= 4); /* the previous year's two network meetings, survey, site visit */
 
 	struct audit_report ar;
 	assert_int_equal(db_audit_verify(t.db, &ar), 0);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/certification.h"
 #include "domain/report.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -132,7 +133,7 @@ static void test_every_enum_value_has_a_label(void **state)
 		&enum_org_kind, &enum_region, &enum_cert_status, &enum_role, &enum_app_type,
 		&enum_code, &enum_point_category, &enum_basis_kind, &enum_actor_kind,
 		&enum_reason_category, &enum_app_status, &enum_outcome, &enum_target_group,
-		&enum_placement_outcome, &enum_asker, &enum_ledger_kind, &enum_bucket,
+		&enum_placement_outcome, &enum_asker, &enum_ledger_kind, &enum_bucket, &enum_follow_up_kind,
 	};
 	for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++)
 		for (int v = 0; v < defs[d]->count; v++)
@@ -155,8 +156,8 @@ static void test_computed_keys_exist(void **state)
 		"rule.R13", "done.registered", "done.applied", "done.decided", "done.claimed", "done.closed",
 		"done.saved", "done.exited", "done.logged_out", "report.persons_total", "report.persons_adults",
 		"report.persons_children", "report.decision.granted", "report.decision.partly_granted",
-		"report.decision.denied", "report.decision.emergency", "cert.req.knowledge",
-		"cert.req.risk_assessment", "cert.req.security_routines", "cert.req.matching_support",
+		"report.decision.denied", "report.decision.emergency", "done.proposed", "done.approved",
+		"done.rejected",
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		for (int l = 0; l < LANG__COUNT; l++)
