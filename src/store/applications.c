@@ -155,8 +155,7 @@ static int app_read(struct db *db, sqlite3_stmt *st, struct db_application *out)
 /* Loads the named children and the decision of an application read by app_read(). */
 static int app_load_rest(struct db *db, struct db_application *out)
 {
-	int64_t *children = NULL;
-	size_t count = 0, cap = 0;
+	int64_t *children;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -164,23 +163,10 @@ static int app_load_rest(struct db *db, struct db_application *out)
 		return DB_ERROR;
 	if (bind_i64(st, 1, out->app.id))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&children, &cap, count + 1, sizeof *children) != 0) {
-			stmt_done(st);
-			free(children);
-			return db_fail(db, "out of memory");
-		}
-		children[count++] = col_i64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "reading the application's children");
-		stmt_done(st);
-		free(children);
+	if ((rc = stmt_collect(db, st, "reading the application's children", sizeof *children, row_i64, NULL, &children,
+			       &out->app.n_children)) != DB_OK)
 		return rc;
-	}
-	stmt_done(st);
 	out->app.children = children;
-	out->app.n_children = count;
 
 	/* A decision awaiting a second coordinator (four-eyes), if any. */
 	if ((st = db_stmt(db, ST_PROPOSAL_PENDING_OF_APP)) == NULL)
@@ -195,11 +181,7 @@ static int app_load_rest(struct db *db, struct db_application *out)
 		return rc;
 	}
 
-	if ((st = db_stmt(db, ST_DECISION_BY_APP)) == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, out->app.id))
-		return db_fail_bind(db, st);
-	rc = stmt_row(db, st, "reading the decision");
+	rc = stmt_row_of(db, ST_DECISION_BY_APP, out->app.id, "reading the decision", &st);
 	if (rc == DB_NOTFOUND)
 		return DB_OK;            /* not decided yet */
 	if (rc != DB_OK)
@@ -210,17 +192,31 @@ static int app_load_rest(struct db *db, struct db_application *out)
 	return rc;
 }
 
+/* Frees what application *row owns (stmt_collect's release). */
+static void app_release(void *row)
+{
+	db_application_free(row);
+}
+
+/* A row_reader for the list: app_read() and app_load_rest(). The children
+ * and decision come from other statements, so the list statement stays on
+ * its row meanwhile. */
+static int app_load(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int rc = app_read(db, st, row);
+
+	if (rc == DB_OK && (rc = app_load_rest(db, row)) != DB_OK)
+		db_application_free(row);
+	return rc;
+}
+
 int db_application_get(struct db *db, int64_t id, struct db_application *out)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_APP_GET);
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, id))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "reading the application")) != DB_OK)
+	if ((rc = stmt_row_of(db, ST_APP_GET, id, "reading the application", &st)) != DB_OK)
 		return rc;
 	rc = app_read(db, st, out);
 	stmt_done(st);
@@ -233,9 +229,6 @@ int db_application_list(struct db *db, const struct db_application_filter *f,
 			struct db_application **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_APP_LIST);
-	struct db_application *apps = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -245,31 +238,5 @@ int db_application_list(struct db *db, const struct db_application_filter *f,
 	    bind_i64(st, 3, f->person_id) | bind_i64(st, 4, f->limit > 0 ? f->limit : -1) |
 	    bind_i64(st, 5, f->offset > 0 ? f->offset : 0))
 		return db_fail_bind(db, st);
-	/* The children and decision come from other statements, so the list
-	 * statement stays on its row meanwhile. */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&apps, &cap, count + 1, sizeof *apps) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		if ((rc = app_read(db, st, &apps[count])) != DB_OK)
-			goto fail;
-		if ((rc = app_load_rest(db, &apps[count])) != DB_OK) {
-			db_application_free(&apps[count]);
-			goto fail;
-		}
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing applications");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = apps;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_application_list_free(apps, count);
-	return rc;
+	return stmt_collect(db, st, "listing applications", sizeof **out, app_load, app_release, out, n);
 }

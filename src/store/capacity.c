@@ -6,8 +6,6 @@
 #include "store/store_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 int db_capacity_put(struct db *db, int64_t actor, int64_t organisation_id, const struct db_capacity *rows, size_t n)
 {
@@ -25,15 +23,7 @@ int db_capacity_put(struct db *db, int64_t actor, int64_t organisation_id, const
 	}
 	if ((rc = op_begin(db, &op)) != DB_OK)
 		return rc;
-	if ((st = db_stmt(db, ST_CAPACITY_DELETE)) == NULL) {
-		rc = DB_ERROR;
-		goto out;
-	}
-	if (bind_i64(st, 1, organisation_id)) {
-		rc = db_fail_bind(db, st);
-		goto out;
-	}
-	if ((rc = stmt_exec(db, st, "replacing the places")) != DB_OK)
+	if ((rc = stmt_exec_of(db, ST_CAPACITY_DELETE, organisation_id, "replacing the places")) != DB_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if ((st = db_stmt(db, ST_CAPACITY_INSERT)) == NULL) {
@@ -55,12 +45,26 @@ out:
 	return op_end(db, &op, rc);
 }
 
+/* Reads a ST_CAPACITY_LIST row into *row (a struct db_capacity). */
+static int capacity_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int region = col_enum(st, 1, &enum_region);
+	int group = col_enum(st, 2, &enum_target_group);
+
+	if (region < 0 || group < 0)
+		return db_fail(db, "the places of organisation %lld have an invalid field", (long long)col_i64(st, 0));
+	*(struct db_capacity *)row = (struct db_capacity){
+		.organisation_id = col_i64(st, 0),
+		.region = (enum region)region,
+		.target_group = (enum target_group)group,
+		.places = col_i64(st, 3),
+	};
+	return DB_OK;
+}
+
 int db_capacity_list(struct db *db, int64_t organisation_id, struct db_capacity **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_CAPACITY_LIST);
-	struct db_capacity *cs = NULL;
-	size_t count = 0, cap = 0;
-	int rc, region, group;
 
 	*out = NULL;
 	*n = 0;
@@ -68,44 +72,30 @@ int db_capacity_list(struct db *db, int64_t organisation_id, struct db_capacity 
 		return DB_ERROR;
 	if (bind_i64(st, 1, organisation_id))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&cs, &cap, count + 1, sizeof *cs) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		region = col_enum(st, 1, &enum_region);
-		group = col_enum(st, 2, &enum_target_group);
-		if (region < 0 || group < 0) {
-			rc = db_fail(db, "the places of organisation %lld have an invalid field", (long long)col_i64(st, 0));
-			goto fail;
-		}
-		cs[count++] = (struct db_capacity){
-			.organisation_id = col_i64(st, 0),
-			.region = (enum region)region,
-			.target_group = (enum target_group)group,
-			.places = col_i64(st, 3),
-		};
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing places");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = cs;
-	*n = count;
+	return stmt_collect(db, st, "listing places", sizeof **out, capacity_read, NULL, out, n);
+}
+
+/* Reads a ST_OCCUPANCY row into *row (a struct db_place_occupancy); a region
+ * or target group may be NULL (-1): a housing place not recorded. */
+static int occupancy_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int region = col_enum(st, 1, &enum_region);
+	int group = col_enum(st, 2, &enum_target_group);
+
+	if (region == -2 || group == -2)
+		return db_fail(db, "a housing place has an invalid region or target group");
+	*(struct db_place_occupancy *)row = (struct db_place_occupancy){
+		.organisation_id = col_i64(st, 0),
+		.region = region,
+		.target_group = group,
+		.persons = col_i64(st, 3),
+	};
 	return DB_OK;
-fail:
-	stmt_done(st);
-	free(cs);
-	return rc;
 }
 
 int db_occupancy(struct db *db, day_t on, struct db_place_occupancy **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_OCCUPANCY);
-	struct db_place_occupancy *os = NULL;
-	size_t count = 0, cap = 0;
-	int rc, region, group;
 
 	*out = NULL;
 	*n = 0;
@@ -117,36 +107,7 @@ int db_occupancy(struct db *db, day_t on, struct db_place_occupancy **out, size_
 	    bind_enum(st, 3, &enum_outcome, OUTCOME_PARTLY_GRANTED) | bind_enum(st, 4, &enum_app_type, APP_REFLECTION) |
 	    bind_enum(st, 5, &enum_app_type, APP_EXTENDED) | bind_enum(st, 6, &enum_app_type, APP_INTEGRATION_HOUSING))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&os, &cap, count + 1, sizeof *os) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		region = col_enum(st, 1, &enum_region);
-		group = col_enum(st, 2, &enum_target_group);
-		if (region == -2 || group == -2) {
-			rc = db_fail(db, "a housing place has an invalid region or target group");
-			goto fail;
-		}
-		os[count++] = (struct db_place_occupancy){
-			.organisation_id = col_i64(st, 0),
-			.region = region,
-			.target_group = group,
-			.persons = col_i64(st, 3),
-		};
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "computing the occupancy");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = os;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	free(os);
-	return rc;
+	return stmt_collect(db, st, "computing the occupancy", sizeof **out, occupancy_read, NULL, out, n);
 }
 
 int db_application_set_housing(struct db *db, int64_t application_id, int region, int target_group)

@@ -155,6 +155,78 @@ int stmt_row(struct db *db, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
+int stmt_row_of(struct db *db, enum stmt s, int64_t key, const char *what, sqlite3_stmt **out)
+{
+	sqlite3_stmt *st = db_stmt(db, s);
+
+	*out = st;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, key))
+		return db_fail_bind(db, st);
+	return stmt_row(db, st, what);
+}
+
+int stmt_exec_of(struct db *db, enum stmt s, int64_t key, const char *what)
+{
+	sqlite3_stmt *st = db_stmt(db, s);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, key))
+		return db_fail_bind(db, st);
+	return stmt_exec(db, st, what);
+}
+
+int row_i64(struct db *db, sqlite3_stmt *st, void *row)
+{
+	(void)db;
+	*(int64_t *)row = col_i64(st, 0);
+	return DB_OK;
+}
+
+int row_int(struct db *db, sqlite3_stmt *st, void *row)
+{
+	(void)db;
+	*(int *)row = (int)col_i64(st, 0);
+	return DB_OK;
+}
+
+int stmt_collect(struct db *db, sqlite3_stmt *st, const char *what, size_t elem, row_reader read,
+		 void (*release)(void *row), void *pout, size_t *n)
+{
+	void **out = pout;
+	unsigned char *rows = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&rows, &cap, count + 1, elem) != 0) {
+			rc = db_fail(db, "out of memory");
+			goto fail;
+		}
+		if ((rc = read(db, st, rows + count * elem)) != DB_OK)
+			goto fail;
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail_sqlite(db, what);
+		goto fail;
+	}
+	stmt_done(st);
+	*out = rows;
+	*n = count;
+	return DB_OK;
+fail:
+	stmt_done(st);
+	for (size_t i = 0; release != NULL && i < count; i++)
+		release(rows + i * elem);
+	free(rows);
+	return rc;
+}
+
 int db_run(struct db *db, enum stmt s)
 {
 	sqlite3_stmt *st = db_stmt(db, s);
@@ -294,6 +366,13 @@ int array_reserve(void *pptr, size_t *cap, size_t need, size_t elem)
 	*p = grown;
 	*cap = ncap;
 	return 0;
+}
+
+int bind_year_range(sqlite3_stmt *st, int from, int to, int year)
+{
+	if (year == 0)
+		return bind_i64(st, from, INT64_MIN) | bind_i64(st, to, INT64_MAX);
+	return bind_day(st, from, day_year_first(year)) | bind_day(st, to, day_year_last(year));
 }
 
 int64_t db_now(void)

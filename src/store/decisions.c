@@ -140,27 +140,31 @@ int decision_load(struct db *db, sqlite3_stmt *st, struct db_decision *out)
 
 int db_decision_get(struct db *db, int64_t id, struct db_decision *out)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_DECISION_GET);
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, id))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "reading the decision")) != DB_OK)
+	if ((rc = stmt_row_of(db, ST_DECISION_GET, id, "reading the decision", &st)) != DB_OK)
 		return rc;
 	rc = decision_load(db, st, out);
 	stmt_done(st);
 	return rc;
 }
 
+/* decision_load() as a row_reader, and its release, for the list. */
+static int decision_load_row(struct db *db, sqlite3_stmt *st, void *row)
+{
+	return decision_load(db, st, row);
+}
+
+static void decision_release(void *row)
+{
+	db_decision_free(row);
+}
+
 int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_DECISION_LIST);
-	struct db_decision *ds = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -168,29 +172,9 @@ int db_decision_list(struct db *db, const struct db_decision_filter *f, struct d
 		return DB_ERROR;
 	if (bind_i64(st, 1, f->organisation_id) | bind_i64(st, 2, f->person_id) | bind_i64(st, 3, f->year) |
 	    bind_i64(st, 4, f->open) | bind_i64(st, 5, f->limit > 0 ? f->limit : -1) |
-	    bind_i64(st, 6, f->offset > 0 ? f->offset : 0))
+	    bind_i64(st, 6, f->offset > 0 ? f->offset : 0) | bind_i64(st, 7, f->emergency_open == 1))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&ds, &cap, count + 1, sizeof *ds) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		if ((rc = decision_load(db, st, &ds[count])) != DB_OK)
-			goto fail;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing decisions");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = ds;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_decision_list_free(ds, count);
-	return rc;
+	return stmt_collect(db, st, "listing decisions", sizeof **out, decision_load_row, decision_release, out, n);
 }
 
 /* Validates a decision before anything is written; fills *total. */
@@ -323,21 +307,29 @@ struct money_state {
 	int year;
 };
 
+/* Reads the decision row and its paid sum only: its lines and released sum
+ * (what db_decision_get() loads too) do not matter here. */
 static int decision_money(struct db *db, int64_t id, struct money_state *m)
 {
 	struct db_decision d;
+	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = db_decision_get(db, id, &d)) != DB_OK) {
+	if ((rc = stmt_row_of(db, ST_DECISION_GET, id, "reading the decision", &st)) != DB_OK) {
 		if (rc == DB_NOTFOUND)
 			db_fail(db, "decision %lld does not exist", (long long)id);
 		return rc;
 	}
+	rc = decision_read(db, st, &d);
+	stmt_done(st);
+	if (rc != DB_OK)
+		return rc;
 	m->total_ore = d.total_ore;
-	m->paid_ore = d.paid_ore;
 	m->closed_on = d.closed_on;
 	m->year = d.year;
 	db_decision_free(&d);
+	if ((rc = decision_sum(db, ST_DECISION_PAID, id, -1, &m->paid_ore)) != DB_OK)
+		return rc;
 	if (m->paid_ore > m->total_ore)
 		return db_fail(db, "decision %lld is paid beyond its total", (long long)id);
 	return DB_OK;
@@ -380,6 +372,53 @@ int db_decision_close(struct db *db, int64_t actor, int64_t decision_id, day_t o
 	if (snprintf(detail, sizeof detail, "released_ore=%lld", (long long)release) < 0)
 		detail[0] = '\0';
 	rc = audit_append(db, actor, "decision.close", "decision", decision_id, detail);
+out:
+	return op_end(db, &op, rc);
+}
+
+int db_decision_clear_emergency(struct db *db, int64_t actor, int64_t decision_id, day_t on,
+				const char *responsible)
+{
+	char detail[1024], day[DAY_BUFSZ];
+	sqlite3_stmt *st;
+	struct db_op op;
+	int n, rc;
+
+	if (on == DAY_NONE)
+		return db_fail(db, "clearing an emergency decision needs a date");
+	/* The note goes into the audit entry, the one place that keeps who
+	 * cleared it and why; a note too long for it is refused, not cut. */
+	n = snprintf(detail, sizeof detail, "cleared_on=%s responsible=%s", day_format(on, day),
+		     responsible != NULL ? responsible : "");
+	if (n < 0 || (size_t)n >= sizeof detail)
+		return db_fail(db, "the note on who is responsible is too long");
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	if ((st = db_stmt(db, ST_DECISION_SET_EMERGENCY_CLEARED)) == NULL) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	if (bind_i64(st, 1, decision_id) | bind_day(st, 2, on)) {
+		rc = db_fail_bind(db, st);
+		goto out;
+	}
+	if ((rc = stmt_exec(db, st, "clearing the emergency decision")) != DB_OK)
+		goto out;
+	if (sqlite3_changes(db->conn) != 1) {
+		/* Tell a missing decision from one that is not (or no longer) flagged. */
+		struct db_decision d;
+
+		if ((rc = db_decision_get(db, decision_id, &d)) == DB_OK) {
+			db_decision_free(&d);
+			rc = DB_CONFLICT;
+			db_fail(db, "decision %lld is not an emergency decision awaiting follow-up",
+				(long long)decision_id);
+		} else if (rc == DB_NOTFOUND) {
+			db_fail(db, "decision %lld does not exist", (long long)decision_id);
+		}
+		goto out;
+	}
+	rc = audit_append(db, actor, "decision.emergency_clear", "decision", decision_id, detail);
 out:
 	return op_end(db, &op, rc);
 }
@@ -445,12 +484,32 @@ void db_payment_list_free(struct db_payment *ps, size_t n)
 	free(ps);
 }
 
+/* Reads a ST_PAYMENT_LIST row into *row, a struct db_payment (reference owned by it). */
+static int payment_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_payment *p = row;
+
+	memset(p, 0, sizeof *p);
+	if (col_strdup(st, 4, &p->reference) != 0)
+		return db_fail(db, "out of memory");
+	p->id = col_i64(st, 0);
+	p->decision_id = col_i64(st, 1);
+	p->amount_ore = col_i64(st, 2);
+	p->paid_on = col_day(st, 3);
+	p->created_by = col_i64(st, 5);
+	p->created_at = col_i64(st, 6);
+	return DB_OK;
+}
+
+/* Frees what payment *row owns (stmt_collect's release). */
+static void payment_release(void *row)
+{
+	free(((struct db_payment *)row)->reference);
+}
+
 int db_payment_list(struct db *db, int64_t decision_id, struct db_payment **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_PAYMENT_LIST);
-	struct db_payment *ps = NULL, *p;
-	size_t count = 0, cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -458,35 +517,5 @@ int db_payment_list(struct db *db, int64_t decision_id, struct db_payment **out,
 		return DB_ERROR;
 	if (bind_i64(st, 1, decision_id))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&ps, &cap, count + 1, sizeof *ps) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		p = &ps[count];
-		memset(p, 0, sizeof *p);
-		if (col_strdup(st, 4, &p->reference) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		p->id = col_i64(st, 0);
-		p->decision_id = col_i64(st, 1);
-		p->amount_ore = col_i64(st, 2);
-		p->paid_on = col_day(st, 3);
-		p->created_by = col_i64(st, 5);
-		p->created_at = col_i64(st, 6);
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing payments");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = ps;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_payment_list_free(ps, count);
-	return rc;
+	return stmt_collect(db, st, "listing payments", sizeof **out, payment_read, payment_release, out, n);
 }

@@ -51,9 +51,16 @@ void db_org_list_free(struct db_org *orgs, size_t n)
 	free(orgs);
 }
 
-/* Reads ORG_COLS of the current row into *o (strings owned by *o). */
-static int org_read(struct db *db, sqlite3_stmt *st, struct db_org *o)
+/* Frees what organisation *row owns (stmt_collect's release). */
+static void org_release(void *row)
 {
+	db_org_free(row);
+}
+
+/* Reads ORG_COLS of the current row into *row, a struct db_org (strings owned by it). */
+static int org_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_org *o = row;
 	int kind = col_enum(st, 2, &enum_org_kind);
 	int cert = col_enum(st, 6, &enum_cert_status);
 
@@ -76,14 +83,10 @@ static int org_read(struct db *db, sqlite3_stmt *st, struct db_org *o)
 
 int db_org_get(struct db *db, int64_t id, struct db_org *out)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_ORG_GET);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, id))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "reading the organisation")) != DB_OK)
+	if ((rc = stmt_row_of(db, ST_ORG_GET, id, "reading the organisation", &st)) != DB_OK)
 		return rc;
 	rc = org_read(db, st, out);
 	stmt_done(st);
@@ -93,35 +96,12 @@ int db_org_get(struct db *db, int64_t id, struct db_org *out)
 int db_org_list(struct db *db, struct db_org **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_ORG_LIST);
-	struct db_org *orgs = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&orgs, &cap, count + 1, sizeof *orgs) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		if ((rc = org_read(db, st, &orgs[count])) != DB_OK)
-			goto fail;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing organisations");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = orgs;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_org_list_free(orgs, count);
-	return rc;
+	return stmt_collect(db, st, "listing organisations", sizeof **out, org_read, org_release, out, n);
 }
 
 int db_cert_add(struct db *db, int64_t actor, int64_t organisation_id, enum cert_status status, day_t date,
@@ -162,19 +142,42 @@ out:
 	return op_end(db, &op, rc);
 }
 
+/* Frees what certification *row owns (stmt_collect's release). */
+static void cert_release(void *row)
+{
+	free(((struct db_cert *)row)->requirements);
+}
+
 void db_cert_list_free(struct db_cert *certs, size_t n)
 {
 	for (size_t i = 0; certs != NULL && i < n; i++)
-		free(certs[i].requirements);
+		cert_release(&certs[i]);
 	free(certs);
+}
+
+/* Reads a ST_CERT_LIST row into *row, a struct db_cert (requirements owned by it). */
+static int cert_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_cert *c = row;
+	int status = col_enum(st, 1, &enum_cert_status);
+
+	memset(c, 0, sizeof *c);
+	c->id = col_i64(st, 0);
+	if (status < 0)
+		return db_fail(db, "certification %lld has an invalid status", (long long)c->id);
+	if (col_strdup(st, 3, &c->requirements) != 0)
+		return db_fail(db, "out of memory");
+	c->event.status = (enum cert_status)status;
+	c->event.date = col_day(st, 2);
+	c->recorded_by = col_i64(st, 4);
+	c->created_at = col_i64(st, 5);
+	c->checklist_year = (int)col_i64(st, 6);
+	return DB_OK;
 }
 
 int db_cert_list(struct db *db, int64_t organisation_id, struct db_cert **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_CERT_LIST);
-	struct db_cert *certs = NULL, *c;
-	size_t count = 0, cap = 0;
-	int rc, status;
 
 	*out = NULL;
 	*n = 0;
@@ -182,41 +185,7 @@ int db_cert_list(struct db *db, int64_t organisation_id, struct db_cert **out, s
 		return DB_ERROR;
 	if (bind_i64(st, 1, organisation_id))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&certs, &cap, count + 1, sizeof *certs) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		c = &certs[count];
-		memset(c, 0, sizeof *c);
-		c->id = col_i64(st, 0);
-		if ((status = col_enum(st, 1, &enum_cert_status)) < 0) {
-			rc = db_fail(db, "certification %lld has an invalid status", (long long)c->id);
-			goto fail;
-		}
-		c->event.status = (enum cert_status)status;
-		c->event.date = col_day(st, 2);
-		if (col_strdup(st, 3, &c->requirements) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		c->recorded_by = col_i64(st, 4);
-		c->created_at = col_i64(st, 5);
-		c->checklist_year = (int)col_i64(st, 6);
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing certifications");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = certs;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_cert_list_free(certs, count);
-	return rc;
+	return stmt_collect(db, st, "listing certifications", sizeof **out, cert_read, cert_release, out, n);
 }
 
 int db_cert_history(struct db *db, int64_t organisation_id, struct cert_event **out, size_t *n)

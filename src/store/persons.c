@@ -179,9 +179,11 @@ out:
 	return op_end(db, &op, rc);
 }
 
-/* Reads PERSON_COLS of the current row into *p (identity left NULL). */
-static int person_read(struct db *db, sqlite3_stmt *st, struct db_person *p)
+/* Reads PERSON_COLS of the current row into *row, a struct db_person
+ * (identity left NULL, so it owns nothing). */
+static int person_read(struct db *db, sqlite3_stmt *st, void *row)
 {
+	struct db_person *p = row;
 	int gender = col_enum(st, 3, &enum_gender);
 	int age = col_enum(st, 4, &enum_age_group);
 	int referral = col_enum(st, 9, &enum_referral);
@@ -221,11 +223,9 @@ static int identity_load(struct db *db, int64_t id, char **json)
 	int rc;
 
 	*json = NULL;
-	if (db_require_keys(db) != DB_OK || (st = db_stmt(db, ST_PERSON_IDENTITY)) == NULL)
+	if (db_require_keys(db) != DB_OK)
 		return DB_ERROR;
-	if (bind_i64(st, 1, id))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "reading the identity")) != DB_OK)
+	if ((rc = stmt_row_of(db, ST_PERSON_IDENTITY, id, "reading the identity", &st)) != DB_OK)
 		return rc;
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 		rc = identity_open(db, id, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), json);
@@ -235,14 +235,10 @@ static int identity_load(struct db *db, int64_t id, char **json)
 
 int db_person_get(struct db *db, int64_t id, bool with_identity, struct db_person *out)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_PERSON_GET);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, id))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "reading the person")) != DB_OK)
+	if ((rc = stmt_row_of(db, ST_PERSON_GET, id, "reading the person", &st)) != DB_OK)
 		return rc;
 	rc = person_read(db, st, out);
 	stmt_done(st);
@@ -261,34 +257,10 @@ void db_person_free(struct db_person *p)
 	p->identity = NULL;
 }
 
-/* Collects every row of a PERSON_COLS statement (bound by the caller). */
+/* Collects every row of a PERSON_COLS statement (bound by the caller); free(*out). */
 static int person_collect(struct db *db, sqlite3_stmt *st, struct db_person **out, size_t *n)
 {
-	struct db_person *rows = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&rows, &cap, count + 1, sizeof *rows) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		if ((rc = person_read(db, st, &rows[count])) != DB_OK)
-			goto fail;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing persons");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = rows;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	free(rows);
-	return rc;
+	return stmt_collect(db, st, "listing persons", sizeof **out, person_read, NULL, out, n);
 }
 
 int db_person_list(struct db *db, int64_t organisation_id, int64_t limit, int64_t offset,
@@ -339,14 +311,10 @@ int db_person_children(struct db *db, int64_t parent_id, struct db_person **out,
 /* DB_NOTFOUND unless person id exists; the message names the id. */
 static int person_exists(struct db *db, int64_t id)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_PERSON_GET);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, id))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "reading the person")) != DB_OK) {
+	if ((rc = stmt_row_of(db, ST_PERSON_GET, id, "reading the person", &st)) != DB_OK) {
 		if (rc == DB_NOTFOUND)
 			db_fail(db, "person %lld does not exist", (long long)id);
 		return rc;
@@ -445,14 +413,33 @@ out:
 	return rc;
 }
 
+/* Reads a ST_PERSON_GRANTED row into *row (a struct granted). */
+static int granted_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int type = col_enum(st, 1, &enum_app_type);
+	int category = col_enum(st, 5, &enum_point_category);
+
+	if (type < 0 || category == -2)
+		return db_fail(db, "decision %lld has an invalid field", (long long)col_i64(st, 0));
+	*(struct granted *)row = (struct granted){
+		.decision_id = col_i64(st, 0),
+		.type = (enum app_type)type,
+		.from = col_day(st, 2),
+		.to = col_day(st, 3),
+		.decided_on = col_day(st, 4),
+		.category = category >= 0 ? (enum point_category)category : POINT_OTHER,
+	};
+	return DB_OK;
+}
+
 int db_person_facts(struct db *db, int64_t person_id, struct person_facts *out,
 		    struct granted **granted_out, size_t *n)
 {
 	struct db_person p;
-	struct granted *g = NULL;
-	size_t count = 0, cap = 0;
+	struct granted *g;
+	size_t count;
 	sqlite3_stmt *st;
-	int rc, type, category;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	*granted_out = NULL;
@@ -472,42 +459,16 @@ int db_person_facts(struct db *db, int64_t person_id, struct person_facts *out,
 	if (bind_i64(st, 1, person_id) | bind_enum(st, 2, &enum_outcome, OUTCOME_GRANTED) |
 	    bind_enum(st, 3, &enum_outcome, OUTCOME_PARTLY_GRANTED))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&g, &cap, count + 1, sizeof *g) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		type = col_enum(st, 1, &enum_app_type);
-		category = col_enum(st, 5, &enum_point_category);
-		if (type < 0 || category == -2) {
-			rc = db_fail(db, "decision %lld has an invalid field", (long long)col_i64(st, 0));
-			goto fail;
-		}
-		g[count] = (struct granted){
-			.decision_id = col_i64(st, 0),
-			.type = (enum app_type)type,
-			.from = col_day(st, 2),
-			.to = col_day(st, 3),
-			.decided_on = col_day(st, 4),
-			.category = category >= 0 ? (enum point_category)category : POINT_OTHER,
-		};
-		/* Rows come by decided_on: the first granted admission is the admission. */
-		if (g[count].type == APP_ADMISSION && out->admitted_on == DAY_NONE)
-			out->admitted_on = g[count].decided_on;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "reading the person's decisions");
-		goto fail;
-	}
-	stmt_done(st);
+	if ((rc = stmt_collect(db, st, "reading the person's decisions", sizeof *g, granted_read, NULL, &g, &count)) !=
+	    DB_OK)
+		return rc;
+	/* Rows come by decided_on: the first granted admission is the admission. */
+	for (size_t i = 0; i < count && out->admitted_on == DAY_NONE; i++)
+		if (g[i].type == APP_ADMISSION)
+			out->admitted_on = g[i].decided_on;
 	out->granted = g;
 	out->n_granted = count;
 	*granted_out = g;
 	*n = count;
 	return DB_OK;
-fail:
-	stmt_done(st);
-	free(g);
-	return rc;
 }

@@ -32,9 +32,17 @@ void db_proposal_list_free(struct db_proposal *ps, size_t n)
 	free(ps);
 }
 
-/* Reads PROPOSAL_COLS of the current row (strings owned by *p). */
-static int proposal_read(struct db *db, sqlite3_stmt *st, struct db_proposal *p)
+/* Frees what proposal *row owns (stmt_collect's release). */
+static void proposal_release(void *row)
 {
+	db_proposal_free(row);
+}
+
+/* Reads PROPOSAL_COLS of the current row into *row, a struct db_proposal
+ * (strings owned by it). */
+static int proposal_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_proposal *p = row;
 	int status = col_enum(st, 2, &enum_proposal_status);
 	int outcome = col_enum(st, 3, &enum_outcome);
 
@@ -117,15 +125,11 @@ out:
 
 int db_proposal_get(struct db *db, int64_t id, struct db_proposal *out)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_PROPOSAL_GET);
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, id))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "reading the proposal")) != DB_OK)
+	if ((rc = stmt_row_of(db, ST_PROPOSAL_GET, id, "reading the proposal", &st)) != DB_OK)
 		return rc;
 	rc = proposal_read(db, st, out);
 	stmt_done(st);
@@ -135,9 +139,6 @@ int db_proposal_get(struct db *db, int64_t id, struct db_proposal *out)
 int db_proposal_list(struct db *db, int status, struct db_proposal **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_PROPOSAL_LIST);
-	struct db_proposal *ps = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -145,27 +146,7 @@ int db_proposal_list(struct db *db, int status, struct db_proposal **out, size_t
 		return DB_ERROR;
 	if (bind_enum(st, 1, &enum_proposal_status, status))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&ps, &cap, count + 1, sizeof *ps) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		if ((rc = proposal_read(db, st, &ps[count])) != DB_OK)
-			goto fail;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing proposals");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = ps;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_proposal_list_free(ps, count);
-	return rc;
+	return stmt_collect(db, st, "listing proposals", sizeof **out, proposal_read, proposal_release, out, n);
 }
 
 int db_proposal_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,

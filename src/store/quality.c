@@ -15,37 +15,54 @@ _Static_assert(sizeof ((struct db_cert_requirement *)0)->key == CERT_REQ_KEY_MAX
 
 /* ------------------------------------------------------------ checklists */
 
+/* Frees what checklist item *row owns (stmt_collect's release). */
+static void requirement_release(void *row)
+{
+	struct db_cert_requirement *r = row;
+
+	free(r->label_sv);
+	free(r->label_en);
+}
+
 void db_cert_requirements_free(struct db_cert_requirement *r, size_t n)
 {
-	for (size_t i = 0; r != NULL && i < n; i++) {
-		free(r[i].label_sv);
-		free(r[i].label_en);
-	}
+	for (size_t i = 0; r != NULL && i < n; i++)
+		requirement_release(&r[i]);
 	free(r);
 }
 
 /* The checklist year in force for year; 0 when none is stored. */
 static int requirements_year(struct db *db, int year, int *out)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_CERT_REQ_YEAR);
+	sqlite3_stmt *st;
 	int rc;
 
 	*out = 0;
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, year))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "finding the checklist year")) != DB_OK)
+	if ((rc = stmt_row_of(db, ST_CERT_REQ_YEAR, year, "finding the checklist year", &st)) != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	*out = (int)col_i64(st, 0);   /* NULL (no checklist at all) reads as 0 */
 	stmt_done(st);
 	return DB_OK;
 }
 
+/* Reads a ST_CERT_REQ_OF_YEAR row into *row (a struct db_cert_requirement; labels owned by it). */
+static int requirement_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_cert_requirement *r = row;
+
+	memset(r, 0, sizeof *r);
+	if (col_copy(st, 0, r->key, sizeof r->key) != 0)
+		return db_fail(db, "a checklist key is too long");
+	if (col_strdup(st, 1, &r->label_sv) != 0 || col_strdup(st, 2, &r->label_en) != 0) {
+		requirement_release(r);
+		return db_fail(db, "out of memory");
+	}
+	r->required = col_i64(st, 3) != 0;
+	return DB_OK;
+}
+
 int db_cert_requirements(struct db *db, int year, int *from_year, struct db_cert_requirement **out, size_t *n)
 {
-	struct db_cert_requirement *rs = NULL, *r;
-	size_t count = 0, cap = 0;
 	sqlite3_stmt *st;
 	int rc, y;
 
@@ -60,37 +77,9 @@ int db_cert_requirements(struct db *db, int year, int *from_year, struct db_cert
 		return DB_ERROR;
 	if (bind_i64(st, 1, y))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&rs, &cap, count + 1, sizeof *rs) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		r = &rs[count];
-		memset(r, 0, sizeof *r);
-		if (col_copy(st, 0, r->key, sizeof r->key) != 0) {
-			rc = db_fail(db, "a checklist key of %d is too long", y);
-			goto fail;
-		}
-		if (col_strdup(st, 1, &r->label_sv) != 0 || col_strdup(st, 2, &r->label_en) != 0) {
-			free(r->label_sv);
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		r->required = col_i64(st, 3) != 0;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "reading the checklist");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = rs;
-	*n = count;
-	*from_year = y;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_cert_requirements_free(rs, count);
+	rc = stmt_collect(db, st, "reading the checklist", sizeof **out, requirement_read, requirement_release, out, n);
+	if (rc == DB_OK)
+		*from_year = y;
 	return rc;
 }
 
@@ -108,15 +97,7 @@ int db_cert_requirements_put(struct db *db, int64_t actor, int year, const struc
 			return db_fail(db, "checklist item %zu is invalid", i);
 	if ((rc = op_begin(db, &op)) != DB_OK)
 		return rc;
-	if ((st = db_stmt(db, ST_CERT_REQ_DELETE)) == NULL) {
-		rc = DB_ERROR;
-		goto out;
-	}
-	if (bind_i64(st, 1, year)) {
-		rc = db_fail_bind(db, st);
-		goto out;
-	}
-	if ((rc = stmt_exec(db, st, "replacing the checklist")) != DB_OK)
+	if ((rc = stmt_exec_of(db, ST_CERT_REQ_DELETE, year, "replacing the checklist")) != DB_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if ((st = db_stmt(db, ST_CERT_REQ_INSERT)) == NULL) {
@@ -141,32 +122,12 @@ out:
 int db_cert_requirement_years(struct db *db, int **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_CERT_REQ_YEARS);
-	size_t count = 0, cap = 0;
-	int *years = NULL;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&years, &cap, count + 1, sizeof *years) != 0) {
-			stmt_done(st);
-			free(years);
-			return db_fail(db, "out of memory");
-		}
-		years[count++] = (int)col_i64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing the checklist years");
-		stmt_done(st);
-		free(years);
-		return rc;
-	}
-	stmt_done(st);
-	*out = years;
-	*n = count;
-	return DB_OK;
+	return stmt_collect(db, st, "listing the checklist years", sizeof **out, row_int, NULL, out, n);
 }
 
 /* ------------------------------------------------------------ settings */
@@ -268,92 +229,64 @@ out:
 	return op_end(db, &op, rc);
 }
 
-void db_follow_up_list_free(struct db_follow_up *f, size_t n)
+/* Frees what follow-up *row owns (stmt_collect's release). */
+static void follow_up_release(void *row)
 {
-	for (size_t i = 0; f != NULL && i < n; i++) {
-		free(f[i].notes);
-		free(f[i].orgs);
-	}
-	free(f);
+	struct db_follow_up *f = row;
+
+	free(f->notes);
+	free(f->orgs);
 }
 
-/* Loads the organisations of follow-up f. */
-static int follow_up_orgs(struct db *db, struct db_follow_up *f)
+/*
+ * Reads a ST_FOLLOW_UP_LIST row into *row (a struct db_follow_up) and loads
+ * its organisations; notes and orgs are owned by it. The organisations come
+ * from another statement: the list stays on its row meanwhile.
+ */
+static int follow_up_read(struct db *db, sqlite3_stmt *st, void *row)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_FOLLOW_UP_ORGS);
-	size_t cap = 0;
-	int rc;
+	struct db_follow_up *f = row;
+	sqlite3_stmt *orgs;
+	int kind, rc;
 
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, f->id))
-		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&f->orgs, &cap, f->n_orgs + 1, sizeof *f->orgs) != 0) {
-			stmt_done(st);
-			return db_fail(db, "out of memory");
-		}
-		f->orgs[f->n_orgs++] = col_i64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "reading the follow-up's organisations");
-		stmt_done(st);
-		return rc;
-	}
-	stmt_done(st);
-	return DB_OK;
+	memset(f, 0, sizeof *f);
+	f->id = col_i64(st, 0);
+	if ((kind = col_enum(st, 1, &enum_follow_up_kind)) < 0)
+		return db_fail(db, "follow-up %lld has an invalid kind", (long long)f->id);
+	if (col_strdup(st, 3, &f->notes) != 0)
+		return db_fail(db, "out of memory");
+	f->kind = kind;
+	f->date = col_day(st, 2);
+	f->created_by = col_i64(st, 4);
+	f->created_at = col_i64(st, 5);
+	if ((orgs = db_stmt(db, ST_FOLLOW_UP_ORGS)) == NULL)
+		rc = DB_ERROR;
+	else if (bind_i64(orgs, 1, f->id))
+		rc = db_fail_bind(db, orgs);
+	else
+		rc = stmt_collect(db, orgs, "reading the follow-up's organisations", sizeof *f->orgs, row_i64, NULL,
+				  &f->orgs, &f->n_orgs);
+	if (rc != DB_OK)
+		follow_up_release(f);
+	return rc;
+}
+
+void db_follow_up_list_free(struct db_follow_up *f, size_t n)
+{
+	for (size_t i = 0; f != NULL && i < n; i++)
+		follow_up_release(&f[i]);
+	free(f);
 }
 
 int db_follow_up_list(struct db *db, int64_t organisation_id, int year, struct db_follow_up **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_FOLLOW_UP_LIST);
-	struct db_follow_up *fs = NULL, *f;
-	size_t count = 0, cap = 0;
-	int rc, kind;
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	if ((year == 0 ? bind_i64(st, 1, INT64_MIN) | bind_i64(st, 2, INT64_MAX)
-		       : bind_day(st, 1, day_year_first(year)) | bind_day(st, 2, day_year_last(year))) |
-	    bind_i64(st, 3, organisation_id))
+	if (bind_year_range(st, 1, 2, year) | bind_i64(st, 3, organisation_id))
 		return db_fail_bind(db, st);
-	/* The organisations come from another statement: the list stays on its row meanwhile. */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&fs, &cap, count + 1, sizeof *fs) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		f = &fs[count];
-		memset(f, 0, sizeof *f);
-		f->id = col_i64(st, 0);
-		if ((kind = col_enum(st, 1, &enum_follow_up_kind)) < 0) {
-			rc = db_fail(db, "follow-up %lld has an invalid kind", (long long)f->id);
-			goto fail;
-		}
-		if (col_strdup(st, 3, &f->notes) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		count++;
-		f->kind = kind;
-		f->date = col_day(st, 2);
-		f->created_by = col_i64(st, 4);
-		f->created_at = col_i64(st, 5);
-		if ((rc = follow_up_orgs(db, f)) != DB_OK)
-			goto fail;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing follow-ups");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = fs;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_follow_up_list_free(fs, count);
-	return rc;
+	return stmt_collect(db, st, "listing follow-ups", sizeof **out, follow_up_read, follow_up_release, out, n);
 }

@@ -7,14 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Binds ?from and ?to to the first and last day of year, or to every day when year is 0. */
-static int bind_year_range(sqlite3_stmt *st, int from, int to, int year)
-{
-	if (year == 0)
-		return bind_i64(st, from, INT64_MIN) | bind_i64(st, to, INT64_MAX);
-	return bind_day(st, from, day_year_first(year)) | bind_day(st, to, day_year_last(year));
-}
-
 int db_placement_create(struct db *db, int64_t actor, const struct db_placement *p, int64_t *out_id)
 {
 	sqlite3_stmt *st;
@@ -48,12 +40,31 @@ out:
 	return op_end(db, &op, rc);
 }
 
+/* Reads a ST_PLACEMENT_LIST row into *row (a struct db_placement). */
+static int placement_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int reg = col_enum(st, 2, &enum_region);
+	int group = col_enum(st, 3, &enum_target_group);
+	int outcome = col_enum(st, 4, &enum_placement_outcome);
+
+	if (reg < 0 || group < 0 || outcome < 0)
+		return db_fail(db, "placement request %lld has an invalid field", (long long)col_i64(st, 0));
+	*(struct db_placement *)row = (struct db_placement){
+		.id = col_i64(st, 0),
+		.date = col_day(st, 1),
+		.region = (enum region)reg,
+		.target_group = (enum target_group)group,
+		.outcome = (enum placement_outcome)outcome,
+		.organisation_id = col_i64(st, 5),
+		.created_by = col_i64(st, 6),
+		.created_at = col_i64(st, 7),
+	};
+	return DB_OK;
+}
+
 int db_placement_list(struct db *db, int year, int region, struct db_placement **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_PLACEMENT_LIST);
-	struct db_placement *ps = NULL, *p;
-	size_t count = 0, cap = 0;
-	int rc, reg, group, outcome;
 
 	*out = NULL;
 	*n = 0;
@@ -61,43 +72,7 @@ int db_placement_list(struct db *db, int year, int region, struct db_placement *
 		return DB_ERROR;
 	if (bind_year_range(st, 1, 2, year) | bind_enum(st, 3, &enum_region, region))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&ps, &cap, count + 1, sizeof *ps) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		p = &ps[count];
-		reg = col_enum(st, 2, &enum_region);
-		group = col_enum(st, 3, &enum_target_group);
-		outcome = col_enum(st, 4, &enum_placement_outcome);
-		if (reg < 0 || group < 0 || outcome < 0) {
-			rc = db_fail(db, "placement request %lld has an invalid field", (long long)col_i64(st, 0));
-			goto fail;
-		}
-		*p = (struct db_placement){
-			.id = col_i64(st, 0),
-			.date = col_day(st, 1),
-			.region = (enum region)reg,
-			.target_group = (enum target_group)group,
-			.outcome = (enum placement_outcome)outcome,
-			.organisation_id = col_i64(st, 5),
-			.created_by = col_i64(st, 6),
-			.created_at = col_i64(st, 7),
-		};
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing placement requests");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = ps;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	free(ps);
-	return rc;
+	return stmt_collect(db, st, "listing placement requests", sizeof **out, placement_read, NULL, out, n);
 }
 
 int db_consultation_create(struct db *db, int64_t actor, const struct db_consultation *c, int64_t *out_id)
@@ -133,21 +108,49 @@ out:
 	return op_end(db, &op, rc);
 }
 
+/* Frees what consultation *row owns (stmt_collect's release). */
+static void consultation_release(void *row)
+{
+	struct db_consultation *c = row;
+
+	free(c->topic);
+	free(c->outcome);
+}
+
 void db_consultation_list_free(struct db_consultation *cs, size_t n)
 {
-	for (size_t i = 0; cs != NULL && i < n; i++) {
-		free(cs[i].topic);
-		free(cs[i].outcome);
-	}
+	for (size_t i = 0; cs != NULL && i < n; i++)
+		consultation_release(&cs[i]);
 	free(cs);
+}
+
+/* Reads a ST_CONSULTATION_LIST row into *row (a struct db_consultation; strings owned by it). */
+static int consultation_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_consultation *c = row;
+	int asker = col_enum(st, 2, &enum_asker);
+	int region = col_enum(st, 3, &enum_region);
+
+	memset(c, 0, sizeof *c);
+	if (asker < 0 || region < 0)
+		return db_fail(db, "consultation %lld has an invalid field", (long long)col_i64(st, 0));
+	if (col_strdup(st, 4, &c->topic) != 0 || col_strdup(st, 6, &c->outcome) != 0) {
+		consultation_release(c);
+		return db_fail(db, "out of memory");
+	}
+	c->id = col_i64(st, 0);
+	c->date = col_day(st, 1);
+	c->asker = (enum asker)asker;
+	c->region = (enum region)region;
+	c->minutes = col_i64(st, 5);
+	c->created_by = col_i64(st, 7);
+	c->created_at = col_i64(st, 8);
+	return DB_OK;
 }
 
 int db_consultation_list(struct db *db, int year, struct db_consultation **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_CONSULTATION_LIST);
-	struct db_consultation *cs = NULL, *c;
-	size_t count = 0, cap = 0;
-	int rc, asker, region;
 
 	*out = NULL;
 	*n = 0;
@@ -155,43 +158,6 @@ int db_consultation_list(struct db *db, int year, struct db_consultation **out, 
 		return DB_ERROR;
 	if (bind_year_range(st, 1, 2, year))
 		return db_fail_bind(db, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&cs, &cap, count + 1, sizeof *cs) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		c = &cs[count];
-		memset(c, 0, sizeof *c);
-		asker = col_enum(st, 2, &enum_asker);
-		region = col_enum(st, 3, &enum_region);
-		if (asker < 0 || region < 0) {
-			rc = db_fail(db, "consultation %lld has an invalid field", (long long)col_i64(st, 0));
-			goto fail;
-		}
-		if (col_strdup(st, 4, &c->topic) != 0 || col_strdup(st, 6, &c->outcome) != 0) {
-			free(c->topic);
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		c->id = col_i64(st, 0);
-		c->date = col_day(st, 1);
-		c->asker = (enum asker)asker;
-		c->region = (enum region)region;
-		c->minutes = col_i64(st, 5);
-		c->created_by = col_i64(st, 7);
-		c->created_at = col_i64(st, 8);
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing consultations");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = cs;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	db_consultation_list_free(cs, count);
-	return rc;
+	return stmt_collect(db, st, "listing consultations", sizeof **out, consultation_read, consultation_release,
+			    out, n);
 }

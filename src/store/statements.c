@@ -171,14 +171,20 @@ static const char *const sql[ST__COUNT] = {
 	/* ?2 = the name of the release kind */
 	[ST_DECISION_RELEASED] =
 		"SELECT COALESCE(SUM(amount_ore), 0) FROM ledger WHERE decision_id = ?1 AND kind = ?2",
-	/* ?4: 1 open only, 0 closed only, -1 both */
+	/* ?4: 1 open only, 0 closed only, -1 both; ?7 = 1: emergency decisions
+	 * (R2e) whose responsible actor is not clarified yet only */
 	[ST_DECISION_LIST] =
 		"SELECT " DECISION_COLS " FROM decisions "
 		"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "
 		"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "
+		"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "
 		"ORDER BY id LIMIT ?5 OFFSET ?6",
 	[ST_DECISION_SET_CLOSED] =
 		"UPDATE decisions SET closed_on = ?2 WHERE id = ?1 AND closed_on IS NULL",
+	/* R2e: no change unless the decision is an emergency one still flagged. */
+	[ST_DECISION_SET_EMERGENCY_CLEARED] =
+		"UPDATE decisions SET emergency_cleared_on = ?2 "
+		"WHERE id = ?1 AND emergency <> 0 AND emergency_cleared_on IS NULL",
 	[ST_LEDGER_INSERT] =
 		"INSERT INTO ledger (year, decision_id, kind, amount_ore, on_day, payment_id, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -224,8 +230,8 @@ static const char *const sql[ST__COUNT] = {
 
 	/* ---- annual report: aggregate queries go here ----
 	 * Add the names to the matching section of enum stmt in
-	 * store_internal.h and the functions that run them in report_*.c of
-	 * src/store/. Same rules: every value bound, enum values by name. */
+	 * store_internal.h and the functions that run them in
+	 * src/store/report.c. Same rules: every value bound, enum values by name. */
 
 	/*
 	 * The annual report (src/store/report.c, domain.md §10). Every report

@@ -533,6 +533,7 @@ struct db_decision_filter {
 	int64_t person_id;             /* 0 = all */
 	int year;                      /* budget year, 0 = all */
 	int open;                      /* 1 open only, 0 closed only, -1 both */
+	int emergency_open;            /* 1: only emergency decisions (R2e) not yet cleared */
 	int64_t limit, offset;         /* limit <= 0: no limit */
 };
 /* Ordered by id; release with db_decision_list_free(). */
@@ -545,6 +546,17 @@ void db_decision_list_free(struct db_decision *ds, size_t n);
  * DB_NOTFOUND when missing; DB_CONFLICT when already closed.
  */
 int db_decision_close(struct db *db, int64_t actor, int64_t decision_id, day_t on);
+
+/*
+ * R2e follow-up: records that the responsible actor of an emergency
+ * decision was clarified on day `on` (emergency_cleared_on), with an audit
+ * row "decision.emergency_clear" by actor whose detail holds the day and
+ * `responsible`, a short note of who turned out to be responsible (never
+ * identity data; NULL = none). DB_NOTFOUND when missing; DB_CONFLICT when
+ * the decision is not an emergency one or was cleared already.
+ */
+int db_decision_clear_emergency(struct db *db, int64_t actor, int64_t decision_id, day_t on,
+				const char *responsible);
 
 /* ---------------------------------------------------------------- payments */
 

@@ -46,7 +46,8 @@ enum stmt {
 	/* decisions, payments, ledger */
 	ST_DECISION_INSERT, ST_DECISION_LINE_INSERT, ST_DECISION_GET, ST_DECISION_BY_APP,
 	ST_DECISION_LINES, ST_DECISION_PAID, ST_DECISION_RELEASED, ST_DECISION_LIST,
-	ST_DECISION_SET_CLOSED, ST_LEDGER_INSERT, ST_PAYMENT_INSERT, ST_PAYMENT_LIST,
+	ST_DECISION_SET_CLOSED, ST_DECISION_SET_EMERGENCY_CLEARED, ST_LEDGER_INSERT, ST_PAYMENT_INSERT,
+	ST_PAYMENT_LIST,
 
 	/* years, budgets, rates */
 	ST_YEAR_UPSERT, ST_RATES_DELETE, ST_POINT_RATES_DELETE, ST_RATE_INSERT,
@@ -134,6 +135,30 @@ int stmt_exec(struct db *db, sqlite3_stmt *st, const char *what);
 int stmt_row(struct db *db, sqlite3_stmt *st, const char *what);
 /* Runs statement s (no bindings) and discards its rows. */
 int db_run(struct db *db, enum stmt s);
+/* Binds ?1 of statement s to key and steps it to its one row, as
+ * stmt_row(): on 0 *out is current; read it, then stmt_done(*out). */
+int stmt_row_of(struct db *db, enum stmt s, int64_t key, const char *what, sqlite3_stmt **out);
+/* Binds ?1 of statement s, which returns no rows, to key and runs it, as stmt_exec(). */
+int stmt_exec_of(struct db *db, enum stmt s, int64_t key, const char *what);
+
+/*
+ * Reads the current row of st into *row: 0, or a status with db->err set,
+ * in which case *row owns nothing. stmt_collect() calls one per row.
+ */
+typedef int (*row_reader)(struct db *db, sqlite3_stmt *st, void *row);
+/* row_readers of column 0 into an int64_t and an int. */
+int row_i64(struct db *db, sqlite3_stmt *st, void *row);
+int row_int(struct db *db, sqlite3_stmt *st, void *row);
+/*
+ * Steps st (bound by the caller) to its end, reading each row with read()
+ * into a new element, of elem bytes, of a malloc'd array, and stmt_done()s
+ * st in every case. On 0 the array is in *(T **)pout (NULL when there are no
+ * rows) and its length in *n: the caller frees it and what the rows own. On
+ * failure *pout is NULL and *n 0: release(row) (when not NULL) has undone
+ * every row read, and the array is freed. what names the query for errors.
+ */
+int stmt_collect(struct db *db, sqlite3_stmt *st, const char *what, size_t elem, row_reader read,
+		 void (*release)(void *row), void *pout, size_t *n);
 
 /*
  * All-or-nothing for one write function. op_begin() opens a transaction of
@@ -188,5 +213,9 @@ int col_copy(sqlite3_stmt *st, int i, char *buf, size_t size);
 /* Grows a malloc'd array of elements of size elem to hold at least need;
  * 0 or -1 (the old array is kept). */
 int array_reserve(void *pptr, size_t *cap, size_t need, size_t elem);
+
+/* Binds ?from and ?to to the first and last day of year, or to every day
+ * when year is 0; SQLite's result code, as the bind_ functions. */
+int bind_year_range(sqlite3_stmt *st, int from, int to, int year);
 
 #endif

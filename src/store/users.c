@@ -4,7 +4,6 @@
 #include "store/store_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -106,38 +105,21 @@ int db_user_get_by_username(struct db *db, const char *username, struct db_user 
 	return user_fetch(db, st, out);
 }
 
+/* A row_reader of USER_COLS at column 0 (a struct db_user owns nothing). */
+static int user_row(struct db *db, sqlite3_stmt *st, void *row)
+{
+	return user_read(db, st, 0, row);
+}
+
 int db_user_list(struct db *db, struct db_user **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, ST_USER_LIST);
-	struct db_user *users = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&users, &cap, count + 1, sizeof *users) != 0) {
-			rc = db_fail(db, "out of memory");
-			goto fail;
-		}
-		if ((rc = user_read(db, st, 0, &users[count])) != DB_OK)
-			goto fail;
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing users");
-		goto fail;
-	}
-	stmt_done(st);
-	*out = users;
-	*n = count;
-	return DB_OK;
-fail:
-	stmt_done(st);
-	free(users);
-	return rc;
+	return stmt_collect(db, st, "listing users", sizeof **out, user_row, NULL, out, n);
 }
 
 /*

@@ -45,18 +45,6 @@ static int rates_insert(struct db *db, const struct db_year *y)
 	return DB_OK;
 }
 
-/* Runs a statement whose only parameter ?1 is the year. */
-static int run_for_year(struct db *db, enum stmt s, int year, const char *what)
-{
-	sqlite3_stmt *st = db_stmt(db, s);
-
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, year))
-		return db_fail_bind(db, st);
-	return stmt_exec(db, st, what);
-}
-
 int db_year_put(struct db *db, int64_t actor, const struct db_year *y)
 {
 	char detail[128];
@@ -82,8 +70,8 @@ int db_year_put(struct db *db, int64_t actor, const struct db_year *y)
 		goto out;
 	}
 	if ((rc = stmt_exec(db, st, "storing the year")) != DB_OK ||
-	    (rc = run_for_year(db, ST_RATES_DELETE, y->year, "replacing the rates")) != DB_OK ||
-	    (rc = run_for_year(db, ST_POINT_RATES_DELETE, y->year, "replacing the point rates")) != DB_OK ||
+	    (rc = stmt_exec_of(db, ST_RATES_DELETE, y->year, "replacing the rates")) != DB_OK ||
+	    (rc = stmt_exec_of(db, ST_POINT_RATES_DELETE, y->year, "replacing the point rates")) != DB_OK ||
 	    (rc = rates_insert(db, y)) != DB_OK)
 		goto out;
 	if (snprintf(detail, sizeof detail, "year=%d budget_ore=%lld four_eyes_ore=%lld rates=%zu point_rates=%zu",
@@ -102,11 +90,7 @@ int db_year_budget(struct db *db, int year, struct budget *out)
 	int64_t sum;
 
 	memset(out, 0, sizeof *out);
-	if ((st = db_stmt(db, ST_YEAR_GET)) == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, year))
-		return db_fail_bind(db, st);
-	rc = stmt_row(db, st, "reading the year");
+	rc = stmt_row_of(db, ST_YEAR_GET, year, "reading the year", &st);
 	if (rc == DB_OK) {
 		out->has_budget = sqlite3_column_type(st, 0) != SQLITE_NULL;
 		out->budget_ore = col_i64(st, 0);
@@ -197,40 +181,9 @@ static int point_rates_overlay(struct db *db, struct rate_table *t)
 	return DB_OK;
 }
 
-/* The years that store rates or point rates, ascending; free(*out). */
-static int rate_years(struct db *db, int **out, size_t *n)
-{
-	sqlite3_stmt *st = db_stmt(db, ST_RATE_YEARS);
-	size_t count = 0, cap = 0;
-	int *years = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&years, &cap, count + 1, sizeof *years) != 0) {
-			stmt_done(st);
-			free(years);
-			return db_fail(db, "out of memory");
-		}
-		years[count++] = (int)col_i64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = db_fail_sqlite(db, "listing the rate years");
-		stmt_done(st);
-		free(years);
-		return rc;
-	}
-	stmt_done(st);
-	*out = years;
-	*n = count;
-	return DB_OK;
-}
-
 int db_rate_tables(struct db *db, struct rate_table **out, size_t *n)
 {
+	sqlite3_stmt *st = db_stmt(db, ST_RATE_YEARS);
 	struct rate_table *tables;
 	size_t count;
 	int *years;
@@ -238,7 +191,10 @@ int db_rate_tables(struct db *db, struct rate_table **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = rate_years(db, &years, &count)) != DB_OK)
+	if (st == NULL)
+		return DB_ERROR;
+	/* The years that store rates or point rates, ascending. */
+	if ((rc = stmt_collect(db, st, "listing the rate years", sizeof *years, row_int, NULL, &years, &count)) != DB_OK)
 		return rc;
 	if ((tables = calloc(count > 0 ? count : 1, sizeof *tables)) == NULL) {
 		free(years);
@@ -268,16 +224,12 @@ int db_rate_tables(struct db *db, struct rate_table **out, size_t *n)
 
 int db_year_four_eyes(struct db *db, int year, bool *has, int64_t *ore)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_YEAR_FOUR_EYES);
+	sqlite3_stmt *st;
 	int rc;
 
 	*has = false;
 	*ore = 0;
-	if (st == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, year))
-		return db_fail_bind(db, st);
-	rc = stmt_row(db, st, "reading the four-eyes threshold");
+	rc = stmt_row_of(db, ST_YEAR_FOUR_EYES, year, "reading the four-eyes threshold", &st);
 	if (rc == DB_NOTFOUND)
 		return DB_OK;            /* a year never put has no threshold */
 	if (rc != DB_OK)
