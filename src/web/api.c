@@ -194,10 +194,14 @@ void api_decision_create(struct http_request *req)
 }
 void api_decision_list(struct http_request *req)
 {
-	NO_BODY(svc_decision_list(&s, http_query(req, "open"), http_query(req, "year"), &e));
+	NO_BODY(svc_decision_list(&s, http_query(req, "open"), http_query(req, "year"), http_query(req, "emergency"), &e));
 }
 void api_decision_get(struct http_request *req) { NO_BODY(svc_decision_get(&s, req->ids[0], &e)); }
 void api_decision_close(struct http_request *req) { WITH_BODY(200, 1, svc_decision_close(&s, req->ids[0], in, &e)); }
+void api_decision_clear_emergency(struct http_request *req)
+{
+	WITH_BODY(200, 1, svc_decision_clear_emergency(&s, req->ids[0], in, &e));
+}
 
 void api_payment_create(struct http_request *req) { WITH_BODY(201, 0, svc_payment_create(&s, in, &e)); }
 void api_payment_list(struct http_request *req) { NO_BODY(svc_payment_list(&s, req->ids[0], &e)); }

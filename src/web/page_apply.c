@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/registers.h"
 #include "web/page.h"
 #include "web/routes.h"
 
@@ -30,6 +31,8 @@ static const struct fj apply_spec[] = {
 	{ "plan", FJ_STR },
 	{ "evaluation", FJ_STR },
 	{ "motivation", FJ_STR },
+	{ "region", FJ_STR },
+	{ "target_group", FJ_STR },
 };
 
 /* What the person has left of the type's limit, as a hint for the period. */
@@ -89,6 +92,63 @@ static void children_field(struct page *p, const json_t *allowance)
 	page_field(p, &(struct field){ .kind = FIELD_CHECKS, .name = "children", .label = "apply.children",
 				       .hint = "apply.children_hint", .choices = cs.c, .n_choices = cs.n });
 	page_choices_release(&cs);
+}
+
+/*
+ * The place of a daily-compensation period, so that occupancy counts against
+ * the right capacity: the police region (one of the organisation's; chosen
+ * when it has only one) and the target group (left to the service by
+ * default, which derives it from the person and the children named, as
+ * housing_target_group() does; the choice says what that will be).
+ */
+static void place_fields(struct page *p, const json_t *person)
+{
+	struct svc_error e;
+	json_t *org = svc_org_get(&p->svc, page_int(person, "organisation_id"), &e);
+	const json_t *regions = json_object_get(org, "regions");
+	size_t n = json_array_size(regions), i;
+	json_t *r;
+	html_raw(&p->h, "<fieldset class=\"group\"><legend>");
+	page_text(p, "apply.place");
+	html_raw(&p->h, "</legend>");
+	if (n > 0) {
+		struct choice *cs = calloc(n, sizeof *cs);
+		if (!cs)
+			abort();
+		json_array_foreach(regions, i, r)
+			cs[i] = (struct choice){ json_string_value(r), page_enum(p, &enum_region, json_string_value(r)) };
+		page_field(p, &(struct field){ .kind = FIELD_SELECT, .name = "region", .label = "apply.region",
+					       .hint = "apply.region_hint", .choices = cs, .n_choices = n,
+					       .value = n == 1 ? cs[0].value : NULL, .empty_choice = n > 1,
+					       .required = n > 1 });
+		free(cs);
+	}
+	int gender = enum_parse(&enum_gender, page_s(person, "gender"));
+	int age = enum_parse(&enum_age_group, page_s(person, "age_group"));
+	int alone = -1, with_children = -1;
+	if (gender >= 0 && age >= 0) {
+		alone = housing_target_group((enum gender)gender, (enum age_group)age, 0);
+		with_children = housing_target_group((enum gender)gender, (enum age_group)age, 1);
+	}
+	char auto_text[256];
+	if (alone >= 0 && with_children >= 0) {
+		struct html tmp = HTML_INIT;
+		const char *args[] = { i18n_enum(p->lang, &enum_target_group, alone),
+				       i18n_enum(p->lang, &enum_target_group, with_children) };
+		i18n_html(&tmp, p->lang, "apply.target_group_auto", args, 2);
+		snprintf(auto_text, sizeof auto_text, "%s", buf_str(&tmp.b));
+		html_release(&tmp);
+	} else {
+		snprintf(auto_text, sizeof auto_text, "%s", page_t(p, "apply.target_group_auto_unknown"));
+	}
+	struct choice groups[TARGET__COUNT + 1];
+	groups[0] = (struct choice){ "", auto_text };
+	for (int g = 0; g < TARGET__COUNT; g++)
+		groups[g + 1] = (struct choice){ enum_name(&enum_target_group, g), i18n_enum(p->lang, &enum_target_group, g) };
+	page_field(p, &(struct field){ .kind = FIELD_SELECT, .name = "target_group", .label = "apply.target_group",
+				       .choices = groups, .n_choices = TARGET__COUNT + 1, .value = "" });
+	html_raw(&p->h, "</fieldset>");
+	json_decref(org);
 }
 
 /* The form for type t (or the list of types when t < 0). */
@@ -158,8 +218,10 @@ static void apply_form(struct page *p, int64_t person_id, int t, unsigned status
 					       .hint_text = hint, .hint = type == APP_EXTENDED ? "apply.month_by_month" : NULL,
 					       .required = true });
 	}
-	if (app_type_is_daily_compensation(type))
+	if (app_type_is_daily_compensation(type)) {
 		children_field(p, allowance);
+		place_fields(p, person);
+	}
 	if (app_type_is_point(type)) {
 		page_field(p, &(struct field){ .kind = FIELD_SELECT, .name = "category", .label = "application.category",
 					       .hint = "apply.category_hint", .def = &enum_point_category,

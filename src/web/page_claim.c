@@ -17,7 +17,8 @@ void page_decisions(struct http_request *req)
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
-	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, &e);
+	const char *emergency = http_query(req, "emergency");
+	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, emergency, &e);
 	if (!list)
 		return page_fail(&p, &e);
 	const json_t *ds = json_object_get(list, "decisions");
@@ -39,11 +40,14 @@ void page_decisions(struct http_request *req)
 	html_raw(&p.h, "<p class=\"filters\">");
 	page_link(&p, page_t(&p, "decisions.open_only"), "/decisions?open=1");
 	html_raw(&p.h, " \xC2\xB7 ");
+	/* R2e: the emergency decisions still waiting for the responsible actor. */
+	page_link(&p, page_t(&p, "decisions.emergency_open"), "/decisions?emergency=open");
+	html_raw(&p.h, " \xC2\xB7 ");
 	page_link(&p, page_t(&p, "decisions.all"), "/decisions");
 	html_raw(&p.h, "</p>");
 	if (n == 0) {
 		html_raw(&p.h, "<p>");
-		page_text(&p, "decisions.none");
+		page_text(&p, emergency ? "decisions.no_emergency_open" : "decisions.none");
 		html_raw(&p.h, "</p>");
 	} else {
 		page_table(&p, NULL, "decision.decided_on", "person.code", "application.type", "decision.outcome",
@@ -63,7 +67,9 @@ void page_decisions(struct http_request *req)
 			html_text(&p.h, page_enum(&p, &enum_outcome, page_s(d, "outcome")));
 			if (json_is_true(json_object_get(d, "emergency"))) {
 				html_raw(&p.h, " <span class=\"tag\">");
-				page_text(&p, "decision.emergency");
+				page_text(&p, json_is_string(json_object_get(d, "emergency_cleared_on"))
+						      ? "decision.emergency"
+						      : "decision.emergency_open");
 				html_raw(&p.h, "</span>");
 			}
 			html_raw(&p.h, "</td><td>");
@@ -125,7 +131,31 @@ static void claim_form(struct page *p, const json_t *d)
 	html_raw(&p->h, "</section>");
 }
 
-static void decision_page(struct page *p, int64_t id, unsigned status)
+/* R2e: the coordinator records who turned out to be responsible for an
+ * emergency decision, which ends its follow-up. */
+static void emergency_form(struct page *p, int64_t id)
+{
+	char today[DAY_BUFSZ];
+	html_raw(&p->h, "<section class=\"panel\" id=\"emergency\"><h2>");
+	page_text(p, "decision.emergency_clear");
+	html_raw(&p->h, "</h2><p class=\"hint\">");
+	page_text(p, "decision.emergency_clear_hint");
+	html_raw(&p->h, "</p>");
+	page_errors(p);
+	page_form(p, "/decisions/%lld/emergency-cleared", (long long)id);
+	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "date", .label = "decision.emergency_clear_date",
+				       .value = day_format(day_today(), today), .required = true });
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "responsible", .label = "decision.emergency_responsible",
+				       .hint = "decision.emergency_responsible_hint", .required = true });
+	page_form_end(p, "decision.emergency_clear_submit");
+	html_raw(&p->h, "</section>");
+}
+
+/* Which form of the decision page an error belongs to (shown beside its
+ * fields there, and only there). */
+enum decision_form { FORM_CLAIM, FORM_EMERGENCY };
+
+static void decision_page(struct page *p, int64_t id, unsigned status, enum decision_form failed)
 {
 	struct svc_error e;
 	json_t *d = svc_decision_get(&p->svc, id, &e), *pays = NULL, *codes = NULL;
@@ -162,8 +192,14 @@ static void decision_page(struct page *p, int64_t id, unsigned status)
 		page_dl_row(p, "application.period", period);
 	}
 	page_dl_row(p, "decision.reason", page_s(d, "reason"));
-	if (json_is_true(json_object_get(d, "emergency")))
-		page_dl_row(p, "decision.emergency", page_t(p, "yes"));
+	bool emergency_open = false;
+	if (json_is_true(json_object_get(d, "emergency"))) {
+		emergency_open = !json_is_string(json_object_get(d, "emergency_cleared_on"));
+		if (emergency_open)
+			page_dl_row(p, "decision.emergency", page_t(p, "decision.emergency_open"));
+		else
+			page_dl_row(p, "decision.emergency_cleared_on", page_s(d, "emergency_cleared_on"));
+	}
 	html_raw(h, "<div><dt>");
 	page_text(p, "decision.total");
 	html_raw(h, "</dt><dd>");
@@ -199,8 +235,20 @@ static void decision_page(struct page *p, int64_t id, unsigned status)
 		}
 		page_table_end(p);
 	}
-	if (open && page_int(d, "total_ore") > page_int(d, "paid_ore"))
+	const struct svc_error *err = p->err;
+	const struct form *in = p->in;
+	if (open && page_int(d, "total_ore") > page_int(d, "paid_ore")) {
+		p->err = failed == FORM_CLAIM ? err : NULL;
+		p->in = failed == FORM_CLAIM ? in : NULL;
 		claim_form(p, d);
+	}
+	if (emergency_open && p->svc.actor->role == ROLE_COORDINATOR) {
+		p->err = failed == FORM_EMERGENCY ? err : NULL;
+		p->in = failed == FORM_EMERGENCY ? in : NULL;
+		emergency_form(p, id);
+	}
+	p->err = err;
+	p->in = in;
 	if (open && p->svc.actor->role == ROLE_COORDINATOR) {
 		html_raw(h, "<section class=\"panel\"><h2>");
 		page_text(p, "decision.close");
@@ -221,7 +269,7 @@ void page_decision(struct http_request *req)
 {
 	struct page p;
 	page_init(&p, req);
-	decision_page(&p, req->ids[0], 200);
+	decision_page(&p, req->ids[0], 200, FORM_CLAIM);
 }
 
 /* The amount to claim: the price of the days used, or an amount typed in kronor. */
@@ -281,7 +329,8 @@ void page_claim(struct http_request *req)
 		/* An amount typed in kronor is where R14 belongs then. */
 		if (!(page_in(&p, "days") && *page_in(&p, "days")))
 			p.rule_field = "amount";
-		return decision_page(&p, req->ids[0], e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409 : 400);
+		return decision_page(&p, req->ids[0], e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409 : 400,
+				     FORM_CLAIM);
 	}
 	json_decref(out);
 	char where[64];
@@ -302,5 +351,28 @@ void page_decision_close(struct http_request *req)
 	json_decref(out);
 	char where[64];
 	snprintf(where, sizeof where, "/decisions/%lld?done=closed", (long long)req->ids[0]);
+	page_redirect(&p, where);
+}
+
+void page_decision_clear_emergency(struct http_request *req)
+{
+	static const struct fj spec[] = { { "date", FJ_STR }, { "responsible", FJ_STR } };
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = page_form_json(&p, spec, sizeof spec / sizeof spec[0], &e);
+	json_t *out = in ? svc_decision_clear_emergency(&p.svc, req->ids[0], in, &e) : NULL;
+	json_decref(in);
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND)
+			return page_fail(&p, &e);
+		p.err = &e;
+		return decision_page(&p, req->ids[0], e.status == SVC_CONFLICT ? 409 : 400, FORM_EMERGENCY);
+	}
+	json_decref(out);
+	char where[64];
+	snprintf(where, sizeof where, "/decisions/%lld?done=emergency_cleared", (long long)req->ids[0]);
 	page_redirect(&p, where);
 }

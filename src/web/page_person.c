@@ -283,13 +283,49 @@ static void person_facts(struct page *p, const json_t *person)
 	html_raw(h, "</dl>");
 }
 
-static void person_identity(struct page *p, const json_t *person)
+/* Which form of the person's page an error belongs to (shown beside its
+ * fields there, and only there). */
+enum person_form { FORM_EXIT, FORM_IDENTITY };
+
+/* Every key of the identity data (svc_person.c accepts these), in the order
+ * shown; the form carries all of them, so replacing the data loses none. */
+static const char *const identity_keys[] = { "name", "birth_date", "phone", "address", "language", "notes" };
+#define IDENTITY_KEYS (sizeof identity_keys / sizeof identity_keys[0])
+
+/* The identity edit form, filled with the stored data (or, shown again
+ * after an error, with what was typed). POSTs to the person's own URL:
+ * nothing personal travels in a URL. */
+static void identity_form(struct page *p, int64_t id, const json_t *ident, bool failed)
 {
-	static const char *const keys[] = { "name", "birth_date", "phone", "notes" };
+	html_raw(&p->h, "<details class=\"identity-edit\"");
+	html_flag(&p->h, "open", failed);
+	html_raw(&p->h, "><summary>");
+	page_text(p, "person.edit_identity");
+	html_raw(&p->h, "</summary><p class=\"hint\">");
+	page_text(p, "person.edit_identity_hint");
+	html_raw(&p->h, "</p>");
+	page_errors(p);
+	page_form(p, "/persons/%lld/identity", (long long)id);
+	for (size_t i = 0; i < IDENTITY_KEYS; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "identity.%s", identity_keys[i]);
+		enum field_kind kind = strcmp(identity_keys[i], "notes") == 0	   ? FIELD_TEXTAREA
+				       : strcmp(identity_keys[i], "birth_date") == 0 ? FIELD_DATE
+										     : FIELD_TEXT;
+		page_field(p, &(struct field){ .kind = kind, .name = name, .label = name,
+					       .value = page_s(ident, identity_keys[i]) });
+	}
+	page_form_end(p, "person.save_identity");
+	html_raw(&p->h, "</details>");
+}
+
+static void person_identity(struct page *p, const json_t *person, bool failed)
+{
 	const json_t *id = json_object_get(person, "identity");
-	html_raw(&p->h, "<section class=\"identity\"><h2>");
+	html_raw(&p->h, "<section class=\"identity\" id=\"identity\"><h2>");
 	page_text(p, "person.identity");
 	html_raw(&p->h, "</h2>");
+	/* R12 is final: after erasure there is nothing to show and nothing to edit. */
 	if (json_is_string(json_object_get(person, "identity_erased_on"))) {
 		html_raw(&p->h, "<p>");
 		page_textv(p, "person.identity_erased", page_s(person, "identity_erased_on"), NULL);
@@ -299,17 +335,19 @@ static void person_identity(struct page *p, const json_t *person)
 	if (!json_is_object(id) || json_object_size(id) == 0) {
 		html_raw(&p->h, "<p>");
 		page_text(p, "person.no_identity");
-		html_raw(&p->h, "</p></section>");
-		return;
+		html_raw(&p->h, "</p>");
+	} else {
+		html_raw(&p->h, "<dl class=\"facts\">");
+		for (size_t i = 0; i < IDENTITY_KEYS; i++) {
+			char key[32];
+			snprintf(key, sizeof key, "identity.%s", identity_keys[i]);
+			if (page_s(id, identity_keys[i]))
+				page_dl_row(p, key, page_s(id, identity_keys[i]));
+		}
+		html_raw(&p->h, "</dl>");
 	}
-	html_raw(&p->h, "<dl class=\"facts\">");
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		char key[32];
-		snprintf(key, sizeof key, "identity.%s", keys[i]);
-		if (page_s(id, keys[i]))
-			page_dl_row(p, key, page_s(id, keys[i]));
-	}
-	html_raw(&p->h, "</dl></section>");
+	identity_form(p, page_int(person, "id"), json_is_object(id) ? id : NULL, failed);
+	html_raw(&p->h, "</section>");
 }
 
 /* The person's applications with their outcome. */
@@ -426,7 +464,7 @@ static void exit_form(struct page *p, const json_t *person)
 }
 
 /* The person's own page: the only one that shows identity data. */
-static void person_page(struct page *p, int64_t id, unsigned status)
+static void person_page(struct page *p, int64_t id, unsigned status, enum person_form failed)
 {
 	struct svc_error e;
 	json_t *person = svc_person_get(&p->svc, id, true, &e);
@@ -468,7 +506,13 @@ static void person_page(struct page *p, int64_t id, unsigned status)
 	html_raw(h, "</p>");
 	page_allowance(p, allowance);
 	html_raw(h, "</section></div>");
-	person_identity(p, person);
+	const struct svc_error *err = p->err;
+	const struct form *in = p->in;
+	p->err = failed == FORM_IDENTITY ? err : NULL;
+	p->in = failed == FORM_IDENTITY ? in : NULL;
+	person_identity(p, person, failed == FORM_IDENTITY && err != NULL);
+	p->err = failed == FORM_EXIT ? err : NULL;
+	p->in = failed == FORM_EXIT ? in : NULL;
 	bool child = strcmp(page_s(person, "age_group") ? page_s(person, "age_group") : "", "child") == 0;
 	if (!child)
 		person_children(p, person);
@@ -476,6 +520,8 @@ static void person_page(struct page *p, int64_t id, unsigned status)
 	if (!json_is_object(json_object_get(person, "exit")))
 		apply_links(p, id, child);
 	exit_form(p, person);
+	p->err = err;
+	p->in = in;
 	json_decref(person);
 	json_decref(allowance);
 	json_decref(apps);
@@ -486,7 +532,7 @@ void page_person(struct http_request *req)
 {
 	struct page p;
 	page_init(&p, req);
-	person_page(&p, req->ids[0], 200);
+	person_page(&p, req->ids[0], 200, FORM_EXIT);
 }
 
 void page_person_exit(struct http_request *req)
@@ -504,10 +550,40 @@ void page_person_exit(struct http_request *req)
 		if (e.status == SVC_NOT_FOUND)
 			return page_fail(&p, &e);
 		p.err = &e;
-		return person_page(&p, req->ids[0], e.status == SVC_CONFLICT ? 409 : 400);
+		return person_page(&p, req->ids[0], e.status == SVC_CONFLICT ? 409 : 400, FORM_EXIT);
 	}
 	json_decref(out);
 	char where[64];
 	snprintf(where, sizeof where, "/persons/%lld?done=exited", (long long)req->ids[0]);
+	page_redirect(&p, where);
+}
+
+/* Replaces the identity data from the form on the person's page. */
+void page_person_identity(struct http_request *req)
+{
+	static const struct fj spec[] = {
+		{ "identity.name", FJ_STR },	 { "identity.birth_date", FJ_STR }, { "identity.phone", FJ_STR },
+		{ "identity.address", FJ_STR }, { "identity.language", FJ_STR },   { "identity.notes", FJ_STR },
+	};
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = page_form_json(&p, spec, sizeof spec / sizeof spec[0], &e);
+	/* Every field emptied: the identity is replaced by nothing. */
+	if (in && !json_is_object(json_object_get(in, "identity")))
+		json_object_set_new(in, "identity", json_object());
+	json_t *out = in ? svc_person_set_identity(&p.svc, req->ids[0], in, &e) : NULL;
+	json_decref(in);
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND)
+			return page_fail(&p, &e);
+		p.err = &e;
+		return person_page(&p, req->ids[0], e.status == SVC_CONFLICT ? 409 : 400, FORM_IDENTITY);
+	}
+	json_decref(out);
+	char where[64];
+	snprintf(where, sizeof where, "/persons/%lld?done=identity_saved", (long long)req->ids[0]);
 	page_redirect(&p, where);
 }

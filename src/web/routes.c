@@ -50,6 +50,7 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/decisions", api_decision_list, C | W },
 	{ "GET", "/api/v1/decisions/{id}", api_decision_get, C | W },
 	{ "POST", "/api/v1/decisions/{id}/close", api_decision_close, C },
+	{ "POST", "/api/v1/decisions/{id}/emergency-cleared", api_decision_clear_emergency, C },
 	{ "GET", "/api/v1/decisions/{id}/payments", api_payment_list, C | W },
 	{ "POST", "/api/v1/payments", api_payment_create, C | W },
 
@@ -97,6 +98,7 @@ const struct route app_routes[] = {
 	{ "POST", "/persons/new", page_person_create, C | W | ROUTE_FORM },
 	{ "GET", "/persons/{id}", page_person, C | W },
 	{ "POST", "/persons/{id}/exit", page_person_exit, C | W | ROUTE_FORM },
+	{ "POST", "/persons/{id}/identity", page_person_identity, C | W | ROUTE_FORM },
 	{ "GET", "/persons/{id}/apply", page_apply, C | W },
 	{ "POST", "/persons/{id}/apply", page_apply_post, C | W | ROUTE_FORM },
 
@@ -109,6 +111,7 @@ const struct route app_routes[] = {
 	{ "GET", "/decisions/{id}", page_decision, C | W },
 	{ "POST", "/decisions/{id}/claim", page_claim, C | W | ROUTE_FORM },
 	{ "POST", "/decisions/{id}/close", page_decision_close, C | ROUTE_FORM },
+	{ "POST", "/decisions/{id}/emergency-cleared", page_decision_clear_emergency, C | ROUTE_FORM },
 
 	{ "GET", "/year", page_year_current, C },
 	{ "GET", "/years/{year}", page_year, C },

@@ -48,6 +48,7 @@ void api_decision_create(struct http_request *req);
 void api_decision_list(struct http_request *req);
 void api_decision_get(struct http_request *req);
 void api_decision_close(struct http_request *req);
+void api_decision_clear_emergency(struct http_request *req);
 void api_payment_create(struct http_request *req);
 void api_payment_list(struct http_request *req);
 void api_placement_create(struct http_request *req);
@@ -88,6 +89,7 @@ void page_person_new(struct http_request *req);
 void page_person_create(struct http_request *req);
 void page_person(struct http_request *req);
 void page_person_exit(struct http_request *req);
+void page_person_identity(struct http_request *req);
 void page_apply(struct http_request *req);
 void page_apply_post(struct http_request *req);
 
@@ -98,6 +100,7 @@ void page_decisions(struct http_request *req);
 void page_decision(struct http_request *req);
 void page_claim(struct http_request *req);
 void page_decision_close(struct http_request *req);
+void page_decision_clear_emergency(struct http_request *req);
 
 void page_year_current(struct http_request *req);
 void page_year(struct http_request *req);

@@ -790,9 +790,15 @@ json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)
 	return out;
 }
 
-json_t *svc_decision_list(struct svc *s, const char *open, const char *year, struct svc_error *e)
+json_t *svc_decision_list(struct svc *s, const char *open, const char *year, const char *emergency,
+			  struct svc_error *e)
 {
 	struct db_decision_filter f = { .open = -1 };
+	if (emergency) {
+		if (strcmp(emergency, "open"))
+			return svc_fail_field(e, SVC_INVALID, "emergency", "emergency är open", "emergency is open");
+		f.emergency_open = 1;
+	}
 	if (open) {
 		if (strcmp(open, "1") && strcmp(open, "0") && strcmp(open, "true") && strcmp(open, "false"))
 			return svc_fail_field(e, SVC_INVALID, "open", "open är 1 eller 0", "open is 1 or 0");
@@ -846,6 +852,60 @@ json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct s
 		return svc_not_found(e);
 	if (rc == DB_CONFLICT)
 		return svc_fail(e, SVC_CONFLICT, "beslutet är redan avslutat", "the decision is closed already");
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	return svc_decision_get(s, id, e);
+}
+
+/* R2e: an emergency decision stays flagged until the coordinator records
+ * who turned out to be responsible. The checks here give the caller a
+ * precise answer; the store checks the flag again inside its transaction. */
+json_t *svc_decision_clear_emergency(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "date", "responsible", NULL };
+	struct vctx v;
+	const char *responsible = NULL;
+	day_t on = day_today();
+	vctx_init(&v);
+	v_known_keys(&v, in, known);
+	v_day(&v, in, "date", V_OPTIONAL, &on);
+	v_string(&v, in, "responsible", V_REQUIRED | V_SINGLE_LINE, 200, &responsible);
+	if (!v.failed && on > day_today())
+		v_fail(&v, "date", "datumet får inte ligga i framtiden", "the date must not be in the future");
+	/* The note lands in the audit log, which must hold no personal data. */
+	if (!v.failed && text_has_personal_number(responsible))
+		v_fail(&v, "responsible", "skriv inget personnummer; loggen får inte innehålla personuppgifter",
+		       "write no personal identity number; the log must hold no personal data");
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+	struct db_decision d;
+	int rc = db_decision_get(s->db, id, &d);
+	if (rc == DB_NOTFOUND)
+		return svc_not_found(e);
+	if (rc != DB_OK)
+		return svc_db_fail(s, e);
+	bool emergency = d.emergency, cleared = d.emergency_cleared_on != DAY_NONE, sees = svc_sees_org(s, d.organisation_id);
+	day_t decided_on = d.decided_on;
+	db_decision_free(&d);
+	if (!sees)
+		return svc_not_found(e);
+	if (!emergency)
+		return svc_fail(e, SVC_CONFLICT, "beslutet är inget akut beslut (R2e)",
+				"the decision is not an emergency decision (R2e)");
+	if (cleared)
+		return svc_fail(e, SVC_CONFLICT, "ansvaret för det akuta beslutet är redan klarlagt",
+				"the responsibility for the emergency decision is clarified already");
+	if (on < decided_on)
+		return svc_fail_field(e, SVC_INVALID, "date", "datumet får inte ligga före beslutsdagen",
+				      "the date must not be before the day of the decision");
+	rc = db_decision_clear_emergency(s->db, s->actor->user_id, id, on, responsible);
+	if (rc == DB_NOTFOUND)
+		return svc_not_found(e);
+	if (rc == DB_CONFLICT)
+		return svc_fail(e, SVC_CONFLICT, "ansvaret för det akuta beslutet är redan klarlagt",
+				"the responsibility for the emergency decision is clarified already");
 	if (rc != DB_OK)
 		return svc_db_fail(s, e);
 	return svc_decision_get(s, id, e);

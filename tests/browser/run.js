@@ -233,6 +233,31 @@ async function main() {
 			assert.doesNotMatch(await anna.locator('main').innerText(), /Testa Personsson/, 'identity on the list');
 		});
 
+		await step('the caseworker edits the identity on the person\'s page; a bad date is shown beside the field', async () => {
+			await anna.goto(personUrl);
+			const section = anna.locator('section.identity');
+			await section.getByText('Ändra identitetsuppgifter').click();
+			/* the form comes filled with what is stored */
+			assert.equal(await section.getByLabel('Namn', { exact: true }).inputValue(), 'Testa Personsson');
+			assert.equal(await section.getByLabel('Telefon').inputValue(), '070-000 00 00');
+			await section.getByLabel('Telefon').fill('070-111 22 33');
+			await section.getByLabel('Födelsedatum').fill('1990-02-30'); /* the pattern passes, the calendar does not */
+			await section.getByRole('button', { name: 'Spara identitetsuppgifterna' }).click();
+			await anna.locator('.field.has-error').waitFor();
+			const field = anna.locator('.field.has-error');
+			assert.equal(await field.locator('input').getAttribute('name'), 'identity.birth_date');
+			assert.equal(await anna.locator('section.identity').getByLabel('Telefon').inputValue(), '070-111 22 33');
+			assert.doesNotMatch(anna.url(), /070|Testa|Personsson/, 'personal data in the URL');
+			await anna.locator('section.identity').getByLabel('Födelsedatum').fill('1990-05-17');
+			await anna.locator('section.identity').getByRole('button', { name: 'Spara identitetsuppgifterna' }).click();
+			await anna.waitForURL(/\/persons\/\d+\?done=identity_saved$/);
+			const shown = text(await anna.locator('section.identity dl').innerText());
+			assert.match(shown, /070-111 22 33/);
+			assert.match(shown, /1990-05-17/);
+			assert.match(shown, /Testa Personsson/);
+			assert.doesNotMatch(shown, /070-000 00 00/);
+		});
+
 		await step('the caseworker registers two children of the person', async () => {
 			const children = [['Kvinna', 'Sekundär (bor med föräldern)', '2018'], ['Man', 'Primär', '2020']];
 			for (const [gender, role, born] of children) {
@@ -300,6 +325,12 @@ async function main() {
 			await anna.getByLabel(/Till och med/).fill(day(30)); /* 31 days */
 			for (const box of await anna.locator('input[name=children]').all())
 				await box.check();
+			/* the organisation works in two regions: the place's region is chosen; the target group
+			 * follows from the person and the children unless chosen */
+			assert.equal(await anna.getByLabel('Polisregion för boendeplatsen').inputValue(), '');
+			assert.match(await anna.getByLabel('Målgrupp för platsen').locator('option:checked').innerText(),
+				/Automatiskt: Kvinnor, eller Familjer när barn anges/);
+			await anna.getByLabel('Polisregion för boendeplatsen').selectOption({ label: 'Väst' });
 			await anna.getByLabel('Ingen offentlig aktör är tydligt ansvarig').check();
 			await anna.getByRole('button', { name: 'Skicka ansökan' }).click();
 			await anna.locator('.error-summary').waitFor();
@@ -309,15 +340,21 @@ async function main() {
 			assert.equal(await anna.getByLabel(/Från och med/).inputValue(), day(0));
 			assert.equal(await anna.getByLabel(/Till och med/).inputValue(), day(30));
 			assert.equal(await anna.locator('input[name=children]:checked').count(), 2);
+			assert.equal(await anna.getByLabel('Polisregion för boendeplatsen').inputValue(), 'Väst');
 			assert.ok(await anna.getByLabel('Ingen offentlig aktör är tydligt ansvarig').isChecked());
 			await shot(anna, '04-apply-refused');
 		});
 
 		await step('the caseworker applies for a 30-day reflection period with both children', async () => {
 			await anna.getByLabel(/Till och med/).fill(day(29));
+			await anna.getByLabel('Polisregion för boendeplatsen').selectOption({ label: 'Syd' });
 			await anna.getByRole('button', { name: 'Skicka ansökan' }).click();
 			await anna.waitForURL(/\/applications\/\d+\?done=applied$/);
 			reflectionApp = anna.url().replace(/\?.*$/, '');
+			/* the place arrives, so that occupancy counts against Syd's family places */
+			const app = await env.api.call('GET', '/api/v1' + new URL(reflectionApp).pathname);
+			assert.equal(app.region, 'Syd');
+			assert.equal(app.target_group, 'families');
 		});
 
 		await step('the coordinator sees the history, the amount and every rule check, and grants it', async () => {
@@ -465,16 +502,17 @@ async function main() {
 			await coord.waitForURL(/\/organisations\/\d+\?done=saved#places$/);
 			const places = text(await coord.locator('section#places table').innerText());
 			assert.match(places, /Syd Kvinnor 2 0 2/);
-			assert.match(places, /Syd Familjer 1 0 1/);
+			/* the family granted a reflection period is housed today in the family place its application named */
+			assert.match(places, /Syd Familjer 1 1 0/);
 			await coord.goto(base + '/capacity');
 			const tile = coord.locator('figure.region-map g[data-region="Syd"]');
 			assert.equal(await tile.locator('rect').getAttribute('class'), 'region r-room');
-			assert.match(text(await tile.textContent()), /3 lediga av 3/);
+			assert.match(text(await tile.textContent()), /2 lediga av 3/);
 			assert.equal(await coord.locator('figure.region-map g[data-region="Nord"] rect').getAttribute('class'), 'region r-none');
-			assert.match(text(await coord.locator('tr[data-region="Syd"]').innerText()), /^Syd 2 av 2 lediga – 1 av 1 lediga 3 av 3 lediga$/);
+			assert.match(text(await coord.locator('tr[data-region="Syd"]').innerText()), /^Syd 2 av 2 lediga – 0 av 1 lediga 2 av 3 lediga$/);
 			assert.match(text(await coord.locator('figure.region-map g[data-region="Nord"]').textContent()), /Inga platser/);
-			/* the family granted a reflection period is housed today; the application named no region */
-			assert.match(text(await coord.locator('main p.warning').innerText()), /^1 personer bor på en plats utan angiven polisregion/);
+			/* every housed person's place is known: no one is counted without a region */
+			assert.equal(await coord.locator('main p.warning').count(), 0);
 			await shot(coord, '19-capacity');
 			await anna.goto(base + '/capacity');
 			assert.match(text(await anna.locator('main .lead').innerText()), /Din organisations platser/);
@@ -603,6 +641,36 @@ async function main() {
 			const capacity = await env.api.call('GET', `/api/v1/organisations/${orgA}/capacity`);
 			assert.deepEqual(capacity.places.find((r) => r.region === 'Syd' && r.target_group === 'men'),
 				{ region: 'Syd', target_group: 'men', places: 0, occupied: 1, available: -1 });
+		});
+
+		await step('R2e: the coordinator follows up an emergency decision until the responsible actor is clear', async () => {
+			const basis = { kind: 'no_designated_actor' };
+			const p = await env.api.call('POST', '/api/v1/persons', { gender: 'female', age_group: 'adult', organisation_id: env.orgA.id, sweden_responsible: true });
+			const adm = await env.api.call('POST', '/api/v1/applications', { person_id: p.id, type: 'admission', basis, identified: true, needs_assessment: 'Akut behov av skydd.' });
+			await env.api.call('POST', `/api/v1/applications/${adm.id}/decision`, { outcome: 'granted' });
+			const refl = await env.api.call('POST', '/api/v1/applications', { person_id: p.id, type: 'reflection', basis, from: day(0), to: day(4), region: 'Syd' });
+			const dec = await env.api.call('POST', `/api/v1/applications/${refl.id}/decision`, { outcome: 'granted', emergency: true });
+			await coord.goto(base + '/decisions');
+			await coord.getByRole('link', { name: 'Akuta att följa upp (R2e)' }).click();
+			assert.match(coord.url(), /\/decisions\?emergency=open$/);
+			assert.equal(await coord.locator('main tbody tr').count(), 1);
+			await coord.locator('main tbody tr a').first().click();
+			assert.match(text(await coord.locator('dl.facts').innerText()), /ansvaret är inte klarlagt/);
+			const form = coord.locator('section#emergency');
+			/* a day before the decision is refused beside the field; the note typed is kept */
+			await form.getByLabel('Klarlagt den').fill(day(-1));
+			await form.getByLabel('Vem som visade sig ansvara').fill('Socialtjänsten i Malmö');
+			await form.getByRole('button', { name: 'Registrera' }).click();
+			await coord.locator('.field.has-error').waitFor();
+			assert.equal(await coord.locator('.field.has-error input').getAttribute('name'), 'date');
+			assert.equal(await coord.locator('section#emergency').getByLabel('Vem som visade sig ansvara').inputValue(), 'Socialtjänsten i Malmö');
+			await coord.locator('section#emergency').getByLabel('Klarlagt den').fill(day(0));
+			await coord.locator('section#emergency').getByRole('button', { name: 'Registrera' }).click();
+			await coord.waitForURL(new RegExp(`/decisions/${dec.id}\\?done=emergency_cleared$`));
+			assert.match(text(await coord.locator('dl.facts').innerText()), new RegExp(`ansvaret klarlagt den ${day(0)}`));
+			assert.equal(await coord.locator('section#emergency').count(), 0);
+			await coord.goto(base + '/decisions?emergency=open');
+			assert.match(text(await coord.locator('main').innerText()), /Inga akuta beslut väntar på uppföljning/);
 		});
 
 		await step('the pages are usable at 360 px width', async () => {
