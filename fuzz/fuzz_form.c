@@ -197,8 +197,9 @@ static void check_parse(const char *s, size_t len, size_t max_pairs)
 		free(val);
 	}
 
-	/* Lookups: first, n-th and count agree with a scan of the pairs. */
-	for (size_t k = 0; k < f.n; k++) {
+	/* Lookups: first, n-th and count agree with a scan of the pairs (the first
+	 * 64 pairs and the last: all of them would make long forms quadratic). */
+	for (size_t k = 0; k < f.n; k = k == 63 && f.n > 65 ? f.n - 1 : k + 1) {
 		const char *key = f.pairs[k].key;
 		size_t count = 0, nth = 0;
 
