@@ -18,7 +18,8 @@
  * A form handler converts the posted fields (page_form_json), calls the same
  * svc_*() as the API, and on error shows the form again with p.in (what the
  * user typed) and p.err (shown beside its field); on success it redirects
- * (303, POST-redirect-GET). The handlers themselves are declared in routes.h.
+ * (303, POST-redirect-GET); page_post_form does all of it for a plain form.
+ * The handlers themselves are declared in routes.h.
  */
 #ifndef NSP_WEB_PAGE_H
 #define NSP_WEB_PAGE_H
@@ -64,6 +65,8 @@ void page_end_status(struct page *p, unsigned status);
 void page_fail(struct page *p, const struct svc_error *e);
 /* Replies 303 to a local path (POST-redirect-GET). Releases p. */
 void page_redirect(struct page *p, const char *location);
+/* The same to a path formatted from ids and fixed words (never request text). */
+void page_redirectf(struct page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Escaped text of a catalogue key; an <h1> of a key. */
 void page_text(struct page *p, const char *key);
@@ -144,6 +147,22 @@ struct fj {
 	enum fj_kind kind;
 };
 
+/* The status of a form shown again with e: 422 for a rule refusal, 409 for a
+ * conflict, else 400. */
+unsigned page_form_status(const struct svc_error *e);
+
+/* A page shown again with the posted form and an error (p->err set). */
+typedef void page_again_fn(struct page *p, unsigned status);
+
+/* A form handler's ending: with out (taken) a 303 to where (with ?done=); a
+ * missing record (not found, no field) is the error page; else the page
+ * again with e beside its field. e must outlive the call (p->err borrows it). */
+void page_after_post(struct page *p, json_t *out, struct svc_error *e, const char *where, page_again_fn *again);
+/* Parses the posted form after spec, passes it to fn and ends as page_after_post. */
+void page_post_form(struct http_request *req, const struct fj *spec, size_t n,
+		    json_t *(*fn)(struct svc *, const json_t *, struct svc_error *), const char *where,
+		    page_again_fn *again);
+
 /* Fills e as SVC_INVALID of field with both messages (a page's own input check). */
 void page_invalid(struct svc_error *e, const char *field, const char *sv, const char *en);
 
@@ -157,6 +176,8 @@ json_t *page_form_json(struct page *p, const struct fj *spec, size_t n, struct s
  * column header per catalogue key given, NULL-terminated; then <tbody>. */
 void page_table(struct page *p, const char *caption_key, ...) __attribute__((sentinel));
 void page_table_end(struct page *p);
+/* Opens <section class="panel"> with an <h2> of key; the caller closes the section. */
+void page_panel(struct page *p, const char *key);
 /* <a href="formatted">text</a> (text escaped). */
 void page_link(struct page *p, const char *text, const char *href_fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -173,6 +194,13 @@ void page_notice(struct page *p);
 int64_t page_int(const json_t *o, const char *key);
 /* The string at key of o (borrowed), NULL when it is not a string. */
 const char *page_s(const json_t *o, const char *key);
+
+/* The case codes of the persons rows names, as svc_page_person_codes(): by
+ * the integer at key of each object, or (key NULL) each element is an id.
+ * The caller owns the result; NULL with *e filled. */
+json_t *page_person_codes(struct page *p, const json_t *rows, const char *key, struct svc_error *e);
+/* The case code of person id in codes (borrowed), NULL when it is not there. */
+const char *page_person_code(const json_t *codes, int64_t id);
 
 /* What is left of the person's limits (R3, R4, R6) from svc_person_allowance(),
  * in words: "12 av 30 reflektionsdygn kvar" (page_person.c). */

@@ -10,36 +10,6 @@
 #include "web/routes.h"
 #include "web/svc_pages.h"
 
-/* A form handler's ending: back to where with ?done=, or the page again with the error. */
-static void after_post(struct page *p, json_t *out, struct svc_error *e, const char *where,
-		       void (*again)(struct page *, unsigned))
-{
-	if (out) {
-		json_decref(out);
-		return page_redirect(p, where);
-	}
-	if (e->status == SVC_NOT_FOUND && !e->field[0])
-		return page_fail(p, e);
-	p->err = e;
-	again(p, e->status == SVC_CONFLICT ? 409 : 400);
-}
-
-/* Posts the form after spec to fn and ends as after_post. */
-static void post_form(struct http_request *req, const struct fj *spec, size_t n,
-		      json_t *(*fn)(struct svc *, const json_t *, struct svc_error *), const char *where,
-		      void (*again)(struct page *, unsigned))
-{
-	struct page p;
-	struct svc_error e;
-	page_init(&p, req);
-	if (page_parse(&p) != 0)
-		return;
-	json_t *in = page_form_json(&p, spec, n, &e);
-	json_t *out = in ? fn(&p.svc, in, &e) : NULL;
-	json_decref(in);
-	after_post(&p, out, &e, where, again);
-}
-
 /* ---------------------------------------------------------------- users */
 
 static void users_page(struct page *p, unsigned status)
@@ -96,9 +66,7 @@ static void users_page(struct page *p, unsigned status)
 	}
 	page_table_end(p);
 
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "users.new");
-	html_raw(&p->h, "</h2>");
+	page_panel(p, "users.new");
 	page_errors(p);
 	page_form(p, "/users");
 	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "username", .label = "user.username", .required = true });
@@ -131,7 +99,7 @@ void page_user_create(struct http_request *req)
 	static const struct fj spec[] = {
 		{ "username", FJ_STR }, { "password", FJ_STR }, { "role", FJ_STR }, { "organisation_id", FJ_INT },
 	};
-	post_form(req, spec, sizeof spec / sizeof spec[0], svc_user_create, "/users?done=saved", users_page);
+	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_user_create, "/users?done=saved", users_page);
 }
 
 static void set_active(struct http_request *req, bool active)
@@ -140,7 +108,7 @@ static void set_active(struct http_request *req, bool active)
 	struct svc_error e;
 	page_init(&p, req);
 	json_t *out = svc_user_set_active(&p.svc, req->ids[0], active, &e);
-	after_post(&p, out, &e, "/users?done=saved", users_page);
+	page_after_post(&p, out, &e, "/users?done=saved", users_page);
 }
 
 void page_user_totp_reset(struct http_request *req)
@@ -149,7 +117,7 @@ void page_user_totp_reset(struct http_request *req)
 	struct svc_error e;
 	page_init(&p, req);
 	json_t *out = svc_user_totp_reset(&p.svc, req->ids[0], &e);
-	after_post(&p, out, &e, "/users?done=totp_reset", users_page);
+	page_after_post(&p, out, &e, "/users?done=totp_reset", users_page);
 }
 
 void page_user_deactivate(struct http_request *req) { set_active(req, false); }

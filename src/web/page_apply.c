@@ -274,10 +274,9 @@ void page_apply_post(struct http_request *req)
 		if (e.status == SVC_NOT_FOUND && strcmp(e.field, "person_id") == 0)
 			return page_fail(&p, &e);
 		p.err = &e;
-		return apply_form(&p, req->ids[0], type, e.status == SVC_RULE ? 422 : 400);
+		return apply_form(&p, req->ids[0], type, page_form_status(&e));
 	}
-	char where[64];
-	snprintf(where, sizeof where, "/applications/%lld?done=applied", (long long)page_int(out, "id"));
+	int64_t id = page_int(out, "id");
 	json_decref(out);
-	page_redirect(&p, where);
+	page_redirectf(&p, "/applications/%lld?done=applied", (long long)id);
 }

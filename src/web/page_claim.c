@@ -22,15 +22,8 @@ void page_decisions(struct http_request *req)
 	if (!list)
 		return page_fail(&p, &e);
 	const json_t *ds = json_object_get(list, "decisions");
-	size_t n = json_array_size(ds), i;
-	int64_t *ids = calloc(n ? n : 1, sizeof *ids);
-	json_t *d;
-	if (!ids)
-		abort();
-	json_array_foreach(ds, i, d)
-		ids[i] = page_int(d, "person_id");
-	json_t *codes = svc_page_person_codes(&p.svc, ids, n, &e);
-	free(ids);
+	size_t n = json_array_size(ds);
+	json_t *codes = page_person_codes(&p, ds, "person_id", &e);
 	if (!codes) {
 		json_decref(list);
 		return page_fail(&p, &e);
@@ -54,13 +47,11 @@ void page_decisions(struct http_request *req)
 			   "application.period", "decision.total", "decision.paid", "decision.state", NULL);
 		/* Newest first: the list comes ordered by id. */
 		for (size_t k = n; k-- > 0;) {
-			d = json_array_get(ds, k);
-			char key[24];
-			snprintf(key, sizeof key, "%lld", (long long)page_int(d, "person_id"));
+			const json_t *d = json_array_get(ds, k);
 			html_raw(&p.h, "<tr><td>");
 			page_link(&p, page_s(d, "decided_on"), "/decisions/%lld", (long long)page_int(d, "id"));
 			html_raw(&p.h, "</td><td>");
-			html_text(&p.h, page_s(codes, key));
+			html_text(&p.h, page_person_code(codes, page_int(d, "person_id")));
 			html_raw(&p.h, "</td><td>");
 			html_text(&p.h, page_enum(&p, &enum_app_type, page_s(d, "type")));
 			html_raw(&p.h, "</td><td>");
@@ -114,9 +105,7 @@ static void claim_form(struct page *p, const json_t *d)
 	snprintf(hint, sizeof hint, "%s", buf_str(&tmp.b));
 	html_release(&tmp);
 
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "claim.title");
-	html_raw(&p->h, "</h2>");
+	page_panel(p, "claim.title");
 	page_errors(p);
 	page_form(p, "/decisions/%lld/claim", (long long)page_int(d, "id"));
 	page_field(p, &(struct field){ .kind = FIELD_NUMBER, .name = "days",
@@ -171,12 +160,11 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 		return page_fail(p, &e);
 	}
 	struct html *h = &p->h;
-	char key[24];
-	snprintf(key, sizeof key, "%lld", (long long)page_int(d, "person_id"));
 	bool open = !json_is_string(json_object_get(d, "closed_on"));
 	page_start(p, page_t(p, "decision.title"));
 	html_raw(h, "<p class=\"eyebrow\">");
-	page_link(p, page_s(codes, key), "/persons/%lld", (long long)page_int(d, "person_id"));
+	page_link(p, page_person_code(codes, page_int(d, "person_id")), "/persons/%lld",
+		  (long long)page_int(d, "person_id"));
 	html_raw(h, "</p><h1>");
 	page_text(p, "decision.title");
 	html_raw(h, ": ");
@@ -329,13 +317,10 @@ void page_claim(struct http_request *req)
 		/* An amount typed in kronor is where R14 belongs then. */
 		if (!(page_in(&p, "days") && *page_in(&p, "days")))
 			p.rule_field = "amount";
-		return decision_page(&p, req->ids[0], e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409 : 400,
-				     FORM_CLAIM);
+		return decision_page(&p, req->ids[0], page_form_status(&e), FORM_CLAIM);
 	}
 	json_decref(out);
-	char where[64];
-	snprintf(where, sizeof where, "/decisions/%lld?done=claimed", (long long)req->ids[0]);
-	page_redirect(&p, where);
+	page_redirectf(&p, "/decisions/%lld?done=claimed", (long long)req->ids[0]);
 }
 
 void page_decision_close(struct http_request *req)
@@ -349,9 +334,7 @@ void page_decision_close(struct http_request *req)
 	if (!out)
 		return page_fail(&p, &e);
 	json_decref(out);
-	char where[64];
-	snprintf(where, sizeof where, "/decisions/%lld?done=closed", (long long)req->ids[0]);
-	page_redirect(&p, where);
+	page_redirectf(&p, "/decisions/%lld?done=closed", (long long)req->ids[0]);
 }
 
 void page_decision_clear_emergency(struct http_request *req)
@@ -369,10 +352,8 @@ void page_decision_clear_emergency(struct http_request *req)
 		if (e.status == SVC_NOT_FOUND)
 			return page_fail(&p, &e);
 		p.err = &e;
-		return decision_page(&p, req->ids[0], e.status == SVC_CONFLICT ? 409 : 400, FORM_EMERGENCY);
+		return decision_page(&p, req->ids[0], page_form_status(&e), FORM_EMERGENCY);
 	}
 	json_decref(out);
-	char where[64];
-	snprintf(where, sizeof where, "/decisions/%lld?done=emergency_cleared", (long long)req->ids[0]);
-	page_redirect(&p, where);
+	page_redirectf(&p, "/decisions/%lld?done=emergency_cleared", (long long)req->ids[0]);
 }

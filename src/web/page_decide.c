@@ -272,9 +272,7 @@ static void decision_form(struct page *p, const json_t *a)
 {
 	enum app_type t = (enum app_type)enum_parse(&enum_app_type, page_s(a, "type"));
 	char today[DAY_BUFSZ];
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "decide.title");
-	html_raw(&p->h, "</h2>");
+	page_panel(p, "decide.title");
 	page_errors(p);
 	page_form(p, "/applications/%lld/decide", (long long)page_int(a, "id"));
 	page_field(p, &(struct field){ .kind = FIELD_RADIOS, .name = "outcome", .label = "decide.outcome",
@@ -403,15 +401,7 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 	if (allowance && coordinator && submitted)
 		checks = svc_application_checks(&p->svc, id, &e);
 	if (allowance && (!coordinator || !submitted || checks)) {
-		size_t n = json_array_size(json_object_get(a, "children")), i;
-		int64_t *ids = calloc(n ? n : 1, sizeof *ids);
-		json_t *c;
-		if (!ids)
-			abort();
-		json_array_foreach(json_object_get(a, "children"), i, c)
-			ids[i] = json_integer_value(c);
-		codes = svc_page_person_codes(&p->svc, ids, n, &e);
-		free(ids);
+		codes = page_person_codes(p, json_object_get(a, "children"), NULL, &e);
 	}
 	if (!codes)
 		goto fail;
@@ -514,14 +504,12 @@ void page_decide(struct http_request *req)
 		/* A decision check ("decision") concerns the granted part. */
 		if (e.rule && strcmp(e.rule, "decision") == 0)
 			p.rule_field = "outcome";
-		return application_page(&p, req->ids[0], e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409 : 400);
+		return application_page(&p, req->ids[0], page_form_status(&e));
 	}
 	/* Four-eyes: above the year's threshold the decision waits for another coordinator. */
 	if (json_is_true(json_object_get(out, "awaiting_approval"))) {
-		char where[64];
 		json_decref(out);
-		snprintf(where, sizeof where, "/applications/%lld?done=proposed", (long long)req->ids[0]);
-		return page_redirect(&p, where);
+		return page_redirectf(&p, "/applications/%lld?done=proposed", (long long)req->ids[0]);
 	}
 	json_decref(out);
 	page_redirect(&p, "/queue?done=decided");
@@ -549,13 +537,10 @@ static void proposal_resolve(struct http_request *req, bool approve)
 		if (e.status == SVC_NOT_FOUND && !e.field[0])
 			return page_fail(&p, &e);
 		p.err = &e;
-		return application_page(&p, app, e.status == SVC_RULE ? 422 : e.status == SVC_CONFLICT ? 409
-						  : e.status == SVC_FORBIDDEN ? 403 : 400);
+		return application_page(&p, app, e.status == SVC_FORBIDDEN ? 403 : page_form_status(&e));
 	}
 	json_decref(out);
-	char where[64];
-	snprintf(where, sizeof where, "/applications/%lld?done=%s", (long long)app, approve ? "approved" : "rejected");
-	page_redirect(&p, where);
+	page_redirectf(&p, "/applications/%lld?done=%s", (long long)app, approve ? "approved" : "rejected");
 }
 
 void page_proposal_approve(struct http_request *req) { proposal_resolve(req, true); }
@@ -574,14 +559,8 @@ void page_queue(struct http_request *req)
 	}
 	const json_t *apps = json_object_get(list, "applications");
 	size_t n = json_array_size(apps), i;
-	int64_t *ids = calloc(n ? n : 1, sizeof *ids);
 	json_t *a;
-	if (!ids)
-		abort();
-	json_array_foreach(apps, i, a)
-		ids[i] = page_int(a, "person_id");
-	json_t *codes = svc_page_person_codes(&p.svc, ids, n, &e);
-	free(ids);
+	json_t *codes = page_person_codes(&p, apps, "person_id", &e);
 	if (!codes) {
 		json_decref(list);
 		json_decref(orgs);
@@ -598,8 +577,6 @@ void page_queue(struct http_request *req)
 		page_table(&p, NULL, "application.submitted_on", "person.code", "organisation.name", "application.type",
 			   "application.period", "check.amount", "check.title", NULL);
 		json_array_foreach(apps, i, a) {
-			char key[24];
-			snprintf(key, sizeof key, "%lld", (long long)page_int(a, "person_id"));
 			json_t *chk = svc_application_checks(&p.svc, page_int(a, "id"), &e);
 			const char *org = NULL;
 			size_t k;
@@ -610,7 +587,7 @@ void page_queue(struct http_request *req)
 			html_raw(&p.h, "<tr><td>");
 			page_day(&p, json_object_get(a, "submitted_on"));
 			html_raw(&p.h, "</td><td>");
-			html_text(&p.h, page_s(codes, key));
+			html_text(&p.h, page_person_code(codes, page_int(a, "person_id")));
 			html_raw(&p.h, "</td><td>");
 			html_text(&p.h, org);
 			html_raw(&p.h, "</td><td>");

@@ -15,18 +15,24 @@
 #define ENDING_WITHIN_DAYS 7
 #define HOME_PERSONS 10
 
+/* Opens the panel of title_key; when rows is empty it says none_key, closes
+ * the panel and returns false (nothing to list). */
+static bool list_panel(struct page *p, const char *title_key, const json_t *rows, const char *none_key)
+{
+	page_panel(p, title_key);
+	if (json_array_size(rows) > 0)
+		return true;
+	html_raw(&p->h, "<p>");
+	page_text(p, none_key);
+	html_raw(&p->h, "</p></section>");
+	return false;
+}
+
 /* Periods ending soon: each with a link to apply for the extension. */
 static void ending_list(struct page *p, const json_t *rows)
 {
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "home.ending");
-	html_raw(&p->h, "</h2>");
-	if (json_array_size(rows) == 0) {
-		html_raw(&p->h, "<p>");
-		page_text(p, "home.ending_none");
-		html_raw(&p->h, "</p></section>");
+	if (!list_panel(p, "home.ending", rows, "home.ending_none"))
 		return;
-	}
 	page_table(p, NULL, "person.code", "application.type", "application.to", "home.next_step", NULL);
 	size_t i;
 	json_t *r;
@@ -48,15 +54,8 @@ static void ending_list(struct page *p, const json_t *rows)
 
 static void unclaimed_list(struct page *p, const json_t *rows)
 {
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "home.unclaimed");
-	html_raw(&p->h, "</h2>");
-	if (json_array_size(rows) == 0) {
-		html_raw(&p->h, "<p>");
-		page_text(p, "home.unclaimed_none");
-		html_raw(&p->h, "</p></section>");
+	if (!list_panel(p, "home.unclaimed", rows, "home.unclaimed_none"))
 		return;
-	}
 	page_table(p, NULL, "person.code", "application.type", "decision.decided_on", "decision.total",
 		   "home.next_step", NULL);
 	size_t i;
@@ -81,23 +80,14 @@ static void unclaimed_list(struct page *p, const json_t *rows)
 /* The organisation's submitted applications. */
 static void open_applications(struct page *p, const json_t *apps, const json_t *codes)
 {
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "home.open_applications");
-	html_raw(&p->h, "</h2>");
-	if (json_array_size(apps) == 0) {
-		html_raw(&p->h, "<p>");
-		page_text(p, "home.open_none");
-		html_raw(&p->h, "</p></section>");
+	if (!list_panel(p, "home.open_applications", apps, "home.open_none"))
 		return;
-	}
 	page_table(p, NULL, "person.code", "application.type", "application.submitted_on", NULL);
 	size_t i;
 	json_t *a;
 	json_array_foreach(apps, i, a) {
-		char key[24];
-		snprintf(key, sizeof key, "%lld", (long long)page_int(a, "person_id"));
 		html_raw(&p->h, "<tr><td>");
-		html_text(&p->h, page_s(codes, key));
+		html_text(&p->h, page_person_code(codes, page_int(a, "person_id")));
 		html_raw(&p->h, "</td><td>");
 		page_link(p, page_enum(p, &enum_app_type, page_s(a, "type")), "/applications/%lld",
 			  (long long)page_int(a, "id"));
@@ -169,18 +159,8 @@ void page_home(struct http_request *req)
 	json_t *more = NULL, *codes = NULL;
 	if (apps)
 		more = coordinator ? svc_year_budget(&p.svc, page_this_year(), &e) : svc_person_list(&p.svc, limit, NULL, &e);
-	if (more) {
-		const json_t *list = json_object_get(apps, "applications");
-		size_t n = json_array_size(list), i;
-		int64_t *ids = calloc(n ? n : 1, sizeof *ids);
-		json_t *a;
-		if (!ids)
-			abort();
-		json_array_foreach(list, i, a)
-			ids[i] = page_int(a, "person_id");
-		codes = svc_page_person_codes(&p.svc, ids, n, &e);
-		free(ids);
-	}
+	if (more)
+		codes = page_person_codes(&p, json_object_get(apps, "applications"), "person_id", &e);
 	if (!codes) {
 		json_decref(work);
 		json_decref(apps);

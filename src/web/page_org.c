@@ -14,36 +14,6 @@
 #include "web/page.h"
 #include "web/routes.h"
 
-/* A form handler's ending: back to where with ?done=, or the page again with the error. */
-static void after_post(struct page *p, json_t *out, struct svc_error *e, const char *where,
-		       void (*again)(struct page *, unsigned))
-{
-	if (out) {
-		json_decref(out);
-		return page_redirect(p, where);
-	}
-	if (e->status == SVC_NOT_FOUND && !e->field[0])
-		return page_fail(p, e);
-	p->err = e;
-	again(p, e->status == SVC_CONFLICT ? 409 : e->status == SVC_RULE ? 422 : 400);
-}
-
-/* Posts the form after spec to fn and ends as after_post. */
-static void post_form(struct http_request *req, const struct fj *spec, size_t n,
-		      json_t *(*fn)(struct svc *, const json_t *, struct svc_error *), const char *where,
-		      void (*again)(struct page *, unsigned))
-{
-	struct page p;
-	struct svc_error e;
-	page_init(&p, req);
-	if (page_parse(&p) != 0)
-		return;
-	json_t *in = page_form_json(&p, spec, n, &e);
-	json_t *out = in ? fn(&p.svc, in, &e) : NULL;
-	json_decref(in);
-	after_post(&p, out, &e, where, again);
-}
-
 /* The label of a checklist item in the page's language. */
 static const char *item_label(const struct page *p, const json_t *item)
 {
@@ -205,7 +175,7 @@ void page_org_create(struct http_request *req)
 	static const struct fj spec[] = {
 		{ "name", FJ_STR }, { "kind", FJ_STR }, { "regions", FJ_SET }, { "contact", FJ_STR },
 	};
-	post_form(req, spec, sizeof spec / sizeof spec[0], svc_org_create, "/organisations?done=saved", orgs_page);
+	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_org_create, "/organisations?done=saved", orgs_page);
 }
 
 /* ---------------------------------------------------------------- one organisation */
@@ -470,12 +440,12 @@ void page_org(struct http_request *req)
 	org_page(&p, 200);
 }
 
-/* Back to the organisation's page with ?done= (where is a fragment, may be ""). */
+/* Ends as page_after_post: back to the organisation's page with ?done= and fragment (may be ""). */
 static void org_after(struct page *p, json_t *out, struct svc_error *e, const char *fragment)
 {
 	char where[96];
 	snprintf(where, sizeof where, "/organisations/%lld?done=saved%s", (long long)p->req->ids[0], fragment);
-	after_post(p, out, e, where, org_page);
+	page_after_post(p, out, e, where, org_page);
 }
 
 void page_org_cert(struct http_request *req)
@@ -667,9 +637,7 @@ static void certification_page(struct page *p, unsigned status)
 	page_form_end(p, "cert.item_add");
 	html_raw(&p->h, "</section>");
 
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "cert.settings");
-	html_raw(&p->h, "</h2>");
+	page_panel(p, "cert.settings");
 	page_form(p, "/certification/settings");
 	char months[24];
 	snprintf(months, sizeof months, "%lld", (long long)page_int(settings, "recertification_months"));
@@ -694,7 +662,7 @@ void page_certification(struct http_request *req)
 void page_cert_settings(struct http_request *req)
 {
 	static const struct fj spec[] = { { "recertification_months", FJ_INT } };
-	post_form(req, spec, 1, svc_cert_settings_put, "/certification?done=saved", certification_page);
+	page_post_form(req, spec, 1, svc_cert_settings_put, "/certification?done=saved", certification_page);
 }
 
 /*
@@ -745,7 +713,7 @@ static void checklist_change(struct http_request *req, bool add)
 		snprintf(e.field, sizeof e.field, "%s", field);
 	}
 	snprintf(where, sizeof where, "/certification?year=%lld&done=saved#checklist", (long long)year);
-	after_post(&p, out, &e, where, certification_page);
+	page_after_post(&p, out, &e, where, certification_page);
 }
 
 void page_checklist_add(struct http_request *req) { checklist_change(req, true); }
@@ -825,6 +793,6 @@ void page_follow_up_create(struct http_request *req)
 	static const struct fj spec[] = {
 		{ "kind", FJ_STR }, { "date", FJ_STR }, { "notes", FJ_STR }, { "organisation_ids", FJ_IDS },
 	};
-	post_form(req, spec, sizeof spec / sizeof spec[0], svc_follow_up_create, "/follow-ups?done=saved",
+	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_follow_up_create, "/follow-ups?done=saved",
 		  follow_ups_page);
 }

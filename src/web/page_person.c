@@ -201,12 +201,11 @@ void page_person_create(struct http_request *req)
 	json_decref(in);
 	if (!out) {
 		p.err = &e;
-		return person_form(&p, parent, code, e.status == SVC_RULE ? 422 : 400);
+		return person_form(&p, parent, code, page_form_status(&e));
 	}
-	char where[64];
-	snprintf(where, sizeof where, "/persons/%lld?done=registered", (long long)page_int(out, "id"));
+	int64_t id = page_int(out, "id");
 	json_decref(out);
-	page_redirect(&p, where);
+	page_redirectf(&p, "/persons/%lld?done=registered", (long long)id);
 }
 
 /* ---------------------------------------------------------------- the person's page */
@@ -535,6 +534,22 @@ void page_person(struct http_request *req)
 	person_page(&p, req->ids[0], 200, FORM_EXIT);
 }
 
+/* The ending of a form on the person's page: with out (taken) back to it with
+ * ?done=done; else the page again with e beside form (404 for a missing person). */
+static void person_post_end(struct page *p, json_t *out, struct svc_error *e, enum person_form form,
+			    const char *done)
+{
+	int64_t id = p->req->ids[0];
+	if (!out) {
+		if (e->status == SVC_NOT_FOUND)
+			return page_fail(p, e);
+		p->err = e;
+		return person_page(p, id, page_form_status(e), form);
+	}
+	json_decref(out);
+	page_redirectf(p, "/persons/%lld?done=%s", (long long)id, done);
+}
+
 void page_person_exit(struct http_request *req)
 {
 	static const struct fj spec[] = { { "date", FJ_STR }, { "destination", FJ_STR } };
@@ -546,16 +561,7 @@ void page_person_exit(struct http_request *req)
 	json_t *in = page_form_json(&p, spec, 2, &e);
 	json_t *out = in ? svc_person_exit(&p.svc, req->ids[0], in, &e) : NULL;
 	json_decref(in);
-	if (!out) {
-		if (e.status == SVC_NOT_FOUND)
-			return page_fail(&p, &e);
-		p.err = &e;
-		return person_page(&p, req->ids[0], e.status == SVC_CONFLICT ? 409 : 400, FORM_EXIT);
-	}
-	json_decref(out);
-	char where[64];
-	snprintf(where, sizeof where, "/persons/%lld?done=exited", (long long)req->ids[0]);
-	page_redirect(&p, where);
+	person_post_end(&p, out, &e, FORM_EXIT, "exited");
 }
 
 /* Replaces the identity data from the form on the person's page. */
@@ -576,14 +582,5 @@ void page_person_identity(struct http_request *req)
 		json_object_set_new(in, "identity", json_object());
 	json_t *out = in ? svc_person_set_identity(&p.svc, req->ids[0], in, &e) : NULL;
 	json_decref(in);
-	if (!out) {
-		if (e.status == SVC_NOT_FOUND)
-			return page_fail(&p, &e);
-		p.err = &e;
-		return person_page(&p, req->ids[0], e.status == SVC_CONFLICT ? 409 : 400, FORM_IDENTITY);
-	}
-	json_decref(out);
-	char where[64];
-	snprintf(where, sizeof where, "/persons/%lld?done=identity_saved", (long long)req->ids[0]);
-	page_redirect(&p, where);
+	person_post_end(&p, out, &e, FORM_IDENTITY, "identity_saved");
 }

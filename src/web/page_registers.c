@@ -11,36 +11,6 @@
 #include "web/page.h"
 #include "web/routes.h"
 
-/* A form handler's ending: back to where with ?done=, or the page again with the error. */
-static void after_post(struct page *p, json_t *out, struct svc_error *e, const char *where,
-		       void (*again)(struct page *, unsigned))
-{
-	if (out) {
-		json_decref(out);
-		return page_redirect(p, where);
-	}
-	if (e->status == SVC_NOT_FOUND && !e->field[0])
-		return page_fail(p, e);
-	p->err = e;
-	again(p, e->status == SVC_CONFLICT ? 409 : 400);
-}
-
-/* Posts the form after spec to fn and ends as after_post. */
-static void post_form(struct http_request *req, const struct fj *spec, size_t n,
-		      json_t *(*fn)(struct svc *, const json_t *, struct svc_error *), const char *where,
-		      void (*again)(struct page *, unsigned))
-{
-	struct page p;
-	struct svc_error e;
-	page_init(&p, req);
-	if (page_parse(&p) != 0)
-		return;
-	json_t *in = page_form_json(&p, spec, n, &e);
-	json_t *out = in ? fn(&p.svc, in, &e) : NULL;
-	json_decref(in);
-	after_post(&p, out, &e, where, again);
-}
-
 /* The text of an integer. */
 static const char *num(char buf[24], int64_t v)
 {
@@ -309,9 +279,7 @@ static void placements_page(struct page *p, unsigned status)
 	if (unmet)
 		unmet_table(p, unmet);
 
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
-	page_text(p, "placements.new");
-	html_raw(&p->h, "</h2>");
+	page_panel(p, "placements.new");
 	page_errors(p);
 	page_form(p, "/placements");
 	char today[DAY_BUFSZ];
@@ -368,7 +336,7 @@ void page_placement_create(struct http_request *req)
 		{ "date", FJ_STR }, { "region", FJ_STR }, { "target_group", FJ_STR }, { "outcome", FJ_STR },
 		{ "organisation_id", FJ_INT },
 	};
-	post_form(req, spec, sizeof spec / sizeof spec[0], svc_placement_create, "/placements?done=saved",
+	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_placement_create, "/placements?done=saved",
 		  placements_page);
 }
 
@@ -480,6 +448,6 @@ void page_consultation_create(struct http_request *req)
 		{ "date", FJ_STR }, { "asker", FJ_STR }, { "region", FJ_STR },
 		{ "topic", FJ_STR }, { "minutes", FJ_INT }, { "outcome", FJ_STR },
 	};
-	post_form(req, spec, sizeof spec / sizeof spec[0], svc_consultation_create, "/consultations?done=saved",
+	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_consultation_create, "/consultations?done=saved",
 		  consultations_page);
 }

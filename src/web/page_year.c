@@ -35,10 +35,8 @@ static int path_year(struct page *p)
 void page_year_current(struct http_request *req)
 {
 	struct page p;
-	char where[32];
 	page_init(&p, req);
-	snprintf(where, sizeof where, "/years/%d", page_this_year());
-	page_redirect(&p, where);
+	page_redirectf(&p, "/years/%d", page_this_year());
 }
 
 /* Links to the year before and after. */
@@ -313,9 +311,7 @@ void page_year_post(struct http_request *req)
 		return year_page(&p, year, 400);
 	}
 	json_decref(out);
-	char where[48];
-	snprintf(where, sizeof where, "/years/%d?done=saved", year);
-	page_redirect(&p, where);
+	page_redirectf(&p, "/years/%d?done=saved", year);
 }
 
 /* ---------------------------------------------------------------- the annual report */
@@ -323,10 +319,8 @@ void page_year_post(struct http_request *req)
 void page_report_current(struct http_request *req)
 {
 	struct page p;
-	char where[32];
 	page_init(&p, req);
-	snprintf(where, sizeof where, "/reports/%d", page_this_year());
-	page_redirect(&p, where);
+	page_redirectf(&p, "/reports/%d", page_this_year());
 }
 
 /* A count, ".." for a withheld one (open data). */

@@ -14,6 +14,7 @@
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/static_assets.h"
+#include "web/svc_pages.h"
 
 #define C ROLE_BIT_COORDINATOR
 #define W ROLE_BIT_CASEWORKER
@@ -210,6 +211,17 @@ void page_redirect(struct page *p, const char *location)
 	page_release(p);
 }
 
+void page_redirectf(struct page *p, const char *fmt, ...)
+{
+	char where[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(where, sizeof where, fmt, ap);
+	va_end(ap);
+	/* A cut path would lead elsewhere: home instead. */
+	page_redirect(p, n > 0 && (size_t)n < sizeof where ? where : "/");
+}
+
 /* The error page: a title by status and the message. */
 static void error_body(struct page *p, unsigned status, const char *sv, const char *en)
 {
@@ -253,6 +265,38 @@ void app_error_page(struct http_request *req, unsigned status, const char *code,
 }
 
 /* ---------------------------------------------------------------- forms */
+
+unsigned page_form_status(const struct svc_error *e)
+{
+	return e->status == SVC_RULE ? 422 : e->status == SVC_CONFLICT ? 409 : 400;
+}
+
+void page_after_post(struct page *p, json_t *out, struct svc_error *e, const char *where, page_again_fn *again)
+{
+	if (out) {
+		json_decref(out);
+		return page_redirect(p, where);
+	}
+	if (e->status == SVC_NOT_FOUND && !e->field[0])
+		return page_fail(p, e);
+	p->err = e;
+	again(p, page_form_status(e));
+}
+
+void page_post_form(struct http_request *req, const struct fj *spec, size_t n,
+		    json_t *(*fn)(struct svc *, const json_t *, struct svc_error *), const char *where,
+		    page_again_fn *again)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = page_form_json(&p, spec, n, &e);
+	json_t *out = in ? fn(&p.svc, in, &e) : NULL;
+	json_decref(in);
+	page_after_post(&p, out, &e, where, again);
+}
 
 int page_parse(struct page *p)
 {
@@ -755,6 +799,34 @@ void page_table(struct page *p, const char *caption_key, ...)
 void page_table_end(struct page *p)
 {
 	html_raw(&p->h, "</tbody></table></div>");
+}
+
+json_t *page_person_codes(struct page *p, const json_t *rows, const char *key, struct svc_error *e)
+{
+	size_t n = json_array_size(rows), i;
+	int64_t *ids = calloc(n ? n : 1, sizeof *ids);
+	json_t *r;
+	if (!ids)
+		abort();
+	json_array_foreach(rows, i, r)
+		ids[i] = key ? page_int(r, key) : json_integer_value(r);
+	json_t *codes = svc_page_person_codes(&p->svc, ids, n, e);
+	free(ids);
+	return codes;
+}
+
+const char *page_person_code(const json_t *codes, int64_t id)
+{
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	return page_s(codes, key);
+}
+
+void page_panel(struct page *p, const char *key)
+{
+	html_raw(&p->h, "<section class=\"panel\"><h2>");
+	page_text(p, key);
+	html_raw(&p->h, "</h2>");
 }
 
 void page_link(struct page *p, const char *text, const char *href_fmt, ...)

@@ -464,9 +464,9 @@ json_t *svc_placement_create(struct svc *s, const json_t *in, struct svc_error *
 
 json_t *svc_placement_list(struct svc *s, const char *year, struct svc_error *e)
 {
-	int y = year ? svc_parse_year(year) : 0;
+	int y = svc_query_year(year, 0, e);
 	if (y < 0)
-		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+		return NULL;
 	struct db_placement *ps;
 	size_t n;
 	if (db_placement_list(s->db, y, -1, &ps, &n) != DB_OK)
@@ -481,9 +481,9 @@ json_t *svc_placement_list(struct svc *s, const char *year, struct svc_error *e)
 
 json_t *svc_placement_unmet(struct svc *s, const char *year, struct svc_error *e)
 {
-	int y = year ? svc_parse_year(year) : day_year(day_today());
+	int y = svc_query_year(year, day_year(day_today()), e);
 	if (y < 0)
-		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+		return NULL;
 	struct db_placement *ps;
 	size_t n;
 	if (db_placement_list(s->db, y, -1, &ps, &n) != DB_OK)
@@ -599,9 +599,9 @@ json_t *svc_consultation_create(struct svc *s, const json_t *in, struct svc_erro
 
 json_t *svc_consultation_list(struct svc *s, const char *year, struct svc_error *e)
 {
-	int y = year ? svc_parse_year(year) : 0;
+	int y = svc_query_year(year, 0, e);
 	if (y < 0)
-		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+		return NULL;
 	struct db_consultation *cs;
 	size_t n;
 	if (db_consultation_list(s->db, y, &cs, &n) != DB_OK)
@@ -633,9 +633,9 @@ static int topic_cmp(const void *a, const void *b)
 
 json_t *svc_consultation_summary(struct svc *s, const char *year, struct svc_error *e)
 {
-	int y = year ? svc_parse_year(year) : day_year(day_today());
+	int y = svc_query_year(year, day_year(day_today()), e);
 	if (y < 0)
-		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+		return NULL;
 	struct db_consultation *cs;
 	size_t n;
 	if (db_consultation_list(s->db, y, &cs, &n) != DB_OK)

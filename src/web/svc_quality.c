@@ -20,9 +20,9 @@
 
 json_t *svc_checklist_get(struct svc *s, const char *year, struct svc_error *e)
 {
-	int y = year ? svc_parse_year(year) : day_year(day_today());
+	int y = svc_query_year(year, day_year(day_today()), e);
 	if (y < 0)
-		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+		return NULL;
 	struct db_cert_requirement *rs;
 	size_t n, n_years;
 	int from, *years;
@@ -234,9 +234,9 @@ json_t *svc_follow_up_create(struct svc *s, const json_t *in, struct svc_error *
 json_t *svc_follow_up_list(struct svc *s, const char *organisation, const char *year, struct svc_error *e)
 {
 	int64_t org = 0;
-	int y = year ? svc_parse_year(year) : 0;
+	int y = svc_query_year(year, 0, e);
 	if (y < 0)
-		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+		return NULL;
 	if (organisation) {
 		char *end;
 		long long v = strtoll(organisation, &end, 10);

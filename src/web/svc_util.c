@@ -57,6 +57,14 @@ bool svc_sees_org(const struct svc *s, int64_t org)
 	}
 }
 
+int svc_query_year(const char *year, int dflt, struct svc_error *e)
+{
+	int y = year ? svc_parse_year(year) : dflt;
+	if (y < 0)
+		svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+	return y;
+}
+
 int svc_parse_year(const char *s)
 {
 	if (!s || strlen(s) != 4)

@@ -30,5 +30,8 @@ json_t *svc_user_json(const struct db_user *u);
 
 /* Parses a decimal year 1900..2200 from a URL string; -1 when invalid. */
 int svc_parse_year(const char *s);
+/* The year of a ?year= query: dflt when year is NULL, else svc_parse_year();
+ * -1 with e filled (SVC_INVALID of "year") when it is not a year. */
+int svc_query_year(const char *year, int dflt, struct svc_error *e);
 
 #endif
