@@ -19,14 +19,14 @@ static const char usage_en[] =
 	"ago (default 730, R12). Statistics, decisions and the ledger remain.\n";
 
 /*
- * Persons are read a page at a time: reading all of them at once held every
- * person in memory, 136 MB for 1,000,000 (bench/, issue 7), and the server
- * does this at every start. Erasures are committed in batches: a
- * transaction per person, each with its fsync and a full checkpoint, managed
- * 100 persons a second. A batch stays short, so that the server's requests
- * do not wait long for the write lock while its daily run goes on.
+ * The candidates come from a partial index (db_person_exits_with_identity):
+ * reading every person held them all in memory, 136 MB for 1,000,000
+ * (bench/, issue 7), and the server does this at every start. Erasures are
+ * committed in batches: a transaction per person, each with its fsync and a
+ * full checkpoint, managed 100 persons a second. A batch stays short, so that
+ * the server's requests do not wait long for the write lock while its daily
+ * run goes on.
  */
-#define RETENTION_PAGE 10000
 #define RETENTION_BATCH 100
 
 /* Commits the open batch of *pending erasures and counts them in *erased. 0 or -1. */
@@ -43,36 +43,29 @@ static int retention_commit(struct db *db, int *pending, int64_t *erased)
 
 int cli_retention_run(struct db *db, int days, int64_t *erased)
 {
+	struct db_exit *xs;
+	size_t n;
 	day_t today = day_today();
-	int64_t offset = 0;
-	int rc = 0;
+	int rc = 0, pending = 0;
 	*erased = 0;
-	while (rc == 0) {
-		struct db_person *ps;
-		size_t n;
-		int pending = 0;
-		if (db_person_list(db, 0, RETENTION_PAGE, offset, &ps, &n) != DB_OK)
-			return -1;
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			if (!ps[i].has_identity || !rule_r12_retention_due(ps[i].exit_on, today, days))
-				continue;
-			if (pending == 0 && db_begin(db) != DB_OK) {
-				rc = -1;
-				break;
-			}
-			rc = db_person_erase_identity(db, 0, ps[i].id, today) == DB_OK ? 0 : -1;
-			if (rc == 0 && ++pending == RETENTION_BATCH)
-				rc = retention_commit(db, &pending, erased);
-		}
-		if (rc == 0)
-			rc = retention_commit(db, &pending, erased);
-		if (rc != 0)
-			db_rollback(db);   /* the batch in hand; earlier batches stay erased */
-		free(ps);
-		if (n < RETENTION_PAGE)
+	if (db_person_exits_with_identity(db, &xs, &n) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!rule_r12_retention_due(xs[i].exit_on, today, days))
+			continue;
+		if (pending == 0 && db_begin(db) != DB_OK) {
+			rc = -1;
 			break;
-		offset += (int64_t)n;
+		}
+		rc = db_person_erase_identity(db, 0, xs[i].person_id, today) == DB_OK ? 0 : -1;
+		if (rc == 0 && ++pending == RETENTION_BATCH)
+			rc = retention_commit(db, &pending, erased);
 	}
+	if (rc == 0)
+		rc = retention_commit(db, &pending, erased);
+	if (rc != 0)
+		db_rollback(db);   /* the batch in hand; earlier batches stay erased */
+	free(xs);
 	/* The erased blobs must not survive in the WAL: checkpoint until no
 	 * reader holds the old frames (a few seconds at most in practice). Every
 	 * run checkpoints, so one that a reader kept from finishing is finished

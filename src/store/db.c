@@ -36,7 +36,7 @@ static const struct migration {
 	{ nsp_schema_sql, ST_SET_VERSION_1 },
 	{ nsp_migration_2_sql, ST_SET_VERSION_2 },   /* organisations */
 	{ nsp_migration_3_sql, ST_SET_VERSION_3 },   /* second factor: TOTP, recovery codes, challenges */
-	{ nsp_migration_4_sql, ST_SET_VERSION_4 },   /* ledger totals per year (R10 without a scan) */
+	{ nsp_migration_4_sql, ST_SET_VERSION_4 },   /* ledger totals per year, the report's indexes */
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
 	       "DB_SCHEMA_VERSION must equal the number of migrations");

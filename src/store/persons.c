@@ -413,6 +413,28 @@ out:
 	return rc;
 }
 
+/* Reads a ST_PERSON_EXITS_WITH_IDENTITY row into *row (a struct db_exit). */
+static int exit_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_exit *x = row;
+
+	(void)db;
+	x->person_id = col_i64(st, 0);
+	x->exit_on = col_day(st, 1);
+	return DB_OK;
+}
+
+int db_person_exits_with_identity(struct db *db, struct db_exit **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_PERSON_EXITS_WITH_IDENTITY);
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	return stmt_collect(db, st, "reading the exits", sizeof **out, exit_read, NULL, out, n);
+}
+
 /* Reads a ST_PERSON_GRANTED row into *row (a struct granted). */
 static int granted_read(struct db *db, sqlite3_stmt *st, void *row)
 {

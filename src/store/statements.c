@@ -448,9 +448,13 @@ static const char *const sql[ST__COUNT] = {
 	[ST_CHALLENGE_DELETE_EXPIRED] = "DELETE FROM login_challenges WHERE created_at < ?1",
 	/* ---- end of the second factor's section ---- */
 
-	/* ---- ledger totals per year and kind (migration 4) ---- */
+	/* ---- a large database: ledger totals, the report's indexes (migration 4) ---- */
 	[ST_SET_VERSION_4] = "PRAGMA user_version = 4",
-	/* ---- end of the ledger totals' section ---- */
+	/* The retention run's candidates (R12), from the partial index persons_exit_identity. */
+	[ST_PERSON_EXITS_WITH_IDENTITY] =
+		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "
+		"ORDER BY exit_on, id",
+	/* ---- end of the large database's section ---- */
 };
 
 const char *stmt_sql(enum stmt s)

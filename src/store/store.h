@@ -420,6 +420,18 @@ int db_person_set_exit(struct db *db, int64_t actor, int64_t id, day_t on, enum 
 /* R12: drops the identity (secure_delete overwrites it) and records the day.
  * DB_NOTFOUND when missing; erasing twice is not an error. */
 int db_person_erase_identity(struct db *db, int64_t actor, int64_t id, day_t on);
+/* A person who has left the programme and whose identity is still stored. */
+struct db_exit {
+	int64_t person_id;
+	day_t exit_on;
+};
+/*
+ * Every person with a stored identity and an exit day, earliest exit first,
+ * for the retention run (R12): a malloc'd array in *out (NULL when there are
+ * none; the caller frees it) of *n. Read from a partial index (migration 4)
+ * rather than from every person, as the run is at each server start and daily.
+ */
+int db_person_exits_with_identity(struct db *db, struct db_exit **out, size_t *n);
 
 /*
  * What the rules need about a person (src/domain/rules.h): age group, child

@@ -86,9 +86,9 @@ enum stmt {
 	ST_CHALLENGE_DELETE_SPENT, ST_CHALLENGE_DELETE_USER, ST_CHALLENGE_DELETE_EXPIRED,
 	/* ---- end of the second factor's section ---- */
 
-	/* ---- ledger totals per year and kind (migration 4) ---- */
-	ST_SET_VERSION_4,
-	/* ---- end of the ledger totals' section ---- */
+	/* ---- a large database: ledger totals, the report's indexes (migration 4) ---- */
+	ST_SET_VERSION_4, ST_PERSON_EXITS_WITH_IDENTITY,
+	/* ---- end of the large database's section ---- */
 
 	ST__COUNT
 };
