@@ -40,6 +40,7 @@ static const char *const sql[ST__COUNT] = {
 	[ST_SCHEMA_PROBE] = "SELECT count(*) FROM sqlite_master",
 	[ST_JOURNAL_WAL] = "PRAGMA journal_mode = WAL",
 	[ST_SYNC_FULL] = "PRAGMA synchronous = FULL",
+	[ST_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
 	[ST_FOREIGN_KEYS_ON] = "PRAGMA foreign_keys = ON",
 	[ST_SECURE_DELETE_ON] = "PRAGMA secure_delete = ON",
 	[ST_QUICK_CHECK] = "PRAGMA quick_check(1)",

@@ -136,6 +136,19 @@ int db_key_file_read(const char *path, unsigned char master[DB_KEY_BYTES], char 
 int db_audit(struct db *db, int64_t user_id, const char *action, const char *entity,
 	     int64_t entity_id, const char *detail);
 
+/*
+ * db_audit() for the entry of a read (a person record, a report): outside a
+ * transaction it commits with synchronous=NORMAL instead of FULL, so that a
+ * read does not wait for the disk. The entry is in the WAL before the read
+ * is answered, so a crash of the process loses nothing; it becomes durable
+ * against a power cut with the next FULL commit or checkpoint (a power cut
+ * may cut the newest read entries off the log's end, which a signed head,
+ * `nsp audit head`, shows). Writes that carry money or decisions keep FULL.
+ * Inside the caller's transaction it joins it like db_audit().
+ */
+int db_audit_read(struct db *db, int64_t user_id, const char *action, const char *entity,
+		  int64_t entity_id, const char *detail);
+
 enum audit_problem {
 	AUDIT_OK,        /* the whole chain verifies */
 	AUDIT_ALTERED,   /* an entry's content or hash was changed */

@@ -121,7 +121,7 @@ json_t *svc_page_person_codes(struct svc *s, const int64_t *ids, size_t n, struc
 	}
 	char detail[48];
 	snprintf(detail, sizeof detail, "%zu codes", json_object_size(out));
-	if (n && db_audit(s->db, s->actor->user_id, "person.codes", "organisation", s->actor->organisation_id,
+	if (n && db_audit_read(s->db, s->actor->user_id, "person.codes", "organisation", s->actor->organisation_id,
 			  detail) != 0) {
 		json_decref(out);
 		return svc_db_fail(s, e);

@@ -216,7 +216,7 @@ json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc
 	struct db_person p;
 	if (load_visible(s, id, with_identity, &p, e) != 0)
 		return NULL;
-	if (db_audit(s->db, s->actor->user_id, "person.read", "person", id, with_identity ? "identity" : NULL) != 0) {
+	if (db_audit_read(s->db, s->actor->user_id, "person.read", "person", id, with_identity ? "identity" : NULL) != 0) {
 		db_person_free(&p);
 		return svc_db_fail(s, e);
 	}
@@ -269,7 +269,7 @@ json_t *svc_person_list(struct svc *s, const char *limit, const char *offset, st
 	free(ps);
 	char detail[64];
 	snprintf(detail, sizeof detail, "%zu persons from offset %lld", n, (long long)off);
-	if (db_audit(s->db, s->actor->user_id, "person.list", "organisation", org, detail) != 0) {
+	if (db_audit_read(s->db, s->actor->user_id, "person.list", "organisation", org, detail) != 0) {
 		json_decref(arr);
 		return svc_db_fail(s, e);
 	}

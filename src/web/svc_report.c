@@ -35,7 +35,7 @@ int svc_report(struct svc *s, int year, int format, int open_data, int k, struct
 	}
 	snprintf(detail, sizeof detail, "%d %s%s", year, report_format_name((enum report_format)format),
 		 open_data ? " open-data" : "");
-	if (db_audit(s->db, s->actor->user_id, "report.read", "year", year, detail) != 0) {
+	if (db_audit_read(s->db, s->actor->user_id, "report.read", "year", year, detail) != 0) {
 		svc_db_fail(s, e);
 		return -1;
 	}
