@@ -67,7 +67,7 @@ static int read_field(const char *s, size_t len, size_t *pos, struct buf *val)
 	return 0;
 }
 
-/* What csv_write_field promises a reader gets back for the input. */
+/* The value csv_write_field promises a reader for the input. */
 static void expected_value(const char *s, size_t len, struct buf *exp)
 {
 	if (len > 0 && formula_start((unsigned char)s[0]))

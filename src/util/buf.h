@@ -22,7 +22,7 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 /* printf-style append of data that is NOT user input (numbers, fixed formats). */
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Escapes & < > " ' for HTML text and attribute values. */
 void buf_html(struct buf *b, const char *s);
 /* Returns the text ("" when empty); the buffer keeps ownership. */
