@@ -256,6 +256,12 @@ int cli_serve_db(const char *path, const char *key_file, const char *listen, uns
 	struct db *db = cli_open_db(path, key_file, 0);
 	if (!db)
 		return 1;
+	/* A wrong key would seal identities no one can open and break the audit chain. */
+	if (db_audit_check_key(db) != DB_OK) {
+		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
+		db_close(db);
+		return 1;
+	}
 	db_close(db);
 	if (db_key_file_read(key_file, cfg.master, err, sizeof err) != 0) {
 		fprintf(stderr, "nsp: %s\n", err);

@@ -340,3 +340,31 @@ int db_audit_verify(struct db *db, struct audit_report *out)
 		out->message[0] = '\0';
 	return DB_OK;
 }
+
+int db_audit_check_key(struct db *db)
+{
+	unsigned char head[DB_HASH_BYTES];
+	struct audit_row r;
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (db_require_keys(db) != DB_OK || db_audit_head(db, &id, head) != DB_OK)
+		return DB_ERROR;
+	if (id == 0)
+		return DB_OK; /* nothing written yet: nothing to tell the key by */
+	if ((st = db_stmt(db, ST_AUDIT_RANGE)) == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, id) | bind_i64(st, 2, id))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "reading the newest audit entry")) != DB_OK)
+		return rc;
+	audit_row_read(st, &r);
+	rc = r.hashes_ok && hash_matches(db, &r, r.id) ? DB_OK : DB_CONFLICT;
+	stmt_done(st);
+	if (rc == DB_CONFLICT)
+		db_fail(db, "the newest audit entry does not verify: the key file does not belong to this database, "
+			    "or the entry was altered (run nsp audit verify) / den senaste granskningsposten stämmer inte: "
+			    "nyckelfilen hör inte till databasen, eller posten är ändrad (kör nsp audit verify)");
+	return rc;
+}

@@ -169,6 +169,15 @@ struct audit_report {
  * head recorded elsewhere (db_audit_head). */
 int db_audit_verify(struct db *db, struct audit_report *out);
 
+/*
+ * Checks that the keys set by db_set_keys() are this database's: the newest
+ * audit entry's MAC must verify under them. DB_OK (also for an empty log),
+ * DB_CONFLICT with a sentence in db_errmsg() for another key, else DB_ERROR.
+ * A server started with a wrong key would seal identities no one can open
+ * and append entries that break the chain, so serve refuses to start.
+ */
+int db_audit_check_key(struct db *db);
+
 /* The newest entry's id and hash; id 0 and 32 zero bytes when the log is empty. */
 int db_audit_head(struct db *db, int64_t *id, unsigned char hash[DB_HASH_BYTES]);
 /* The stored hash of entry id (nsp audit verify --head compares it with a
