@@ -377,6 +377,25 @@ int v_bool(struct vctx *v, const json_t *obj, const char *key, unsigned flags, i
 	return 1;
 }
 
+/* The checks every array field shares: an array (else not_array_sv/en), not
+ * empty unless V_EMPTY_OK, at most max_n elements. 0, or -1 with v failed. */
+static int array_shape(struct vctx *v, const char *key, const json_t *j, size_t max_n, unsigned flags,
+		       const char *not_array_sv, const char *not_array_en)
+{
+	char sv[96], en[96];
+
+	if (!json_is_array(j))
+		return fail_field(v, key, not_array_sv, not_array_en);
+	if (json_array_size(j) == 0 && !(flags & V_EMPTY_OK))
+		return fail_field(v, key, "får inte vara tom.", "must not be empty.");
+	if (json_array_size(j) <= max_n)
+		return 0;
+	if (snprintf(sv, sizeof(sv), "får ha högst %zu element.", max_n) < 0 ||
+	    snprintf(en, sizeof(en), "must have at most %zu elements.", max_n) < 0)
+		return fail_field(v, key, "har för många element.", "has too many elements.");
+	return fail_field(v, key, sv, en);
+}
+
 int v_id_array(struct vctx *v, const json_t *obj, const char *key, size_t max_n,
 	       unsigned flags, int64_t *ids, size_t *n)
 {
@@ -386,18 +405,8 @@ int v_id_array(struct vctx *v, const json_t *obj, const char *key, size_t max_n,
 
 	if (r <= 0)
 		return r;
-	if (!json_is_array(j))
-		return fail_field(v, key, "måste vara en lista av id.", "must be an array of ids.");
-	if (json_array_size(j) == 0 && !(flags & V_EMPTY_OK))
-		return fail_field(v, key, "får inte vara tom.", "must not be empty.");
-	if (json_array_size(j) > max_n) {
-		char sv[96], en[96];
-
-		if (snprintf(sv, sizeof(sv), "får ha högst %zu element.", max_n) < 0 ||
-		    snprintf(en, sizeof(en), "must have at most %zu elements.", max_n) < 0)
-			return fail_field(v, key, "har för många element.", "has too many elements.");
-		return fail_field(v, key, sv, en);
-	}
+	if (array_shape(v, key, j, max_n, flags, "måste vara en lista av id.", "must be an array of ids.") < 0)
+		return -1;
 	json_array_foreach(j, i, el) {
 		int64_t id;
 
@@ -444,12 +453,8 @@ int v_array(struct vctx *v, const json_t *obj, const char *key, size_t max_n,
 
 	if (r <= 0)
 		return r;
-	if (!json_is_array(j))
-		return fail_field(v, key, "måste vara en lista.", "must be an array.");
-	if (json_array_size(j) == 0 && !(flags & V_EMPTY_OK))
-		return fail_field(v, key, "får inte vara tom.", "must not be empty.");
-	if (json_array_size(j) > max_n)
-		return fail_field(v, key, "har för många element.", "has too many elements.");
+	if (array_shape(v, key, j, max_n, flags, "måste vara en lista.", "must be an array.") < 0)
+		return -1;
 	*out = j;
 	return 1;
 }
