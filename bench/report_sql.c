@@ -56,6 +56,22 @@ static int on_trace(unsigned type, void *ctx, void *p, void *x)
 	return 0;
 }
 
+/* The settings the store gives its connections when it opens them, which
+ * the trace does not show but which shape the plans (db.c, configure):
+ * where temporary b-trees live. Printed as PRAGMAs for the shell. */
+static int print_settings(sqlite3 *conn)
+{
+	static const char *const names[] = { "DEFAULT", "FILE", "MEMORY" };
+	sqlite3_stmt *st = NULL;
+	int rc = -1, v;
+
+	if (sqlite3_prepare_v2(conn, "PRAGMA temp_store", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && (v = sqlite3_column_int(st, 0)) >= 0 && v <= 2)
+		rc = printf("PRAGMA temp_store = %s;\n", names[v]) < 0 ? -1 : 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -87,6 +103,10 @@ int main(int argc, char **argv)
 	if (db_open(&db, path, DB_EXISTING | DB_READONLY, err, sizeof err) != DB_OK) {
 		fprintf(stderr, "report_sql: %s\n", err);
 		return 1;
+	}
+	if (print_settings(db->conn) != 0) {
+		fprintf(stderr, "report_sql: cannot read the connection's settings\n");
+		goto out;
 	}
 	if (sqlite3_trace_v2(db->conn, SQLITE_TRACE_STMT, on_trace, &c) != SQLITE_OK) {
 		fprintf(stderr, "report_sql: cannot trace the connection\n");

@@ -24,6 +24,7 @@ extern const char nsp_schema_sql[];
 extern const char nsp_migration_2_sql[];
 extern const char nsp_migration_3_sql[];
 extern const char nsp_migration_4_sql[];
+extern const char nsp_migration_5_sql[];
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -37,6 +38,7 @@ static const struct migration {
 	{ nsp_migration_2_sql, ST_SET_VERSION_2 },   /* organisations */
 	{ nsp_migration_3_sql, ST_SET_VERSION_3 },   /* second factor: TOTP, recovery codes, challenges */
 	{ nsp_migration_4_sql, ST_SET_VERSION_4 },   /* ledger totals per year, the report's indexes */
+	{ nsp_migration_5_sql, ST_SET_VERSION_5 },   /* covering year indexes, payment totals per day and code */
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
 	       "DB_SCHEMA_VERSION must equal the number of migrations");
@@ -626,10 +628,13 @@ static int probe(struct db *db, const char *path, char *err, size_t errsz)
 		       path, sqlite3_errmsg(db->conn), path);
 }
 
-/* WAL, durability, foreign keys and overwriting deleted data (R12). */
+/* WAL, durability, foreign keys, overwriting deleted data (R12), and the
+ * temporary b-trees of large queries (the report's UNIONs and GROUP BYs) in
+ * memory rather than in a temporary file. */
 static int configure(struct db *db, const char *path, int flags, char *err, size_t errsz)
 {
-	static const enum stmt pragmas[] = { ST_SYNC_FULL, ST_FOREIGN_KEYS_ON, ST_SECURE_DELETE_ON };
+	static const enum stmt pragmas[] = { ST_SYNC_FULL, ST_FOREIGN_KEYS_ON, ST_SECURE_DELETE_ON,
+					     ST_TEMP_STORE_MEMORY };
 	sqlite3_stmt *st;
 	const char *mode;
 

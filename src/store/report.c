@@ -53,10 +53,7 @@ static int report_bind(sqlite3_stmt *st, int year)
 		[8] = { &enum_app_type, APP_ADMISSION },
 		[9] = { &enum_app_type, APP_REFLECTION },
 		[11] = { &enum_ledger_kind, LEDGER_COMMIT },
-		[12] = { &enum_actor_kind, ACTOR_OTHER },
-		[13] = { &enum_reason_category, REASON_OTHER },
-		[14] = { &enum_basis_kind, BASIS_PUBLIC_ACTOR_DENIED },
-		[15] = { &enum_age_group, AGE_ADULT },
+		[12] = { &enum_age_group, AGE_ADULT },
 	};
 
 	for (int i = 1; i <= n && rc == 0; i++) {
@@ -122,15 +119,17 @@ static int report_add(struct db *db, int64_t *acc, int64_t n)
 	return 0;
 }
 
-static int load_covered(struct db *db, int year, struct report *r)
+/* Coverage by role, and exploitation forms, from one pass over the
+ * covered persons (ST_REPORT_PERSONS). */
+static int load_persons(struct db *db, int year, struct report *r)
 {
-	sqlite3_stmt *st = report_stmt(db, ST_REPORT_COVERED, year);
-	int rc, age, gender;
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_PERSONS, year);
+	int rc, age, gender, expl;
 
 	if (st == NULL)
 		return DB_ERROR;
 	while ((rc = report_step(db, st, "annual report: covered persons")) == 1) {
-		int64_t cls = col_i64(st, 2), n = col_i64(st, 3);
+		int64_t cls = col_i64(st, 2), mask = col_i64(st, 3), n = col_i64(st, 4);
 		struct report_row *row = cls == 1 ? &r->secondary_children
 				       : cls == 2 ? &r->children_elsewhere
 						  : &r->primary;
@@ -142,74 +141,46 @@ static int load_covered(struct db *db, int year, struct report *r)
 			break;
 		}
 		report_row_add(row, (enum gender)gender, (enum age_group)age, n);
-	}
-	stmt_done(st);
-	return rc < 0 ? DB_ERROR : DB_OK;
-}
-
-static int load_exploitation(struct db *db, int year, struct report *r)
-{
-	sqlite3_stmt *st = report_stmt(db, ST_REPORT_EXPLOITATION, year);
-	int rc, age, gender;
-
-	if (st == NULL)
-		return DB_ERROR;
-	while ((rc = report_step(db, st, "annual report: exploitation")) == 1) {
-		int64_t mask = col_i64(st, 2), n = col_i64(st, 3);
-		int row;
-		if (report_enum(db, st, 0, &enum_age_group, &age) != 0 ||
-		    report_enum(db, st, 1, &enum_gender, &gender) != 0) {
-			rc = -1;
-			break;
-		}
-		if (mask < 0 || mask > UINT32_MAX || (row = report_expl_row((uint32_t)mask)) < 0) {
+		if (mask == 0)
+			continue;
+		if (mask < 0 || mask > UINT32_MAX || (expl = report_expl_row((uint32_t)mask)) < 0) {
 			rc = db_fail(db, "annual report: a stored exploitation mask is invalid");
 			break;
 		}
-		report_row_add(&r->exploitation[age][row], (enum gender)gender, (enum age_group)age, n);
+		report_row_add(&r->exploitation[age][expl], (enum gender)gender, (enum age_group)age, n);
 	}
 	stmt_done(st);
 	return rc < 0 ? DB_ERROR : DB_OK;
 }
 
+/* Recipients per code, and the referral sources of the reflection ones. */
 static int load_interventions(struct db *db, int year, struct report *r)
 {
 	sqlite3_stmt *st = report_stmt(db, ST_REPORT_INTERVENTIONS, year);
-	int rc, code, age, gender;
+	int rc, code, age, gender, source;
 
 	if (st == NULL)
 		return DB_ERROR;
 	while ((rc = report_step(db, st, "annual report: interventions")) == 1) {
+		int64_t n = col_i64(st, 4);
 		if (report_enum(db, st, 0, &enum_code, &code) != 0 ||
 		    report_enum(db, st, 1, &enum_age_group, &age) != 0 ||
 		    report_enum(db, st, 2, &enum_gender, &gender) != 0) {
 			rc = -1;
 			break;
 		}
-		report_row_add(&r->interventions[code], (enum gender)gender, (enum age_group)age,
-			       col_i64(st, 3));
-	}
-	stmt_done(st);
-	return rc < 0 ? DB_ERROR : DB_OK;
-}
-
-static int load_referrals(struct db *db, int year, struct report *r)
-{
-	sqlite3_stmt *st = report_stmt(db, ST_REPORT_REFERRALS, year);
-	int rc, source;
-
-	if (st == NULL)
-		return DB_ERROR;
-	while ((rc = report_step(db, st, "annual report: referrals")) == 1) {
+		report_row_add(&r->interventions[code], (enum gender)gender, (enum age_group)age, n);
+		if (code != CODE_REFLECTION)
+			continue;
 		int64_t *cell = &r->referrals_not_recorded;
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-			if (report_enum(db, st, 0, &enum_referral, &source) != 0) {
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			if (report_enum(db, st, 3, &enum_referral, &source) != 0) {
 				rc = -1;
 				break;
 			}
 			cell = &r->referrals_reflection[source];
 		}
-		if (report_add(db, cell, col_i64(st, 1)) != 0) {
+		if (report_add(db, cell, n) != 0) {
 			rc = -1;
 			break;
 		}
@@ -241,7 +212,7 @@ static int load_money(struct db *db, int year, struct report *r)
 /* Payments dated in the year by their decision's code (its type). */
 static int load_paid_by_code(struct db *db, int year, struct report *r)
 {
-	sqlite3_stmt *st = report_stmt(db, ST_REPORT_PAID_BY_TYPE, year);
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_PAID_BY_CODE, year);
 	int rc, type;
 
 	if (st == NULL)
@@ -267,7 +238,7 @@ static int load_paid_by_code(struct db *db, int year, struct report *r)
 }
 
 /* Rows of (enum name, count): adds each count to counts[value]. Used for
- * decisions (with a third column: emergencies), placements and basis. */
+ * decisions (with a third column: emergencies) and placements. */
 static int load_by_name(struct db *db, int year, enum stmt s, const struct enum_def *e, int64_t *counts,
 			int64_t *third, const char *what)
 {
@@ -303,23 +274,33 @@ static int load_consultations(struct db *db, int year, struct report *r)
 	return rc < 0 ? DB_ERROR : DB_OK;
 }
 
-static int load_denials(struct db *db, int year, struct report *r)
+/* Applications by basis, and the denials by a public actor by the actor's
+ * kind and the reason category. */
+static int load_basis(struct db *db, int year, struct report *r)
 {
-	sqlite3_stmt *st = report_stmt(db, ST_REPORT_DENIALS, year);
-	int rc, actor, reason;
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_BASIS, year);
+	int rc, basis, actor, reason;
 
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = report_step(db, st, "annual report: denials")) == 1) {
-		/* A kind or category outside the vocabulary counts as 'other':
-		 * these fields are optional free classification (R2). */
-		actor = col_enum(st, 0, &enum_actor_kind);
-		reason = col_enum(st, 1, &enum_reason_category);
+	while ((rc = report_step(db, st, "annual report: applications by basis")) == 1) {
+		int64_t n = col_i64(st, 3);
+		if (report_enum(db, st, 0, &enum_basis_kind, &basis) != 0 ||
+		    report_add(db, &r->complementarity.by_basis[basis], n) != 0) {
+			rc = -1;
+			break;
+		}
+		if (basis != BASIS_PUBLIC_ACTOR_DENIED)
+			continue;
+		/* A kind or category not given, or outside the vocabulary, counts
+		 * as 'other': these fields are optional free classification (R2). */
+		actor = col_enum(st, 1, &enum_actor_kind);
+		reason = col_enum(st, 2, &enum_reason_category);
 		if (actor < 0)
 			actor = ACTOR_OTHER;
 		if (reason < 0)
 			reason = REASON_OTHER;
-		if (report_add(db, &r->complementarity.denials[actor][reason], col_i64(st, 2)) != 0) {
+		if (report_add(db, &r->complementarity.denials[actor][reason], n) != 0) {
 			rc = -1;
 			break;
 		}
@@ -343,13 +324,9 @@ int db_report_load(struct db *db, int year, struct report *out)
 	if (own_txn && db_run(db, ST_REPORT_BEGIN) != DB_OK)
 		return DB_ERROR;
 
-	rc = load_covered(db, year, out);
-	if (rc == DB_OK)
-		rc = load_exploitation(db, year, out);
+	rc = load_persons(db, year, out);
 	if (rc == DB_OK)
 		rc = load_interventions(db, year, out);
-	if (rc == DB_OK)
-		rc = load_referrals(db, year, out);
 	if (rc == DB_OK)
 		rc = load_money(db, year, out);
 	if (rc == DB_OK)
@@ -363,10 +340,7 @@ int db_report_load(struct db *db, int year, struct report *out)
 	if (rc == DB_OK)
 		rc = load_consultations(db, year, out);
 	if (rc == DB_OK)
-		rc = load_by_name(db, year, ST_REPORT_BASIS, &enum_basis_kind, out->complementarity.by_basis,
-				  NULL, "annual report: applications by basis");
-	if (rc == DB_OK)
-		rc = load_denials(db, year, out);
+		rc = load_basis(db, year, out);
 
 	if (own_txn) {
 		/* Only reads happened: COMMIT and ROLLBACK both just end the snapshot. */

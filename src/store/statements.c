@@ -43,6 +43,7 @@ static const char *const sql[ST__COUNT] = {
 	[ST_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
 	[ST_FOREIGN_KEYS_ON] = "PRAGMA foreign_keys = ON",
 	[ST_SECURE_DELETE_ON] = "PRAGMA secure_delete = ON",
+	[ST_TEMP_STORE_MEMORY] = "PRAGMA temp_store = MEMORY",
 	[ST_QUICK_CHECK] = "PRAGMA quick_check(1)",
 	[ST_USER_VERSION] = "PRAGMA user_version",
 	[ST_SET_VERSION_1] = "PRAGMA user_version = 1",
@@ -239,74 +240,81 @@ static const char *const sql[ST__COUNT] = {
 	 * statement numbers its parameters alike: ?1, ?2 the first and last
 	 * day of the year, ?3 'granted', ?4 'partly_granted', ?5 'child',
 	 * ?6 'secondary', ?7 'elsewhere', ?8 'admission', ?9 'reflection',
-	 * ?10 the year, ?11 'commit', ?12 'other' (actor kind), ?13 'other'
-	 * (reason category), ?14 'public_actor_denied'. Each query is one
-	 * GROUP BY over the whole year.
+	 * ?10 the year, ?11 'commit', ?12 'adult'. Each query is one GROUP BY
+	 * over the whole year; report.c adds up the groups.
+	 *
+	 * The decisions of the year are found from two covering indexes
+	 * (migration 5), one per half of "made in the year, or granted with a
+	 * period overlapping it": the second half leaves out what the first
+	 * found, so that no decision is counted twice and none is read from the
+	 * table.
 	 */
-/* A granted decision in effect in the year: made in it, or its period overlaps it. */
-#define REPORT_GRANTED_IN_YEAR(d)                                                        \
-	"(" d ".outcome IN (?3, ?4) AND (" d ".decided_on BETWEEN ?1 AND ?2 OR "          \
-	"(" d ".from_day <= ?2 AND " d ".to_day >= ?1)))"
 /* The age group in the year (domain.md §5: derived from the birth year when
- * it is known, else as given; ?15 is 'adult'). */
+ * it is known, else as given). */
 #define REPORT_AGE(p)                                                                    \
 	"CASE WHEN " p ".birth_year IS NULL THEN " p ".age_group "                         \
-	"WHEN ?10 - " p ".birth_year < 18 THEN ?5 ELSE ?15 END"
-/* Any decision of the year (denials too) or a granted period overlapping it. */
-#define REPORT_ANY_IN_YEAR(d)                                                            \
-	"(" d ".decided_on BETWEEN ?1 AND ?2 OR (" d ".outcome IN (?3, ?4) AND "          \
-	d ".from_day <= ?2 AND " d ".to_day >= ?1))"
-/* The persons covered in the year: everyone a decision in effect concerns
- * (its person and the children named on its application), and the
- * secondary and elsewhere children of those persons. */
-#define REPORT_COVERED_CTE                                                               \
-	"WITH own(id) AS ("                                                               \
-	" SELECT d.person_id FROM decisions d WHERE " REPORT_ANY_IN_YEAR("d")             \
-	" UNION SELECT ac.child_id FROM decisions d "                                      \
-	" JOIN application_children ac ON ac.application_id = d.application_id "          \
-	" WHERE " REPORT_ANY_IN_YEAR("d") "), "                                           \
-	"covered(id) AS ("                                                                \
-	" SELECT id FROM own UNION SELECT c.id FROM persons c JOIN own o ON o.id = c.parent_id " \
-	" WHERE c.age_group = ?5 AND c.child_role IN (?6, ?7)) "
+	"WHEN ?10 - " p ".birth_year < 18 THEN ?5 ELSE ?12 END"
+/* Columns cols of the decisions made in the year that also meet cond
+ * (e.g. "1"), then of the granted ones made in another year whose period
+ * overlaps it. */
+#define REPORT_YEAR_DECISIONS(cols, cond)                                               \
+	"SELECT " cols " FROM decisions WHERE decided_on BETWEEN ?1 AND ?2 AND " cond       \
+	" UNION ALL SELECT " cols " FROM decisions WHERE to_day >= ?1 AND from_day <= ?2 "  \
+	"AND outcome IN (?3, ?4) AND decided_on NOT BETWEEN ?1 AND ?2 AND " cond
 	[ST_REPORT_BEGIN] = "BEGIN DEFERRED",
-	[ST_REPORT_COVERED] =
-		REPORT_COVERED_CTE
+	/* The persons covered in the year: everyone a decision of the year
+	 * concerns (denials too; its person and the children named on its
+	 * application), and the secondary and elsewhere children of those;
+	 * grouped by age, gender, role (1 secondary child, 2 child elsewhere,
+	 * 0 primary) and exploitation forms, which gives both the coverage and
+	 * the exploitation tables. */
+	[ST_REPORT_PERSONS] =
+		"WITH yd(person_id, application_id) AS MATERIALIZED ("
+		REPORT_YEAR_DECISIONS("person_id, application_id", "1") "), "
+		"own(id) AS ("
+		" SELECT person_id FROM yd UNION SELECT ac.child_id FROM yd "
+		" JOIN application_children ac ON ac.application_id = yd.application_id), "
+		"covered(id) AS ("
+		" SELECT id FROM own UNION SELECT c.id FROM persons c JOIN own o ON o.id = c.parent_id "
+		" WHERE c.age_group = ?5 AND c.child_role IN (?6, ?7)) "
 		"SELECT " REPORT_AGE("p") ", p.gender, "
 		"CASE WHEN " REPORT_AGE("p") " = ?5 AND p.child_role = ?6 THEN 1 "
-		"     WHEN " REPORT_AGE("p") " = ?5 AND p.child_role = ?7 THEN 2 ELSE 0 END, COUNT(*) "
-		"FROM covered c JOIN persons p ON p.id = c.id GROUP BY 1, 2, 3",
-	[ST_REPORT_EXPLOITATION] =
-		REPORT_COVERED_CTE
-		"SELECT " REPORT_AGE("p") ", p.gender, p.exploitation, COUNT(*) "
-		"FROM covered c JOIN persons p ON p.id = c.id WHERE p.exploitation <> 0 "
-		"GROUP BY 1, 2, 3",
+		"     WHEN " REPORT_AGE("p") " = ?5 AND p.child_role = ?7 THEN 2 ELSE 0 END, "
+		"p.exploitation, COUNT(*) "
+		"FROM covered c JOIN persons p ON p.id = c.id GROUP BY 1, 2, 3, 4",
 	/* Recipients per code: the person of each granted decision in effect
 	 * (its type is its code), and the children named on its application
-	 * under its other line's code, the child supplement (R7). */
+	 * under its other line's code, the child supplement (R7); with the
+	 * referral source of the reflection recipients (the persons of the
+	 * reflection decisions: a child named gets the child code). CROSS JOIN
+	 * keeps SQLite to this order: most applications name no child, so
+	 * looking for children first spares a lookup of every decision's lines. */
 	[ST_REPORT_INTERVENTIONS] =
-		"WITH eff(id, application_id, person_id, type) AS ("
-		" SELECT d.id, d.application_id, d.person_id, d.type FROM decisions d "
-		" WHERE d.type <> ?8 AND " REPORT_GRANTED_IN_YEAR("d") "), "
+		"WITH eff(id, application_id, person_id, type) AS MATERIALIZED ("
+		REPORT_YEAR_DECISIONS("id, application_id, person_id, type",
+				      "outcome IN (?3, ?4) AND type <> ?8") "), "
 		"recv(person_id, code) AS ("
 		" SELECT person_id, type FROM eff "
 		" UNION SELECT ac.child_id, l.code FROM eff e "
-		" JOIN application_children ac ON ac.application_id = e.application_id "
-		" JOIN decision_lines l ON l.decision_id = e.id AND l.code <> e.type) "
-		"SELECT r.code, " REPORT_AGE("p") ", p.gender, COUNT(*) "
-		"FROM recv r JOIN persons p ON p.id = r.person_id GROUP BY 1, 2, 3",
-	[ST_REPORT_REFERRALS] =
-		"SELECT p.referral_source, COUNT(DISTINCT p.id) "
-		"FROM decisions d JOIN persons p ON p.id = d.person_id "
-		"WHERE d.type = ?9 AND " REPORT_GRANTED_IN_YEAR("d") " GROUP BY p.referral_source",
+		" CROSS JOIN application_children ac ON ac.application_id = e.application_id "
+		" CROSS JOIN decision_lines l ON l.decision_id = e.id AND l.code <> e.type) "
+		"SELECT r.code, " REPORT_AGE("p") ", p.gender, "
+		"CASE WHEN r.code = ?9 THEN p.referral_source END, COUNT(*) "
+		"FROM recv r JOIN persons p ON p.id = r.person_id GROUP BY 1, 2, 3, 4",
+	/* Budget, what the year's decisions committed (the ledger's totals,
+	 * migration 4, which R10 checks against) and what was paid in it (the
+	 * payments themselves, which report_check holds the totals per code
+	 * against). */
 	[ST_REPORT_MONEY] =
 		"SELECT (SELECT budget_ore FROM years WHERE year = ?10), "
-		"(SELECT COALESCE(SUM(amount_ore), 0) FROM ledger WHERE year = ?10 AND kind = ?11), "
+		"(SELECT COALESCE(SUM(amount_ore), 0) FROM ledger_totals WHERE year = ?10 AND kind = ?11), "
 		"(SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2)",
 	/* The year's payments by the intervention code of their decision (a
-	 * decision's type is its code), child supplements included. */
-	[ST_REPORT_PAID_BY_TYPE] =
-		"SELECT d.type, SUM(p.amount_ore) FROM payments p JOIN decisions d ON d.id = p.decision_id "
-		"WHERE p.paid_on BETWEEN ?1 AND ?2 GROUP BY d.type",
+	 * decision's type is its code), child supplements included: from the
+	 * totals the payments' trigger keeps (migration 5). */
+	[ST_REPORT_PAID_BY_CODE] =
+		"SELECT code, SUM(amount_ore) FROM payment_totals WHERE paid_on BETWEEN ?1 AND ?2 "
+		"GROUP BY code",
 	[ST_REPORT_DECISIONS] =
 		"SELECT outcome, COUNT(*), COALESCE(SUM(emergency <> 0), 0) FROM decisions "
 		"WHERE decided_on BETWEEN ?1 AND ?2 GROUP BY outcome",
@@ -314,13 +322,11 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT outcome, COUNT(*) FROM placement_requests WHERE date BETWEEN ?1 AND ?2 "
 		"GROUP BY outcome",
 	[ST_REPORT_CONSULTATIONS] = "SELECT COUNT(*) FROM consultations WHERE date BETWEEN ?1 AND ?2",
+	/* Applications submitted in the year by basis (R2), with the refusing
+	 * actor's kind and the reason category of a public actor's denial. */
 	[ST_REPORT_BASIS] =
-		"SELECT basis_kind, COUNT(*) FROM applications WHERE submitted_on BETWEEN ?1 AND ?2 "
-		"GROUP BY basis_kind",
-	[ST_REPORT_DENIALS] =
-		"SELECT COALESCE(basis_actor_kind, ?12), COALESCE(basis_reason_category, ?13), COUNT(*) "
-		"FROM applications WHERE submitted_on BETWEEN ?1 AND ?2 AND basis_kind = ?14 "
-		"GROUP BY 1, 2",
+		"SELECT basis_kind, basis_actor_kind, basis_reason_category, COUNT(*) FROM applications "
+		"WHERE submitted_on BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3",
 	/* ---- end of the annual report's section ---- */
 
 	/* ---- web pages (src/store/pages.c) ---- */
@@ -451,6 +457,7 @@ static const char *const sql[ST__COUNT] = {
 
 	/* ---- a large database: ledger totals, the report's indexes (migration 4) ---- */
 	[ST_SET_VERSION_4] = "PRAGMA user_version = 4",
+	[ST_SET_VERSION_5] = "PRAGMA user_version = 5",
 	/* The retention run's candidates (R12), from the partial index persons_exit_identity. */
 	[ST_PERSON_EXITS_WITH_IDENTITY] =
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "

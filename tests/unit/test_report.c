@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1329,6 +1330,20 @@ static void test_load_year(void **state)
 	assert_true(db_in_transaction(fx->db));
 	assert_int_equal(db_rollback(fx->db), DB_OK);
 	assert_int_equal(r.persons.total, 10);
+
+	/* Paid per intervention comes from the payments' totals (migration 5);
+	 * were they ever to disagree with the payments, the report refuses
+	 * rather than publish figures that do not add up. */
+	sqlite3 *raw;
+	char sql[200];
+	assert_int_equal(sqlite3_open(fx->path, &raw), SQLITE_OK);
+	snprintf(sql, sizeof sql, "INSERT INTO payment_totals (paid_on, code, amount_ore) VALUES (%d, 'reflection', 100) "
+		 "ON CONFLICT (paid_on, code) DO UPDATE SET amount_ore = amount_ore + 100", (int)D(2025, 3, 3));
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(db_report_load(fx->db, 2025, &r), DB_ERROR);
+	assert_non_null(strstr(db_errmsg(fx->db), "paid per code does not add up"));
+	assert_int_equal(db_report_load(fx->db, 2026, &r), DB_OK);
 }
 
 int main(void)

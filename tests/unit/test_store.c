@@ -1113,6 +1113,11 @@ static void test_ledger_is_append_only(void **state)
 					   "VALUES (2025, 1, 'refund', 5, 0, 0)"), SQLITE_OK);
 	assert_int_equal(raw_int(raw, "SELECT count(*) FROM ledger", 0), 2);
 	assert_int_equal(raw_int(raw, "SELECT SUM(amount_ore) FROM ledger", 0), 3960000 + 1000);
+	/* So are the payments the ledger's payment rows stand for (migration 5). */
+	assert_int_not_equal(raw_exec(raw, "UPDATE payments SET amount_ore = 1"), SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(raw), "append-only"));
+	assert_int_not_equal(raw_exec(raw, "DELETE FROM payments"), SQLITE_OK);
+	assert_int_equal(raw_int(raw, "SELECT SUM(amount_ore) FROM payments", 0), 1000);
 	sqlite3_close(raw);
 }
 
@@ -1587,6 +1592,13 @@ static void prop_check(const struct fixture *fx, struct model *m)
 			assert_true(b.remaining_ore >= 0);      /* R10 held without overrides */
 		assert_true(my->committed > 0);
 	}
+	/* The payments' totals per day and code (kept by a trigger, migration 5)
+	 * equal the payments, group by group. */
+	assert_true(raw_int(raw, "SELECT count(*) FROM payment_totals", 0) > 0);
+	assert_int_equal(raw_int(raw, "SELECT count(*) FROM (SELECT p.paid_on, d.type AS code, "
+				 "SUM(p.amount_ore) AS s FROM payments p JOIN decisions d ON d.id = p.decision_id "
+				 "GROUP BY 1, 2) x FULL JOIN payment_totals t USING (paid_on, code) "
+				 "WHERE x.s IS NOT t.amount_ore", 0), 0);
 	for (size_t i = 0; i < m->n_decisions; i++) {
 		struct model_decision *md = &m->decisions[i];
 		struct db_decision d;
