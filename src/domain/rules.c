@@ -452,39 +452,149 @@ bool rule_r14_claim(int64_t granted_ore, int64_t paid_ore, int64_t amount_ore, s
 		      amount, granted, paid, left);
 }
 
-/* The rules of the application's own type, R3–R9 in order. The period has
- * been checked by the caller. */
-static bool check_type_rules(const struct rule_input *in, struct verdict *v)
+/*
+ * The programme rules of an application as data: each with when it concerns
+ * the application and how it is judged, in the order they are tried (R1, R2,
+ * R13/R11, R3–R9). rules_check_application() stops at the first refusal,
+ * rules_check_all() judges every one; both walk this one table, so the two
+ * can never disagree. The input has passed check_shape(): a valid type, the
+ * person, the application date and (for period types) a valid period.
+ */
+static bool applies_always(const struct rule_input *in)
+{
+	(void)in;
+	return true;
+}
+
+static bool applies_child(const struct rule_input *in)
+{
+	return in->person->age_group == AGE_CHILD;
+}
+
+static bool applies_reflection(const struct rule_input *in)
+{
+	return in->app->type == APP_REFLECTION;
+}
+
+static bool applies_extended(const struct rule_input *in)
+{
+	return in->app->type == APP_EXTENDED;
+}
+
+static bool applies_housing(const struct rule_input *in)
+{
+	return in->app->type == APP_INTEGRATION_HOUSING;
+}
+
+static bool applies_point(const struct rule_input *in)
+{
+	return app_type_is_point(in->app->type);
+}
+
+static bool applies_children(const struct rule_input *in)
+{
+	return in->app->n_children > 0;
+}
+
+static bool applies_integration(const struct rule_input *in)
+{
+	enum app_type t = in->app->type;
+
+	return t == APP_INTEGRATION_HOUSING || t == APP_INTEGRATION_ADULT || t == APP_INTEGRATION_CHILD;
+}
+
+static bool applies_daily(const struct rule_input *in)
+{
+	return app_type_is_daily_compensation(in->app->type);
+}
+
+static bool judge_r1(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r1_certified(in->cert, in->n_cert, in->app->submitted_on, v);
+}
+
+static bool judge_r2(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r2_basis(&in->app->basis, v);
+}
+
+/* R13: an intervention needs an admitted person; an admission one who is not
+ * admitted yet. */
+static bool judge_r13(const struct rule_input *in, struct verdict *v)
 {
 	const struct application *a = in->app;
 	const struct person_facts *p = in->person;
+	char d1[DAY_BUFSZ], d2[DAY_BUFSZ];
 
-	switch (a->type) {
-	case APP_REFLECTION:
-		if (!rule_r3_reflection(p, day_count(a->from, a->to), v))
-			return false;
-		break;
-	case APP_EXTENDED:
-		if (!rule_r4_extended(p, a, v))
-			return false;
-		break;
-	case APP_INTEGRATION_HOUSING:
-		if (!rule_r5_integration_housing(p, a, v))
-			return false;
-		break;
-	default:
-		break;
-	}
-	if (app_type_has_period(a->type) && !rule_r6_integration_total(p, a, v))
-		return false;
-	if (!rule_r7_children(in, v))
-		return false;
-	if (app_type_is_point(a->type) && !rule_r8_point(p, a, v))
-		return false;
-	if (app_type_is_daily_compensation(a->type) && !rule_r9_no_overlap(p, a->from, a->to, v))
-		return false;
+	if (a->type != APP_ADMISSION)
+		return rule_r13_admitted(p, a->submitted_on, v);
+	if (person_admitted_on(p, a->submitted_on))
+		return refuse(v, "R13", "personen är redan antagen i programmet den %s (sedan %s)",
+			      "the person is already admitted to the programme on %s (since %s)",
+			      day_format(a->submitted_on, d1), day_format(p->admitted_on, d2));
 	return true;
 }
+
+static bool judge_r11(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r11_child_parent(in->person, in->parent, in->app->submitted_on, v);
+}
+
+static bool judge_r3(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r3_reflection(in->person, day_count(in->app->from, in->app->to), v);
+}
+
+static bool judge_r4(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r4_extended(in->person, in->app, v);
+}
+
+static bool judge_r5(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r5_integration_housing(in->person, in->app, v);
+}
+
+static bool judge_r6(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r6_integration_total(in->person, in->app, v);
+}
+
+static bool judge_r7(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r7_children(in, v);
+}
+
+static bool judge_r8(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r8_point(in->person, in->app, v);
+}
+
+static bool judge_r9(const struct rule_input *in, struct verdict *v)
+{
+	return rule_r9_no_overlap(in->person, in->app->from, in->app->to, v);
+}
+
+static const struct rule_step {
+	const char *rule;
+	bool (*applies)(const struct rule_input *in);
+	bool (*judge)(const struct rule_input *in, struct verdict *v);
+} rule_steps[] = {
+	{ "R1", applies_always, judge_r1 },
+	{ "R2", applies_always, judge_r2 },
+	{ "R13", applies_always, judge_r13 },
+	{ "R11", applies_child, judge_r11 },
+	{ "R3", applies_reflection, judge_r3 },
+	{ "R4", applies_extended, judge_r4 },
+	{ "R5", applies_housing, judge_r5 },
+	{ "R6", applies_integration, judge_r6 },
+	{ "R7", applies_children, judge_r7 },
+	{ "R8", applies_point, judge_r8 },
+	{ "R9", applies_daily, judge_r9 },
+};
+
+#define N_RULE_STEPS (sizeof rule_steps / sizeof rule_steps[0])
+_Static_assert(N_RULE_STEPS + 2 == RULE_CHECKS_MAX, "rules_check_all lists \"application\", the steps and R10");
 
 /* Shape checks that are no programme rule: the web layer validates these
  * first, the core refuses them again rather than compute with nonsense. */
@@ -516,30 +626,85 @@ static bool check_shape(const struct rule_input *in, struct verdict *v)
 
 bool rules_check_application(const struct rule_input *in, struct verdict *v)
 {
-	const struct application *a;
-	const struct person_facts *p;
-	char d1[DAY_BUFSZ], d2[DAY_BUFSZ];
-
 	allow(v);
 	if (!check_shape(in, v))
 		return false;
-	a = in->app;
-	p = in->person;
-	if (!rule_r1_certified(in->cert, in->n_cert, a->submitted_on, v))
-		return false;
-	if (!rule_r2_basis(&a->basis, v))
-		return false;
-	if (a->type == APP_ADMISSION) {
-		if (person_admitted_on(p, a->submitted_on))
-			return refuse(v, "R13", "personen är redan antagen i programmet den %s (sedan %s)",
-				      "the person is already admitted to the programme on %s (since %s)",
-				      day_format(a->submitted_on, d1), day_format(p->admitted_on, d2));
-	} else if (!rule_r13_admitted(p, a->submitted_on, v)) {
-		return false;
+	for (size_t i = 0; i < N_RULE_STEPS; i++)
+		if (rule_steps[i].applies(in) && !rule_steps[i].judge(in, v))
+			return false;
+	return true;
+}
+
+/* Why a rule waits: the sentences of a CHECK_NOT_JUDGED check. */
+static void not_judged(struct rule_check *c, const char *needs)
+{
+	c->status = CHECK_NOT_JUDGED;
+	c->needs = needs;
+	if (strcmp(needs, "amount") == 0)
+		(void)refuse(&c->verdict, c->rule,
+			     "inte bedömd, eftersom beloppet inte kan räknas ut utan en giltig period eller ett giltigt antal enheter",
+			     "not judged, because the amount cannot be computed without a valid period or number of units");
+	else
+		(void)refuse(&c->verdict, c->rule,
+			     "inte bedömd, eftersom själva ansökan är ofullständig eller felaktig; regeln prövas när ansökan är rättad",
+			     "not judged, because the application itself is incomplete or invalid; the rule is tried once it is corrected");
+}
+
+/* R10 of rules_check_all(), after the application rules. */
+static void check_budget(const struct rule_input *in, bool shape_ok, bool typed, const struct budget_facts *budget,
+			 struct rule_check *c)
+{
+	if (typed && in->app->type == APP_ADMISSION)
+		c->status = CHECK_NOT_APPLICABLE;
+	else if (!shape_ok)
+		not_judged(c, "application");
+	else if (budget == NULL)
+		not_judged(c, "amount");
+	else if (budget->amount_ore <= 0)
+		c->status = CHECK_NOT_APPLICABLE; /* nothing is committed: the decision path skips R10 too */
+	else if (rule_r10_budget(budget->amount_ore, budget->remaining_ore, budget->override_reason, &c->verdict))
+		c->status = CHECK_ALLOWED;
+	else
+		c->status = CHECK_REFUSED;
+}
+
+bool rules_check_all(const struct rule_input *in, const struct budget_facts *budget, struct rule_checks *out)
+{
+	struct rule_check *c;
+	bool shape_ok, typed;
+
+	memset(out, 0, sizeof *out);
+	/* Whether a rule applies follows from the type and the person alone,
+	 * so it is known even when the application is otherwise malformed. */
+	typed = in != NULL && in->app != NULL && in->person != NULL && (int)in->app->type >= 0 &&
+		in->app->type < APP_TYPE__COUNT;
+	c = &out->check[out->n++];
+	c->rule = "application";
+	shape_ok = check_shape(in, &c->verdict);
+	c->status = shape_ok ? CHECK_ALLOWED : CHECK_REFUSED;
+	for (size_t i = 0; i < N_RULE_STEPS; i++) {
+		c = &out->check[out->n++];
+		c->rule = rule_steps[i].rule;
+		if (typed && !rule_steps[i].applies(in))
+			c->status = CHECK_NOT_APPLICABLE;
+		else if (!shape_ok)
+			not_judged(c, "application");
+		else
+			c->status = rule_steps[i].judge(in, &c->verdict) ? CHECK_ALLOWED : CHECK_REFUSED;
 	}
-	if (p->age_group == AGE_CHILD && !rule_r11_child_parent(p, in->parent, a->submitted_on, v))
-		return false;
-	return check_type_rules(in, v);
+	for (size_t i = 0; i < out->n; i++) {
+		if (out->check[i].status != CHECK_REFUSED)
+			continue;
+		out->n_refused++;
+		if (out->first == NULL)
+			out->first = &out->check[i];
+	}
+	c = &out->check[out->n++];
+	c->rule = "R10";
+	check_budget(in, shape_ok, typed, budget, c);
+	if (c->status == CHECK_REFUSED)
+		out->n_refused++;
+	return out->first == NULL;
 }
 
 /* The granted period or units against what was applied for. */

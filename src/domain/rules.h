@@ -122,6 +122,61 @@ bool person_admitted_on(const struct person_facts *p, day_t on);
  */
 bool rules_check_application(const struct rule_input *in, struct verdict *v);
 
+/* The state of one check in rules_check_all(). */
+enum check_status {
+	CHECK_ALLOWED,         /* judged: the rule allows the application */
+	CHECK_REFUSED,         /* judged: refused, verdict says why */
+	CHECK_NOT_APPLICABLE,  /* the rule does not concern this type of application or person */
+	CHECK_NOT_JUDGED,      /* cannot be judged yet: needs names what is missing, verdict says why */
+};
+
+struct rule_check {
+	const char *rule;          /* "application", "R1" … "R13": static */
+	enum check_status status;
+	const char *needs;         /* CHECK_NOT_JUDGED: "application" or "amount" (static); else NULL */
+	struct verdict verdict;    /* REFUSED and NOT_JUDGED: the rule id and both sentences;
+				    * otherwise rule NULL and empty messages */
+};
+
+/* "application", R1, R2, R13, R11, R3–R9 and R10. */
+#define RULE_CHECKS_MAX 13
+
+struct rule_checks {
+	struct rule_check check[RULE_CHECKS_MAX];
+	size_t n;                  /* always RULE_CHECKS_MAX: every rule is listed */
+	size_t n_refused;          /* refusals among them, R10 included */
+	const struct rule_check *first; /* the verdict rules_check_application() gives, or NULL */
+};
+
+/* What R10 needs: the amount if the application is granted in full and the
+ * remaining budget of the year (0 for a year without a budget). */
+struct budget_facts {
+	int64_t amount_ore;
+	int64_t remaining_ore;
+	const char *override_reason;   /* NULL: none yet */
+};
+
+/*
+ * Every rule that concerns an application, each judged on its own instead of
+ * stopping at the first refusal, so that a coordinator sees all of them at
+ * once. Lists, in the order rules_check_application() tries them, the input
+ * check "application", R1, R2, R13, R11, R3–R9, and then R10:
+ *  - a rule of another type of application (R3 on a point intervention), R11
+ *    for an adult, R7 without children named and R10 for admission (nothing
+ *    is paid) or a zero amount are CHECK_NOT_APPLICABLE;
+ *  - when "application" refuses (missing period, wrong person, …) the rules
+ *    are CHECK_NOT_JUDGED with needs "application": they compute with the
+ *    period and the person and would judge nonsense;
+ *  - R10 needs the amount, which needs a valid period or units: budget ==
+ *    NULL (the caller could not compute it) leaves it CHECK_NOT_JUDGED with
+ *    needs "amount".
+ * Returns what rules_check_application() returns for the same input, and
+ * out->first is the check holding its very verdict (NULL when allowed): R10
+ * stays apart, as in the decision path, which checks it after the rest once
+ * the amount is known. out is caller storage, entirely overwritten.
+ */
+bool rules_check_all(const struct rule_input *in, const struct budget_facts *budget, struct rule_checks *out);
+
 struct decision_request {
 	enum outcome outcome;
 	day_t decided_on;

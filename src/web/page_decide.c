@@ -12,83 +12,18 @@
 #include "web/routes.h"
 #include "web/svc_pages.h"
 
-/* The rules checked for an application of type t, in the order the domain
- * checks them (rules.h: R1, R2, R13/R11, R3–R9). */
-static size_t rules_for(enum app_type t, bool child, const char **out)
+/* The why of a refused or not judged check, in the page's language. */
+static void check_why(struct page *p, const json_t *c)
 {
-	size_t n = 0;
-	out[n++] = "R1";
-	out[n++] = "R2";
-	out[n++] = "R13";
-	if (child)
-		out[n++] = "R11";
-	switch (t) {
-	case APP_REFLECTION: out[n++] = "R3"; break;
-	case APP_EXTENDED: out[n++] = "R4"; break;
-	case APP_INTEGRATION_HOUSING: out[n++] = "R5"; out[n++] = "R6"; break;
-	case APP_INTEGRATION_ADULT:
-	case APP_INTEGRATION_CHILD: out[n++] = "R6"; break;
-	case APP_POINT_ADULT:
-	case APP_POINT_CHILD: out[n++] = "R8"; break;
-	default: break;
-	}
-	if (app_type_is_daily_compensation(t)) {
-		out[n++] = "R7";
-		out[n++] = "R9";
-	}
-	return n;
+	html_raw(&p->h, "<br><span class=\"why\">");
+	html_text(&p->h, page_s(c, p->lang == LANG_EN ? "message_en" : "message_sv"));
+	html_raw(&p->h, "</span>");
 }
 
-/*
- * Every rule check of the application as it stands: the ones before a
- * refusal passed, the refused one says why, the later ones were not
- * reached; then R10 against the year's remaining budget.
- */
-static void rule_checks(struct page *p, const json_t *app, const json_t *checks, bool child)
+/* R10's line adds what is left of this year's budget. */
+static void budget_left(struct page *p, const json_t *checks)
 {
-	const char *rules[12];
-	enum app_type t = (enum app_type)enum_parse(&enum_app_type, page_s(app, "type"));
-	size_t n = rules_for(t, child, rules);
-	const json_t *refusal = json_object_get(checks, "refusal");
-	const char *refused = page_s(refusal, "rule");
-	bool reached = true;
-	html_raw(&p->h, "<ul class=\"checks\">");
-	for (size_t i = 0; i < n; i++) {
-		char key[32];
-		bool fails = refused && strcmp(refused, rules[i]) == 0;
-		snprintf(key, sizeof key, "rule.%s", rules[i]);
-		html_raw(&p->h, "<li");
-		html_attr(&p->h, "class", !reached ? "check skipped" : fails ? "check fail" : "check ok");
-		html_raw(&p->h, "><span class=\"mark\">");
-		page_text(p, !reached ? "check.skipped" : fails ? "check.fail" : "check.ok");
-		html_raw(&p->h, "</span> ");
-		page_text(p, key);
-		if (fails) {
-			html_raw(&p->h, "<br><span class=\"why\">");
-			html_text(&p->h, page_s(refusal, p->lang == LANG_EN ? "message_en" : "message_sv"));
-			html_raw(&p->h, "</span>");
-			reached = false;
-		}
-		html_raw(&p->h, "</li>");
-	}
-	/* A refusal by a check outside the list (a decision or input check) is shown too. */
-	if (refused && reached) {
-		html_raw(&p->h, "<li class=\"check fail\"><span class=\"mark\">");
-		page_text(p, "check.fail");
-		html_raw(&p->h, "</span> ");
-		html_text(&p->h, page_s(refusal, p->lang == LANG_EN ? "message_en" : "message_sv"));
-		html_raw(&p->h, "</li>");
-	}
 	const json_t *left = json_object_get(checks, "budget_remaining_ore");
-	bool budget_ok = json_is_integer(left) && page_int(checks, "total_ore") <= json_integer_value(left);
-	if (page_int(checks, "total_ore") == 0)
-		budget_ok = true;
-	html_raw(&p->h, "<li");
-	html_attr(&p->h, "class", budget_ok ? "check ok" : "check fail");
-	html_raw(&p->h, "><span class=\"mark\">");
-	page_text(p, budget_ok ? "check.ok" : "check.fail");
-	html_raw(&p->h, "</span> ");
-	page_text(p, "rule.R10");
 	html_raw(&p->h, "<br><span class=\"why\">");
 	if (json_is_integer(left)) {
 		char remaining[64];
@@ -97,7 +32,91 @@ static void rule_checks(struct page *p, const json_t *app, const json_t *checks,
 	} else {
 		page_text(p, "check.no_budget");
 	}
-	html_raw(&p->h, "</span></li></ul>");
+	html_raw(&p->h, "</span>");
+}
+
+/*
+ * Every rule check of the application as it stands (the "checks" of
+ * svc_application_checks, rules_check_all in the domain): each rule judged
+ * on its own, so that every refusal shows at once with its reason; a rule
+ * that cannot be judged yet says what it waits for; the rules that do not
+ * concern the application are named on one line at the end.
+ */
+static void rule_checks(struct page *p, const json_t *checks)
+{
+	const json_t *all = json_object_get(checks, "checks");
+	const json_t *c;
+	size_t i, n_na = 0;
+	html_raw(&p->h, "<p class=\"hint\">");
+	page_text(p, "check.each_rule");
+	html_raw(&p->h, "</p><ul class=\"checks\">");
+	json_array_foreach(all, i, c) {
+		const char *rule = page_s(c, "rule"), *status = page_s(c, "status");
+		char key[32];
+		if (!rule || !status)
+			continue;
+		bool ok = strcmp(status, "allowed") == 0, refused = strcmp(status, "refused") == 0;
+		if (strcmp(status, "not_applicable") == 0) {
+			n_na++;
+			continue;
+		}
+		/* The input check is no rule: shown only when it refuses. */
+		if (strcmp(rule, "application") == 0 && ok)
+			continue;
+		html_raw(&p->h, "<li");
+		html_attr(&p->h, "class", ok ? "check ok" : refused ? "check fail" : "check skipped");
+		html_raw(&p->h, "><span class=\"mark\">");
+		page_text(p, ok ? "check.ok" : refused ? "check.fail" : "check.not_judged");
+		html_raw(&p->h, "</span> ");
+		if (strcmp(rule, "application") == 0) {
+			page_text(p, "check.application");
+		} else {
+			snprintf(key, sizeof key, "rule.%s", rule);
+			page_text(p, key);
+		}
+		if (!ok)
+			check_why(p, c);
+		if (strcmp(rule, "R10") == 0 && (ok || refused))
+			budget_left(p, checks);
+		html_raw(&p->h, "</li>");
+	}
+	if (n_na > 0) {
+		bool sep = false;
+		html_raw(&p->h, "<li class=\"check skipped na\"><span class=\"mark\">");
+		page_text(p, "check.not_applicable");
+		html_raw(&p->h, "</span> ");
+		json_array_foreach(all, i, c) {
+			const char *status = page_s(c, "status");
+			if (!status || strcmp(status, "not_applicable") != 0)
+				continue;
+			if (sep)
+				html_raw(&p->h, ", ");
+			html_text(&p->h, page_s(c, "rule"));
+			sep = true;
+		}
+		html_raw(&p->h, "<br><span class=\"why\">");
+		page_text(p, "check.not_applicable_why");
+		html_raw(&p->h, "</span></li>");
+	}
+	html_raw(&p->h, "</ul>");
+}
+
+/* The queue's column of rule checks: every refusal, one a line, or that all
+ * rules are met. */
+static void queue_refusals(struct page *p, const json_t *checks)
+{
+	const json_t *c;
+	size_t i, n = 0;
+	json_array_foreach(json_object_get(checks, "checks"), i, c) {
+		const char *status = page_s(c, "status");
+		if (!status || strcmp(status, "refused") != 0)
+			continue;
+		if (n++ > 0)
+			html_raw(&p->h, "<br>");
+		html_text(&p->h, page_s(c, p->lang == LANG_EN ? "message_en" : "message_sv"));
+	}
+	if (n == 0)
+		page_text(p, "queue.checks_ok");
 }
 
 /* The amount if granted in full, line by line. */
@@ -432,7 +451,7 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 		html_raw(h, "<section><h2>");
 		page_text(p, "check.title");
 		html_raw(h, "</h2>");
-		rule_checks(p, a, checks, strcmp(page_s(person, "age_group"), "child") == 0);
+		rule_checks(p, checks);
 		html_raw(h, "<h2>");
 		page_text(p, "check.amount");
 		html_raw(h, "</h2>");
@@ -609,11 +628,8 @@ void page_queue(struct http_request *req)
 			html_raw(&p.h, "</td><td>");
 			if (!chk)
 				html_raw(&p.h, "?");
-			else if (json_is_true(json_object_get(chk, "allowed")))
-				page_text(&p, "queue.checks_ok");
 			else
-				html_text(&p.h, page_s(json_object_get(chk, "refusal"),
-						       p.lang == LANG_EN ? "message_en" : "message_sv"));
+				queue_refusals(&p, chk);
 			html_raw(&p.h, "</td></tr>");
 			json_decref(chk);
 		}

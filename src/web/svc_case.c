@@ -999,11 +999,38 @@ json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e
 	return json_pack("{s:o}", "payments", arr);
 }
 
+/* One check of rules_check_all() as JSON: {"rule","status"}, and for a
+ * refusal or a rule not judged also "message_sv", "message_en" (why), for
+ * the latter "needs" (what it waits for). A new reference, NULL on failure. */
+static json_t *rule_check_json(const struct rule_check *c)
+{
+	const char *status = "allowed";
+	switch (c->status) {
+	case CHECK_ALLOWED: status = "allowed"; break;
+	case CHECK_REFUSED: status = "refused"; break;
+	case CHECK_NOT_APPLICABLE: status = "not_applicable"; break;
+	case CHECK_NOT_JUDGED: status = "not_judged"; break;
+	}
+	if (c->status != CHECK_REFUSED && c->status != CHECK_NOT_JUDGED)
+		return json_pack("{s:s, s:s}", "rule", c->rule, "status", status);
+	if (c->needs)
+		return json_pack("{s:s, s:s, s:s, s:s, s:s}", "rule", c->rule, "status", status, "needs", c->needs,
+				 "message_sv", c->verdict.sv, "message_en", c->verdict.en);
+	return json_pack("{s:s, s:s, s:s, s:s}", "rule", c->rule, "status", status, "message_sv", c->verdict.sv,
+			 "message_en", c->verdict.en);
+}
+
+/*
+ * "allowed" and "refusal" are the verdict of rules_check_application(), the
+ * one a decision now would get (its 422); "checks" lists every rule judged
+ * on its own (rules_check_all()), R10 against this year's remaining budget
+ * with the amount if granted in full.
+ */
 json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 {
 	struct db_application r;
 	struct rule_load l;
-	struct verdict verdict;
+	struct rule_checks all;
 	int rc = db_application_get(s->db, id, &r);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? svc_not_found(e) : svc_db_fail(s, e);
@@ -1012,12 +1039,6 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 		svc_not_found(e);
 		goto done;
 	}
-	if (rule_load(s, &r.app, &l, e) != 0) {
-		rule_load_release(&l);
-		goto done;
-	}
-	bool allowed = rules_check_application(&l.in, &verdict);
-	rule_load_release(&l);
 	struct decision_line lines[DECISION_MAX_LINES];
 	int n_lines = 0;
 	day_t today = day_today();
@@ -1026,25 +1047,37 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 		goto done;
 	}
 	int64_t total = 0;
-	json_t *jl = json_array();
-	for (int i = 0; i < n_lines; i++) {
+	for (int i = 0; i < n_lines; i++)
 		total += lines[i].amount_ore;
-		json_array_append_new(jl, json_pack("{s:s, s:I, s:I}", "code", enum_name(&enum_code, (int)lines[i].code),
-						    "days", (json_int_t)lines[i].days, "amount_ore",
-						    (json_int_t)lines[i].amount_ore));
-	}
 	struct budget b;
 	if (db_year_budget(s->db, day_year(today), &b) != DB_OK) {
-		json_decref(jl);
 		svc_db_fail(s, e);
 		goto done;
 	}
-	out = json_pack("{s:b, s:o, s:o, s:I, s:o}", "allowed", allowed, "refusal",
+	/* As the decision path: a year without a budget has nothing left. */
+	struct budget_facts bf = { .amount_ore = total, .remaining_ore = b.has_budget ? b.remaining_ore : 0 };
+	if (rule_load(s, &r.app, &l, e) != 0) {
+		rule_load_release(&l);
+		goto done;
+	}
+	bool allowed = rules_check_all(&l.in, &bf, &all);
+	rule_load_release(&l);
+	json_t *jl = json_array(), *jc = json_array();
+	for (int i = 0; i < n_lines; i++)
+		json_array_append_new(jl, json_pack("{s:s, s:I, s:I}", "code", enum_name(&enum_code, (int)lines[i].code),
+						    "days", (json_int_t)lines[i].days, "amount_ore",
+						    (json_int_t)lines[i].amount_ore));
+	for (size_t i = 0; i < all.n; i++)
+		json_array_append_new(jc, rule_check_json(&all.check[i]));
+	const struct verdict *first = allowed ? NULL : &all.first->verdict;
+	out = json_pack("{s:b, s:o, s:o, s:I, s:o, s:o}", "allowed", allowed, "refusal",
 			allowed ? json_null()
-				: json_pack("{s:s, s:s, s:s}", "rule", verdict.rule, "message_sv", verdict.sv,
-					    "message_en", verdict.en),
+				: json_pack("{s:s, s:s, s:s}", "rule", first->rule, "message_sv", first->sv,
+					    "message_en", first->en),
 			"lines", jl, "total_ore", (json_int_t)total, "budget_remaining_ore",
-			b.has_budget ? json_integer(b.remaining_ore) : json_null());
+			b.has_budget ? json_integer(b.remaining_ore) : json_null(), "checks", jc);
+	if (!out) /* out of memory */
+		svc_fail(e, SVC_INTERNAL, "ett internt fel inträffade", "an internal error occurred");
 done:
 	db_application_free(&r);
 	return out;
