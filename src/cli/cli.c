@@ -20,6 +20,8 @@ const struct cli_command cli_commands[] = {
 	  "makes a consistent copy while the server runs" },
 	{ "retention", cmd_retention, "raderar identitetsuppgifter efter gallringstiden (R12)",
 	  "erases identity data after the retention period (R12)" },
+	{ "user", cmd_user, "återställer en användares tvåstegsverifiering eller lösenord; listar användarna",
+	  "resets a user's second factor or password; lists the users" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -41,6 +41,7 @@ int cmd_report(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_retention(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 struct app;
 /* Serves app on listen until SIGINT/SIGTERM, printing the address (and banner). Returns the exit status. */

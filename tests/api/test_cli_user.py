@@ -1,0 +1,278 @@
+"""`nsp user reset-totp | set-password | list`: the operator's way back in for a
+sole coordinator who lost both the phone and the recovery codes. Every test
+runs the commands against the database of a running `nsp serve` and checks the
+effect through the API: the second factor is gone and must be enrolled again,
+old sessions and half-done logins are dead, a new password replaces the old
+one, the listing holds no secrets, and `nsp audit verify` still passes."""
+import os
+import sqlite3
+import threading
+
+from harness import (API, COORD_PASSWORD, USER_PASSWORD, Server, World, expect, expect_ok, run_nsp)
+
+ENROL_REQUIRED = "second_factor_enrolment_required"
+NEW_PASSWORD = "ett-helt-nytt-lösen-7"
+
+
+def one_sentence(text):
+    lines = [l for l in text.splitlines() if l.strip()]
+    return len(lines) == 1 and len(lines[0]) > 10
+
+
+def no_password_env():
+    """The environment without NSP_PASSWORD (run_nsp adds its env to os.environ)."""
+    assert "NSP_PASSWORD" not in os.environ, "run the API tests without NSP_PASSWORD set"
+    return {}
+
+
+def audit_rows(db):
+    """(id, user_id, action, entity_id) of every audit entry, oldest first (read-only)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT id, user_id, action, entity_id FROM audit ORDER BY id").fetchall()
+    finally:
+        con.close()
+
+
+def second_factor_rows(db, uid):
+    """The user's rows of user_totp, recovery_codes, login_challenges and sessions."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [con.execute(f"SELECT count(*) FROM {t} WHERE user_id = ?", (uid,)).fetchone()[0]
+                for t in ("user_totp", "recovery_codes", "login_challenges", "sessions")]
+    finally:
+        con.close()
+
+
+def password_step(s, username, password):
+    body = expect_ok(s.post(API + "/login", {"username": username, "password": password}), 200)
+    assert body.get("second_factor_required") is True, body
+    return body["challenge"]
+
+
+def verify_audit(db):
+    r = run_nsp("audit", "verify", "--db", db)
+    assert r.returncode == 0, r
+
+
+def user_id(s, token, username):
+    users = expect_ok(s.get(API + "/users", token=token), 200)["users"]
+    return {u["username"]: u["id"] for u in users}[username]
+
+
+def test_cli_user_help_and_usage_errors():
+    r = run_nsp("--help")
+    assert r.returncode == 0 and "\n  user " in r.stdout, r
+    r = run_nsp("user", "--help")
+    assert r.returncode == 0, r
+    for sub in ("reset-totp", "set-password", "list", "--db", "--key-file", "NSP_PASSWORD"):
+        assert sub in r.stdout, (sub, r.stdout)
+    for sub in ("reset-totp", "set-password", "list"):
+        r = run_nsp("user", sub, "--help")
+        assert r.returncode == 0 and f"nsp user {sub}" in r.stdout and "--db" in r.stdout, (sub, r)
+        en = run_nsp("--lang", "en", "user", sub, "--help")
+        assert en.returncode == 0 and en.stdout.startswith("Usage:") and en.stdout != r.stdout, (sub, en)
+        assert r.stdout.startswith("Användning:"), r.stdout
+    # usage errors exit 2, as the other commands' do; nothing is opened
+    with_missing_db = ("--db", "/nonexistent/nsp.db")
+    for args in (("user",), ("user", "frob"), ("user", "reset-totp", *with_missing_db),
+                 ("user", "set-password", *with_missing_db), ("user", "list", "extra", *with_missing_db),
+                 ("user", "reset-totp", "a", "b", *with_missing_db), ("user", "list", "--frob")):
+        r = run_nsp(*args)
+        assert r.returncode == 2, (args, r)
+        assert r.stderr.strip() and not r.stdout, (args, r)
+    r = run_nsp("user", "reset-totp", *with_missing_db, env={"NSP_LANG": "en"})
+    assert r.returncode == 2 and "name the user" in r.stderr, r
+    # a missing database is one sentence and exit 1
+    r = run_nsp("user", "list", *with_missing_db)
+    assert r.returncode == 1 and one_sentence(r.stderr), r
+
+
+def test_cli_user_reset_totp_lets_the_sole_coordinator_enrol_again_while_serving():
+    with Server() as s:
+        w = World(s)                                  # the coordinator is enrolled; w.coord is a session
+        coord_id = user_id(s, w.coord, "samordnare")
+        cw_id, cw = w.user("caseworker", w.org(), username="kollega")
+        challenge = password_step(s, "samordnare", COORD_PASSWORD)   # a login half done
+        second = s.login("samordnare", COORD_PASSWORD)              # a second session
+        assert second_factor_rows(s.db, coord_id) == [1, 10, 1, 2]
+        before = audit_rows(s.db)
+
+        # an unknown user is refused, clearly, and nothing is written
+        r = run_nsp("user", "reset-totp", "--db", s.db, "ingen-sådan")
+        assert r.returncode == 1 and one_sentence(r.stderr) and "ingen-sådan" in r.stderr, r
+        r = run_nsp("user", "reset-totp", "--db", s.db, "ingen-sådan", env={"NSP_LANG": "en"})
+        assert r.returncode == 1 and "no user is named ingen-sådan" in r.stderr, r
+        assert audit_rows(s.db) == before
+
+        r = run_nsp("user", "reset-totp", "--db", s.db, "samordnare")
+        assert r.returncode == 0, r
+        assert "samordnare" in r.stdout and not r.stderr, r
+
+        # the second factor, its recovery codes, challenges and sessions are gone from the database
+        assert second_factor_rows(s.db, coord_id) == [0, 0, 0, 0]
+        assert second_factor_rows(s.db, cw_id)[:2] == [1, 10]
+        # the old session and the half-done login are dead at once
+        expect(s.get(API + "/persons", token=w.coord), 401, code="unauthenticated")
+        expect(s.get(API + "/me", token=second), 401, code="unauthenticated")
+        expect(s.post(API + "/login/totp", {"challenge": challenge, "code": s.phones["samordnare"].code()}),
+               401, code="unauthenticated")
+        expect_ok(s.get(API + "/persons", token=cw), 200)          # nobody else's
+        # the password alone gives a session again, but only to enrol
+        r = s.post(API + "/login", {"username": "samordnare", "password": COORD_PASSWORD})
+        token = expect_ok(r, 200)["token"]
+        expect(s.get(API + "/persons", token=token), 403, code=ENROL_REQUIRED)
+        me = expect_ok(s.get(API + "/me", token=token), 200)["second_factor"]
+        assert me["enrolled"] is False and me["pending"] is False and me["recovery_codes_left"] == 0, me
+        codes = s.enrol("samordnare", token)
+        assert len(codes) == 10
+        expect_ok(s.get(API + "/persons", token=token), 200)
+        # and the coordinator can administer again: the new factor works at the next login
+        s.login("samordnare", COORD_PASSWORD)
+
+        # one entry by the system (no user), as nsp init and retention write theirs
+        added = audit_rows(s.db)[len(before):]
+        resets = [row for row in added if row[2] == "totp.reset"]
+        assert len(resets) == 1 and resets[0][1] in (None, 0) and resets[0][3] == coord_id, added
+        assert cw_id != coord_id
+        verify_audit(s.db)
+
+
+def test_cli_user_set_password_rejects_weak_ones_and_replaces_the_old_while_serving():
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        uid, cw = w.user("caseworker", org, username="glömsk")
+        before = audit_rows(s.db)
+
+        # too short, too common: refused with the rule, nothing changes
+        for weak, needle in (("kort-lösen", "12"), ("password1234", "vanligt"), ("Sommaren2024!", "vanligt")):
+            r = run_nsp("user", "set-password", "--db", s.db, "glömsk", env={"NSP_PASSWORD": weak})
+            assert r.returncode == 1 and one_sentence(r.stderr) and needle in r.stderr, (weak, r)
+        r = run_nsp("user", "set-password", "--db", s.db, "glömsk", env={"NSP_PASSWORD": "password1234",
+                                                                        "NSP_LANG": "en"})
+        assert r.returncode == 1 and "common" in r.stderr, r
+        r = run_nsp("user", "set-password", "--db", s.db, "glömsk", env=no_password_env(), input="elva-tecken\n")
+        assert r.returncode == 1 and "12" in r.stderr, r
+        # no password at all is a usage error, as in nsp init
+        r = run_nsp("user", "set-password", "--db", s.db, "glömsk", env=no_password_env(), input="")
+        assert r.returncode == 2 and one_sentence(r.stderr), r
+        r = run_nsp("user", "set-password", "--db", s.db, "ingen-sådan", env={"NSP_PASSWORD": NEW_PASSWORD})
+        assert r.returncode == 1 and "ingen-sådan" in r.stderr and one_sentence(r.stderr), r
+        assert audit_rows(s.db) == before
+        expect_ok(s.get(API + "/persons", token=cw), 200)
+        password_step(s, "glömsk", USER_PASSWORD)             # the old password still works
+
+        # a good one from standard input: the old sessions end, the old password is refused
+        r = run_nsp("user", "set-password", "--db", s.db, "glömsk", env=no_password_env(),
+                    input=NEW_PASSWORD + "\n")
+        assert r.returncode == 0 and "glömsk" in r.stdout, r
+        expect(s.get(API + "/persons", token=cw), 401, code="unauthenticated")
+        expect(s.post(API + "/login", {"username": "glömsk", "password": USER_PASSWORD}), 401,
+               code="unauthenticated")
+        token = s.login("glömsk", NEW_PASSWORD)              # the second factor stays: code step needed
+        expect_ok(s.get(API + "/persons", token=token), 200)
+        expect_ok(s.get(API + "/persons", token=w.coord), 200)  # nobody else's session
+
+        # and from NSP_PASSWORD, for the coordinator
+        r = run_nsp("user", "set-password", "--db", s.db, "samordnare", env={"NSP_PASSWORD": "samordnarens-nya-1"})
+        assert r.returncode == 0, r
+        expect(s.get(API + "/persons", token=w.coord), 401, code="unauthenticated")
+        s.login("samordnare", "samordnarens-nya-1")
+
+        added = [row for row in audit_rows(s.db)[len(before):] if row[2] == "user.set_password"]
+        assert [(row[1] in (None, 0), row[3]) for row in added] == [(True, uid), (True, added[1][3])], added
+        verify_audit(s.db)
+
+
+def test_cli_user_list_shows_who_and_no_secrets():
+    with Server() as s:
+        w = World(s)
+        org = w.org(name="Skyddat Boende Väst")
+        expect_ok(s.post(API + "/users", {"username": "handläggare-a", "password": USER_PASSWORD,
+                                          "role": "caseworker", "organisation_id": org}, token=w.coord))
+        token = expect_ok(s.post(API + "/login", {"username": "handläggare-a", "password": USER_PASSWORD}),
+                          200)["token"]
+        recovery = s.enrol("handläggare-a", token)
+        fid = expect_ok(s.post(API + "/users", {"username": "finansiären", "password": USER_PASSWORD,
+                                                "role": "funder"}, token=w.coord))["id"]
+        expect_ok(s.post(f"{API}/users/{fid}/deactivate", token=w.coord), 200)
+        before = audit_rows(s.db)
+
+        r = run_nsp("user", "list", "--db", s.db)
+        assert r.returncode == 0 and not r.stderr, r
+        lines = r.stdout.splitlines()
+        assert lines[0].split("\t") == ["användarnamn", "roll", "organisation", "aktiv", "tvåstegsverifiering"]
+        rows = {f[0]: f[1:] for f in (line.split("\t") for line in lines[1:])}
+        assert rows == {
+            "samordnare": ["coordinator", "-", "ja", "ja"],
+            "handläggare-a": ["caseworker", "Skyddat Boende Väst", "ja", "ja"],
+            "finansiären": ["funder", "-", "nej", "nej"],
+        }, rows
+        en = run_nsp("--lang", "en", "user", "list", "--db", s.db)
+        assert en.returncode == 0 and en.stdout.splitlines()[0].split("\t")[3:] == ["active", "second_factor"], en
+        assert "finansiären\tfunder\t-\tno\tno" in en.stdout.splitlines(), en.stdout
+
+        # no secrets: neither password hashes nor TOTP secrets (in any form) nor codes
+        con = sqlite3.connect(f"file:{s.db}?mode=ro", uri=True)
+        try:
+            hashes = [h for (h,) in con.execute("SELECT password_hash FROM users")]
+            sealed = [bytes(b) for (b,) in con.execute("SELECT secret FROM user_totp")]
+        finally:
+            con.close()
+        out = r.stdout + r.stderr + en.stdout + en.stderr
+        assert len(hashes) == 3 and len(sealed) == 2, (hashes, sealed)
+        for secret in [*hashes, *(p.secret for p in s.phones.values()), COORD_PASSWORD, USER_PASSWORD,
+                       *recovery, "$argon2"]:
+            assert secret not in out, secret
+        for blob in sealed:
+            assert blob.hex() not in out.lower()
+        # the listing is a read: it writes nothing, also not to the audit log
+        assert audit_rows(s.db) == before
+        verify_audit(s.db)
+
+
+def test_cli_user_refuses_another_database_key_and_waits_for_the_servers_writes():
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        # a key file of another database: the write would break the audit chain, so it is refused
+        other = os.path.join(s.dir, "annan.db")
+        assert run_nsp("init", "--db", other, "--coordinator", "x", env={"NSP_PASSWORD": COORD_PASSWORD}
+                       ).returncode == 0
+        before = audit_rows(s.db)
+        r = run_nsp("user", "reset-totp", "--db", s.db, "--key-file", other + ".key", "samordnare")
+        assert r.returncode == 1 and one_sentence(r.stderr), r
+        assert audit_rows(s.db) == before
+        expect_ok(s.get(API + "/persons", token=w.coord), 200)
+
+        # the server keeps writing while the commands run: both sides succeed
+        uid, cw = w.user("caseworker", org, username="upptagen")
+        stop, failures, made = threading.Event(), [], []
+
+        def keep_writing():
+            while not stop.is_set():
+                r = s.post(API + "/persons", {"gender": "male", "age_group": "adult",
+                                              "exploitation_forms": ["sexual_exploitation"], "referral_source": "police",
+                                              "legal_status": "reflection_permit", "sweden_responsible": True,
+                                              "organisation_id": org}, token=w.coord)
+                (made if r.status == 201 else failures).append(r)
+
+        writer = threading.Thread(target=keep_writing)
+        writer.start()
+        try:
+            for i in range(3):
+                r = run_nsp("user", "reset-totp", "--db", s.db, "upptagen")
+                assert r.returncode == 0, r
+                r = run_nsp("user", "set-password", "--db", s.db, "upptagen",
+                            env={"NSP_PASSWORD": f"upptagen-lösen-{i}-x"})
+                assert r.returncode == 0, r
+        finally:
+            stop.set()
+            writer.join(60)
+        assert not failures and made, (failures[:3], len(made))
+        expect(s.get(API + "/persons", token=cw), 401, code="unauthenticated")
+        token = expect_ok(s.post(API + "/login", {"username": "upptagen", "password": "upptagen-lösen-2-x"}),
+                          200)["token"]
+        expect(s.get(API + "/persons", token=token), 403, code=ENROL_REQUIRED)
+        verify_audit(s.db)
