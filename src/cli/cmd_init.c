@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -18,39 +17,14 @@ static const char usage_sv[] =
 	"Användning: nsp init --db FIL --coordinator NAMN [--key-file FIL]\n"
 	"Skapar databasen FIL, dess krypteringsnyckel (FIL.key, läsbar bara för ägaren)\n"
 	"och den första samordnaren. Lösenordet läses från NSP_PASSWORD, annars från\n"
-	"standard in (minst 12 tecken). Rör aldrig en befintlig databas.\n";
+	"standard in (på en terminal två gånger, utan eko; minst 12 tecken och inte\n"
+	"ett vanligt lösenord). Rör aldrig en befintlig databas.\n";
 static const char usage_en[] =
 	"Usage: nsp init --db FILE --coordinator NAME [--key-file FILE]\n"
 	"Creates the database FILE, its encryption key (FILE.key, readable by the owner\n"
 	"only) and the first coordinator. The password is read from NSP_PASSWORD, else\n"
-	"from standard input (at least 12 characters). Never touches an existing database.\n";
-
-/* Reads one line of standard input into pw without echo when it is a terminal.
- * Returns 0, or -1 on end of input. */
-static int read_password(char *pw, size_t size)
-{
-	struct termios old, quiet;
-	int tty = isatty(STDIN_FILENO);
-	if (tty) {
-		fputs(cli_english() ? "Password for the coordinator: " : "Lösenord för samordnaren: ", stderr);
-		if (tcgetattr(STDIN_FILENO, &old) == 0) {
-			quiet = old;
-			quiet.c_lflag &= ~(tcflag_t)ECHO;
-			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-		} else {
-			tty = 0;
-		}
-	}
-	char *got = fgets(pw, (int)size, stdin);
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-	}
-	if (!got)
-		return -1;
-	pw[strcspn(pw, "\r\n")] = '\0';
-	return 0;
-}
+	"from standard input (twice and without echo on a terminal; at least 12\n"
+	"characters, not a common password). Never touches an existing database.\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -106,17 +80,11 @@ int cmd_init(int argc, char **argv)
 		return 1;
 	}
 
-	const char *env = getenv("NSP_PASSWORD");
-	if (env) {
-		int n = snprintf(pw, sizeof pw, "%s", env);
-		if (n < 0 || (size_t)n >= sizeof pw) {
-			cli_error("lösenordet är för långt", "the password is too long");
-			return 2;
-		}
-	} else if (read_password(pw, sizeof pw) != 0) {
-		cli_error("inget lösenord på standard in", "no password on standard input");
-		return 2;
-	}
+	/* Nothing is made yet: a refused password leaves nothing behind (pw is wiped). */
+	int pw_rc = cli_read_new_password("Lösenord för samordnaren: ", "Password for the coordinator: ", pw,
+					  sizeof pw);
+	if (pw_rc != 0)
+		return pw_rc;
 	const char *why_sv, *why_en;
 	if (password_acceptable(pw, &why_sv, &why_en) != 0) {
 		cli_error(why_sv, why_en);

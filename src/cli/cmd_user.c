@@ -7,9 +7,9 @@
  * factor (POST /api/v1/users/{id}/totp/reset). Whoever can read the
  * database and its key file is trusted with everything already, so these
  * commands ask for nothing more. They use the store functions the API uses
- * (db_totp_reset, db_user_set_password_hash, db_session_delete_user), each
- * of which writes its own audit entry; the actor is 0, the system, as for
- * the other changes made from the command line (nsp init, nsp retention).
+ * (db_totp_reset_user, db_user_set_password_hash, db_session_delete_user),
+ * each of which writes its own audit entry; the actor is 0, the system, as
+ * for the other changes made from the command line (nsp init, nsp retention).
  *
  * They run beside a serving `nsp serve` on the same database: every change
  * is one BEGIN IMMEDIATE transaction, which waits for the server's writes
@@ -20,8 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
@@ -41,6 +39,7 @@ static const char usage_sv[] =
 	"                avslutar användarens sessioner; en ny ställs in vid nästa inloggning\n"
 	"  set-password  nytt lösenord från NSP_PASSWORD, annars standard in (minst 12\n"
 	"                tecken, inte ett vanligt lösenord); avslutar användarens sessioner\n"
+	"                och påbörjade inloggningar\n"
 	"  list          användarnamn, roll, organisation, aktiv, tvåstegsverifiering\n"
 	"                inställd (inga hemligheter)\n"
 	"nsp user UNDERKOMMANDO --help visar mer om varje underkommando.\n";
@@ -56,6 +55,7 @@ static const char usage_en[] =
 	"                the user's sessions; a new one is enrolled at the next login\n"
 	"  set-password  a new password from NSP_PASSWORD, else standard input (at least\n"
 	"                12 characters, not a common password); ends the user's sessions\n"
+	"                and half-done logins\n"
 	"  list          username, role, organisation, active, second factor enrolled\n"
 	"                (no secrets)\n"
 	"nsp user SUBCOMMAND --help tells more about each subcommand.\n";
@@ -75,15 +75,17 @@ static const char reset_usage_en[] =
 
 static const char password_usage_sv[] =
 	"Användning: nsp user set-password [--db FIL] [--key-file FIL] ANVÄNDARNAMN\n"
-	"Ger användaren ett nytt lösenord och avslutar användarens sessioner.\n"
-	"Lösenordet läses från NSP_PASSWORD, annars från standard in (på en terminal\n"
-	"två gånger, utan eko). Samma krav som nsp init: minst 12 tecken och inte ett\n"
-	"vanligt lösenord. Tvåstegsverifieringen rörs inte. Skrivs i granskningsloggen\n"
+	"Ger användaren ett nytt lösenord och avslutar användarens sessioner och\n"
+	"påbörjade inloggningar (lösenordet givet, koden ännu inte). Lösenordet läses\n"
+	"från NSP_PASSWORD, annars från standard in (på en terminal två gånger, utan\n"
+	"eko). Samma krav som nsp init: minst 12 tecken och inte ett vanligt lösenord.\n"
+	"Tvåstegsverifieringen rörs inte. Skrivs i granskningsloggen\n"
 	"(user.set_password). Okänd användare eller svagt lösenord: slutstatus 1.\n";
 static const char password_usage_en[] =
 	"Usage: nsp user set-password [--db FILE] [--key-file FILE] USERNAME\n"
-	"Gives the user a new password and ends the user's sessions. The password is\n"
-	"read from NSP_PASSWORD, else from standard input (twice and without echo on a\n"
+	"Gives the user a new password and ends the user's sessions and half-done\n"
+	"logins (password given, code not yet). The password is read from\n"
+	"NSP_PASSWORD, else from standard input (twice and without echo on a\n"
 	"terminal). The rules of nsp init: at least 12 characters and not a common\n"
 	"password. The second factor is left as it is. Written to the audit log\n"
 	"(user.set_password). Unknown user or weak password: exit status 1.\n";
@@ -140,21 +142,16 @@ static int user_reset_totp(struct db *db, const char *name)
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
 		return 1;
 	}
-	if (db_begin(db) != DB_OK) {
+	/* Ends the user's sessions too, as the API's reset does. */
+	int rc = db_totp_reset_user(db, 0, u.id);
+	if (rc == DB_NOTFOUND) {
+		unknown_user(name);   /* deleted meanwhile */
+		return 1;
+	}
+	if (rc != DB_OK) {
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
 		return 1;
 	}
-	int rc = db_totp_reset(db, 0, u.id);
-	/* Whoever holds a session of the user now may be the one who took the phone. */
-	if (rc == DB_OK)
-		rc = db_session_delete_user(db, u.id);
-	if (rc == DB_NOTFOUND) {
-		db_rollback(db);
-		unknown_user(name);
-		return 1;
-	}
-	if (finish(db, rc) != 0)
-		return 1;
 	if (t.present)
 		printf(cli_english() ? "removed the second factor of %s and ended the user's sessions; "
 				       "a new one is enrolled at the next login\n"
@@ -168,67 +165,6 @@ static int user_reset_totp(struct db *db, const char *name)
 	return 0;
 }
 
-/* Reads one line of standard input into pw, without echo when it is a
- * terminal (after printing prompt). 0, or -1 at the end of input. */
-static int read_line(const char *prompt, char *pw, size_t size)
-{
-	struct termios old, quiet;
-	int tty = isatty(STDIN_FILENO);
-	if (tty) {
-		fputs(prompt, stderr);
-		if (tcgetattr(STDIN_FILENO, &old) == 0) {
-			quiet = old;
-			quiet.c_lflag &= ~(tcflag_t)ECHO;
-			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-		} else {
-			tty = 0;
-		}
-	}
-	char *got = fgets(pw, (int)size, stdin);
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-	}
-	if (!got)
-		return -1;
-	pw[strcspn(pw, "\r\n")] = '\0';
-	return 0;
-}
-
-/*
- * The new password: NSP_PASSWORD, else a line of standard input (asked
- * twice on a terminal, where a typing error would otherwise lock the user
- * out). 0, or the exit status after printing why.
- */
-static int new_password(char *pw, size_t size)
-{
-	const char *env = getenv("NSP_PASSWORD");
-	if (env) {
-		int n = snprintf(pw, size, "%s", env);
-		if (n < 0 || (size_t)n >= size) {
-			cli_error("lösenordet är för långt", "the password is too long");
-			return 2;   /* as nsp init */
-		}
-		return 0;
-	}
-	int en = cli_english();
-	if (read_line(en ? "New password: " : "Nytt lösenord: ", pw, size) != 0) {
-		cli_error("inget lösenord på standard in", "no password on standard input");
-		return 2;
-	}
-	if (isatty(STDIN_FILENO)) {
-		char again[PASSWORD_MAX_LEN + 2];
-		int same = read_line(en ? "The same again: " : "Samma igen: ", again, sizeof again) == 0 &&
-			   strcmp(pw, again) == 0;
-		sodium_memzero(again, sizeof again);
-		if (!same) {
-			cli_error("lösenorden är inte lika; inget ändrades", "the passwords differ; nothing was changed");
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* nsp user set-password: the rules of nsp init and POST /api/v1/users. */
 static int user_set_password(struct db *db, const char *name)
 {
@@ -239,7 +175,7 @@ static int user_set_password(struct db *db, const char *name)
 
 	if (find_user(db, name, &u) != 0)
 		return 1;
-	if ((rc = new_password(pw, sizeof pw)) != 0)
+	if ((rc = cli_read_new_password("Nytt lösenord: ", "New password: ", pw, sizeof pw)) != 0)
 		goto out;
 	rc = 1;
 	if (password_acceptable(pw, &why_sv, &why_en) != 0) {
@@ -257,9 +193,11 @@ static int user_set_password(struct db *db, const char *name)
 		goto out;
 	}
 	st = db_user_set_password_hash(db, 0, u.id, hash);
-	/* Whoever logged in with the old password is out. */
+	/* Whoever logged in with the old password is out, also half-way (password step done, code not yet). */
 	if (st == DB_OK)
 		st = db_session_delete_user(db, u.id);
+	if (st == DB_OK)
+		st = db_challenge_delete_user(db, u.id);
 	if (st == DB_NOTFOUND) {
 		db_rollback(db);
 		unknown_user(name);

@@ -293,8 +293,13 @@ int db_recovery_use(struct db *db, int64_t user_id, const char *code);
 
 /* Removes the user's secret, recovery codes and login challenges, audited
  * "totp.reset" (actor = who reset it). DB_NOTFOUND when no such user. The
- * user's sessions are the caller's business (db_session_delete_user). */
+ * user's sessions are the caller's business: db_totp_reset_user ends them. */
 int db_totp_reset(struct db *db, int64_t actor, int64_t user_id);
+/* A second factor's reset as the API and nsp user reset-totp do it:
+ * db_totp_reset and the user's sessions ended (db_session_delete_user), in
+ * one transaction (the caller's when one is open). DB_NOTFOUND when no such
+ * user; nothing changes then. */
+int db_totp_reset_user(struct db *db, int64_t actor, int64_t user_id);
 
 /* A login challenge: the password step succeeded, the code is awaited. Fixed fields. */
 struct db_challenge {
@@ -316,6 +321,10 @@ int db_challenge_fail(struct db *db, const unsigned char token_hash[DB_HASH_BYTE
 int db_challenge_delete(struct db *db, const unsigned char token_hash[DB_HASH_BYTES]);
 /* Deletes the challenges created before `before` (Unix seconds). */
 int db_challenge_delete_expired(struct db *db, int64_t before);
+/* Deletes every challenge of the user (half-done logins: the password step
+ * done, the code not yet given), e.g. when the password changes. Not
+ * audited (the change that calls for it is). */
+int db_challenge_delete_user(struct db *db, int64_t user_id);
 
 /* ---- end of the second factor's section ---- */
 

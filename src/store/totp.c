@@ -285,6 +285,19 @@ out:
 	return op_end(db, &op, rc);
 }
 
+int db_totp_reset_user(struct db *db, int64_t actor, int64_t user_id)
+{
+	struct db_op op;
+	int rc;
+
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	/* Whoever holds a session of the user now may be the one who took the phone. */
+	if ((rc = db_totp_reset(db, actor, user_id)) == DB_OK)
+		rc = db_session_delete_user(db, user_id);
+	return op_end(db, &op, rc);
+}
+
 /* ------------------------------------------------------------ login challenges */
 
 int db_challenge_create(struct db *db, const unsigned char token_hash[DB_HASH_BYTES], int64_t user_id, int64_t now)
@@ -364,6 +377,11 @@ int db_challenge_delete(struct db *db, const unsigned char token_hash[DB_HASH_BY
 		return DB_NOTFOUND;
 	}
 	return rc;
+}
+
+int db_challenge_delete_user(struct db *db, int64_t user_id)
+{
+	return exec_user(db, ST_CHALLENGE_DELETE_USER, user_id, "removing login challenges");
 }
 
 int db_challenge_delete_expired(struct db *db, int64_t before)

@@ -324,17 +324,11 @@ json_t *svc_user_totp_reset(struct svc *s, int64_t id, struct svc_error *e)
 	if (id == s->actor->user_id)
 		return svc_fail(e, SVC_CONFLICT, "en annan samordnare måste återställa din tvåstegsverifiering",
 				"another coordinator must reset your second factor");
-	if (db_begin(s->db) != DB_OK)
-		return svc_db_fail(s, e);
-	int rc = db_totp_reset(s->db, s->actor->user_id, id);
-	/* Whoever holds a session of the user now may be the one who took the phone. */
-	if (rc == DB_OK)
-		rc = db_session_delete_user(s->db, id);
-	if (rc == DB_NOTFOUND) {
-		db_rollback(s->db);
+	/* Ends the user's sessions too: whoever holds one may be the one who took the phone. */
+	int rc = db_totp_reset_user(s->db, s->actor->user_id, id);
+	if (rc == DB_NOTFOUND)
 		return svc_not_found(e);
-	}
-	if (rc != DB_OK || db_commit(s->db) != DB_OK)
+	if (rc != DB_OK)
 		return svc_db_fail(s, e);
 	struct db_user u;
 	if (db_user_get(s->db, id, &u) != DB_OK)

@@ -3,12 +3,18 @@ sole coordinator who lost both the phone and the recovery codes. Every test
 runs the commands against the database of a running `nsp serve` and checks the
 effect through the API: the second factor is gone and must be enrolled again,
 old sessions and half-done logins are dead, a new password replaces the old
-one, the listing holds no secrets, and `nsp audit verify` still passes."""
+one, the listing holds no secrets, and `nsp audit verify` still passes.
+The password prompt that nsp user set-password shares with nsp init is
+tested here for both, on a pseudo-terminal: no echo, asked twice."""
 import os
+import select
 import sqlite3
+import subprocess
+import tempfile
 import threading
+import time
 
-from harness import (API, COORD_PASSWORD, USER_PASSWORD, Server, World, expect, expect_ok, run_nsp)
+from harness import (API, COORD_PASSWORD, USER_PASSWORD, Server, World, expect, expect_ok, nsp_bin, run_nsp)
 
 ENROL_REQUIRED = "second_factor_enrolment_required"
 NEW_PASSWORD = "ett-helt-nytt-lösen-7"
@@ -53,6 +59,48 @@ def password_step(s, username, password):
 def verify_audit(db):
     r = run_nsp("audit", "verify", "--db", db)
     assert r.returncode == 0, r
+
+
+def run_on_terminal(args, typed, env=None, timeout=30):
+    """Runs nsp with a pseudo-terminal as standard input (as an operator at a
+    console), without NSP_PASSWORD. typed is a list of (prompt, line): each line is
+    typed once its prompt has appeared on standard error after the previous one.
+    Returns (exit status, stdout, stderr, what the terminal showed of the typing)."""
+    e = {k: v for k, v in os.environ.items() if k != "NSP_PASSWORD"}
+    e.update(env or {})
+    master, slave = os.openpty()
+    try:
+        p = subprocess.Popen([nsp_bin(), *args], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=e, start_new_session=True)
+    finally:
+        os.close(slave)
+    fd_out, fd_err = p.stdout.fileno(), p.stderr.fileno()
+    got = {fd_out: b"", fd_err: b"", master: b""}
+    live, todo, seen, deadline = set(got), list(typed), 0, time.time() + timeout
+    try:
+        while live - {master}:
+            if time.time() > deadline:
+                p.kill()
+                raise AssertionError(f"nsp {args} waits: {got[fd_err]!r}")
+            err = got[fd_err]
+            if todo and err.find(todo[0][0].encode(), seen) >= 0:
+                seen = err.find(todo[0][0].encode(), seen) + len(todo[0][0].encode())
+                os.write(master, (todo.pop(0)[1] + "\n").encode())
+            for fd in select.select(list(live), [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:            # the terminal's other end closed (EIO)
+                    chunk = b""
+                got[fd] += chunk
+                if not chunk:
+                    live.discard(fd)
+        rc = p.wait(timeout=10)
+    finally:
+        os.close(master)
+        p.stdout.close()
+        p.stderr.close()
+    text = {fd: b.decode("utf-8", "replace") for fd, b in got.items()}
+    return rc, text[fd_out], text[fd_err], text[master]
 
 
 def user_id(s, token, username):
@@ -161,13 +209,18 @@ def test_cli_user_set_password_rejects_weak_ones_and_replaces_the_old_while_serv
         assert r.returncode == 1 and "ingen-sådan" in r.stderr and one_sentence(r.stderr), r
         assert audit_rows(s.db) == before
         expect_ok(s.get(API + "/persons", token=cw), 200)
-        password_step(s, "glömsk", USER_PASSWORD)             # the old password still works
+        challenge = password_step(s, "glömsk", USER_PASSWORD)  # the old password still works: a login half done
+        assert second_factor_rows(s.db, uid)[2:] == [1, 1]      # its challenge and the session
 
         # a good one from standard input: the old sessions end, the old password is refused
         r = run_nsp("user", "set-password", "--db", s.db, "glömsk", env=no_password_env(),
                     input=NEW_PASSWORD + "\n")
         assert r.returncode == 0 and "glömsk" in r.stdout, r
+        assert second_factor_rows(s.db, uid) == [1, 10, 0, 0]   # the second factor stays
         expect(s.get(API + "/persons", token=cw), 401, code="unauthenticated")
+        # the login begun with the old password cannot be completed with a good code
+        expect(s.post(API + "/login/totp", {"challenge": challenge, "code": s.phones["glömsk"].code()}),
+               401, code="unauthenticated")
         expect(s.post(API + "/login", {"username": "glömsk", "password": USER_PASSWORD}), 401,
                code="unauthenticated")
         token = s.login("glömsk", NEW_PASSWORD)              # the second factor stays: code step needed
@@ -275,4 +328,58 @@ def test_cli_user_refuses_another_database_key_and_waits_for_the_servers_writes(
         token = expect_ok(s.post(API + "/login", {"username": "upptagen", "password": "upptagen-lösen-2-x"}),
                           200)["token"]
         expect(s.get(API + "/persons", token=token), 403, code=ENROL_REQUIRED)
+        verify_audit(s.db)
+
+
+TYPED_PASSWORD = "skrivet-på-konsolen-9"
+
+
+def test_cli_init_on_a_terminal_asks_twice_without_echo():
+    # different twice: refused, and nothing is left behind
+    with tempfile.TemporaryDirectory(prefix="nsp-cli-") as tmp:
+        db = os.path.join(tmp, "nsp.db")
+        for env, prompts, needle in (({}, ("Lösenord för samordnaren: ", "Samma igen: "), "inte lika"),
+                                     ({"NSP_LANG": "en"}, ("Password for the coordinator: ", "The same again: "),
+                                      "the passwords differ")):
+            rc, out, err, shown = run_on_terminal(["init", "--db", db, "--coordinator", "samordnare"],
+                                                  [(prompts[0], TYPED_PASSWORD), (prompts[1], TYPED_PASSWORD + "x")],
+                                                  env=env)
+            assert rc == 1 and needle in err and not out, (rc, out, err)
+            assert TYPED_PASSWORD not in shown + err, shown
+            assert os.listdir(tmp) == [], os.listdir(tmp)
+
+    # the same twice: the database is made with that password, which logs in
+    class InitOnTerminal(Server):
+        def init(self):
+            rc, out, err, shown = run_on_terminal(
+                ["init", "--db", self.db, "--coordinator", "samordnare"],
+                [("Lösenord för samordnaren: ", TYPED_PASSWORD), ("Samma igen: ", TYPED_PASSWORD)])
+            assert rc == 0 and "samordnare" in out, (rc, out, err)
+            assert err.count(": ") == 2 and "Samma igen: " in err, err     # the two prompts and no complaint
+            assert TYPED_PASSWORD not in shown + out + err, shown
+
+    with InitOnTerminal() as s:
+        s.login("samordnare", TYPED_PASSWORD)
+
+
+def test_cli_user_set_password_on_a_terminal_asks_twice_without_echo():
+    with Server() as s:
+        w = World(s)
+        uid, cw = w.user("caseworker", w.org(), username="konsol")
+        before = audit_rows(s.db)
+        prompts = ("Nytt lösenord: ", "Samma igen: ")
+        rc, out, err, shown = run_on_terminal(["user", "set-password", "--db", s.db, "konsol"],
+                                              [(prompts[0], TYPED_PASSWORD), (prompts[1], TYPED_PASSWORD + "x")])
+        assert rc == 1 and "lösenorden är inte lika; inget ändrades" in err and not out, (rc, out, err)
+        assert TYPED_PASSWORD not in shown, shown
+        assert audit_rows(s.db) == before
+        expect_ok(s.get(API + "/persons", token=cw), 200)
+
+        rc, out, err, shown = run_on_terminal(["user", "set-password", "--db", s.db, "konsol"],
+                                              [(prompts[0], TYPED_PASSWORD), (prompts[1], TYPED_PASSWORD)])
+        assert rc == 0 and "konsol" in out, (rc, out, err)
+        assert TYPED_PASSWORD not in shown + out + err, shown
+        expect(s.get(API + "/persons", token=cw), 401, code="unauthenticated")
+        s.login("konsol", TYPED_PASSWORD)
+        assert [row[3] for row in audit_rows(s.db)[len(before):] if row[2] == "user.set_password"] == [uid]
         verify_audit(s.db)

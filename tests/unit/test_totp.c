@@ -340,6 +340,68 @@ static void test_challenges(void **state)
 	assert_int_equal(db_challenge_get(fx->db, h2, &c), DB_NOTFOUND);
 }
 
+/* The reset as the API and nsp user reset-totp do it: the second factor, the
+ * challenges and the sessions of the user go, in one transaction (the
+ * caller's when one is open); nobody else's. And a password change's
+ * db_challenge_delete_user takes only the user's half-done logins. */
+static void test_reset_user_ends_sessions_in_one_transaction(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const codes[] = { "aaaabbbbccccdddd" };
+	unsigned char sa[DB_HASH_BYTES], sb[DB_HASH_BYTES], ca[DB_HASH_BYTES], cb[DB_HASH_BYTES];
+	struct db_session sess;
+	struct db_challenge c;
+	struct db_totp t;
+	assert_int_equal(db_session_token_hash(fx->db, (const unsigned char *)"sa", 2, sa), DB_OK);
+	assert_int_equal(db_session_token_hash(fx->db, (const unsigned char *)"sb", 2, sb), DB_OK);
+	assert_int_equal(db_session_token_hash(fx->db, (const unsigned char *)"ca", 2, ca), DB_OK);
+	assert_int_equal(db_session_token_hash(fx->db, (const unsigned char *)"cb", 2, cb), DB_OK);
+	assert_int_equal(db_totp_begin(fx->db, fx->alice, fx->alice, rfc_secret), DB_OK);
+	assert_int_equal(db_totp_confirm(fx->db, fx->alice, 100, codes, 1), DB_OK);
+	assert_int_equal(db_session_create(fx->db, sa, fx->alice, "csrf-a", 1000), DB_OK);
+	assert_int_equal(db_session_create(fx->db, sb, fx->bob, "csrf-b", 1000), DB_OK);
+	assert_int_equal(db_challenge_create(fx->db, ca, fx->alice, 1000), DB_OK);
+	assert_int_equal(db_challenge_create(fx->db, cb, fx->bob, 1000), DB_OK);
+
+	/* no such user: nothing changes, nothing is audited */
+	assert_int_equal(db_totp_reset_user(fx->db, fx->bob, 424242), DB_NOTFOUND);
+	assert_false(db_in_transaction(fx->db));
+	assert_int_equal(audit_count(fx, "totp.reset"), 0);
+	/* inside the caller's transaction it is undone with it */
+	assert_int_equal(db_begin(fx->db), DB_OK);
+	assert_int_equal(db_totp_reset_user(fx->db, fx->bob, fx->alice), DB_OK);
+	assert_true(db_in_transaction(fx->db));
+	assert_int_equal(db_session_get(fx->db, sa, &sess), DB_NOTFOUND);
+	assert_int_equal(db_rollback(fx->db), DB_OK);
+	assert_int_equal(db_session_get(fx->db, sa, &sess), DB_OK);
+	assert_int_equal(db_challenge_get(fx->db, ca, &c), DB_OK);
+	assert_int_equal(db_totp_get(fx->db, fx->alice, false, &t), DB_OK);
+	assert_true(t.confirmed);
+	assert_int_equal(audit_count(fx, "totp.reset"), 0);
+	/* on its own: all of alice's gone, bob's kept */
+	assert_int_equal(db_totp_reset_user(fx->db, fx->bob, fx->alice), DB_OK);
+	assert_false(db_in_transaction(fx->db));
+	assert_int_equal(db_totp_get(fx->db, fx->alice, false, &t), DB_OK);
+	assert_false(t.present);
+	assert_int_equal(t.recovery_left, 0);
+	assert_int_equal(db_session_get(fx->db, sa, &sess), DB_NOTFOUND);
+	assert_int_equal(db_challenge_get(fx->db, ca, &c), DB_NOTFOUND);
+	assert_int_equal(db_session_get(fx->db, sb, &sess), DB_OK);
+	assert_int_equal(db_challenge_get(fx->db, cb, &c), DB_OK);
+	assert_int_equal(audit_count(fx, "totp.reset"), 1);
+
+	/* a password change's part: only the user's challenges */
+	assert_int_equal(db_challenge_create(fx->db, ca, fx->alice, 2000), DB_OK);
+	assert_int_equal(db_challenge_delete_user(fx->db, fx->bob), DB_OK);
+	assert_int_equal(db_challenge_get(fx->db, cb, &c), DB_NOTFOUND);
+	assert_int_equal(db_challenge_get(fx->db, ca, &c), DB_OK);
+	assert_int_equal(db_session_get(fx->db, sb, &sess), DB_OK);
+	assert_int_equal(db_challenge_delete_user(fx->db, fx->bob), DB_OK); /* none left: not an error */
+	struct audit_report r;
+	assert_int_equal(db_audit_verify(fx->db, &r), DB_OK);
+	assert_int_equal(r.problem, AUDIT_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_secret_is_sealed_and_bound_to_its_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enrolment_steps_and_recovery_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_user_ends_sessions_in_one_transaction, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

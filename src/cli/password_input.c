@@ -1,0 +1,85 @@
+/*
+ * The new password of a command (nsp init, nsp user set-password): from
+ * NSP_PASSWORD, else one line of standard input. On a terminal the line is
+ * read without echo and asked for twice: a typing error in a password
+ * nobody saw would otherwise lock the user out (for nsp init, the only
+ * coordinator there is).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+
+/*
+ * Reads one line of standard input into buf (size bytes, the line end
+ * removed). On a terminal echo is turned off first and prompt is printed
+ * to standard error after that, so nothing typed after the prompt is shown
+ * (or flushed away). 0, or -1 at the end of input.
+ */
+static int read_line(const char *prompt, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO), quiet_on = 0;
+
+	if (tty) {
+		if (tcgetattr(STDIN_FILENO, &old) == 0) {
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			quiet_on = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		}
+		fputs(prompt, stderr);
+	}
+	char *got = fgets(buf, (int)size, stdin);
+	if (quiet_on) {
+		/* Echo back on even when it fails: nothing better to do than carry on. */
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);   /* the Enter that was not echoed */
+	}
+	if (!got)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+int cli_read_new_password(const char *prompt_sv, const char *prompt_en, char *pw, size_t size)
+{
+	const char *env = getenv("NSP_PASSWORD");
+	int en = cli_english(), rc = 0;
+	char *again = NULL;
+
+	if (env) {
+		int n = snprintf(pw, size, "%s", env);
+		if (n < 0 || (size_t)n >= size) {
+			cli_error("lösenordet är för långt", "the password is too long");
+			rc = 2;
+		}
+		goto out;
+	}
+	if (read_line(en ? prompt_en : prompt_sv, pw, size) != 0) {
+		cli_error("inget lösenord på standard in", "no password on standard input");
+		rc = 2;
+		goto out;
+	}
+	if (!isatty(STDIN_FILENO))
+		goto out;
+	if ((again = malloc(size)) == NULL) {
+		cli_error("minnet räcker inte", "out of memory");
+		rc = 1;
+		goto out;
+	}
+	if (read_line(en ? "The same again: " : "Samma igen: ", again, size) != 0 || strcmp(pw, again) != 0) {
+		cli_error("lösenorden är inte lika; inget ändrades", "the passwords differ; nothing was changed");
+		rc = 1;
+	}
+	sodium_memzero(again, size);
+	free(again);
+out:
+	if (rc != 0)
+		sodium_memzero(pw, size);
+	return rc;
+}
