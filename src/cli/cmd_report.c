@@ -9,19 +9,22 @@
 #include "report/export.h"
 #include "store/store.h"
 #include "store/report.h"
+#include "web/i18n.h"
 
 static const char usage_sv[] =
 	"Användning: nsp report [--db FIL] --year ÅR [--format json|csv|md|html|xlsx]\n"
-	"                  [--open-data [--k N]] [-o FIL]\n"
+	"                  [--open-data [--k N]] [--lang sv|en] [-o FIL]\n"
 	"Årsrapporten till finansiären (domain.md §10). Med --open-data blir antal\n"
 	"personer under k (standard 5) null, och fler celler döljs så att inget dolt\n"
-	"tal kan räknas fram; belopp är alltid exakta. Standard är json till standard ut.\n";
+	"tal kan räknas fram; belopp är alltid exakta. Standard är json till standard ut.\n"
+	"Rubrikerna är på svenska; --lang en (eller NSP_LANG=en) ger engelska.\n";
 static const char usage_en[] =
 	"Usage: nsp report [--db FILE] --year YEAR [--format json|csv|md|html|xlsx]\n"
-	"                  [--open-data [--k N]] [-o FILE]\n"
+	"                  [--open-data [--k N]] [--lang sv|en] [-o FILE]\n"
 	"The annual report to the funder (domain.md §10). With --open-data person counts\n"
 	"below k (default 5) become null, and further cells are hidden so that no hidden\n"
-	"figure can be recomputed; money stays exact. Default: json to standard output.\n";
+	"figure can be recomputed; money stays exact. Default: json to standard output.\n"
+	"Headings are in Swedish; --lang en (or NSP_LANG=en) gives English.\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -33,6 +36,7 @@ int cmd_report(int argc, char **argv)
 		{ "open-data", no_argument, NULL, 'O' },
 		{ "k", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -68,6 +72,17 @@ int cmd_report(int argc, char **argv)
 			}
 			break;
 		case 'o': outpath = optarg; break;
+		case 'L':
+			/* as `nsp --lang`: the report's words and this command's messages */
+			if (strcmp(optarg, "sv") != 0 && strcmp(optarg, "en") != 0) {
+				cli_error("språket är sv eller en", "the language is sv or en");
+				return 2;
+			}
+			if (setenv("NSP_LANG", optarg, 1) != 0) {
+				cli_error("språket kunde inte väljas", "the language could not be chosen");
+				return 1;
+			}
+			break;
 		case 'h': return cli_usage(stdout, usage_sv, usage_en);
 		default: cli_usage(stderr, usage_sv, usage_en); return 2;
 		}
@@ -94,7 +109,7 @@ int cmd_report(int argc, char **argv)
 		cli_error("utfilen kan inte skapas", "the output file cannot be created");
 		return 1;
 	}
-	rc = report_write(&r, (enum report_format)format, out, err, sizeof err);
+	rc = report_write(&r, (enum report_format)format, cli_english() ? LANG_EN : LANG_SV, out, err, sizeof err);
 	if (out != stdout && fclose(out) != 0)
 		rc = -1;
 	if (rc != 0) {

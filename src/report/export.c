@@ -76,7 +76,7 @@ const char *rt_cell_plain(enum rt_kind kind, int64_t v, char buf[RT_CELL_MAX])
 	return buf;
 }
 
-int report_write_buf(const struct report *r, enum report_format f, struct buf *out, char *err,
+int report_write_buf(const struct report *r, enum report_format f, enum lang l, struct buf *out, char *err,
 		     size_t errsz)
 {
 	struct report_tables *ts;
@@ -86,6 +86,10 @@ int report_write_buf(const struct report *r, enum report_format f, struct buf *o
 		snprintf(err, errsz, "Okänt rapportformat. / Unknown report format.");
 		return -1;
 	}
+	if ((unsigned)l >= LANG__COUNT) {
+		snprintf(err, errsz, "Okänt språk. / Unknown language.");
+		return -1;
+	}
 	if (f == REPORT_JSON)
 		return report_render_json(r, out, err, errsz);
 	ts = malloc(sizeof *ts);
@@ -93,7 +97,7 @@ int report_write_buf(const struct report *r, enum report_format f, struct buf *o
 		snprintf(err, errsz, "Slut på minne. / Out of memory.");
 		return -1;
 	}
-	report_tables_build(r, ts);
+	report_tables_build(r, l, ts);
 	switch (f) {
 	case REPORT_CSV: report_render_csv(ts, out); break;
 	case REPORT_MD: report_render_md(ts, out); break;
@@ -105,10 +109,11 @@ int report_write_buf(const struct report *r, enum report_format f, struct buf *o
 	return rc;
 }
 
-int report_write(const struct report *r, enum report_format f, FILE *out, char *err, size_t errsz)
+int report_write(const struct report *r, enum report_format f, enum lang l, FILE *out, char *err,
+		 size_t errsz)
 {
 	struct buf b = BUF_INIT;
-	int rc = report_write_buf(r, f, &b, err, errsz);
+	int rc = report_write_buf(r, f, l, &b, err, errsz);
 
 	if (rc == 0 && b.len > 0 && (fwrite(b.data, 1, b.len, out) != b.len || fflush(out) != 0)) {
 		snprintf(err, errsz, "Rapporten kunde inte skrivas ut. / The report could not be written.");

@@ -3,7 +3,9 @@
  * domain.md §10: JSON for machines (exactly api.md's shape, null for a
  * suppressed count), CSV and XLSX for spreadsheets, Markdown and HTML (with
  * SVG bar charts by gender) for reading. All forms take their words from
- * src/report/labels.c and their layout from src/report/tables.c.
+ * the i18n catalogues through src/report/labels.c, in Swedish by default or
+ * in English, and their layout from src/report/tables.c. JSON has names,
+ * not words: it is the same in every language.
  */
 #ifndef NSP_REPORT_EXPORT_H
 #define NSP_REPORT_EXPORT_H
@@ -13,6 +15,7 @@
 
 #include "domain/report.h"
 #include "util/buf.h"
+#include "web/i18n.h"
 
 enum report_format { REPORT_JSON, REPORT_CSV, REPORT_MD, REPORT_HTML, REPORT_XLSX, REPORT_FORMAT__COUNT };
 
@@ -26,17 +29,20 @@ const char *report_format_content_type(enum report_format f);
 const char *report_format_extension(enum report_format f);
 
 /*
- * Appends the report r in format f to out (a struct buf from util/buf.h:
- * text forms are UTF-8; CSV starts with a BOM; XLSX is the binary file).
+ * Appends the report r in format f, with the headings and labels of
+ * language l, to out (a struct buf from util/buf.h: text forms are UTF-8;
+ * CSV starts with a BOM; XLSX is the binary file). The figures do not
+ * depend on l.
  * On failure returns -1 with one sentence in Swedish and English in err;
  * out may then hold a partial document, which the caller discards. The
  * caller owns out (buf_release). XLSX goes through a temporary file (mode
  * 0600 in $TMPDIR or /tmp), which is always removed.
  */
-int report_write_buf(const struct report *r, enum report_format f, struct buf *out, char *err,
+int report_write_buf(const struct report *r, enum report_format f, enum lang l, struct buf *out, char *err,
 		     size_t errsz);
 
 /* As report_write_buf, written to out (not closed). -1 also when writing fails. */
-int report_write(const struct report *r, enum report_format f, FILE *out, char *err, size_t errsz);
+int report_write(const struct report *r, enum report_format f, enum lang l, FILE *out, char *err,
+		 size_t errsz);
 
 #endif

@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "report/labels.h"
 #include "report/render.h"
 
 static const char style[] =
@@ -99,7 +98,7 @@ static int chart_height(const struct rtable *t)
  * with a non-zero figure, labelled "bucket" at the left and the figure at
  * the bar's end. A suppressed figure gets no bar, only "..".
  */
-static void svg_chart(struct buf *out, const struct rtable *t, int chart)
+static void svg_chart(struct buf *out, const struct report_tables *ts, const struct rtable *t, int chart)
 {
 	int64_t max = 1;
 	int y = 4, height = chart_height(t);
@@ -135,7 +134,7 @@ static void svg_chart(struct buf *out, const struct rtable *t, int chart)
 			buf_puts(out, "</text>");
 			if (v < 0) {
 				buf_printf(out, "<text x=\"%d\" y=\"%d\">", CH_BAR_X, y + 13);
-				buf_html(out, report_label("report.chart_suppressed"));
+				buf_html(out, ts->chart_suppressed);
 				buf_puts(out, "</text>");
 			} else {
 				/* max / CH_BAR_MAX first when v * CH_BAR_MAX could overflow */
@@ -154,7 +153,7 @@ static void svg_chart(struct buf *out, const struct rtable *t, int chart)
 		}
 		if (bars == 0) {
 			buf_printf(out, "<text x=\"%d\" y=\"%d\" font-style=\"italic\">", CH_LABEL_X, y + 13);
-			buf_html(out, report_label("report.chart_none"));
+			buf_html(out, ts->chart_none);
 			buf_puts(out, "</text>");
 			y += CH_ROW;
 		}
@@ -186,7 +185,9 @@ void report_render_html(const struct report_tables *ts, struct buf *out)
 {
 	int charts = 0;
 
-	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"");
+	buf_puts(out, i18n_code(ts->lang));
+	buf_puts(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
 	html_open(out, "<title>", ts->title, "</title>\n");
 	buf_puts(out, "<style>");
@@ -203,7 +204,7 @@ void report_render_html(const struct report_tables *ts, struct buf *out)
 		if (t->note)
 			html_open(out, "<p class=\"note\">", t->note, "</p>\n");
 		if (t->chart)
-			svg_chart(out, t, charts++);
+			svg_chart(out, ts, t, charts++);
 		buf_puts(out, "</section>\n");
 	}
 	buf_puts(out, "</main>\n</body>\n</html>\n");

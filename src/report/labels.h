@@ -1,23 +1,30 @@
 /*
- * The Swedish words of the annual report, in one table (labels.c): gender
- * buckets, intervention codes, exploitation forms, referral sources, public
- * actors and reasons, outcomes, and the report's headings.
+ * The words of the annual report's exports, looked up in the interface's
+ * catalogues (src/web/i18n_sv.c, i18n_en.c): one catalogue per language.
+ * The report shares an entry with the interface where both mean the same
+ * (gender buckets, most intervention codes, "report.title", ...) and has
+ * its own "report.*" key where the funder's report words it differently.
  */
 #ifndef NSP_REPORT_LABELS_H
 #define NSP_REPORT_LABELS_H
 
 #include "domain/enums.h"
+#include "web/i18n.h"
 
 /*
- * The label of key: "<enum>.<name>" for a vocabulary value (enum names of
- * enums.h and report.h, e.g. "code.reflection", "bucket.girls",
- * "exploitation.multiple") or "report.<what>" for a heading. NULL when the
- * table has no such key. Static strings, never freed.
+ * The text of key in language l (e.g. "report.persons", "bucket.total"):
+ * static storage, never freed; NULL when the catalogue of l lacks it (not
+ * logged: the caller decides what a missing word means).
  */
-const char *report_label(const char *key);
+const char *report_label(enum lang l, const char *key);
 
-/* The label of value v of e ("<e->name>.<enum_name(e, v)>"); "?" when the
- * table lacks it (a unit test checks that it never does). */
-const char *report_label_of(const struct enum_def *e, int v);
+/*
+ * The report's label of value v of e in language l: the report's own
+ * "report.<e->name>.<name>" where the funder's report names the value
+ * differently from the interface (e.g. "report.code.extended"), else the
+ * interface's "<e->name>.<name>". NULL when v is out of range or neither
+ * key is in the catalogue. Static storage.
+ */
+const char *report_label_of(enum lang l, const struct enum_def *e, int v);
 
 #endif

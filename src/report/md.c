@@ -1,6 +1,6 @@
 /*
- * The report as Markdown: the tables of the 2025 report with Swedish
- * headings, figures right-aligned.
+ * The report as Markdown: the tables of the 2025 report with their
+ * headings (Swedish, or English), figures right-aligned.
  */
 #include <string.h>
 

@@ -1,7 +1,9 @@
 /*
- * The annual report as a list of titled tables with Swedish headings: the
- * one layout that the CSV, Markdown, HTML and XLSX writers all render, so
- * that the forms cannot drift apart. (JSON has its own shape, api.md.)
+ * The annual report as a list of titled tables with headings in one
+ * language (Swedish by default, or English): the one layout that the CSV,
+ * Markdown, HTML and XLSX writers all render, so that the forms cannot
+ * drift apart. Every word comes from the i18n catalogues (labels.h); the
+ * writers add none of their own. (JSON has its own shape, api.md.)
  */
 #ifndef NSP_REPORT_TABLES_H
 #define NSP_REPORT_TABLES_H
@@ -10,6 +12,7 @@
 #include <stdint.h>
 
 #include "domain/report.h"
+#include "web/i18n.h"
 
 #define RT_MAX_COLS 10
 #define RT_MAX_ROWS 16
@@ -28,10 +31,10 @@ struct rt_row {
 	int64_t v[RT_MAX_COLS];
 };
 
-/* All strings are static (labels.c). */
+/* All strings are static (the catalogues of labels.h). */
 struct rtable {
 	const char *key;        /* stable id: "persons", "interventions", ... (HTML anchors) */
-	const char *title;      /* Swedish heading */
+	const char *title;      /* heading */
 	const char *sheet;      /* XLSX sheet name: at most 31 characters, none of []:*?/\ */
 	const char *corner;     /* heading of the label column */
 	const char *note;       /* a line under the table, or NULL */
@@ -46,14 +49,18 @@ struct rtable {
 
 struct report_tables {
 	char title[96];         /* "Nationella Stödprogrammet – Årsrapport 2025" */
+	enum lang lang;         /* the language of every text here */
 	const char *note;       /* exact or open data */
+	const char *chart_none; /* a chart's row without any bar */
+	const char *chart_suppressed; /* a suppressed figure in a chart */
 	bool open_data;
+	int missing;            /* words the catalogue lacked, shown as their key or "?" (logged) */
 	int n;
 	struct rtable t[RT_MAX_TABLES];
 };
 
-/* Lays r out as tables into *out (about 25 kB: allocate it, not on a small
- * stack). Nothing to free. */
-void report_tables_build(const struct report *r, struct report_tables *out);
+/* Lays r out as tables with the words of language l into *out (about 25 kB:
+ * allocate it, not on a small stack). Nothing to free. */
+void report_tables_build(const struct report *r, enum lang l, struct report_tables *out);
 
 #endif

@@ -1,10 +1,12 @@
-/* The annual report as a service: one place that loads, suppresses and renders it. */
+/* The annual report as a service: one place that loads, suppresses and renders it,
+ * with the headings in the language of the logged-in user (JSON has none). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/export.h"
 #include "store/report.h"
+#include "web/i18n.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -39,7 +41,7 @@ int svc_report(struct svc *s, int year, int format, int open_data, int k, struct
 		svc_db_fail(s, e);
 		return -1;
 	}
-	if (report_write_buf(&r, (enum report_format)format, out, err, sizeof err) != 0) {
+	if (report_write_buf(&r, (enum report_format)format, i18n_lang(s->actor->lang), out, err, sizeof err) != 0) {
 		fprintf(stderr, "nsp: report: %s\n", err);
 		svc_fail(e, SVC_INTERNAL, "rapporten kunde inte skrivas", "the report could not be written");
 		return -1;

@@ -1,7 +1,14 @@
 """The annual report over the API (api.md "The annual report as JSON",
 domain.md §10): coverage, gender buckets of children, the child supplement,
 money by payment date against the budget by decision year."""
-from harness import API, Server, World, expect, expect_ok, span_days
+import csv
+import io
+import os
+import re
+import subprocess
+import zipfile
+
+from harness import API, Server, World, expect, expect_ok, nsp_bin, span_days
 
 BUCKETS = {"women", "men", "trans_women", "trans_men", "non_binary", "girls", "boys", "unknown", "total"}
 
@@ -119,3 +126,82 @@ def test_report_age_group_is_derived_from_the_birth_year_at_the_decision_date():
         r25 = expect_ok(s.get(f"{API}/reports/annual/2025", token=w.coord), 200)
         assert r25["persons"] == {"total": 1, "adults": 1, "children": 0}, r25["persons"]
         assert r24["persons"] == {"total": 1, "adults": 0, "children": 1}, r24["persons"]
+
+
+def csv_figures(body):
+    """The figure cells of a report CSV in order; the words (first column, headings) left out."""
+    rows = csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""))
+    return [c for r in rows for c in r[1:] if re.fullmatch(r"-?[0-9]+(\.[0-9][0-9])?|\.\.", c)]
+
+
+def nsp_report(*args, lang_env=None):
+    """nsp with args and NSP_LANG=lang_env (None: unset); the CompletedProcess in bytes."""
+    env = {k: v for k, v in os.environ.items() if k != "NSP_LANG"}
+    if lang_env is not None:
+        env["NSP_LANG"] = lang_env
+    return subprocess.run([nsp_bin(), *args], env=env, capture_output=True, timeout=60)
+
+
+def test_report_words_follow_the_users_language_and_the_command_lines_lang():
+    """Swedish by default, English for a user who chose English (and nsp report
+    --lang en / NSP_LANG=en): the same figures, other words; JSON has names only."""
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        p = w.admitted(org)
+        dec = w.grant(p["id"], "reflection", "2024-03-01", **span_days("2024-03-01", 10))
+        expect_ok(w.pay(dec["id"], 100_050, "2024-03-20"))
+        _, funder = w.user("funder")
+        url = f"{API}/reports/annual/2024"
+        forms = ("csv", "md", "html", "xlsx")
+
+        def exports(token):
+            out = {}
+            for fmt in forms:
+                r = s.get(f"{url}?format={fmt}", token=token)
+                expect(r, 200)
+                out[fmt] = r.body
+            out["json"] = expect_ok(s.get(url, token=token), 200)
+            return out
+
+        sv = exports(w.coord)
+        assert sv["md"].startswith("# Nationella Stödprogrammet – Årsrapport 2024\n".encode()), sv["md"][:80]
+        assert b'<html lang="sv">' in sv["html"]
+        expect_ok(s.put(API + "/me/lang", {"lang": "en"}, token=w.coord), 200)
+        en = exports(w.coord)
+        assert en["json"] == sv["json"], "JSON has names, not words"
+        assert en["md"].startswith("# National Support Programme – Annual report 2024\n".encode()), en["md"][:80]
+        assert "## Primary recipients\n".encode() in en["md"], en["md"]
+        assert en["csv"].startswith("\ufeffNational Support Programme – Annual report 2024".encode()), en["csv"][:80]
+        assert b'<html lang="en">' in en["html"] and b"<h2>Primary recipients</h2>" in en["html"]
+        for fmt in ("csv", "md", "html"):
+            text = en[fmt].decode("utf-8")
+            assert not re.search("[åäöÅÄÖ]", text), (fmt, re.search(".{0,40}[åäöÅÄÖ].{0,40}", text).group(0))
+        # the same figures in both languages
+        assert csv_figures(en["csv"]) == csv_figures(sv["csv"]) and "1000.50" in csv_figures(en["csv"])
+        sheets = {lang: zipfile.ZipFile(io.BytesIO(x["xlsx"])).read("xl/workbook.xml").decode()
+                  for lang, x in (("sv", sv), ("en", en))}
+        assert 'name="Primary recipients"' in sheets["en"] and 'name="Primära stödmottagare"' in sheets["sv"]
+        # another user's language is their own: the funder still reads Swedish
+        r = s.get(f"{url}?format=md", token=funder)
+        expect(r, 200)
+        assert r.body == sv["md"]
+        # the report page follows the user's language too, its downloads the same exports
+        page = s.get("/reports/2024", token=w.coord)
+        expect(page, 200)
+        assert "Annual report 2024" in page.text and "format=xlsx" in page.text, page.text[:400]
+
+        # The command line: the same bytes as the API for the same data and language.
+        args = ("report", "--db", s.db, "--year", "2024", "--format", "md")
+        r = nsp_report(*args)
+        assert r.returncode == 0 and r.stdout == sv["md"], r
+        for run in (nsp_report(*args, "--lang", "en"), nsp_report(*args, lang_env="en"),
+                    nsp_report("--lang", "en", *args), nsp_report(*args, "--lang", "en", lang_env="sv")):
+            assert run.returncode == 0 and run.stdout == en["md"], run
+        assert nsp_report(*args, "--lang", "sv", lang_env="en").stdout == sv["md"]
+        r = nsp_report("report", "--db", s.db, "--year", "2024", "--format", "csv", "--lang", "en")
+        assert r.returncode == 0 and r.stdout == en["csv"], r
+        r = nsp_report(*args, "--lang", "de")
+        assert r.returncode == 2 and r.stdout == b"", r
+        assert len([l for l in r.stderr.decode().splitlines() if l.strip()]) == 1, r.stderr
+        assert "--lang" in nsp_report("report", "--help").stdout.decode()
