@@ -165,21 +165,29 @@ json_t *svc_login_totp(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MA
 			return svc_db_fail(s, e);
 	}
 
-	/* Single use: of two requests racing with one challenge, one deletes it. */
-	rc = db_challenge_delete(s->db, hash);
-	if (rc == DB_NOTFOUND)
-		return svc_fail(e, SVC_UNAUTHENTICATED, "inloggningen har gått ut; logga in igen",
-				"the login has expired; log in again");
-	if (rc != DB_OK)
+	/* Single use: of two requests racing with one challenge, one deletes
+	 * it. The session opens in the same transaction, so a second factor's
+	 * reset or a new password (both delete the user's challenges and end
+	 * their sessions) commits before it, and the login fails, or after it,
+	 * and ends the session: never in between. */
+	if (db_begin(s->db) != 0)
 		return svc_db_fail(s, e);
-	app_throttle_clear(s->app, tkey);
-
+	rc = db_challenge_delete(s->db, hash);
+	if (rc != DB_OK) {
+		db_rollback(s->db);
+		if (rc == DB_NOTFOUND)
+			return svc_fail(e, SVC_UNAUTHENTICATED, "inloggningen har gått ut; logga in igen",
+					"the login has expired; log in again");
+		return svc_db_fail(s, e);
+	}
 	char token[APP_TOKEN_MAX];
 	if (app_session_start(s, u.id, token, csrf_out) != 0 ||
-	    db_audit(s->db, u.id, "login.success", "user", u.id, how) != DB_OK) {
+	    db_audit(s->db, u.id, "login.success", "user", u.id, how) != DB_OK || db_commit(s->db) != 0) {
+		db_rollback(s->db);
 		sodium_memzero(token, sizeof token);
 		return svc_db_fail(s, e);
 	}
+	app_throttle_clear(s->app, tkey);
 	json_t *out = json_pack("{s:s, s:o}", "token", token, "user", svc_user_json(&u));
 	sodium_memzero(token, sizeof token);
 	if (out && recovery) {
