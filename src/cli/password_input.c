@@ -5,6 +5,7 @@
  * nobody saw would otherwise lock the user out (for nsp init, the only
  * coordinator there is).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,34 @@
 
 #include "cli/cli.h"
 
+/* The terminal's settings while echo is off, for a signal that ends the
+ * command at the prompt (Ctrl-C): the shell must not be left without echo. */
+static struct termios echo_saved;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static void restore_and_stop(int sig)
+{
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &echo_saved);   /* async-signal-safe */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Installs (on) or removes the handler above; old holds what was there. */
+static void guard_echo(int on, struct sigaction old[])
+{
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+		if (on) {
+			struct sigaction sa;
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = restore_and_stop;
+			sigemptyset(&sa.sa_mask);
+			(void)sigaction(stop_signals[i], &sa, &old[i]);
+		} else {
+			(void)sigaction(stop_signals[i], &old[i], NULL);
+		}
+	}
+}
+
 /*
  * Reads one line of standard input into buf (size bytes, the line end
  * removed). On a terminal echo is turned off first and prompt is printed
@@ -23,21 +52,26 @@
  */
 static int read_line(const char *prompt, char *buf, size_t size)
 {
-	struct termios old, quiet;
+	struct sigaction old_actions[sizeof stop_signals / sizeof stop_signals[0]];
+	struct termios quiet;
 	int tty = isatty(STDIN_FILENO), quiet_on = 0;
 
 	if (tty) {
-		if (tcgetattr(STDIN_FILENO, &old) == 0) {
-			quiet = old;
+		if (tcgetattr(STDIN_FILENO, &echo_saved) == 0) {
+			quiet = echo_saved;
 			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			guard_echo(1, old_actions);
 			quiet_on = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+			if (!quiet_on)
+				guard_echo(0, old_actions);
 		}
 		fputs(prompt, stderr);
 	}
 	char *got = fgets(buf, (int)size, stdin);
 	if (quiet_on) {
 		/* Echo back on even when it fails: nothing better to do than carry on. */
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &echo_saved);
+		guard_echo(0, old_actions);
 		fputc('\n', stderr);   /* the Enter that was not echoed */
 	}
 	if (!got)

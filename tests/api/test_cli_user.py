@@ -8,9 +8,11 @@ The password prompt that nsp user set-password shares with nsp init is
 tested here for both, on a pseudo-terminal: no echo, asked twice."""
 import os
 import select
+import signal
 import sqlite3
 import subprocess
 import tempfile
+import termios
 import threading
 import time
 
@@ -383,3 +385,32 @@ def test_cli_user_set_password_on_a_terminal_asks_twice_without_echo():
         s.login("konsol", TYPED_PASSWORD)
         assert [row[3] for row in audit_rows(s.db)[len(before):] if row[2] == "user.set_password"] == [uid]
         verify_audit(s.db)
+
+
+def test_cli_password_prompt_interrupted_leaves_the_terminal_echoing():
+    # Ctrl-C (SIGINT) or a hang-up at the prompt ends the command, but the
+    # operator's shell must get its echo back: the prompt had turned it off.
+    with tempfile.TemporaryDirectory(prefix="nsp-cli-") as tmp:
+        db = os.path.join(tmp, "nsp.db")
+        for sig in (signal.SIGINT, signal.SIGHUP):
+            master, slave = os.openpty()
+            e = {k: v for k, v in os.environ.items() if k != "NSP_PASSWORD"}
+            try:
+                assert termios.tcgetattr(slave)[3] & termios.ECHO
+                p = subprocess.Popen([nsp_bin(), "init", "--db", db, "--coordinator", "samordnare"], stdin=slave,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=e,
+                                     start_new_session=True)
+                err, deadline = b"", time.time() + 30
+                while b"samordnaren: " not in err:
+                    assert time.time() < deadline, err
+                    if select.select([p.stderr], [], [], 0.1)[0]:
+                        err += os.read(p.stderr.fileno(), 4096)
+                assert not termios.tcgetattr(slave)[3] & termios.ECHO    # off while the password is typed
+                p.send_signal(sig)
+                assert p.wait(timeout=10) == -sig
+                p.stderr.close()
+                assert termios.tcgetattr(slave)[3] & termios.ECHO, sig
+                assert os.listdir(tmp) == [], os.listdir(tmp)
+            finally:
+                os.close(slave)
+                os.close(master)
