@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 static void usage(FILE *to)
 {
@@ -18,9 +19,22 @@ static void usage(FILE *to)
 	      to);
 }
 
+/* An upgrade of a large database takes a while (migration 5 on a million
+ * persons: half a minute): say so rather than seem to hang. */
+static void upgrade_notice(int to)
+{
+	if (cli_english())
+		fprintf(stderr, "nsp: upgrading the database to schema version %d; on a large database this "
+			"takes a while\n", to);
+	else
+		fprintf(stderr, "nsp: uppgraderar databasen till schemaversion %d; på en stor databas tar det "
+			"en stund\n", to);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
+	db_on_upgrade(upgrade_notice);
 	if (i + 1 < argc && strcmp(argv[i], "--lang") == 0) {
 		setenv("NSP_LANG", argv[i + 1], 1);
 		i += 2;

@@ -555,6 +555,13 @@ fail:
 	return rc;
 }
 
+static void (*upgrade_notice)(int to);
+
+void db_on_upgrade(void (*notice)(int to))
+{
+	upgrade_notice = notice;
+}
+
 /*
  * Brings the schema to DB_SCHEMA_VERSION. Refuses (err set) a newer schema,
  * a foreign database and, when read-only, one that needs migrating.
@@ -590,10 +597,13 @@ static int migrate(struct db *db, const char *path, char *err, size_t errsz)
 		return fail_to(err, errsz,
 			       "database %s needs upgrading; open it once without read-only / "
 			       "databasen %s behöver uppgraderas; öppna den en gång utan skrivskydd", path, path);
-	for (int to = v + 1; to <= DB_SCHEMA_VERSION; to++)
+	for (int to = v + 1; to <= DB_SCHEMA_VERSION; to++) {
+		if (v > 0 && upgrade_notice != NULL)
+			upgrade_notice(to);
 		if (apply_migration(db, to) != DB_OK)
 			return fail_to(err, errsz, "cannot upgrade database %s: %s / kan inte uppgradera databasen %s",
 				       path, db->err, path);
+	}
 	return DB_OK;
 }
 

@@ -75,6 +75,12 @@ struct db;
  */
 int db_open(struct db **out, const char *path, int flags, char *err, size_t errsz);
 
+/* Called by db_open() before it upgrades an existing database to schema
+ * version `to` (not when it creates one): on a large database an upgrade
+ * may take a while, and the user should know why nothing happens. One
+ * function for the process (the CLI prints a line); NULL: none. */
+void db_on_upgrade(void (*notice)(int to));
+
 /* Finalizes every statement, wipes the keys and closes. NULL is a no-op. */
 void db_close(struct db *db);
 

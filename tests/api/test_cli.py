@@ -1,5 +1,6 @@
 """The command line of api.md: help, version, init, serve's refusals, backup
 of a running server."""
+import datetime
 import hashlib
 import os
 import re
@@ -145,3 +146,43 @@ def test_cli_backup_of_a_running_server_has_the_same_tables():
         got = expect_ok(s.get(f"{API}/persons/{w2['id']}", token=token), 200)
         assert got["identity"]["name"] == "Säkerhetskopierad Person", got
         assert run_nsp("audit", "verify", "--db", backup, "--key-file", live + ".key").returncode == 0
+
+
+# Migration 5 turned back: what a database of schema 4 holds.
+UNDO_MIGRATION_5 = """
+    DROP TRIGGER payment_totals_add; DROP TRIGGER payments_no_update; DROP TRIGGER payments_no_delete;
+    DROP TRIGGER payment_totals_no_delete; DROP TABLE payment_totals;
+    DROP INDEX decisions_decided_cover; DROP INDEX decisions_period_cover;
+    CREATE INDEX decisions_decided_on ON decisions(decided_on);
+    CREATE INDEX decisions_to_day ON decisions(to_day);
+    PRAGMA user_version = 4;"""
+
+
+def test_cli_upgrading_a_database_says_so_and_rebuilds_the_payment_totals():
+    # Opening a schema-4 database read-write upgrades it, says so on standard
+    # error (half a minute on a large database) and fills payment_totals from
+    # the payments already made.
+    def day(iso):
+        return (datetime.date.fromisoformat(iso) - datetime.date(1970, 1, 1)).days
+
+    with Server() as s:
+        w = World(s)
+        p = w.admitted(w.org())
+        dec = w.grant(p["id"], "reflection", "2024-03-01", **{"from": "2024-03-01", "to": "2024-03-10"})
+        for amount, on in ((1000, "2024-03-06"), (2500, "2024-03-06"), (700, "2024-04-02")):
+            expect_ok(w.pay(dec["id"], amount, on))
+        s.stop()
+        for lang, words in (("sv", "uppgraderar databasen till schemaversion 5"),
+                            ("en", "upgrading the database to schema version 5")):
+            with sqlite3.connect(s.db) as con:
+                con.executescript(UNDO_MIGRATION_5)
+            r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": lang})
+            assert r.returncode == 0 and words in r.stderr, r
+            with sqlite3.connect(s.db) as con:
+                assert con.execute("PRAGMA user_version").fetchone()[0] == 5
+                totals = con.execute("SELECT paid_on, code, amount_ore FROM payment_totals ORDER BY 1").fetchall()
+            assert totals == [(day("2024-03-06"), "reflection", 3500), (day("2024-04-02"), "reflection", 700)], totals
+        # an up-to-date database opens without a word about upgrading
+        r = run_nsp("retention", "run", "--db", s.db)
+        assert r.returncode == 0 and "schema" not in r.stderr, r
+        assert run_nsp("audit", "verify", "--db", s.db).returncode == 0
