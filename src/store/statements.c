@@ -245,9 +245,9 @@ static const char *const sql[ST__COUNT] = {
 	 *
 	 * The decisions of the year are found from two covering indexes
 	 * (migration 5), one per half of "made in the year, or granted with a
-	 * period overlapping it": the second half leaves out what the first
-	 * found, so that no decision is counted twice and none is read from the
-	 * table.
+	 * period overlapping it", so that none is read from the table. The
+	 * second half leaves out what the first found, which only saves rows:
+	 * what is counted is persons, taken apart by UNION.
 	 */
 /* The age group in the year (domain.md §5: derived from the birth year when
  * it is known, else as given). */

@@ -1676,6 +1676,58 @@ static void test_load_year(void **state)
 	assert_int_equal(db_report_load(fx->db, 2026, &r), DB_OK);
 }
 
+/*
+ * The two halves of "a decision of the year" (statements.c), at their
+ * edges: a denial made in 2024 whose period reaches into 2025 covers its
+ * person in 2024 only (only a granted period counts across a year), and a
+ * child named on an application is covered through the application alone,
+ * without being anyone's secondary child.
+ */
+static void test_load_year_edges(void **state)
+{
+	struct fixture *fx = *state;
+	struct report r;
+
+	int64_t H = person(fx, GENDER_FEMALE, AGE_ADULT, 0, REF_POLICE, 0, CHILD_ROLE_NONE);
+	admit(fx, H, D(2024, 11, 1), OUTCOME_GRANTED);
+	struct dec hden = { .type = APP_REFLECTION, .submitted = D(2024, 12, 18), .decided = D(2024, 12, 20),
+			    .from = D(2024, 12, 21), .to = D(2025, 1, 19), .outcome = OUTCOME_DENIED,
+			    .basis = BASIS_NO_DESIGNATED_ACTOR, .actor_kind = -1, .reason = -1 };
+	decide(fx, H, &hden);
+
+	int64_t K = person(fx, GENDER_MALE, AGE_ADULT, 0, REF_SELF, 0, CHILD_ROLE_NONE);
+	int64_t N = person(fx, GENDER_FEMALE, AGE_CHILD, 0, -1, 0, CHILD_PRIMARY);
+	admit(fx, K, D(2025, 3, 1), OUTCOME_GRANTED);
+	struct dec krefl = { .type = APP_REFLECTION, .submitted = D(2025, 3, 2), .decided = D(2025, 3, 3),
+			     .from = D(2025, 3, 4), .to = D(2025, 4, 2), .outcome = OUTCOME_GRANTED,
+			     .basis = BASIS_NO_DESIGNATED_ACTOR, .actor_kind = -1, .reason = -1,
+			     .children = &N, .n_children = 1,
+			     .lines = { { CODE_REFLECTION, K, 30, 30 * 132000 } }, .n_lines = 1 };
+	decide(fx, K, &krefl);
+
+	assert_int_equal(db_report_load(fx->db, 2025, &r), DB_OK);
+	assert_int_equal(r.persons.total, 2);                  /* K and N; not H */
+	assert_int_equal(r.persons.adults, 1);
+	assert_int_equal(r.persons.children, 1);
+	assert_int_equal(r.primary.n[BUCKET_MEN], 1);
+	assert_int_equal(r.primary.n[BUCKET_GIRLS], 1);
+	assert_int_equal(r.primary.n[BUCKET_WOMEN], 0);
+	assert_int_equal(r.secondary_children.n[BUCKET_TOTAL], 0);
+	assert_int_equal(r.interventions[CODE_REFLECTION].n[BUCKET_MEN], 1);
+	assert_int_equal(r.interventions[CODE_REFLECTION].n[BUCKET_WOMEN], 0);
+	assert_int_equal(r.interventions[CODE_REFLECTION_CHILD].n[BUCKET_TOTAL], 0); /* no child line */
+	assert_int_equal(r.referrals_reflection[REF_SELF], 1);
+	assert_int_equal(r.referrals_reflection[REF_POLICE], 0);
+	assert_int_equal(r.decisions.by_outcome[OUTCOME_DENIED], 0);
+
+	assert_int_equal(db_report_load(fx->db, 2024, &r), DB_OK);
+	assert_int_equal(r.persons.total, 1);                  /* H, by her decisions made in 2024 */
+	assert_int_equal(r.primary.n[BUCKET_WOMEN], 1);
+	assert_int_equal(r.decisions.by_outcome[OUTCOME_DENIED], 1);
+	assert_int_equal(r.interventions[CODE_REFLECTION].n[BUCKET_TOTAL], 0);
+	assert_int_equal(r.referrals_reflection[REF_POLICE], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1692,6 +1744,7 @@ int main(void)
 		cmocka_unit_test(test_exports_swedish_unchanged),
 		cmocka_unit_test(test_exports_english),
 		cmocka_unit_test_setup_teardown(test_load_year, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_load_year_edges, setup_db, teardown_db),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	if (tmpdir[0]) {

@@ -1117,6 +1117,7 @@ static void test_ledger_is_append_only(void **state)
 	assert_int_not_equal(raw_exec(raw, "UPDATE payments SET amount_ore = 1"), SQLITE_OK);
 	assert_non_null(strstr(sqlite3_errmsg(raw), "append-only"));
 	assert_int_not_equal(raw_exec(raw, "DELETE FROM payments"), SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(raw), "append-only"));
 	assert_int_equal(raw_int(raw, "SELECT SUM(amount_ore) FROM payments", 0), 1000);
 	sqlite3_close(raw);
 }
