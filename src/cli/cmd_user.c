@@ -117,17 +117,11 @@ static int find_user(struct db *db, const char *name, struct db_user *u)
 		unknown_user(name);
 	else if (rc != DB_OK)
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
+	else if (!u->active)
+		fputs(cli_english() ? "nsp: the user is inactive: the change holds once a coordinator activates them\n"
+				    : "nsp: användaren är inaktiv: ändringen gäller när en samordnare aktiverar den igen\n",
+		      stderr);
 	return rc == DB_OK ? 0 : 1;
-}
-
-/* Commits the open transaction, or rolls it back after printing why. 0 or 1. */
-static int finish(struct db *db, int rc)
-{
-	if (rc == DB_OK && db_commit(db) == DB_OK)
-		return 0;
-	fprintf(stderr, "nsp: %s\n", db_errmsg(db));
-	db_rollback(db);
-	return 1;
 }
 
 /* nsp user reset-totp: the API's reset (svc_user_totp_reset) without its
@@ -188,23 +182,16 @@ static int user_set_password(struct db *db, const char *name)
 			  "the password could not be hashed (out of memory)");
 		goto out;
 	}
-	if (db_begin(db) != DB_OK) {
+	/* Ends the user's sessions and half-done logins too. */
+	st = db_user_set_password_hash(db, 0, u.id, hash);
+	if (st == DB_NOTFOUND) {
+		unknown_user(name);   /* deleted meanwhile */
+		goto out;
+	}
+	if (st != DB_OK) {
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
 		goto out;
 	}
-	st = db_user_set_password_hash(db, 0, u.id, hash);
-	/* Whoever logged in with the old password is out, also half-way (password step done, code not yet). */
-	if (st == DB_OK)
-		st = db_session_delete_user(db, u.id);
-	if (st == DB_OK)
-		st = db_challenge_delete_user(db, u.id);
-	if (st == DB_NOTFOUND) {
-		db_rollback(db);
-		unknown_user(name);
-		goto out;
-	}
-	if (finish(db, st) != 0)
-		goto out;
 	printf(cli_english() ? "set a new password for %s and ended the user's sessions\n"
 			     : "satte ett nytt lösenord för %s och avslutade användarens sessioner\n",
 	       u.username);

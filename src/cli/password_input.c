@@ -6,6 +6,7 @@
  * coordinator there is).
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,30 +45,40 @@ static void guard_echo(int on, struct sigaction old[])
 	}
 }
 
+enum read_result { READ_OK, READ_END, READ_ECHO, READ_LONG };
+
 /*
  * Reads one line of standard input into buf (size bytes, the line end
  * removed). On a terminal echo is turned off first and prompt is printed
  * to standard error after that, so nothing typed after the prompt is shown
- * (or flushed away). 0, or -1 at the end of input.
+ * (or flushed away); a terminal whose echo cannot be turned off is refused
+ * before anything is typed. A line that does not fit is read to its end
+ * and refused, not cut (the rest would be taken for the next line).
  */
-static int read_line(const char *prompt, char *buf, size_t size)
+static enum read_result read_line(const char *prompt, char *buf, size_t size)
 {
 	struct sigaction old_actions[sizeof stop_signals / sizeof stop_signals[0]];
 	struct termios quiet;
-	int tty = isatty(STDIN_FILENO), quiet_on = 0;
+	int quiet_on = 0, c;
 
-	if (tty) {
-		if (tcgetattr(STDIN_FILENO, &echo_saved) == 0) {
-			quiet = echo_saved;
-			quiet.c_lflag &= ~(tcflag_t)ECHO;
-			guard_echo(1, old_actions);
-			quiet_on = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-			if (!quiet_on)
-				guard_echo(0, old_actions);
+	if (isatty(STDIN_FILENO)) {
+		if (tcgetattr(STDIN_FILENO, &echo_saved) != 0)
+			return READ_ECHO;
+		quiet = echo_saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		guard_echo(1, old_actions);
+		quiet_on = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		if (!quiet_on) {
+			guard_echo(0, old_actions);
+			return READ_ECHO;
 		}
 		fputs(prompt, stderr);
 	}
 	char *got = fgets(buf, (int)size, stdin);
+	bool cut = got != NULL && strchr(buf, '\n') == NULL && !feof(stdin);
+	if (cut)
+		while ((c = getchar()) != EOF && c != '\n')
+			;
 	if (quiet_on) {
 		/* Echo back on even when it fails: nothing better to do than carry on. */
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &echo_saved);
@@ -75,15 +86,35 @@ static int read_line(const char *prompt, char *buf, size_t size)
 		fputc('\n', stderr);   /* the Enter that was not echoed */
 	}
 	if (!got)
-		return -1;
+		return READ_END;
+	if (cut)
+		return READ_LONG;
 	buf[strcspn(buf, "\r\n")] = '\0';
-	return 0;
+	return READ_OK;
+}
+
+/* One sentence for what read_line() refused; the exit status. */
+static int read_failed(enum read_result r)
+{
+	switch (r) {
+	case READ_ECHO:
+		cli_error("kan inte stänga av eko på terminalen; ange lösenordet i NSP_PASSWORD eller på standard in",
+			  "cannot turn off the terminal's echo; give the password in NSP_PASSWORD or on standard input");
+		return 1;
+	case READ_LONG:
+		cli_error("lösenordet är för långt", "the password is too long");
+		return 2;
+	default:
+		cli_error("inget lösenord på standard in", "no password on standard input");
+		return 2;
+	}
 }
 
 int cli_read_new_password(const char *prompt_sv, const char *prompt_en, char *pw, size_t size)
 {
 	const char *env = getenv("NSP_PASSWORD");
 	int en = cli_english(), rc = 0;
+	enum read_result r;
 	char *again = NULL;
 
 	if (env) {
@@ -91,12 +122,15 @@ int cli_read_new_password(const char *prompt_sv, const char *prompt_en, char *pw
 		if (n < 0 || (size_t)n >= size) {
 			cli_error("lösenordet är för långt", "the password is too long");
 			rc = 2;
+		} else if (isatty(STDIN_FILENO)) {
+			/* An operator at a console may have set it for another command long ago. */
+			fputs(en ? "nsp: the password is taken from NSP_PASSWORD\n"
+				 : "nsp: lösenordet tas från NSP_PASSWORD\n", stderr);
 		}
 		goto out;
 	}
-	if (read_line(en ? prompt_en : prompt_sv, pw, size) != 0) {
-		cli_error("inget lösenord på standard in", "no password on standard input");
-		rc = 2;
+	if ((r = read_line(en ? prompt_en : prompt_sv, pw, size)) != READ_OK) {
+		rc = read_failed(r);
 		goto out;
 	}
 	if (!isatty(STDIN_FILENO))
@@ -106,7 +140,9 @@ int cli_read_new_password(const char *prompt_sv, const char *prompt_en, char *pw
 		rc = 1;
 		goto out;
 	}
-	if (read_line(en ? "The same again: " : "Samma igen: ", again, size) != 0 || strcmp(pw, again) != 0) {
+	if ((r = read_line(en ? "The same again: " : "Samma igen: ", again, size)) != READ_OK) {
+		rc = read_failed(r);
+	} else if (strcmp(pw, again) != 0) {
 		cli_error("lösenorden är inte lika; inget ändrades", "the passwords differ; nothing was changed");
 		rc = 1;
 	}

@@ -220,6 +220,9 @@ int db_user_list(struct db *db, struct db_user **out, size_t *n);
  * db_session_delete_user() as well. */
 int db_user_set_active(struct db *db, int64_t actor, int64_t id, bool active);
 int db_user_set_lang(struct db *db, int64_t id, const char *lang);
+/* A new password, audited "user.set_password"; ends the user's sessions
+ * and half-done logins in the same transaction (the caller's when one is
+ * open). DB_NOTFOUND when no such user; nothing changes then. */
 int db_user_set_password_hash(struct db *db, int64_t actor, int64_t id, const char *password_hash);
 
 /* ---------------------------------------------------------------- sessions */

@@ -174,14 +174,25 @@ int db_user_set_lang(struct db *db, int64_t id, const char *lang)
 int db_user_set_password_hash(struct db *db, int64_t actor, int64_t id, const char *password_hash)
 {
 	sqlite3_stmt *st;
+	struct db_op op;
+	int rc;
 
 	if (check_len(db, "the password hash", password_hash, DB_PWHASH_MAX) != DB_OK)
 		return DB_ERROR;
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
 	if ((st = db_stmt(db, ST_USER_SET_PASSWORD)) == NULL)
-		return DB_ERROR;
+		return op_end(db, &op, DB_ERROR);
 	if (bind_i64(st, 1, id) | bind_text(st, 2, password_hash))
-		return db_fail_bind(db, st);
-	return user_update(db, actor, st, id, "user.set_password", NULL);
+		return op_end(db, &op, db_fail_bind(db, st));
+	rc = user_update(db, actor, st, id, "user.set_password", NULL);
+	/* Whoever logged in with the old password is out, also half-way
+	 * (the password step done, the code not yet given). */
+	if (rc == DB_OK)
+		rc = db_session_delete_user(db, id);
+	if (rc == DB_OK)
+		rc = db_challenge_delete_user(db, id);
+	return op_end(db, &op, rc);
 }
 
 /* ------------------------------------------------------------ sessions */

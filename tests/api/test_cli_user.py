@@ -414,3 +414,41 @@ def test_cli_password_prompt_interrupted_leaves_the_terminal_echoing():
             finally:
                 os.close(slave)
                 os.close(master)
+
+
+def test_cli_password_on_a_terminal_too_long_or_from_the_environment():
+    with Server() as s:
+        w = World(s)
+        w.user("caseworker", w.org(), username="konsol")
+        before = audit_rows(s.db)
+        # a line longer than any password: refused whole, not cut (the rest
+        # would have been read as the second line: "the passwords differ")
+        rc, out, err, shown = run_on_terminal(["user", "set-password", "--db", s.db, "konsol"],
+                                              [("Nytt lösenord: ", "x" * 2000)])
+        assert rc == 2 and "lösenordet är för långt" in err and "inte lika" not in err, (rc, out, err)
+        assert audit_rows(s.db) == before
+        # NSP_PASSWORD left set from another command: used, but said so
+        for lang, words in (("sv", "lösenordet tas från NSP_PASSWORD"),
+                            ("en", "the password is taken from NSP_PASSWORD")):
+            rc, out, err, shown = run_on_terminal(["user", "set-password", "--db", s.db, "konsol"], [],
+                                                  env={"NSP_PASSWORD": TYPED_PASSWORD, "NSP_LANG": lang})
+            assert rc == 0 and words in err, (rc, out, err)
+        s.login("konsol", TYPED_PASSWORD)
+        # from a pipe (a script) it stays quiet
+        r = run_nsp("user", "set-password", "--db", s.db, "konsol", env={"NSP_PASSWORD": TYPED_PASSWORD + "2"},
+                    input="")
+        assert r.returncode == 0 and "NSP_PASSWORD" not in r.stderr, r
+
+
+def test_cli_user_on_an_inactive_user_says_so():
+    with Server() as s:
+        w = World(s)
+        uid, _ = w.user("caseworker", w.org(), username="vilande")
+        r = run_nsp("user", "reset-totp", "--db", s.db, "vilande", input="")
+        assert r.returncode == 0 and "inaktiv" not in r.stderr, r
+        expect_ok(s.post(f"{API}/users/{uid}/deactivate", token=w.coord), 200)
+        for args, env in ((("reset-totp",), {}), (("set-password",), {"NSP_PASSWORD": TYPED_PASSWORD})):
+            for lang, words in (("sv", "användaren är inaktiv"), ("en", "the user is inactive")):
+                r = run_nsp("user", *args, "--db", s.db, "vilande", env={**env, "NSP_LANG": lang}, input="")
+                assert r.returncode == 0 and words in r.stderr, r
+        verify_audit(s.db)
