@@ -6,10 +6,10 @@
 
 #include "cli/cli.h"
 #include "domain/report.h"
+#include "i18n/i18n.h"
 #include "report/export.h"
 #include "store/store.h"
 #include "store/report.h"
-#include "web/i18n.h"
 
 static const char usage_sv[] =
 	"Användning: nsp report [--db FIL] --year ÅR [--format json|csv|md|html|xlsx]\n"

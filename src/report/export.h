@@ -14,8 +14,8 @@
 #include <stdio.h>
 
 #include "domain/report.h"
+#include "i18n/i18n.h"
 #include "util/buf.h"
-#include "web/i18n.h"
 
 enum report_format { REPORT_JSON, REPORT_CSV, REPORT_MD, REPORT_HTML, REPORT_XLSX, REPORT_FORMAT__COUNT };
 

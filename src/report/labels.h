@@ -1,6 +1,6 @@
 /*
- * The words of the annual report's exports, looked up in the interface's
- * catalogues (src/web/i18n_sv.c, i18n_en.c): one catalogue per language.
+ * The words of the annual report's exports, looked up in the catalogues
+ * it shares with the interface (src/i18n/sv.c, en.c): one per language.
  * The report shares an entry with the interface where both mean the same
  * (gender buckets, most intervention codes, "report.title", ...) and has
  * its own "report.*" key where the funder's report words it differently.
@@ -9,7 +9,7 @@
 #define NSP_REPORT_LABELS_H
 
 #include "domain/enums.h"
-#include "web/i18n.h"
+#include "i18n/i18n.h"
 
 /*
  * The text of key in language l (e.g. "report.persons", "bucket.total"):

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "domain/report.h"
-#include "web/i18n.h"
+#include "i18n/i18n.h"
 
 #define RT_MAX_COLS 10
 #define RT_MAX_ROWS 16

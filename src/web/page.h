@@ -31,7 +31,7 @@
 
 #include "web/form.h"
 #include "web/html.h"
-#include "web/i18n.h"
+#include "web/i18n_html.h"
 #include "web/service.h"
 
 struct page {

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n/i18n.h"
 #include "report/export.h"
 #include "store/report.h"
-#include "web/i18n.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 

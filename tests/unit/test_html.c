@@ -1,7 +1,8 @@
 /*
- * Unit tests of src/web/html.c (the escaping writer) and src/web/i18n.c
- * with its two catalogues: every user-visible word exists in Swedish and
- * English, every enum value has a label, placeholders are filled escaped.
+ * Unit tests of src/web/html.c (the escaping writer), src/i18n/ (the two
+ * catalogues and their lookup) and src/web/i18n_html.c: every user-visible
+ * word exists in Swedish and English, every enum value has a label,
+ * placeholders are filled escaped.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +15,9 @@
 
 #include "domain/certification.h"
 #include "domain/report.h"
+#include "i18n/i18n.h"
 #include "web/html.h"
-#include "web/i18n.h"
+#include "web/i18n_html.h"
 
 static void test_text_and_attributes_are_escaped(void **state)
 {

@@ -1,5 +1,5 @@
-/* The Swedish words of the web interface (the default language). Same keys as i18n_en.c. */
-#include "web/i18n.h"
+/* The Swedish words of the interface and the report (the default language). Same keys as en.c. */
+#include "i18n/i18n.h"
 
 const struct i18n_entry i18n_sv[] = {
 	/* the frame */

@@ -1,5 +1,5 @@
-/* The English words of the web interface. Same keys as i18n_sv.c. */
-#include "web/i18n.h"
+/* The English words of the interface and the report. Same keys as sv.c. */
+#include "i18n/i18n.h"
 
 const struct i18n_entry i18n_en[] = {
 	/* the frame */

@@ -1,5 +1,5 @@
-/* Lookup in the catalogues of i18n_sv.c and i18n_en.c (see i18n.h). */
-#include "web/i18n.h"
+/* Lookup in the catalogues of sv.c and en.c (see i18n.h). */
+#include "i18n/i18n.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -98,22 +98,4 @@ const char *i18n_enum_name(enum lang l, const struct enum_def *def, const char *
 const char *i18n_enum(enum lang l, const struct enum_def *def, int v)
 {
 	return i18n_enum_name(l, def, enum_name(def, v));
-}
-
-void i18n_html(struct html *h, enum lang l, const char *key, const char *const *args, size_t n)
-{
-	const char *t = i18n(l, key);
-	struct buf lit = BUF_INIT;
-	for (const char *p = t; *p; p++) {
-		if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' && (size_t)(p[1] - '1') < n) {
-			html_text(h, buf_str(&lit));
-			buf_reset(&lit);
-			html_text(h, args[p[1] - '1']);
-			p += 2;
-			continue;
-		}
-		buf_putc(&lit, *p);
-	}
-	html_text(h, buf_str(&lit));
-	buf_release(&lit);
 }

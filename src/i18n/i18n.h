@@ -1,21 +1,22 @@
 /*
- * The words of the web interface: one catalogue per language (i18n_sv.c,
- * i18n_en.c), every user-visible string by key. Keys are dotted names:
- * "nav.persons", "person.code", and "<enum>.<name>" for the label of an
- * enum value (enums.h: "gender.female", "code.reflection", "region.Öst").
- * Texts may hold placeholders {1} .. {9}, filled by i18n_html().
+ * The words of nsp, shared by the web interface and the annual report's
+ * exports: one catalogue per language (sv.c, en.c), every user-visible
+ * string by key. Keys are dotted names: "nav.persons", "person.code", and
+ * "<enum>.<name>" for the label of an enum value (enums.h: "gender.female",
+ * "code.reflection", "region.Öst"). Texts may hold placeholders {1} .. {9},
+ * filled into HTML by i18n_html() (web/i18n_html.h): this module knows
+ * neither HTML nor HTTP, so that the report does not depend on the web layer.
  * A unit test checks that both catalogues hold the same keys and a label
  * for every enum value; a key missing at run time is shown as the key (an
  * enum value as its name) and logged ("nsp: i18n: missing ...") so that
  * the browser test fails on it.
  */
-#ifndef NSP_WEB_I18N_H
-#define NSP_WEB_I18N_H
+#ifndef NSP_I18N_I18N_H
+#define NSP_I18N_I18N_H
 
 #include <stddef.h>
 
 #include "domain/enums.h"
-#include "web/html.h"
 
 enum lang { LANG_SV, LANG_EN, LANG__COUNT };
 
@@ -24,7 +25,7 @@ struct i18n_entry {
 	const char *text;
 };
 
-/* The catalogues (i18n_sv.c, i18n_en.c), in any order. */
+/* The catalogues (sv.c, en.c), in any order. */
 extern const struct i18n_entry i18n_sv[];
 extern const size_t i18n_sv_count;
 extern const struct i18n_entry i18n_en[];
@@ -43,12 +44,5 @@ int i18n_has(enum lang l, const char *key);
 const char *i18n_enum(enum lang l, const struct enum_def *def, int v);
 /* The label of an enum value given by its name (e.g. from JSON); "" for NULL. */
 const char *i18n_enum_name(enum lang l, const struct enum_def *def, const char *name);
-
-/*
- * Writes the text of key into h, escaped, with each {N} (1 <= N <= n)
- * replaced by args[N-1], escaped too. A placeholder without an argument is
- * written as is.
- */
-void i18n_html(struct html *h, enum lang l, const char *key, const char *const *args, size_t n);
 
 #endif
