@@ -113,20 +113,7 @@ int db_audit(struct db *db, int64_t user_id, const char *action, const char *ent
 	return op_end(db, &op, audit_append(db, user_id, action, entity, entity_id, detail));
 }
 
-int db_audit_read(struct db *db, int64_t user_id, const char *action, const char *entity,
-		  int64_t entity_id, const char *detail)
-{
-	int rc, rc_full;
-
-	if (db_in_transaction(db))
-		return db_audit(db, user_id, action, entity, entity_id, detail);
-	if ((rc = db_run(db, ST_SYNC_NORMAL)) != DB_OK)
-		return rc;
-	rc = db_audit(db, user_id, action, entity, entity_id, detail);
-	/* Back to FULL in every case: the next write may carry money. */
-	rc_full = db_run(db, ST_SYNC_FULL);
-	return rc != DB_OK ? rc : rc_full;
-}
+/* db_audit_read(), the group commit of read entries: audit_batch.c. */
 
 int db_audit_head(struct db *db, int64_t *id, unsigned char hash[DB_HASH_BYTES])
 {

@@ -479,6 +479,28 @@ int db_rollback(struct db *db)
 	return rc;
 }
 
+/* Read scopes (issue 7, the read path): outside a transaction SAVEPOINT
+ * opens a deferred one, which stays a read transaction while nothing writes,
+ * and RELEASE ends it. */
+int db_read_begin(struct db *db, bool *opened)
+{
+	*opened = !db_in_transaction(db);
+	return *opened ? db_run(db, ST_SAVEPOINT) : DB_OK;
+}
+
+int db_read_end(struct db *db, bool opened)
+{
+	int rc;
+
+	if (!opened || !db_in_transaction(db))
+		return DB_OK;
+	/* Nothing was written: should RELEASE fail, ROLLBACK loses nothing and
+	 * leaves no transaction open behind the caller. */
+	if ((rc = db_run(db, ST_RELEASE)) != DB_OK && db_in_transaction(db))
+		run_quiet(db, ST_ROLLBACK);
+	return rc;
+}
+
 int op_begin(struct db *db, struct db_op *op)
 {
 	if (db->readonly)
@@ -677,6 +699,28 @@ static int configure(struct db *db, const char *path, int flags, char *err, size
 	return DB_OK;
 }
 
+/* ------------------------------------------------------------ SQLite tuning (issue 7, the read path) */
+
+static pthread_once_t sqlite_settings_once = PTHREAD_ONCE_INIT;
+
+/* No memory statistics: nsp never reads them, and they put one process-wide
+ * mutex around every allocation of every connection. SQLite takes this only
+ * before its first use in the process (else it refuses, harmlessly). */
+static void sqlite_settings(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/* The flags db_open() adds to every connection, after the process-wide
+ * settings: no mutex of its own, since a struct db is used by one thread at
+ * a time (store.h), so SQLite's per-call locking only costs (a tenth of a
+ * person read's instructions, with the statistics above). */
+static int connection_tuning(void)
+{
+	pthread_once(&sqlite_settings_once, sqlite_settings);
+	return SQLITE_OPEN_NOMUTEX;
+}
+
 /* Removes a database file that db_open() created and could not finish. */
 static void unlink_created(const char *path)
 {
@@ -732,6 +776,7 @@ int db_open(struct db **out, const char *path, int flags, char *err, size_t errs
 	}
 	db->readonly = (flags & DB_READONLY) != 0;
 	oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	oflags |= connection_tuning();
 	if (sqlite3_open_v2(path, &db->conn, oflags, NULL) != SQLITE_OK) {
 		fail_to(err, errsz, "cannot open database %s: %s / kan inte öppna databasen %s",
 			path, db->conn != NULL ? sqlite3_errmsg(db->conn) : "out of memory", path);
@@ -759,6 +804,7 @@ void db_close(struct db *db)
 {
 	if (db == NULL)
 		return;
+	db_close(db->audit_db);     /* audit_batch.c's connection for read audits */
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(db->stmts[i]);
 	sqlite3_close(db->conn);    /* rolls back a transaction left open */

@@ -110,6 +110,21 @@ int db_rollback(struct db *db);
 /* True while a transaction opened by db_begin() is open. */
 bool db_in_transaction(const struct db *db);
 
+/*
+ * A read scope: the reads between db_read_begin() and db_read_end() run in
+ * one read transaction, so they see one snapshot and take the WAL's read
+ * lock once instead of once per statement (each of which costs a lock of
+ * the shared WAL index, which every thread of the server contends for).
+ * Nothing inside may write, audit entries included: the transaction would
+ * become a write transaction outside the process's writer lock.
+ * db_in_transaction() is true inside it. *opened is false when a
+ * transaction was open already (the scope then joins it), and
+ * db_read_end(db, opened) ends only what db_read_begin() opened. Both
+ * return 0 or -1.
+ */
+int db_read_begin(struct db *db, bool *opened);
+int db_read_end(struct db *db, bool opened);
+
 /* ---------------------------------------------------------------- keys */
 
 /*
@@ -146,14 +161,33 @@ int db_audit(struct db *db, int64_t user_id, const char *action, const char *ent
  * db_audit() for the entry of a read (a person record, a report): outside a
  * transaction it commits with synchronous=NORMAL instead of FULL, so that a
  * read does not wait for the disk. The entry is in the WAL before the read
- * is answered, so a crash of the process loses nothing; it becomes durable
- * against a power cut with the next FULL commit or checkpoint (a power cut
- * may cut the newest read entries off the log's end, which a signed head,
- * `nsp audit head`, shows). Writes that carry money or decisions keep FULL.
+ * is answered (this returns only after its commit), so a crash of the
+ * process loses nothing; it becomes durable against a power cut with the
+ * next FULL commit or checkpoint (a power cut may cut the newest read
+ * entries off the log's end, which a signed head, `nsp audit head`, shows).
+ * Writes that carry money or decisions keep FULL.
+ *
+ * Concurrent reads in one process are committed together (group commit,
+ * audit_batch.c): the caller's entry is queued, and one of the waiting
+ * callers commits every queued entry of the same database in one
+ * transaction on its own connection, in the order they were queued. A batch
+ * that cannot be committed fails every call in it (-1, db_errmsg() says
+ * why) and writes none of its entries: the caller must then not answer the
+ * read. Refused at once on a read-only connection or without keys.
  * Inside the caller's transaction it joins it like db_audit().
  */
 int db_audit_read(struct db *db, int64_t user_id, const char *action, const char *entity,
 		  int64_t entity_id, const char *detail);
+
+/* The group commit's counters since the process started (all databases). */
+struct db_audit_batch_stats {
+	uint64_t batches;          /* transactions committed or attempted */
+	uint64_t failed_batches;   /* of which failed: every read in them failed */
+	uint64_t entries;          /* entries in them */
+	uint64_t largest;          /* the most entries in one batch */
+	unsigned waiting;          /* calls of db_audit_read() waiting now */
+};
+void db_audit_batch_stats(struct db_audit_batch_stats *out);
 
 enum audit_problem {
 	AUDIT_OK,        /* the whole chain verifies */

@@ -102,6 +102,8 @@ struct db {
 	bool readonly;
 	bool keys_set;
 	bool write_locked;                /* holds the process's writer lock (db.c) */
+	struct db *audit_db;              /* read audits' own connection (audit_batch.c), or NULL */
+	int wal_frames;                   /* as audit_db: the WAL's frames after its last commit */
 	unsigned char identity_key[DB_KEY_BYTES]; /* subkey 1: seals persons.identity */
 	unsigned char audit_key[DB_KEY_BYTES];    /* subkey 2: audit MAC */
 	unsigned char token_key[DB_KEY_BYTES];    /* subkey 3: session token hashes */

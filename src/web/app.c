@@ -197,9 +197,21 @@ static int load_session(struct http_request *req, struct db *db, struct actor *a
 	}
 	unsigned char hash[DB_HASH_BYTES];
 	struct db_session s;
+	struct db_totp t;
+	bool opened, found, case_role, enrolled = false;
 	int rc = db_session_token_hash(db, (const unsigned char *)token, strlen(token), hash);
 	sodium_memzero(token, sizeof token);
-	if (rc != 0 || db_session_get(db, hash, &s) != DB_OK)
+	/* The session and the second factor in one read transaction (one lock of
+	 * the WAL index instead of two); the writes (delete, touch) after it. */
+	if (rc != 0 || db_read_begin(db, &opened) != DB_OK)
+		return 0;
+	found = db_session_get(db, hash, &s) == DB_OK;
+	case_role = found && (s.user.role == ROLE_COORDINATOR || s.user.role == ROLE_CASEWORKER);
+	/* A second factor is required of those who see case data; a failed
+	 * lookup counts as "not enrolled" (fail closed). */
+	if (case_role)
+		enrolled = db_totp_get(db, s.user.id, false, &t) == DB_OK && t.confirmed;
+	if (db_read_end(db, opened) != DB_OK || !found)
 		return 0;
 	const struct app_config *cfg = app_config(req->app);
 	int64_t now = (int64_t)time(NULL);
@@ -219,12 +231,7 @@ static int load_session(struct http_request *req, struct db *db, struct actor *a
 	memcpy(a->token_hash, hash, sizeof hash);
 	a->logged_in = true;
 	a->via_cookie = via_cookie;
-	/* A second factor is required of those who see case data; a failed
-	 * lookup counts as "not enrolled" (fail closed). */
-	if (a->role == ROLE_COORDINATOR || a->role == ROLE_CASEWORKER) {
-		struct db_totp t;
-		a->needs_enrolment = db_totp_get(db, a->user_id, false, &t) != DB_OK || !t.confirmed;
-	}
+	a->needs_enrolment = case_role && !enrolled;
 	return 1;
 }
 

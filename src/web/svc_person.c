@@ -14,37 +14,50 @@
 
 static const char *const identity_keys[] = { "name", "birth_date", "phone", "address", "notes", "language", NULL };
 
-/* The person's JSON; identity (decrypted JSON text) only when given. */
+/* json_string() of an enum's name, or null for "none" (v < 0). */
+static json_t *enum_json(const struct enum_def *def, int v)
+{
+	return v >= 0 ? json_string(enum_name(def, v)) : json_null();
+}
+
+/*
+ * The person's JSON; identity (decrypted JSON text) only when given. Built
+ * key by key rather than with json_pack, which parses its format on every
+ * call (a person read's hot path; the list calls it per person). The keys
+ * are literals, hence _nocheck; the order is the answer's.
+ */
 static json_t *person_json(const struct db_person *p, const char *identity)
 {
-	json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:b}",
-			      "id", (json_int_t)p->id, "code", p->code, "organisation_id",
-			      (json_int_t)p->organisation_id, "gender", enum_name(&enum_gender, (int)p->gender),
-			      "age_group", enum_name(&enum_age_group, (int)p->age_group), "birth_year",
-			      p->birth_year ? json_integer(p->birth_year) : json_null(), "exploitation_forms",
-			      svc_mask_json(&enum_exploitation, p->exploitation), "places",
-			      svc_mask_json(&enum_place, p->places), "violence",
-			      svc_mask_json(&enum_violence, p->violence), "referral_source",
-			      p->referral_source >= 0 ? json_string(enum_name(&enum_referral, p->referral_source))
-						      : json_null(),
-			      "legal_status",
-			      p->legal_status >= 0 ? json_string(enum_name(&enum_legal_status, p->legal_status))
-						   : json_null(),
-			      "sweden_responsible", p->sweden_responsible, "parent_id",
-			      p->parent_id ? json_integer(p->parent_id) : json_null(), "child_role",
-			      p->child_role != CHILD_ROLE_NONE
-				      ? json_string(enum_name(&enum_child_role, (int)p->child_role))
-				      : json_null(),
-			      "has_identity", p->has_identity);
-	json_object_set_new(o, "exit",
-			    p->exit_on == DAY_NONE
-				    ? json_null()
-				    : json_pack("{s:o, s:s}", "date", svc_day_json(p->exit_on), "destination",
-						enum_name(&enum_exit_destination, p->exit_destination)));
-	json_object_set_new(o, "identity_erased_on", svc_day_json(p->identity_erased_on));
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new_nocheck(o, "id", json_integer(p->id));
+	json_object_set_new_nocheck(o, "code", json_string(p->code));
+	json_object_set_new_nocheck(o, "organisation_id", json_integer(p->organisation_id));
+	json_object_set_new_nocheck(o, "gender", json_string(enum_name(&enum_gender, (int)p->gender)));
+	json_object_set_new_nocheck(o, "age_group", json_string(enum_name(&enum_age_group, (int)p->age_group)));
+	json_object_set_new_nocheck(o, "birth_year", p->birth_year ? json_integer(p->birth_year) : json_null());
+	json_object_set_new_nocheck(o, "exploitation_forms", svc_mask_json(&enum_exploitation, p->exploitation));
+	json_object_set_new_nocheck(o, "places", svc_mask_json(&enum_place, p->places));
+	json_object_set_new_nocheck(o, "violence", svc_mask_json(&enum_violence, p->violence));
+	json_object_set_new_nocheck(o, "referral_source", enum_json(&enum_referral, p->referral_source));
+	json_object_set_new_nocheck(o, "legal_status", enum_json(&enum_legal_status, p->legal_status));
+	json_object_set_new_nocheck(o, "sweden_responsible", json_boolean(p->sweden_responsible));
+	json_object_set_new_nocheck(o, "parent_id", p->parent_id ? json_integer(p->parent_id) : json_null());
+	json_object_set_new_nocheck(o, "child_role",
+				    enum_json(&enum_child_role,
+					      p->child_role != CHILD_ROLE_NONE ? (int)p->child_role : -1));
+	json_object_set_new_nocheck(o, "has_identity", json_boolean(p->has_identity));
+	json_object_set_new_nocheck(o, "exit",
+				    p->exit_on == DAY_NONE
+					    ? json_null()
+					    : json_pack("{s:o, s:s}", "date", svc_day_json(p->exit_on), "destination",
+							enum_name(&enum_exit_destination, p->exit_destination)));
+	json_object_set_new_nocheck(o, "identity_erased_on", svc_day_json(p->identity_erased_on));
 	if (identity) {
 		json_t *id = json_loads(identity, 0, NULL);
-		json_object_set_new(o, "identity", id ? id : json_null());
+		json_object_set_new_nocheck(o, "identity", id ? id : json_null());
 	}
 	return o;
 }
@@ -213,22 +226,32 @@ out:
 
 json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc_error *e)
 {
-	struct db_person p;
-	if (load_visible(s, id, with_identity, &p, e) != 0)
+	struct db_person p, *kids = NULL;
+	size_t n = 0;
+	bool opened;
+	int rc;
+
+	/* The person and the children in one read transaction (one snapshot, one
+	 * lock of the WAL index); the audit entry, a write, after it. */
+	if (db_read_begin(s->db, &opened) != DB_OK)
+		return svc_db_fail(s, e);
+	if (load_visible(s, id, with_identity, &p, e) != 0) {
+		db_read_end(s->db, opened);
 		return NULL;
-	if (db_audit_read(s->db, s->actor->user_id, "person.read", "person", id, with_identity ? "identity" : NULL) != 0) {
+	}
+	rc = db_person_children(s->db, id, &kids, &n);
+	if (db_read_end(s->db, opened) != DB_OK)
+		rc = DB_ERROR;
+	/* Answered only once the read's entry is committed (db_audit_read). */
+	if (rc != DB_OK ||
+	    db_audit_read(s->db, s->actor->user_id, "person.read", "person", id, with_identity ? "identity" : NULL) != 0) {
+		free(kids);
 		db_person_free(&p);
 		return svc_db_fail(s, e);
 	}
 	json_t *out = person_json(&p, with_identity ? p.identity : NULL);
 	db_person_free(&p);
 
-	struct db_person *kids;
-	size_t n;
-	if (db_person_children(s->db, id, &kids, &n) != DB_OK) {
-		json_decref(out);
-		return svc_db_fail(s, e);
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)kids[i].id, "code",
