@@ -10,8 +10,8 @@
  * nsp adds on top of it, session lookup, access checks, the database read,
  * the audit write and the JSON, is what the read benchmark measures.
  * --per-ip-limit defaults to nsp's 32 connections per client address;
- * bench/run passes 0 (none), so that the baseline is what 64 connections
- * from one wrk get from libmicrohttpd.
+ * bench/run passes 0 (none), as it passes nsp serve --per-ip 0, so that both
+ * take the 64 connections of one wrk (as behind a reverse proxy).
  *
  * Prints "listening on http://127.0.0.1:PORT/" when ready (PORT 0 picks a
  * free port), and stops on SIGINT or SIGTERM.

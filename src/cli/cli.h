@@ -56,10 +56,11 @@ int cmd_user(int argc, char **argv);
 
 struct app;
 /* Serves app on listen until SIGINT/SIGTERM, printing the address (and banner). Returns the exit status. */
-int cli_serve_app(struct app *app, const char *listen, unsigned threads, const char *banner);
+/* threads and per_ip as http_config's threads and per_ip_limit (0: the default). */
+int cli_serve_app(struct app *app, const char *listen, unsigned threads, unsigned per_ip, const char *banner);
 /* Opens the database at path with its key and serves it (serve and demo). */
-int cli_serve_db(const char *path, const char *key_file, const char *listen, unsigned threads, long idle,
-		 long maxage, int retention_days, const char *banner);
+int cli_serve_db(const char *path, const char *key_file, const char *listen, unsigned threads, unsigned per_ip,
+		 long idle, long maxage, int retention_days, const char *banner);
 
 struct db;
 /* R12 over every person: erases identity data whose exit is more than days ago. */

@@ -200,5 +200,5 @@ int cmd_demo(int argc, char **argv)
 	if (stat(path, &st) != 0 && create(path, key_file) != 0)
 		return 1;
 	fflush(stdout);
-	return cli_serve_db(path, key_file, listen, 0, 15 * 60, 12 * 60 * 60, 730, banner());
+	return cli_serve_db(path, key_file, listen, 0, 0, 15 * 60, 12 * 60 * 60, 730, banner());
 }

@@ -17,18 +17,26 @@
 
 static const char usage_sv[] =
 	"Användning: nsp serve [--db FIL] [--listen ADRESS:PORT] [--key-file FIL]\n"
-	"                 [--idle-timeout SEK] [--session-max SEK] [--threads N] [--retention-days N]\n"
+	"                 [--idle-timeout SEK] [--session-max SEK] [--threads N] [--per-ip N]\n"
+	"                 [--retention-days N]\n"
 	"Startar webbgränssnittet och API:t (standard 127.0.0.1:8080) och stannar\n"
 	"rent vid SIGINT/SIGTERM: pågående anrop får bli klara. Identitetsuppgifter\n"
 	"raderas --retention-days dygn efter utträdet (R12, standard 730): gallringen\n"
-	"körs när servern startar och sedan en gång per dygn.\n";
+	"körs när servern startar och sedan en gång per dygn.\n"
+	"--threads: arbetstrådar (standard en per processor). --per-ip: samtidiga\n"
+	"anslutningar per klientadress (standard 32; fler stängs); 0 = ingen gräns,\n"
+	"för en server bakom en omvänd proxy, där alla klienter har proxyns adress.\n";
 static const char usage_en[] =
 	"Usage: nsp serve [--db FILE] [--listen ADDR:PORT] [--key-file FILE]\n"
-	"                 [--idle-timeout SEC] [--session-max SEC] [--threads N] [--retention-days N]\n"
+	"                 [--idle-timeout SEC] [--session-max SEC] [--threads N] [--per-ip N]\n"
+	"                 [--retention-days N]\n"
 	"Serves the web interface and the API (default 127.0.0.1:8080) and stops\n"
 	"cleanly on SIGINT/SIGTERM: requests in flight are finished. Identity data is\n"
 	"erased --retention-days days after the exit (R12, default 730): the erasure\n"
-	"runs when the server starts and then once a day.\n";
+	"runs when the server starts and then once a day.\n"
+	"--threads: worker threads (default one per CPU). --per-ip: connections at\n"
+	"once per client address (default 32; more are closed); 0 = no limit, for a\n"
+	"server behind a reverse proxy, where every client has the proxy's address.\n";
 
 static int parse_positive(const char *s, long max, long *out)
 {
@@ -40,10 +48,20 @@ static int parse_positive(const char *s, long max, long *out)
 	return 0;
 }
 
-/* Serves an opened app until a signal; shared by serve and demo. Returns the exit status. */
-int cli_serve_app(struct app *app, const char *listen, unsigned threads, const char *banner)
+/* As parse_positive, but "0" is allowed too. */
+static int parse_count(const char *s, long max, long *out)
 {
-	struct http_config cfg = { .listen = listen, .threads = threads };
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	return parse_positive(s, max, out);
+}
+
+/* Serves an opened app until a signal; shared by serve and demo. Returns the exit status. */
+int cli_serve_app(struct app *app, const char *listen, unsigned threads, unsigned per_ip, const char *banner)
+{
+	struct http_config cfg = { .listen = listen, .threads = threads, .per_ip_limit = per_ip };
 	char err[256];
 	sigset_t stop_signals;
 	app_http_config(app, &cfg);
@@ -82,12 +100,13 @@ int cmd_serve(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "session-max", required_argument, NULL, 'm' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "per-ip", required_argument, NULL, 'p' },
 		{ "retention-days", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = "nsp.db", *listen = "127.0.0.1:8080", *key_file = NULL;
-	long idle = 15 * 60, maxage = 12 * 60 * 60, threads = 0, retention = 730;
+	long idle = 15 * 60, maxage = 12 * 60 * 60, threads = 0, retention = 730, per_ip = HTTP_DEFAULT_PER_IP;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -99,6 +118,7 @@ int cmd_serve(int argc, char **argv)
 		case 'i': bad = parse_positive(optarg, 7 * 86400L, &idle); break;
 		case 'm': bad = parse_positive(optarg, 30 * 86400L, &maxage); break;
 		case 't': bad = parse_positive(optarg, 256, &threads); break;
+		case 'p': bad = parse_count(optarg, 65535, &per_ip); break;
 		case 'r': bad = parse_positive(optarg, 100 * 366L, &retention); break;
 		case 'h': return cli_usage(stdout, usage_sv, usage_en);
 		default: cli_usage(stderr, usage_sv, usage_en); return 2;
@@ -109,7 +129,8 @@ int cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	}
-	return cli_serve_db(path, key_file, listen, (unsigned)threads, idle, maxage, (int)retention, NULL);
+	return cli_serve_db(path, key_file, listen, (unsigned)threads,
+			    per_ip == 0 ? HTTP_PER_IP_UNLIMITED : (unsigned)per_ip, idle, maxage, (int)retention, NULL);
 }
 
 /* ---------------------------------------------------------------- R12 retention, daily */
@@ -238,8 +259,8 @@ static void retention_stop(struct retention *r)
 	pthread_cond_destroy(&r->wake);
 }
 
-int cli_serve_db(const char *path, const char *key_file, const char *listen, unsigned threads, long idle,
-		 long maxage, int retention_days, const char *banner)
+int cli_serve_db(const char *path, const char *key_file, const char *listen, unsigned threads, unsigned per_ip,
+		 long idle, long maxage, int retention_days, const char *banner)
 {
 	char keypath[4096], err[DB_ERR_MAX];
 	struct app_config cfg = { .db_path = path, .idle_timeout_s = idle, .absolute_timeout_s = maxage,
@@ -281,7 +302,7 @@ int cli_serve_db(const char *path, const char *key_file, const char *listen, uns
 		app_free(app);
 		return 1;
 	}
-	rc = cli_serve_app(app, listen, threads, banner);
+	rc = cli_serve_app(app, listen, threads, per_ip, banner);
 	retention_stop(&ret);
 	app_free(app);
 	return rc;

@@ -32,7 +32,6 @@
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define DEFAULT_TIMEOUT_S 30
-#define DEFAULT_PER_IP 32
 #define DEFAULT_CONN_LIMIT 256
 #define DEFAULT_CONN_MEMORY (32u * 1024u)
 #define DEFAULT_BODY_TOTAL (64u * 1024u * 1024u)
@@ -41,6 +40,8 @@
  * closing the connection, so that a 413 can still be sent to an honest
  * chunked client without letting a dishonest one stream forever. */
 #define DISCARD_FACTOR 4
+/* http_reply_json's first buffer: most answers are smaller. */
+#define JSON_FIRST_GUESS 4096
 
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
 	    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
@@ -178,18 +179,29 @@ static char *dup_bytes(const void *data, size_t len)
 
 int http_reply_json(struct http_request *req, unsigned status, json_t *body)
 {
-	size_t n;
-	char *out;
+	size_t cap = JSON_FIRST_GUESS, n;
+	char *out, *grown;
 
 	if (!body || !valid_status(status))
 		goto fail;
-	n = json_dumpb(body, NULL, 0, JSON_COMPACT);
-	if (n == 0)
-		goto fail;
-	out = malloc(n + 1);
+	/* One pass into a buffer of a first guess, which fits most answers;
+	 * a second only for a larger one (json_dumpb says the size it needs). */
+	out = malloc(cap);
 	if (!out)
 		goto fail;
-	if (json_dumpb(body, out, n, JSON_COMPACT) != n) {
+	n = json_dumpb(body, out, cap - 1, JSON_COMPACT);
+	if (n >= cap) {
+		if ((grown = realloc(out, n + 1)) == NULL) {
+			free(out);
+			goto fail;
+		}
+		out = grown;
+		if (json_dumpb(body, out, n, JSON_COMPACT) != n) {
+			free(out);
+			goto fail;
+		}
+	}
+	if (n == 0) {
 		free(out);
 		goto fail;
 	}
@@ -1187,7 +1199,7 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 	if (!s->cfg.timeout_s)
 		s->cfg.timeout_s = DEFAULT_TIMEOUT_S;
 	if (!s->cfg.per_ip_limit)
-		s->cfg.per_ip_limit = DEFAULT_PER_IP;
+		s->cfg.per_ip_limit = HTTP_DEFAULT_PER_IP;
 	if (!s->cfg.connection_limit)
 		s->cfg.connection_limit = DEFAULT_CONN_LIMIT;
 	if (!s->cfg.connection_memory)
@@ -1228,7 +1240,9 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->cfg.timeout_s,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)s->cfg.per_ip_limit,
+		/* MHD's 0 is "no limit". */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned int)(s->cfg.per_ip_limit == HTTP_PER_IP_UNLIMITED ? 0 : s->cfg.per_ip_limit),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)s->cfg.connection_limit,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.connection_memory,
 		/* Refuse sloppy requests (bare LF, spaces in header names) that

@@ -23,6 +23,7 @@
 #ifndef NSP_WEB_HTTP_H
 #define NSP_WEB_HTTP_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,8 @@ struct route {
 #define HTTP_MAX_SEGMENTS 32       /* path segments; more is 404 */
 #define HTTP_DEFAULT_MAX_BODY (1024u * 1024u)
 #define HTTP_CLIENT_ADDR_LEN 64    /* fits any IPv6 text form + NUL */
+#define HTTP_DEFAULT_PER_IP 32     /* connections per client address unless configured */
+#define HTTP_PER_IP_UNLIMITED UINT_MAX /* http_config.per_ip_limit: no limit (behind a proxy) */
 
 /* ---------------------------------------------------------------- request */
 
@@ -247,7 +250,9 @@ struct http_config {
 	/* Tuning; 0 means the default in brackets. */
 	unsigned threads;            /* worker threads [number of CPUs] */
 	unsigned timeout_s;          /* idle connection timeout [30] */
-	unsigned per_ip_limit;       /* connections per client address [32] */
+	unsigned per_ip_limit;       /* connections per client address [HTTP_DEFAULT_PER_IP];
+	                              * HTTP_PER_IP_UNLIMITED: none, for a server behind a
+	                              * reverse proxy, where every client has the proxy's address */
 	unsigned connection_limit;   /* connections in total [256] */
 	size_t connection_memory;    /* per-connection header/URL memory [32 KiB] */
 	size_t max_body;             /* per request body [1 MiB] */
