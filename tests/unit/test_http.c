@@ -380,11 +380,17 @@ static void h_echo(struct http_request *req)
 	http_reply_json(req, 200, j);
 }
 
+/* /api/slow answers once the test lets it (or after 10 s): a request that
+ * is still in flight for as long as the test needs, however loaded the
+ * machine (a fixed second ran out before a loaded test had looked). */
+static atomic_int slow_release;
+
 static void h_slow(struct http_request *req)
 {
-	struct timespec ts = { 1, 0 };
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
 
-	nanosleep(&ts, NULL);
+	for (int i = 0; i < 2000 && !atomic_load(&slow_release); i++)
+		nanosleep(&ts, NULL);
 	http_reply_json(req, 200, json_pack("{s:b}", "slow", 1));
 }
 
@@ -1291,7 +1297,8 @@ static void test_graceful_stop(void **state)
 	}
 	assert_true(installed);
 
-	/* A request in flight (its handler takes one second) ... */
+	/* A request in flight (its handler waits for slow_release) ... */
+	atomic_store(&slow_release, 0);
 	assert_int_equal(pthread_create(&ct, NULL, slow_client_main, &sc), 0);
 	for (int i = 0; i < 200 && http_server_active(run.s) == 0; i++)
 		sleep_ms(5);
@@ -1312,6 +1319,7 @@ static void test_graceful_stop(void **state)
 	}
 	assert_true(refused);
 	assert_int_equal(http_server_active(run.s), 1);
+	atomic_store(&slow_release, 1);
 
 	/* ... while the request in flight still completes with its answer. */
 	assert_int_equal(pthread_join(ct, NULL), 0);
