@@ -35,15 +35,17 @@ int cli_usage(FILE *to, const char *usage_sv, const char *usage_en);
 struct db *cli_open_db(const char *path, const char *key_file, int readonly);
 
 /*
- * A new password into pw (size bytes, NUL-terminated) for nsp init and nsp
- * user set-password: NSP_PASSWORD, else a line of standard input, which on
- * a terminal is read without echo after prompt_sv/prompt_en (in the user's
- * language) and asked for twice (src/cli/password_input.c). Checks no rule
- * (password_acceptable does). 0; else the exit status after printing one
- * sentence, and pw wiped: 2 when NSP_PASSWORD does not fit or standard
- * input ends first, 1 when the two lines differ. The caller wipes pw.
+ * The hash of a new password, into hash (PASSWORD_HASH_MAX bytes), for nsp
+ * init and nsp user set-password (src/cli/password_input.c): the password
+ * from NSP_PASSWORD, else a line of standard input, which on a terminal is
+ * read without echo after prompt_sv/prompt_en (in the user's language) and
+ * asked for twice; then the rules of password_acceptable() and argon2id.
+ * The password itself never leaves the function. 0; else the exit status
+ * after printing one sentence: 2 when NSP_PASSWORD does not fit or standard
+ * input ends first, 1 when the lines differ, echo cannot be turned off, or
+ * the password is refused.
  */
-int cli_read_new_password(const char *prompt_sv, const char *prompt_en, char *pw, size_t size);
+int cli_new_password_hash(const char *prompt_sv, const char *prompt_en, char *hash);
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -36,7 +36,7 @@ int cmd_init(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = "nsp.db", *name = NULL, *key_file = NULL;
-	char keypath[4096], err[DB_ERR_MAX], pw[PASSWORD_MAX_LEN + 2], hash[PASSWORD_HASH_MAX];
+	char keypath[4096], err[DB_ERR_MAX], hash[PASSWORD_HASH_MAX];
 	unsigned char master[DB_KEY_BYTES];
 	struct db *db = NULL;
 	int c, rc = 1, made_db = 0, made_key = 0;
@@ -80,21 +80,10 @@ int cmd_init(int argc, char **argv)
 		return 1;
 	}
 
-	/* Nothing is made yet: a refused password leaves nothing behind (pw is wiped). */
-	int pw_rc = cli_read_new_password("Lösenord för samordnaren: ", "Password for the coordinator: ", pw,
-					  sizeof pw);
+	/* Nothing is made yet: a refused password leaves nothing behind. */
+	int pw_rc = cli_new_password_hash("Lösenord för samordnaren: ", "Password for the coordinator: ", hash);
 	if (pw_rc != 0)
 		return pw_rc;
-	const char *why_sv, *why_en;
-	if (password_acceptable(pw, &why_sv, &why_en) != 0) {
-		cli_error(why_sv, why_en);
-		goto out;
-	}
-	if (password_hash(pw, hash) != 0) {
-		cli_error("lösenordet kunde inte hashas (minnet räcker inte)",
-			  "the password could not be hashed (out of memory)");
-		goto out;
-	}
 
 	if (db_open(&db, path, DB_CREATE, err, sizeof err) != 0) {
 		fprintf(stderr, "nsp: %s\n", err);
@@ -117,7 +106,7 @@ int cmd_init(int argc, char **argv)
 	       path, name, key_file);
 	rc = 0;
 out:
-	sodium_memzero(pw, sizeof pw);
+	sodium_memzero(hash, sizeof hash);
 	sodium_memzero(master, sizeof master);
 	db_close(db);
 	if (rc != 0) {

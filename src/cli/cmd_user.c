@@ -162,26 +162,16 @@ static int user_reset_totp(struct db *db, const char *name)
 /* nsp user set-password: the rules of nsp init and POST /api/v1/users. */
 static int user_set_password(struct db *db, const char *name)
 {
-	char pw[PASSWORD_MAX_LEN + 2], hash[PASSWORD_HASH_MAX];
-	const char *why_sv, *why_en;
+	char hash[PASSWORD_HASH_MAX];
 	struct db_user u;
 	int rc, st;
 
 	if (find_user(db, name, &u) != 0)
 		return 1;
-	if ((rc = cli_read_new_password("Nytt lösenord: ", "New password: ", pw, sizeof pw)) != 0)
-		goto out;
-	rc = 1;
-	if (password_acceptable(pw, &why_sv, &why_en) != 0) {
-		cli_error(why_sv, why_en);
-		goto out;
-	}
 	/* Hashed before the transaction: argon2id takes a while, the server's writes wait for none of it. */
-	if (password_hash(pw, hash) != 0) {
-		cli_error("lösenordet kunde inte hashas (minnet räcker inte)",
-			  "the password could not be hashed (out of memory)");
-		goto out;
-	}
+	if ((rc = cli_new_password_hash("Nytt lösenord: ", "New password: ", hash)) != 0)
+		return rc;
+	rc = 1;
 	/* Ends the user's sessions and half-done logins too. */
 	st = db_user_set_password_hash(db, 0, u.id, hash);
 	if (st == DB_NOTFOUND) {
@@ -197,7 +187,6 @@ static int user_set_password(struct db *db, const char *name)
 	       u.username);
 	rc = 0;
 out:
-	sodium_memzero(pw, sizeof pw);
 	sodium_memzero(hash, sizeof hash);
 	return rc;
 }

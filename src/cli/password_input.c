@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "util/password.h"
 
 /* The terminal's settings while echo is off, for a signal that ends the
  * command at the prompt (Ctrl-C): the shell must not be left without echo. */
@@ -110,7 +111,13 @@ static int read_failed(enum read_result r)
 	}
 }
 
-int cli_read_new_password(const char *prompt_sv, const char *prompt_en, char *pw, size_t size)
+/*
+ * A new password into pw (size bytes): NSP_PASSWORD, else a line of
+ * standard input, asked for twice on a terminal. 0, or the exit status after
+ * one sentence, pw wiped: 2 when it does not fit or input ends first, 1 when
+ * the two lines differ or echo cannot be turned off.
+ */
+static int read_new_password(const char *prompt_sv, const char *prompt_en, char *pw, size_t size)
 {
 	const char *env = getenv("NSP_PASSWORD");
 	int en = cli_english(), rc = 0;
@@ -151,5 +158,26 @@ int cli_read_new_password(const char *prompt_sv, const char *prompt_en, char *pw
 out:
 	if (rc != 0)
 		sodium_memzero(pw, size);
+	return rc;
+}
+
+int cli_new_password_hash(const char *prompt_sv, const char *prompt_en, char *hash)
+{
+	char pw[PASSWORD_MAX_LEN + 2];
+	const char *why_sv, *why_en;
+	int rc = read_new_password(prompt_sv, prompt_en, pw, sizeof pw);
+
+	if (rc == 0 && password_acceptable(pw, &why_sv, &why_en) != 0) {
+		cli_error(why_sv, why_en);
+		rc = 1;
+	}
+	if (rc == 0 && password_hash(pw, hash) != 0) {
+		cli_error("lösenordet kunde inte hashas (minnet räcker inte)",
+			  "the password could not be hashed (out of memory)");
+		rc = 1;
+	}
+	sodium_memzero(pw, sizeof pw);
+	if (rc != 0)
+		sodium_memzero(hash, PASSWORD_HASH_MAX);
 	return rc;
 }
