@@ -344,11 +344,12 @@ static const char *const sql[ST__COUNT] = {
 		"AND NOT EXISTS (SELECT 1 FROM applications a LEFT JOIN decisions n ON n.application_id = a.id "
 		" WHERE a.person_id = d.person_id AND a.from_day > d.to_day AND (n.id IS NULL OR n.outcome <> ?6)) "
 		"ORDER BY d.to_day, d.id",
+	/* Open decisions with money and no payment yet, oldest first: the
+	 * partial index decisions_unclaimed holds exactly these (migration 6). */
 	[ST_PAGE_UNCLAIMED] =
 		"SELECT " PAGE_DECISION_COLS " FROM decisions d JOIN persons p ON p.id = d.person_id "
 		"WHERE (?1 = 0 OR d.organisation_id = ?1) AND d.closed_on IS NULL AND d.total_ore > 0 "
-		"AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.decision_id = d.id) "
-		"ORDER BY d.decided_on, d.id",
+		"AND d.first_paid_on IS NULL ORDER BY d.decided_on, d.id",
 	[ST_PAGE_LEDGER_DAYS] =
 		"SELECT kind, on_day, SUM(amount_ore) FROM ledger WHERE year = ?1 "
 		"GROUP BY kind, on_day ORDER BY on_day",
@@ -458,6 +459,7 @@ static const char *const sql[ST__COUNT] = {
 	/* ---- a large database: ledger totals, the report's indexes (migration 4) ---- */
 	[ST_SET_VERSION_4] = "PRAGMA user_version = 4",
 	[ST_SET_VERSION_5] = "PRAGMA user_version = 5",
+	[ST_SET_VERSION_6] = "PRAGMA user_version = 6",
 	/* The retention run's candidates (R12), from the partial index persons_exit_identity. */
 	[ST_PERSON_EXITS_WITH_IDENTITY] =
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "

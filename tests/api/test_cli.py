@@ -148,8 +148,10 @@ def test_cli_backup_of_a_running_server_has_the_same_tables():
         assert run_nsp("audit", "verify", "--db", backup, "--key-file", live + ".key").returncode == 0
 
 
-# Migration 5 turned back: what a database of schema 4 holds.
-UNDO_MIGRATION_5 = """
+# Migrations 6 and 5 turned back: what a database of schema 4 holds.
+UNDO_MIGRATIONS_6_5 = """
+    DROP TRIGGER payments_first_paid_on; DROP INDEX decisions_unclaimed;
+    ALTER TABLE decisions DROP COLUMN first_paid_on;
     DROP TRIGGER payment_totals_add; DROP TRIGGER payments_no_update; DROP TRIGGER payments_no_delete;
     DROP TRIGGER payment_totals_no_delete; DROP TABLE payment_totals;
     DROP INDEX decisions_decided_cover; DROP INDEX decisions_period_cover;
@@ -158,10 +160,11 @@ UNDO_MIGRATION_5 = """
     PRAGMA user_version = 4;"""
 
 
-def test_cli_upgrading_a_database_says_so_and_rebuilds_the_payment_totals():
+def test_cli_upgrading_a_database_says_so_and_rebuilds_what_it_derives():
     # Opening a schema-4 database read-write upgrades it, says so on standard
-    # error (half a minute on a large database) and fills payment_totals from
-    # the payments already made.
+    # error (half a minute on a large database) and derives from the payments
+    # already made what migrations 5 and 6 keep: payment_totals and each
+    # decision's first payment day.
     def day(iso):
         return (datetime.date.fromisoformat(iso) - datetime.date(1970, 1, 1)).days
 
@@ -175,13 +178,17 @@ def test_cli_upgrading_a_database_says_so_and_rebuilds_the_payment_totals():
         for lang, words in (("sv", "uppgraderar databasen till schemaversion 5"),
                             ("en", "upgrading the database to schema version 5")):
             with sqlite3.connect(s.db) as con:
-                con.executescript(UNDO_MIGRATION_5)
+                con.executescript(UNDO_MIGRATIONS_6_5)
             r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": lang})
             assert r.returncode == 0 and words in r.stderr, r
             with sqlite3.connect(s.db) as con:
-                assert con.execute("PRAGMA user_version").fetchone()[0] == 5
+                assert con.execute("PRAGMA user_version").fetchone()[0] == 6
                 totals = con.execute("SELECT paid_on, code, amount_ore FROM payment_totals ORDER BY 1").fetchall()
             assert totals == [(day("2024-03-06"), "reflection", 3500), (day("2024-04-02"), "reflection", 700)], totals
+            assert words.replace("5", "6") in r.stderr, r      # and migration 6, which dates the first payment
+            with sqlite3.connect(s.db) as con:
+                first = con.execute("SELECT first_paid_on FROM decisions WHERE id = ?", (dec["id"],)).fetchone()
+            assert first == (day("2024-03-06"),), first
         # an up-to-date database opens without a word about upgrading
         r = run_nsp("retention", "run", "--db", s.db)
         assert r.returncode == 0 and "schema" not in r.stderr, r

@@ -21,6 +21,7 @@
 
 #include "domain/money.h"
 #include "domain/rules.h"
+#include "store/pages.h"
 #include "store/store.h"
 
 #define D(y, m, d) day_from_ymd((y), (m), (d))
@@ -1122,6 +1123,43 @@ static void test_ledger_is_append_only(void **state)
 	sqlite3_close(raw);
 }
 
+/* Whether decision id is among the unclaimed decisions of all organisations. */
+static bool unclaimed(struct db *db, int64_t id)
+{
+	struct db_page_decision *rows;
+	size_t n;
+	bool found = false;
+
+	assert_int_equal(db_page_unclaimed(db, 0, &rows, &n), DB_OK);
+	for (size_t i = 0; i < n; i++)
+		found = found || rows[i].decision_id == id;
+	free(rows);
+	return found;
+}
+
+/* Decisions waiting for a claim: open, with money, no payment yet (the
+ * first payment's day is kept by a trigger, migration 6). */
+static void test_unclaimed_decisions(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t paid = granted_decision(fx->db, 3960000), closed = granted_decision(fx->db, 3960000);
+	int64_t waiting = granted_decision(fx->db, 3960000), pay;
+	sqlite3 *raw;
+
+	assert_true(unclaimed(fx->db, paid) && unclaimed(fx->db, closed) && unclaimed(fx->db, waiting));
+	assert_int_equal(db_payment_record(fx->db, 1, paid, 1000, D(2025, 4, 9), "R-1", &pay), DB_OK);
+	assert_int_equal(db_payment_record(fx->db, 1, paid, 1000, D(2025, 4, 2), "R-2", &pay), DB_OK);
+	assert_int_equal(db_payment_record(fx->db, 1, paid, 1000, D(2025, 4, 20), "R-3", &pay), DB_OK);
+	assert_int_equal(db_decision_close(fx->db, 1, closed, D(2025, 4, 1)), DB_OK);
+	assert_false(unclaimed(fx->db, paid));
+	assert_false(unclaimed(fx->db, closed));
+	assert_true(unclaimed(fx->db, waiting));
+	raw = raw_open(fx->path);
+	assert_int_equal(raw_int(raw, "SELECT first_paid_on FROM decisions WHERE id = ?1", paid), D(2025, 4, 2));
+	assert_int_equal(raw_int(raw, "SELECT count(*) FROM decisions WHERE first_paid_on IS NOT NULL", 0), 1);
+	sqlite3_close(raw);
+}
+
 static void test_R14_payment_never_exceeds_decision(void **state)
 {
 	struct fixture *fx = *state;
@@ -1684,6 +1722,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deciding_twice_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decision_is_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_is_append_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unclaimed_decisions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_R14_payment_never_exceeds_decision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_R10_close_releases_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_tables_inherit_what_a_year_leaves_out, setup, teardown),
