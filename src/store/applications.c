@@ -228,7 +228,10 @@ int db_application_get(struct db *db, int64_t id, struct db_application *out)
 int db_application_list(struct db *db, const struct db_application_filter *f,
 			struct db_application **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_APP_LIST);
+	/* A person's list or a status's list reads that column's index (statements.c). */
+	sqlite3_stmt *st = db_stmt(db, f->person_id > 0 ? ST_APP_LIST_BY_PERSON
+				       : f->status >= 0 ? ST_APP_LIST_BY_STATUS
+							: ST_APP_LIST);
 
 	*out = NULL;
 	*n = 0;

@@ -174,7 +174,8 @@ void api_person_allowance(struct http_request *req) { NO_BODY(svc_person_allowan
 void api_application_create(struct http_request *req) { WITH_BODY(201, 0, svc_application_create(&s, in, &e)); }
 void api_application_list(struct http_request *req)
 {
-	NO_BODY(svc_application_list(&s, http_query(req, "status"), http_query(req, "person_id"), &e));
+	NO_BODY(svc_application_list(&s, http_query(req, "status"), http_query(req, "person_id"), http_query(req, "limit"),
+				     http_query(req, "offset"), &e));
 }
 void api_application_get(struct http_request *req) { NO_BODY(svc_application_get(&s, req->ids[0], &e)); }
 void api_application_checks(struct http_request *req) { NO_BODY(svc_application_checks(&s, req->ids[0], &e)); }

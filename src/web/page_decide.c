@@ -570,7 +570,7 @@ void page_queue(struct http_request *req)
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
-	json_t *list = svc_application_list(&p.svc, "submitted", NULL, &e);
+	json_t *list = svc_application_list(&p.svc, "submitted", NULL, NULL, NULL, &e);
 	json_t *orgs = list ? svc_org_list(&p.svc, &e) : NULL;
 	if (!orgs) {
 		json_decref(list);

@@ -155,7 +155,7 @@ void page_home(struct http_request *req)
 	char limit[16];
 	snprintf(limit, sizeof limit, "%d", HOME_PERSONS);
 	json_t *work = svc_page_worklists(&p.svc, ENDING_WITHIN_DAYS, &e);
-	json_t *apps = work ? svc_application_list(&p.svc, "submitted", NULL, &e) : NULL;
+	json_t *apps = work ? svc_application_list(&p.svc, "submitted", NULL, NULL, NULL, &e) : NULL;
 	json_t *more = NULL, *codes = NULL;
 	if (apps)
 		more = coordinator ? svc_year_budget(&p.svc, page_this_year(), &e) : svc_person_list(&p.svc, limit, NULL, &e);

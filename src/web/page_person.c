@@ -472,7 +472,7 @@ static void person_page(struct page *p, int64_t id, unsigned status, enum person
 	char idtext[24];
 	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
 	json_t *allowance = svc_person_allowance(&p->svc, id, &e);
-	json_t *apps = allowance ? svc_application_list(&p->svc, NULL, idtext, &e) : NULL;
+	json_t *apps = allowance ? svc_application_list(&p->svc, NULL, idtext, NULL, NULL, &e) : NULL;
 	if (!apps) {
 		json_decref(person);
 		json_decref(allowance);

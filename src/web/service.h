@@ -73,7 +73,9 @@ json_t *svc_person_allowance(struct svc *s, int64_t id, struct svc_error *e);
 json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e);
 /* status: NULL or "submitted"/"decided"; person: NULL or an id string. */
-json_t *svc_application_list(struct svc *s, const char *status, const char *person, struct svc_error *e);
+/* ?limit= (0..1000; default: all) and ?offset= page the list, oldest first. */
+json_t *svc_application_list(struct svc *s, const char *status, const char *person, const char *limit,
+			     const char *offset, struct svc_error *e);
 /* The rule checks of a submitted application as they stand now, and its amount if granted in full. */
 json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e);
 

@@ -342,9 +342,12 @@ json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e)
 	return out;
 }
 
-json_t *svc_application_list(struct svc *s, const char *status, const char *person, struct svc_error *e)
+json_t *svc_application_list(struct svc *s, const char *status, const char *person, const char *limit,
+			     const char *offset, struct svc_error *e)
 {
 	struct db_application_filter f = { .status = -1 };
+	if (svc_query_page(limit, offset, &f.limit, &f.offset, e) != 0)
+		return NULL;
 	if (status && (f.status = enum_parse(&enum_app_status, status)) < 0)
 		return svc_fail_field(e, SVC_INVALID, "status", "status är submitted eller decided",
 				      "status is submitted or decided");

@@ -10,7 +10,6 @@
 #include "web/svc_util.h"
 
 #define IDENTITY_MAX_BYTES 16384
-#define LIST_MAX 1000
 
 static const char *const identity_keys[] = { "name", "birth_date", "phone", "address", "notes", "language", NULL };
 
@@ -262,25 +261,11 @@ json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc
 	return out;
 }
 
-static int parse_count(const char *s, int64_t max, int64_t *out)
-{
-	if (!s)
-		return 0;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || v < 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 json_t *svc_person_list(struct svc *s, const char *limit, const char *offset, struct svc_error *e)
 {
-	int64_t lim = 100, off = 0, total;
-	if (parse_count(limit, LIST_MAX, &lim) != 0)
-		return svc_fail_field(e, SVC_INVALID, "limit", "limit är 0–1000", "limit is 0–1000");
-	if (parse_count(offset, INT64_MAX / 2, &off) != 0)
-		return svc_fail_field(e, SVC_INVALID, "offset", "ogiltig offset", "invalid offset");
+	int64_t lim = 100, off, total;
+	if (svc_query_page(limit, offset, &lim, &off, e) != 0)
+		return NULL;
 	int64_t org = s->actor->role == ROLE_COORDINATOR ? 0 : s->actor->organisation_id;
 	struct db_person *ps;
 	size_t n;

@@ -65,6 +65,33 @@ int svc_query_year(const char *year, int dflt, struct svc_error *e)
 	return y;
 }
 
+/* A decimal count 0..max into *out; NULL leaves *out. 0 or -1. */
+static int parse_count(const char *s, int64_t max, int64_t *out)
+{
+	if (!s)
+		return 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e)
+{
+	*off = 0;
+	if (parse_count(limit, SVC_LIST_MAX, lim) != 0) {
+		svc_fail_field(e, SVC_INVALID, "limit", "limit är 0–1000", "limit is 0–1000");
+		return -1;
+	}
+	if (parse_count(offset, INT64_MAX / 2, off) != 0) {
+		svc_fail_field(e, SVC_INVALID, "offset", "ogiltig offset", "invalid offset");
+		return -1;
+	}
+	return 0;
+}
+
 int svc_parse_year(const char *s)
 {
 	if (!s || strlen(s) != 4)

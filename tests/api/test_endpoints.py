@@ -200,3 +200,30 @@ def test_annual_report_json_and_other_formats():
         assert od["primary"]["women"] is None and od["persons"]["total"] is None, od
         assert od["money"]["committed_ore"] == 10 * 132000, od["money"]
         assert od["primary"]["men"] == 0, od["primary"]
+
+
+def test_application_list_pages_and_filters():
+    # The list's three statements (by person, by status, neither) give the
+    # same answers, and ?limit=/?offset= page it, oldest first.
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        a, b = w.admitted(org), w.admitted(org)
+        ids = [w.application(a["id"], "reflection", submitted_on="2024-03-01",
+                             **{"from": "2024-03-01", "to": "2024-03-10"})["id"],
+               w.application(b["id"], "reflection", submitted_on="2024-03-02",
+                             **{"from": "2024-03-02", "to": "2024-03-11"})["id"]]
+        def listed(query):
+            return [x["id"] for x in expect_ok(s.get(f"{API}/applications{query}", token=w.coord), 200)["applications"]]
+        everything = listed("")
+        assert set(ids) <= set(everything) and everything == sorted(everything), everything
+        assert listed("?status=submitted") == ids
+        assert listed(f"?person_id={a['id']}&status=submitted") == ids[:1]
+        assert [x for x in listed(f"?person_id={b['id']}") if x in ids] == ids[1:]
+        decided = listed(f"?person_id={b['id']}&status=decided")           # b's admission
+        assert len(decided) == 1 and decided[0] not in ids and decided[0] in everything, decided
+        assert listed("?status=submitted&limit=1") == ids[:1]
+        assert listed("?status=submitted&limit=1&offset=1") == ids[1:]
+        assert listed(f"?limit=2&offset={len(everything) - 1}") == everything[-1:]
+        expect(s.get(f"{API}/applications?limit=1001", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/applications?offset=x", token=w.coord), 400, field="offset")

@@ -997,6 +997,33 @@ static void test_applications_and_facts(void **state)
 	assert_int_equal(db_application_list(fx->db, &f, &apps, &n), DB_OK);
 	assert_int_equal(n, 0);
 	db_application_list_free(apps, n);
+
+	/* Each of the list's three statements (by person, by status, neither)
+	 * with the other filters applied too. */
+	static const struct {
+		int status;
+		bool of_child;
+		size_t n;
+	} lists[] = { { -1, false, 3 }, { -1, true, 0 }, { STATUS_DECIDED, false, 3 },
+		      { STATUS_SUBMITTED, false, 0 }, { STATUS_DECIDED, true, 0 } };
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		f = (struct db_application_filter){ .status = lists[i].status,
+						    .person_id = lists[i].of_child ? child : parent };
+		assert_int_equal(db_application_list(fx->db, &f, &apps, &n), DB_OK);
+		assert_int_equal(n, lists[i].n);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(apps[k].app.person_id, parent);
+		db_application_list_free(apps, n);
+	}
+	f = (struct db_application_filter){ .status = -1, .person_id = parent, .organisation_id = org + 1000 };
+	assert_int_equal(db_application_list(fx->db, &f, &apps, &n), DB_OK);
+	assert_int_equal(n, 0);
+	db_application_list_free(apps, n);
+	f = (struct db_application_filter){ .status = -1, .limit = 2, .offset = 1 };
+	assert_int_equal(db_application_list(fx->db, &f, &apps, &n), DB_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(apps[0].app.id, refl);
+	db_application_list_free(apps, n);
 }
 
 static void test_deciding_twice_conflicts(void **state)
