@@ -254,6 +254,7 @@ const struct i18n_entry i18n_en[] = {
 	{ "decisions.none", "No decisions yet." },
 	{ "decisions.open_only", "Open only" },
 	{ "decisions.all", "All" },
+	{ "decisions.newest_only", "The {1} newest decisions are shown here; older ones are under each person." },
 	{ "decision.title", "Decision" },
 	{ "decision.outcome", "Outcome" },
 	{ "decision.decided_on", "Date of the decision" },

@@ -254,6 +254,7 @@ const struct i18n_entry i18n_sv[] = {
 	{ "decisions.none", "Inga beslut ännu." },
 	{ "decisions.open_only", "Bara öppna" },
 	{ "decisions.all", "Alla" },
+	{ "decisions.newest_only", "Här visas de {1} senaste besluten; äldre finns under varje person." },
 	{ "decision.title", "Beslut" },
 	{ "decision.outcome", "Utfall" },
 	{ "decision.decided_on", "Beslutsdatum" },

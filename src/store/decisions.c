@@ -164,7 +164,7 @@ static void decision_release(void *row)
 
 int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_DECISION_LIST);
+	sqlite3_stmt *st = db_stmt(db, f->newest_first ? ST_DECISION_LIST_NEWEST : ST_DECISION_LIST);
 
 	*out = NULL;
 	*n = 0;

@@ -194,6 +194,12 @@ static const char *const sql[ST__COUNT] = {
 		"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "
 		"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "
 		"ORDER BY id LIMIT ?5 OFFSET ?6",
+	[ST_DECISION_LIST_NEWEST] =
+		"SELECT " DECISION_COLS " FROM decisions "
+		"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "
+		"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "
+		"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "
+		"ORDER BY id DESC LIMIT ?5 OFFSET ?6",
 	[ST_DECISION_SET_CLOSED] =
 		"UPDATE decisions SET closed_on = ?2 WHERE id = ?1 AND closed_on IS NULL",
 	/* R2e: no change unless the decision is an emergency one still flagged. */

@@ -621,8 +621,9 @@ struct db_decision_filter {
 	int open;                      /* 1 open only, 0 closed only, -1 both */
 	int emergency_open;            /* 1: only emergency decisions (R2e) not yet cleared */
 	int64_t limit, offset;         /* limit <= 0: no limit */
+	bool newest_first;             /* ordered by id descending (a page of the newest) */
 };
-/* Ordered by id; release with db_decision_list_free(). */
+/* Ordered by id (or newest first); release with db_decision_list_free(). */
 int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n);
 void db_decision_list_free(struct db_decision *ds, size_t n);
 

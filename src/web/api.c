@@ -195,7 +195,8 @@ void api_decision_create(struct http_request *req)
 }
 void api_decision_list(struct http_request *req)
 {
-	NO_BODY(svc_decision_list(&s, http_query(req, "open"), http_query(req, "year"), http_query(req, "emergency"), &e));
+	NO_BODY(svc_decision_list(&s, http_query(req, "open"), http_query(req, "year"), http_query(req, "emergency"),
+				  http_query(req, "limit"), http_query(req, "offset"), false, &e));
 }
 void api_decision_get(struct http_request *req) { NO_BODY(svc_decision_get(&s, req->ids[0], &e)); }
 void api_decision_close(struct http_request *req) { WITH_BODY(200, 1, svc_decision_close(&s, req->ids[0], in, &e)); }

@@ -12,13 +12,19 @@
 #include "web/routes.h"
 #include "web/svc_pages.h"
 
+#define PAGE_DECISIONS_MAX 200
+#define PAGE_DECISIONS_MAX_TEXT "200"
+
 void page_decisions(struct http_request *req)
 {
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
 	const char *emergency = http_query(req, "emergency");
-	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, emergency, &e);
+	/* The newest PAGE_DECISIONS_MAX: a programme of many years would otherwise
+	 * send every decision it ever made. */
+	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, emergency, PAGE_DECISIONS_MAX_TEXT,
+					 NULL, true, &e);
 	if (!list)
 		return page_fail(&p, &e);
 	const json_t *ds = json_object_get(list, "decisions");
@@ -45,8 +51,7 @@ void page_decisions(struct http_request *req)
 	} else {
 		page_table(&p, NULL, "decision.decided_on", "person.code", "application.type", "decision.outcome",
 			   "application.period", "decision.total", "decision.paid", "decision.state", NULL);
-		/* Newest first: the list comes ordered by id. */
-		for (size_t k = n; k-- > 0;) {
+		for (size_t k = 0; k < n; k++) {
 			const json_t *d = json_array_get(ds, k);
 			html_raw(&p.h, "<tr><td>");
 			page_link(&p, page_s(d, "decided_on"), "/decisions/%lld", (long long)page_int(d, "id"));
@@ -78,6 +83,12 @@ void page_decisions(struct http_request *req)
 			html_raw(&p.h, "</td></tr>");
 		}
 		page_table_end(&p);
+		if (n == PAGE_DECISIONS_MAX) {
+			const char *args[] = { PAGE_DECISIONS_MAX_TEXT };
+			html_raw(&p.h, "<p>");
+			i18n_html(&p.h, p.lang, "decisions.newest_only", args, 1);
+			html_raw(&p.h, "</p>");
+		}
 	}
 	json_decref(list);
 	json_decref(codes);

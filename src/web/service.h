@@ -82,9 +82,10 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e);
 json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t *in, struct svc_error *e);
 json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e);
 /* open: NULL or 1/0/true/false; year: NULL or a year; emergency: NULL or "open" (R2e: emergency
- * decisions whose responsible actor is not clarified yet). */
+ * decisions whose responsible actor is not clarified yet); limit (0..1000; NULL: all) and offset
+ * page the list, oldest first (newest first for newest_first). */
 json_t *svc_decision_list(struct svc *s, const char *open, const char *year, const char *emergency,
-			  struct svc_error *e);
+			  const char *limit, const char *offset, bool newest_first, struct svc_error *e);
 json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 /* R2e follow-up (coordinator): {"date" (default today), "responsible"} records that the responsible
  * actor of an emergency decision is clarified. SVC_CONFLICT when it is not an emergency decision or

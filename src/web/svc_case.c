@@ -794,9 +794,11 @@ json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)
 }
 
 json_t *svc_decision_list(struct svc *s, const char *open, const char *year, const char *emergency,
-			  struct svc_error *e)
+			  const char *limit, const char *offset, bool newest_first, struct svc_error *e)
 {
-	struct db_decision_filter f = { .open = -1 };
+	struct db_decision_filter f = { .open = -1, .newest_first = newest_first };
+	if (svc_query_page(limit, offset, &f.limit, &f.offset, e) != 0)
+		return NULL;
 	if (emergency) {
 		if (strcmp(emergency, "open"))
 			return svc_fail_field(e, SVC_INVALID, "emergency", "emergency är open", "emergency is open");

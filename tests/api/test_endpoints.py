@@ -227,3 +227,23 @@ def test_application_list_pages_and_filters():
         assert listed(f"?limit=2&offset={len(everything) - 1}") == everything[-1:]
         expect(s.get(f"{API}/applications?limit=1001", token=w.coord), 400, field="limit")
         expect(s.get(f"{API}/applications?offset=x", token=w.coord), 400, field="offset")
+
+
+def test_decision_list_pages():
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        people = [w.admitted(org) for _ in range(3)]
+        def listed(query):
+            return [x["id"] for x in expect_ok(s.get(f"{API}/decisions{query}", token=w.coord), 200)["decisions"]]
+        everything = listed("")
+        assert len(everything) == 3 and everything == sorted(everything), everything
+        assert listed("?limit=2") == everything[:2]
+        assert listed("?limit=2&offset=2") == everything[2:]
+        assert listed("?open=1&limit=1&offset=1") == listed("?open=1")[1:2]
+        expect(s.get(f"{API}/decisions?limit=-1", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/decisions?offset=1e3", token=w.coord), 400, field="offset")
+        # the page lists the newest first
+        page = s.get("/decisions", token=w.coord).text
+        rows = [int(m) for m in re.findall(r'href="/decisions/(\d+)"', page)]
+        assert rows == sorted(everything, reverse=True), rows
