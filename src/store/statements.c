@@ -151,20 +151,15 @@ static const char *const sql[ST__COUNT] = {
 	/* Three forms of one list (db_application_list picks): an "?x = 0 OR"
 	 * keeps SQLite from the index of that column, so a person's or a
 	 * status's list (the person page, the decision queue) names its column
-	 * outright and reads its index: at 1,900,000 applications a scan of the
-	 * table took seconds. */
-	[ST_APP_LIST] =
-		"SELECT " APP_COLS " FROM applications "
-		"WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR organisation_id = ?2) "
-		"AND (?3 = 0 OR person_id = ?3) ORDER BY id LIMIT ?4 OFFSET ?5",
-	[ST_APP_LIST_BY_PERSON] =
-		"SELECT " APP_COLS " FROM applications "
-		"WHERE person_id = ?3 AND (?1 IS NULL OR status = ?1) AND (?2 = 0 OR organisation_id = ?2) "
-		"ORDER BY id LIMIT ?4 OFFSET ?5",
-	[ST_APP_LIST_BY_STATUS] =
-		"SELECT " APP_COLS " FROM applications "
-		"WHERE status = ?1 AND (?2 = 0 OR organisation_id = ?2) AND (?3 = 0 OR person_id = ?3) "
-		"ORDER BY id LIMIT ?4 OFFSET ?5",
+	 * outright (lead) and reads its index: at 1,900,000 applications a scan
+	 * of the table took seconds. */
+#define APP_LIST(lead)                                                                   \
+	"SELECT " APP_COLS " FROM applications WHERE " lead " AND (?1 IS NULL OR status = ?1) " \
+	"AND (?2 = 0 OR organisation_id = ?2) AND (?3 = 0 OR person_id = ?3) "              \
+	"ORDER BY id LIMIT ?4 OFFSET ?5"
+	[ST_APP_LIST] = APP_LIST("1"),
+	[ST_APP_LIST_BY_PERSON] = APP_LIST("person_id = ?3"),
+	[ST_APP_LIST_BY_STATUS] = APP_LIST("status = ?1"),
 	/* Moves an application from status ?3 to ?2; no change when it is not in ?3. */
 	[ST_APP_SET_STATUS] = "UPDATE applications SET status = ?2 WHERE id = ?1 AND status = ?3",
 
@@ -188,18 +183,14 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT COALESCE(SUM(amount_ore), 0) FROM ledger WHERE decision_id = ?1 AND kind = ?2",
 	/* ?4: 1 open only, 0 closed only, -1 both; ?7 = 1: emergency decisions
 	 * (R2e) whose responsible actor is not clarified yet only */
-	[ST_DECISION_LIST] =
-		"SELECT " DECISION_COLS " FROM decisions "
-		"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "
-		"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "
-		"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "
-		"ORDER BY id LIMIT ?5 OFFSET ?6",
-	[ST_DECISION_LIST_NEWEST] =
-		"SELECT " DECISION_COLS " FROM decisions "
-		"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "
-		"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "
-		"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "
-		"ORDER BY id DESC LIMIT ?5 OFFSET ?6",
+#define DECISION_LIST(order)                                                             \
+	"SELECT " DECISION_COLS " FROM decisions "                                          \
+	"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "           \
+	"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "         \
+	"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "               \
+	"ORDER BY id " order " LIMIT ?5 OFFSET ?6"
+	[ST_DECISION_LIST] = DECISION_LIST("ASC"),
+	[ST_DECISION_LIST_NEWEST] = DECISION_LIST("DESC"),
 	[ST_DECISION_SET_CLOSED] =
 		"UPDATE decisions SET closed_on = ?2 WHERE id = ?1 AND closed_on IS NULL",
 	/* R2e: no change unless the decision is an emergency one still flagged. */

@@ -13,7 +13,6 @@
 #include "web/svc_pages.h"
 
 #define PAGE_DECISIONS_MAX 200
-#define PAGE_DECISIONS_MAX_TEXT "200"
 
 void page_decisions(struct http_request *req)
 {
@@ -23,8 +22,9 @@ void page_decisions(struct http_request *req)
 	const char *emergency = http_query(req, "emergency");
 	/* The newest PAGE_DECISIONS_MAX: a programme of many years would otherwise
 	 * send every decision it ever made. */
-	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, emergency, PAGE_DECISIONS_MAX_TEXT,
-					 NULL, true, &e);
+	char max[24];
+	snprintf(max, sizeof max, "%d", PAGE_DECISIONS_MAX);
+	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, emergency, max, NULL, true, &e);
 	if (!list)
 		return page_fail(&p, &e);
 	const json_t *ds = json_object_get(list, "decisions");
@@ -84,7 +84,7 @@ void page_decisions(struct http_request *req)
 		}
 		page_table_end(&p);
 		if (n == PAGE_DECISIONS_MAX) {
-			const char *args[] = { PAGE_DECISIONS_MAX_TEXT };
+			const char *args[] = { max };
 			html_raw(&p.h, "<p>");
 			i18n_html(&p.h, p.lang, "decisions.newest_only", args, 1);
 			html_raw(&p.h, "</p>");
