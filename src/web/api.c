@@ -16,7 +16,7 @@ static void svc_of(struct http_request *req, struct svc *s)
 	s->app = req->app;
 	s->db = app_db(req->app);
 	s->actor = app_actor(req);
-	s->client_addr = req->client_addr;
+	s->client_addr = http_client_addr(req);
 }
 
 /* Answers with out (status on success) or with e. */

@@ -123,6 +123,11 @@ int http_bearer(const struct http_request *req, char *out, size_t outsz)
 	return form_bearer(http_header(req, MHD_HTTP_HEADER_AUTHORIZATION), out, outsz);
 }
 
+const char *http_client_addr(const struct http_request *req)
+{
+	return req->client_addr;
+}
+
 int http_is_api(const struct http_request *req)
 {
 	return req->impl->is_api;
@@ -886,7 +891,8 @@ static enum MHD_Result refuse_busy(struct http_request *req)
 		      "The server is busy, please try again shortly.");
 }
 
-/* Fills the client address of req from the connection. */
+/* Fills the client address of req from the connection: the only writer of
+ * req->client_addr, which http_client_addr() reads. */
 static void set_client_addr(struct http_request *req)
 {
 	const union MHD_ConnectionInfo *ci =

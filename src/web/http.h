@@ -99,7 +99,7 @@ struct http_request {
 	const char *body;          /* request body (NUL-terminated for safety;
 	                            * may contain NULs), NULL when empty */
 	size_t body_len;
-	char client_addr[HTTP_CLIENT_ADDR_LEN]; /* "127.0.0.1", "::1", or "" */
+	char client_addr[HTTP_CLIENT_ADDR_LEN]; /* read it with http_client_addr() */
 	void *app;                 /* http_config.app */
 
 	/*
@@ -132,6 +132,15 @@ int http_cookie(const struct http_request *req, const char *name, char *out, siz
  * -1 when the header is absent, uses another scheme or is malformed.
  */
 int http_bearer(const struct http_request *req, char *out, size_t outsz);
+
+/*
+ * THE client address of the request, for throttling, connection caps and the
+ * audit log: "127.0.0.1", "::1", or "" when unknown. Every caller above the
+ * plumbing asks here rather than reading the socket, so that a trusted
+ * reverse proxy's X-Forwarded-For (or anything else that decides who the
+ * client is) is handled in this one place.
+ */
+const char *http_client_addr(const struct http_request *req);
 
 /* 1 when the path is under /api/ (errors are JSON there, HTML elsewhere). */
 int http_is_api(const struct http_request *req);

@@ -46,7 +46,7 @@ void page_init(struct page *p, struct http_request *req)
 	p->svc.app = req->app;
 	p->svc.db = app_db(req->app);
 	p->svc.actor = app_actor(req);
-	p->svc.client_addr = req->client_addr;
+	p->svc.client_addr = http_client_addr(req);
 	p->lang = i18n_lang(app_lang(req));
 	form_init(&p->form);
 }

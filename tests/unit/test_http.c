@@ -363,7 +363,7 @@ static void h_hello(struct http_request *req)
 
 	json_object_set_new(j, "ok", json_true());
 	json_object_set_new(j, "name", name ? json_string(name) : json_null());
-	json_object_set_new(j, "client", json_string(req->client_addr));
+	json_object_set_new(j, "client", json_string(http_client_addr(req)));
 	http_reply_json(req, 200, j);
 }
 
