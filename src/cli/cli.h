@@ -57,12 +57,26 @@ int cmd_retention(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
 struct app;
-/* Serves app on listen until SIGINT/SIGTERM, printing the address (and banner). Returns the exit status. */
-/* threads and per_ip as http_config's threads and per_ip_limit (0: the default). */
-int cli_serve_app(struct app *app, const char *listen, unsigned threads, unsigned per_ip, const char *banner);
-/* Opens the database at path with its key and serves it (serve and demo). */
-int cli_serve_db(const char *path, const char *key_file, const char *listen, unsigned threads, unsigned per_ip,
-		 long idle, long maxage, int retention_days, const char *banner);
+
+/* What nsp serve (and nsp demo) serve with; cli_serve_opts_init() sets the defaults. */
+struct cli_serve_opts {
+	const char *db_path;
+	const char *key_file;         /* NULL: DB.key */
+	const char *listen;           /* ADDR:PORT */
+	unsigned threads;             /* 0: one per CPU */
+	unsigned per_ip;              /* as http_config.per_ip_limit (0: the default) */
+	long idle_s, max_s;           /* session expiry */
+	int retention_days;           /* R12 */
+	const char *trusted_proxies;  /* "ADDR[,ADDR]" or NULL */
+	int secure_cookies;           /* cookies Secure, HSTS sent (TLS ended at a proxy) */
+	int request_log;              /* one line per request on stderr [1] */
+};
+void cli_serve_opts_init(struct cli_serve_opts *o);
+
+/* Serves app until SIGINT/SIGTERM, printing the address (and banner). Returns the exit status. */
+int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *banner);
+/* Opens the database of o with its key and serves it (serve and demo). */
+int cli_serve_db(const struct cli_serve_opts *o, const char *banner);
 
 struct db;
 /* R12 over every person: erases identity data whose exit is more than days ago. */

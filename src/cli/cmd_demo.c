@@ -200,5 +200,10 @@ int cmd_demo(int argc, char **argv)
 	if (stat(path, &st) != 0 && create(path, key_file) != 0)
 		return 1;
 	fflush(stdout);
-	return cli_serve_db(path, key_file, listen, 0, 0, 15 * 60, 12 * 60 * 60, 730, banner());
+	struct cli_serve_opts o;
+	cli_serve_opts_init(&o);
+	o.db_path = path;
+	o.key_file = key_file;
+	o.listen = listen;
+	return cli_serve_db(&o, banner());
 }

@@ -18,25 +18,39 @@
 static const char usage_sv[] =
 	"Användning: nsp serve [--db FIL] [--listen ADRESS:PORT] [--key-file FIL]\n"
 	"                 [--idle-timeout SEK] [--session-max SEK] [--threads N] [--per-ip N]\n"
-	"                 [--retention-days N]\n"
+	"                 [--retention-days N] [--trusted-proxy ADRESS[,ADRESS]]\n"
+	"                 [--secure-cookies] [--no-request-log]\n"
 	"Startar webbgränssnittet och API:t (standard 127.0.0.1:8080) och stannar\n"
 	"rent vid SIGINT/SIGTERM: pågående anrop får bli klara. Identitetsuppgifter\n"
 	"raderas --retention-days dygn efter utträdet (R12, standard 730): gallringen\n"
 	"körs när servern startar och sedan en gång per dygn.\n"
 	"--threads: arbetstrådar (standard en per processor). --per-ip: samtidiga\n"
 	"anslutningar per klientadress (standard 32; fler stängs); 0 = ingen gräns,\n"
-	"för en server bakom en omvänd proxy, där alla klienter har proxyns adress.\n";
+	"för en server bakom en omvänd proxy, där alla klienter har proxyns adress.\n"
+	"--trusted-proxy: omvända proxyer vars X-Forwarded-For gäller: klientens\n"
+	"adress är den högraste adressen i huvudet som inte är en betrodd proxy;\n"
+	"från andra avsändare ignoreras huvudet. --secure-cookies: kakorna får\n"
+	"Secure och svaren Strict-Transport-Security (TLS avslutas i proxyn).\n"
+	"Varje anrop loggas som en rad på standard error (nsp-http TID ADRESS\n"
+	"ANVÄNDARE METOD SÖKVÄG STATUS BYTE MIKROSEKUNDER); --no-request-log stänger av.\n";
 static const char usage_en[] =
 	"Usage: nsp serve [--db FILE] [--listen ADDR:PORT] [--key-file FILE]\n"
 	"                 [--idle-timeout SEC] [--session-max SEC] [--threads N] [--per-ip N]\n"
-	"                 [--retention-days N]\n"
+	"                 [--retention-days N] [--trusted-proxy ADDR[,ADDR]]\n"
+	"                 [--secure-cookies] [--no-request-log]\n"
 	"Serves the web interface and the API (default 127.0.0.1:8080) and stops\n"
 	"cleanly on SIGINT/SIGTERM: requests in flight are finished. Identity data is\n"
 	"erased --retention-days days after the exit (R12, default 730): the erasure\n"
 	"runs when the server starts and then once a day.\n"
 	"--threads: worker threads (default one per CPU). --per-ip: connections at\n"
 	"once per client address (default 32; more are closed); 0 = no limit, for a\n"
-	"server behind a reverse proxy, where every client has the proxy's address.\n";
+	"server behind a reverse proxy, where every client has the proxy's address.\n"
+	"--trusted-proxy: reverse proxies whose X-Forwarded-For is believed: the\n"
+	"client is the right-most address in it that is not a trusted proxy; from\n"
+	"any other peer the header is ignored. --secure-cookies: cookies get Secure\n"
+	"and responses Strict-Transport-Security (TLS ended at the proxy).\n"
+	"Every request is logged as one line on standard error (nsp-http TIME ADDR\n"
+	"USER METHOD PATH STATUS BYTES MICROSECONDS); --no-request-log turns it off.\n";
 
 static int parse_positive(const char *s, long max, long *out)
 {
@@ -58,10 +72,24 @@ static int parse_count(const char *s, long max, long *out)
 	return parse_positive(s, max, out);
 }
 
-/* Serves an opened app until a signal; shared by serve and demo. Returns the exit status. */
-int cli_serve_app(struct app *app, const char *listen, unsigned threads, unsigned per_ip, const char *banner)
+void cli_serve_opts_init(struct cli_serve_opts *o)
 {
-	struct http_config cfg = { .listen = listen, .threads = threads, .per_ip_limit = per_ip };
+	memset(o, 0, sizeof *o);
+	o->db_path = "nsp.db";
+	o->listen = "127.0.0.1:8080";
+	o->per_ip = HTTP_DEFAULT_PER_IP;
+	o->idle_s = 15 * 60;
+	o->max_s = 12 * 60 * 60;
+	o->retention_days = 730;
+	o->request_log = 1;
+}
+
+/* Serves an opened app until a signal; shared by serve and demo. Returns the exit status. */
+int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *banner)
+{
+	struct http_config cfg = { .listen = o->listen, .threads = o->threads, .per_ip_limit = o->per_ip,
+				   .trusted_proxies = o->trusted_proxies, .secure_cookies = o->secure_cookies,
+				   .request_log = o->request_log };
 	char err[256];
 	sigset_t stop_signals;
 	app_http_config(app, &cfg);
@@ -78,6 +106,7 @@ int cli_serve_app(struct app *app, const char *listen, unsigned threads, unsigne
 		return 1;
 	}
 	/* The host part as given, the port as bound (the caller may ask for port 0). */
+	const char *listen = o->listen;
 	const char *colon = strrchr(listen, ':');
 	int hostlen = colon ? (int)(colon - listen) : (int)strlen(listen);
 	printf(cli_english() ? "nsp: listening on http://%.*s:%u/\n" : "nsp: lyssnar på http://%.*s:%u/\n", hostlen,
@@ -102,24 +131,34 @@ int cmd_serve(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "per-ip", required_argument, NULL, 'p' },
 		{ "retention-days", required_argument, NULL, 'r' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
+		{ "secure-cookies", no_argument, NULL, 'S' },
+		{ "no-request-log", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = "nsp.db", *listen = "127.0.0.1:8080", *key_file = NULL;
-	long idle = 15 * 60, maxage = 12 * 60 * 60, threads = 0, retention = 730, per_ip = HTTP_DEFAULT_PER_IP;
+	struct cli_serve_opts o;
+	long idle, maxage, threads = 0, retention, per_ip = HTTP_DEFAULT_PER_IP;
 	int c;
+	cli_serve_opts_init(&o);
+	idle = o.idle_s;
+	maxage = o.max_s;
+	retention = o.retention_days;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		int bad = 0;
 		switch (c) {
-		case 'd': path = optarg; break;
-		case 'l': listen = optarg; break;
-		case 'k': key_file = optarg; break;
+		case 'd': o.db_path = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case 'k': o.key_file = optarg; break;
 		case 'i': bad = parse_positive(optarg, 7 * 86400L, &idle); break;
 		case 'm': bad = parse_positive(optarg, 30 * 86400L, &maxage); break;
 		case 't': bad = parse_positive(optarg, 256, &threads); break;
 		case 'p': bad = parse_count(optarg, 65535, &per_ip); break;
 		case 'r': bad = parse_positive(optarg, 100 * 366L, &retention); break;
+		case 'P': o.trusted_proxies = optarg; break;
+		case 'S': o.secure_cookies = 1; break;
+		case 'L': o.request_log = 0; break;
 		case 'h': return cli_usage(stdout, usage_sv, usage_en);
 		default: cli_usage(stderr, usage_sv, usage_en); return 2;
 		}
@@ -129,8 +168,12 @@ int cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	}
-	return cli_serve_db(path, key_file, listen, (unsigned)threads,
-			    per_ip == 0 ? HTTP_PER_IP_UNLIMITED : (unsigned)per_ip, idle, maxage, (int)retention, NULL);
+	o.idle_s = idle;
+	o.max_s = maxage;
+	o.threads = (unsigned)threads;
+	o.retention_days = (int)retention;
+	o.per_ip = per_ip == 0 ? HTTP_PER_IP_UNLIMITED : (unsigned)per_ip;
+	return cli_serve_db(&o, NULL);
 }
 
 /* ---------------------------------------------------------------- R12 retention, daily */
@@ -259,12 +302,12 @@ static void retention_stop(struct retention *r)
 	pthread_cond_destroy(&r->wake);
 }
 
-int cli_serve_db(const char *path, const char *key_file, const char *listen, unsigned threads, unsigned per_ip,
-		 long idle, long maxage, int retention_days, const char *banner)
+int cli_serve_db(const struct cli_serve_opts *o, const char *banner)
 {
 	char keypath[4096], err[DB_ERR_MAX];
-	struct app_config cfg = { .db_path = path, .idle_timeout_s = idle, .absolute_timeout_s = maxage,
-				  .retention_days = retention_days };
+	const char *path = o->db_path, *key_file = o->key_file;
+	struct app_config cfg = { .db_path = path, .idle_timeout_s = o->idle_s, .absolute_timeout_s = o->max_s,
+				  .retention_days = o->retention_days, .secure_cookies = o->secure_cookies };
 	if (!key_file) {
 		int n = snprintf(keypath, sizeof keypath, "%s.key", path);
 		if (n < 0 || (size_t)n >= sizeof keypath) {
@@ -296,13 +339,13 @@ int cli_serve_db(const char *path, const char *key_file, const char *listen, uns
 	}
 	/* R12 is the law of the programme: no serving without the daily erasure. */
 	struct retention ret;
-	int rc = retention_start(&ret, path, cfg.master, retention_days);
+	int rc = retention_start(&ret, path, cfg.master, o->retention_days);
 	sodium_memzero(cfg.master, sizeof cfg.master);
 	if (rc != 0) {
 		app_free(app);
 		return 1;
 	}
-	rc = cli_serve_app(app, listen, threads, per_ip, banner);
+	rc = cli_serve_app(app, o, banner);
 	retention_stop(&ret);
 	app_free(app);
 	return rc;

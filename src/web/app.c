@@ -223,6 +223,7 @@ static int load_session(struct http_request *req, struct db *db, struct actor *a
 	if (now - s.last_seen >= 60)
 		db_session_touch(db, hash, now);
 	a->user_id = s.user.id;
+	req->user_id = s.user.id;
 	a->role = s.user.role;
 	a->organisation_id = s.user.organisation_id;
 	snprintf(a->username, sizeof a->username, "%s", s.user.username);

@@ -46,6 +46,11 @@
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
 	    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
+/* An address as 16 bytes: IPv4 as IPv4-mapped IPv6, so that both compare alike. */
+struct ip16 {
+	unsigned char b[16];
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_config cfg; /* with defaults filled in */
@@ -55,6 +60,8 @@ struct http_server {
 	atomic_int stopping;     /* set when a stop begins: responses close connections */
 	int stopped;
 	int stop_pipe[2];        /* a byte written here ends run_until_signal */
+	struct ip16 *trusted;    /* cfg.trusted_proxies, parsed */
+	size_t ntrusted;
 };
 
 struct header {
@@ -91,6 +98,7 @@ struct http_request_impl {
 	long cache_max_age;      /* < 0: no-store */
 	int in_error_page;
 	char allow[64];
+	struct timespec t0;      /* arrival, for the request log */
 };
 
 /* The request and its private part in one allocation. */
@@ -464,6 +472,7 @@ int http_add_header(struct http_request *req, const char *name, const char *valu
 		"Content-Type", "Content-Length", "Content-Disposition", "Location",
 		"Set-Cookie", "Content-Security-Policy", "X-Content-Type-Options",
 		"X-Frame-Options", "Referrer-Policy", "Cache-Control", "Transfer-Encoding",
+		"Strict-Transport-Security",
 		"Connection", "Allow", NULL,
 	};
 
@@ -498,6 +507,9 @@ int http_set_cookie(struct http_request *req, const char *name, const char *valu
 		return -1;
 	if ((flags & HTTP_COOKIE_SAMESITE_STRICT) && (flags & HTTP_COOKIE_SAMESITE_LAX))
 		return -1;
+	/* Served over HTTPS: no cookie of ours may travel in plain text. */
+	if (req->impl->srv && req->impl->srv->cfg.secure_cookies)
+		flags |= HTTP_COOKIE_SECURE;
 	if (max_age_s >= 0) {
 		n = snprintf(age, sizeof(age), "; Max-Age=%ld", max_age_s);
 		if (n < 0 || (size_t)n >= sizeof(age))
@@ -523,7 +535,7 @@ void http_allow_cache(struct http_request *req, unsigned max_age_s)
  * data must never sit in a shared or browser cache, so no-store is the
  * default; only http_allow_cache (static assets) opts out. Returns 0 or -1.
  */
-static int add_security_headers(struct MHD_Response *r, long cache_max_age)
+static int add_security_headers(struct MHD_Response *r, long cache_max_age, int hsts)
 {
 	char cc[64];
 	int n;
@@ -539,6 +551,9 @@ static int add_security_headers(struct MHD_Response *r, long cache_max_age)
 	    MHD_add_response_header(r, "X-Frame-Options", "DENY") != MHD_YES ||
 	    MHD_add_response_header(r, "Referrer-Policy", "no-referrer") != MHD_YES ||
 	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc) != MHD_YES)
+		return -1;
+	/* Over HTTPS: browsers never try plain HTTP for this host again for a year. */
+	if (hsts && MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000") != MHD_YES)
 		return -1;
 	return 0;
 }
@@ -567,7 +582,7 @@ static enum MHD_Result queue_reply(struct http_request *req)
 							    MHD_RESPMEM_PERSISTENT);
 			if (!r)
 				return MHD_NO;
-			if (add_security_headers(r, -1) < 0 ||
+			if (add_security_headers(r, -1, im->srv->cfg.secure_cookies) < 0 ||
 			    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 						    "text/plain; charset=utf-8") != MHD_YES) {
 				MHD_destroy_response(r);
@@ -590,7 +605,7 @@ static enum MHD_Result queue_reply(struct http_request *req)
 	}
 	if (!r)
 		return MHD_NO;
-	if (add_security_headers(r, im->cache_max_age) < 0 ||
+	if (add_security_headers(r, im->cache_max_age, im->srv->cfg.secure_cookies) < 0 ||
 	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, im->content_type) != MHD_YES)
 		goto fail;
 	for (size_t i = 0; i < im->nhdrs; i++)
@@ -807,6 +822,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	rf->impl.srv = srv;
 	rf->impl.conn = conn;
 	rf->impl.cache_max_age = -1;
+	clock_gettime(CLOCK_MONOTONIC, &rf->impl.t0);
 	form_init(&rf->impl.query);
 	len = strnlen(uri, HTTP_MAX_URL + 1);
 	if (len > HTTP_MAX_URL) {
@@ -824,6 +840,75 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return rf;
 }
 
+/*
+ * The path as the request log shows it: only what matched a route, so that
+ * nothing a client typed outside the route table (a personal identity number
+ * in a mistyped address, a token) is ever written. A matched path holds only
+ * the route's literal segments and numeric ids; a "*" tail (static files) is
+ * shown only when it was served, else as "*". Unmatched requests: "-".
+ */
+static void log_path(const struct http_request *req, char *out, size_t outsz)
+{
+	const struct http_request_impl *im = req->impl;
+	const char *pat = req->route ? req->route->pattern : NULL;
+	size_t plen = pat ? strlen(pat) : 0;
+	int n;
+
+	if (!pat || !req->path) {
+		n = snprintf(out, outsz, "-");
+	} else if (plen >= 1 && pat[plen - 1] == '*') {
+		int served = im->queued && im->status < 400 && req->tail;
+
+		n = snprintf(out, outsz, "%.*s%s", (int)(plen - 1), pat, served ? req->tail : "*");
+	} else {
+		n = snprintf(out, outsz, "%s", req->path);
+	}
+	if (n < 0 || (size_t)n >= outsz)
+		snprintf(out, outsz, "-");
+	/* Nothing but printable ASCII reaches the log. */
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+}
+
+/*
+ * One line per request on standard error (see README, "Request log"):
+ *   nsp-http TIME ADDR USER METHOD PATH STATUS BYTES MICROSECONDS
+ * TIME in UTC with milliseconds, USER the logged-in user's id or "-",
+ * PATH without the query (log_path), STATUS "-" when no answer was sent.
+ * One write(2), so that lines of concurrent requests never interleave.
+ */
+static void log_request(const struct http_request *req)
+{
+	const struct http_request_impl *im = req->impl;
+	struct timespec now_m, now_r;
+	struct tm tm;
+	char path[HTTP_MAX_URL + 8], line[HTTP_MAX_URL + 256], user[24] = "-", status[16] = "-";
+	const char *method = req->method ? req->method : "-";
+	long long us;
+	int n;
+
+	clock_gettime(CLOCK_MONOTONIC, &now_m);
+	clock_gettime(CLOCK_REALTIME, &now_r);
+	gmtime_r(&now_r.tv_sec, &tm);
+	us = (long long)(now_m.tv_sec - im->t0.tv_sec) * 1000000LL + (now_m.tv_nsec - im->t0.tv_nsec) / 1000;
+	log_path(req, path, sizeof(path));
+	if (req->user_id > 0)
+		snprintf(user, sizeof(user), "%lld", (long long)req->user_id);
+	if (im->queued)
+		snprintf(status, sizeof(status), "%u", im->status ? im->status : 500);
+	if (strlen(method) > 16 || !is_token(method))
+		method = "?";
+	n = snprintf(line, sizeof(line), "nsp-http %04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s %s %s %s %zu %lld\n",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     now_r.tv_nsec / 1000000, http_client_addr(req)[0] ? http_client_addr(req) : "-", user, method,
+		     path, status, im->queued ? im->resp_len : (size_t)0, us);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	ssize_t w = write(STDERR_FILENO, line, (size_t)n);
+	(void)w; /* a log that cannot be written must not stop the answer */
+}
+
 /* MHD's completion callback: frees the request object. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
@@ -838,6 +923,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	*con_cls = NULL;
 	im = &rf->impl;
+	if (srv->cfg.request_log)
+		log_request(&rf->req);
 	if (rf->req.ctx && srv->cfg.ctx_free)
 		srv->cfg.ctx_free(rf->req.ctx);
 	if (im->reserved)
@@ -891,26 +978,144 @@ static enum MHD_Result refuse_busy(struct http_request *req)
 		      "The server is busy, please try again shortly.");
 }
 
-/* Fills the client address of req from the connection: the only writer of
- * req->client_addr, which http_client_addr() reads. */
-static void set_client_addr(struct http_request *req)
+/* Parses an IPv4 or IPv6 address in text (optionally "[v6]"); 0 or -1. */
+static int ip16_parse(const char *s, size_t len, struct ip16 *out)
+{
+	char t[INET6_ADDRSTRLEN + 2];
+	struct in_addr a4;
+
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		s++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(t))
+		return -1;
+	memcpy(t, s, len);
+	t[len] = '\0';
+	if (inet_pton(AF_INET, t, &a4) == 1) {
+		memset(out->b, 0, 10);
+		out->b[10] = out->b[11] = 0xff;
+		memcpy(out->b + 12, &a4, 4);
+		return 0;
+	}
+	return inet_pton(AF_INET6, t, out->b) == 1 ? 0 : -1;
+}
+
+/* Writes a in its usual text form (IPv4 for mapped addresses) into out. */
+static void ip16_format(const struct ip16 *a, char *out, size_t outsz)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const char *ok;
+
+	if (memcmp(a->b, mapped, 12) == 0)
+		ok = inet_ntop(AF_INET, a->b + 12, out, (socklen_t)outsz);
+	else
+		ok = inet_ntop(AF_INET6, a->b, out, (socklen_t)outsz);
+	if (!ok && outsz)
+		out[0] = '\0';
+}
+
+/* The connection's peer as an ip16; -1 when it has none we know. */
+static int peer_address(struct MHD_Connection *conn, struct ip16 *out)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(req->impl->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
-	req->client_addr[0] = '\0';
 	if (!sa)
-		return;
+		return -1;
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		if (!inet_ntop(AF_INET, &in->sin_addr, req->client_addr, sizeof(req->client_addr)))
-			req->client_addr[0] = '\0';
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		if (!inet_ntop(AF_INET6, &in6->sin6_addr, req->client_addr, sizeof(req->client_addr)))
-			req->client_addr[0] = '\0';
+
+		memset(out->b, 0, 10);
+		out->b[10] = out->b[11] = 0xff;
+		memcpy(out->b + 12, &in->sin_addr, 4);
+		return 0;
 	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+
+		memcpy(out->b, &in6->sin6_addr, 16);
+		return 0;
+	}
+	return -1;
+}
+
+static int is_trusted_proxy(const struct http_server *srv, const struct ip16 *a)
+{
+	for (size_t i = 0; i < srv->ntrusted; i++)
+		if (memcmp(srv->trusted[i].b, a->b, 16) == 0)
+			return 1;
+	return 0;
+}
+
+/* Collects every X-Forwarded-For header, in order, joined by ','. */
+struct xff_acc {
+	struct buf b;
+};
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct xff_acc *acc = cls;
+
+	(void)kind;
+	if (key && value && strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (acc->b.len)
+			buf_putc(&acc->b, ',');
+		buf_puts(&acc->b, value);
+	}
+	return MHD_YES;
+}
+
+/*
+ * THE place where the client address of a request is decided: the only
+ * writer of req->client_addr, which http_client_addr() reads for everything
+ * that counts or throttles per client (logins, the request log, caps).
+ *
+ * Without trusted proxies it is the connection's peer. When the peer is one
+ * of http_config.trusted_proxies, X-Forwarded-For is read from the right:
+ * each hop that is itself a trusted proxy is skipped, and the first one that
+ * is not is the client (a client can prepend anything to the header, but
+ * only the hops our own proxies appended are believed). A hop that is not an
+ * address ends the walk at the last believed one. A connection from any
+ * other peer has its X-Forwarded-For ignored.
+ */
+static void set_client_addr(struct http_request *req)
+{
+	struct http_server *srv = req->impl->srv;
+	struct ip16 addr, hop;
+	struct xff_acc acc = { BUF_INIT };
+
+	req->client_addr[0] = '\0';
+	if (peer_address(req->impl->conn, &addr) < 0)
+		return;
+	if (srv->ntrusted && is_trusted_proxy(srv, &addr)) {
+		MHD_get_connection_values(req->impl->conn, MHD_HEADER_KIND, collect_xff, &acc);
+		const char *s = acc.b.data;
+		size_t end = acc.b.len;
+
+		while (s && end > 0) {
+			size_t start = end;
+
+			while (start > 0 && s[start - 1] != ',')
+				start--;
+			size_t a = start, z = end;
+
+			while (a < z && (s[a] == ' ' || s[a] == '\t'))
+				a++;
+			while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t'))
+				z--;
+			if (ip16_parse(s + a, z - a, &hop) < 0)
+				break;
+			addr = hop;
+			if (!is_trusted_proxy(srv, &hop))
+				break;
+			end = start > 0 ? start - 1 : 0;
+		}
+		buf_release(&acc.b);
+	}
+	ip16_format(&addr, req->client_addr, sizeof(req->client_addr));
 }
 
 /*
@@ -1174,6 +1379,47 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, int *v6)
 	return 0;
 }
 
+/*
+ * Parses "ADDR[,ADDR...]" (spaces allowed around each) into a malloc'ed
+ * array the caller frees. NULL or "" is no proxy. Returns 0 or -1.
+ */
+static int parse_trusted(const char *list, struct ip16 **out, size_t *n)
+{
+	size_t cap = 1;
+
+	*out = NULL;
+	*n = 0;
+	if (!list || !*list)
+		return 0;
+	for (const char *p = list; *p; p++)
+		cap += *p == ',';
+	*out = calloc(cap, sizeof(**out));
+	if (!*out)
+		return -1;
+	for (const char *p = list;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (ip16_parse(p, len, &(*out)[*n]) < 0) {
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return -1;
+		}
+		(*n)++;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
 static void set_err(char *err, size_t errsz, const char *msg)
 {
 	if (err && errsz && snprintf(err, errsz, "%s", msg) < 0)
@@ -1220,6 +1466,10 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 	atomic_init(&s->body_total, 0);
 	atomic_init(&s->stopping, 0);
 
+	if (parse_trusted(s->cfg.trusted_proxies, &s->trusted, &s->ntrusted) < 0) {
+		set_err(err, errsz, "The trusted proxies must be IP addresses separated by commas.");
+		goto fail;
+	}
 	if (parse_listen(s->cfg.listen, &ss, &v6) < 0) {
 		set_err(err, errsz, "The listen address must look like 127.0.0.1:8080 or [::1]:8080.");
 		goto fail;
@@ -1265,6 +1515,7 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 	s->port = info ? info->port : 0;
 	return s;
 fail:
+	free(s->trusted);
 	if (s->stop_pipe[0] >= 0)
 		close(s->stop_pipe[0]);
 	if (s->stop_pipe[1] >= 0)
@@ -1387,5 +1638,6 @@ void http_server_stop(struct http_server *s)
 	graceful_stop(s);
 	close(s->stop_pipe[0]);
 	close(s->stop_pipe[1]);
+	free(s->trusted);
 	free(s);
 }

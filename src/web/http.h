@@ -101,6 +101,8 @@ struct http_request {
 	size_t body_len;
 	char client_addr[HTTP_CLIENT_ADDR_LEN]; /* read it with http_client_addr() */
 	void *app;                 /* http_config.app */
+	int64_t user_id;           /* for the request log: set by the application
+	                            * once it knows who is asking (0: nobody) */
 
 	/*
 	 * For the application: e.g. its before hook stores the session here.
@@ -138,7 +140,9 @@ int http_bearer(const struct http_request *req, char *out, size_t outsz);
  * audit log: "127.0.0.1", "::1", or "" when unknown. Every caller above the
  * plumbing asks here rather than reading the socket, so that a trusted
  * reverse proxy's X-Forwarded-For (or anything else that decides who the
- * client is) is handled in this one place.
+ * client is) is handled in this one place. It is the connection's peer, or,
+ * when the peer is one of http_config.trusted_proxies, the right-most hop of
+ * X-Forwarded-For that is not a trusted proxy (http.c: set_client_addr).
  */
 const char *http_client_addr(const struct http_request *req);
 
@@ -268,6 +272,19 @@ struct http_config {
 	size_t max_body_total;       /* all buffered bodies together, else 503 [64 MiB] */
 	unsigned drain_timeout_s;    /* how long a stop waits for requests [30] */
 	int quiet;                   /* 1: no libmicrohttpd messages on stderr */
+
+	/* Reverse proxies, "ADDR[,ADDR...]" (IPv4 or IPv6, exact addresses):
+	 * a connection from one of them gets its client address from
+	 * X-Forwarded-For (the right-most hop that is not a trusted proxy);
+	 * everyone else's X-Forwarded-For is ignored. NULL: none. */
+	const char *trusted_proxies;
+
+	/* 1: every cookie gets Secure and responses Strict-Transport-Security
+	 * (the browser reaches us over HTTPS: our own TLS, or a proxy's). */
+	int secure_cookies;
+
+	/* 1: one line per request on standard error (http.c: log_request). */
+	int request_log;
 };
 
 /*
