@@ -106,7 +106,16 @@ crash-quick: $(BUILD)/nsp
 	@tail -n 1 $(BUILD)/crash-selftest.log
 # ---- end of crash safety
 
+# ---- mechanical hygiene (scripts/checksrc): banned calls, sqlite3_* only in the store, a pure
+# domain, no trailing white space; .clang-format is the one formatter configuration for editors
+# (clang-format -i FILE), not enforced on the older files.
+.PHONY: checksrc
+checksrc:
+	@scripts/checksrc
+# ---- end of mechanical hygiene
+
 check: $(DEPS_OK)
+	@$(MAKE) --no-print-directory checksrc
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory api

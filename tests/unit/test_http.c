@@ -637,7 +637,7 @@ static void read_resp(int fd, struct resp *r, int timeout_ms)
 	}
 	r->raw[r->len] = '\0';
 	if (r->len >= 12 && strncmp(r->raw, "HTTP/1.", 7) == 0)
-		r->status = atoi(r->raw + 9);
+		r->status = (int)strtol(r->raw + 9, NULL, 10);
 	hdr_end = strstr(r->raw, "\r\n\r\n");
 	if (hdr_end) {
 		r->body = hdr_end + 4;
