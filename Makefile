@@ -114,11 +114,24 @@ checksrc:
 	@scripts/checksrc
 # ---- end of mechanical hygiene
 
+# ---- any day (scripts/check-dates): the date-sensitive suites with nsp's clock set by
+# libfaketime to 00:20 Stockholm time on each of the days that break date arithmetic (leap
+# days, the turn of the year, the clock changes) and the real today. check-dates-quick,
+# two days of unit and API tests, runs in make check; the whole sweep takes ~30 minutes.
+.PHONY: check-dates check-dates-quick
+check-dates: $(BUILD)/nsp $(UNIT_BIN)
+	@scripts/install-deps --browser
+	@scripts/check-dates --nsp $(BUILD)/nsp --suites unit,api,crash,browser
+check-dates-quick: $(BUILD)/nsp $(UNIT_BIN)
+	@scripts/check-dates --nsp $(BUILD)/nsp --suites unit,api --quick
+# ---- end of any day
+
 check: $(DEPS_OK)
 	@$(MAKE) --no-print-directory checksrc
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory check-dates-quick
 	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory crash-quick

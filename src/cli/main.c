@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/day.h"
 #include "store/store.h"
 
 static void usage(FILE *to)
@@ -34,6 +35,7 @@ static void upgrade_notice(int to)
 int main(int argc, char **argv)
 {
 	int i = 1;
+	day_zone_init();   /* the programme's days, before any thread starts */
 	db_on_upgrade(upgrade_notice);
 	if (i + 1 < argc && strcmp(argv[i], "--lang") == 0) {
 		setenv("NSP_LANG", argv[i + 1], 1);

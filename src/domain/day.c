@@ -1,11 +1,14 @@
 /*
  * Calendar days as integers (see day.h). The conversions are Howard
  * Hinnant's days_from_civil / civil_from_days: exact integer arithmetic over
- * 400-year eras, valid for every proleptic Gregorian date, no time zone.
+ * 400-year eras, valid for every proleptic Gregorian date. Only day_today and
+ * day_of_instant know a time zone: the programme's, Europe/Stockholm.
  */
 #include "day.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #define DAYS_PER_ERA 146097  /* days in 400 Gregorian years */
@@ -132,16 +135,35 @@ char *day_format(day_t d, char buf[DAY_BUFSZ])
 	return buf;
 }
 
-/* Floor division so that a clock before 1970 still gives the right day. */
+static pthread_once_t zone_once = PTHREAD_ONCE_INIT;
+
+static void zone_set(void)
+{
+	setenv("TZ", DAY_ZONE, 1);
+	tzset();
+}
+
+void day_zone_init(void)
+{
+	pthread_once(&zone_once, zone_set);
+}
+
+/* localtime_r applies the zone's rules (tzdata); without them it would fall
+ * back to UTC, which the unit tests of the clock changes catch. */
+day_t day_of_instant(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	day_zone_init();
+	if (localtime_r(&tt, &tm) == NULL)
+		return DAY_NONE;
+	return day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 day_t day_today(void)
 {
-	time_t t = time(NULL);
-	int64_t s = (int64_t)t;
-	int64_t days = s / 86400;
-
-	if (s % 86400 < 0)
-		days--;
-	return (day_t)days;
+	return day_of_instant((int64_t)time(NULL));
 }
 
 day_t day_year_first(int year)

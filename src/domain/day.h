@@ -37,8 +37,23 @@ int day_parse(const char *s, day_t *out);
 #define DAY_BUFSZ 11
 char *day_format(day_t d, char buf[DAY_BUFSZ]);
 
-/* Today by the system clock in UTC (the programme works in Swedish days; UTC
- * differs by at most two hours and never across a date at office hours). */
+/*
+ * The programme's calendar is Sweden's: a day begins at midnight in
+ * Europe/Stockholm (CET in winter, CEST in summer), whatever the machine's
+ * own zone. This is the one place that decides "today" for every default
+ * date and every "not in the future" check (README: "Today").
+ *
+ * day_zone_init() sets the process's TZ to DAY_ZONE once; main() calls it
+ * before any thread starts (setenv is not thread-safe). The functions below
+ * call it too, for programs (tests) that have no such main.
+ */
+#define DAY_ZONE "Europe/Stockholm"
+void day_zone_init(void);
+
+/* The calendar day in DAY_ZONE of the instant t (Unix seconds). */
+day_t day_of_instant(int64_t t);
+
+/* Today by the system clock: day_of_instant(time(NULL)). */
 day_t day_today(void);
 
 /* First and last day of a year. */

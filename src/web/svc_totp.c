@@ -228,7 +228,7 @@ json_t *svc_totp_status(struct svc *s, bool with_pending_secret, struct svc_erro
 	json_t *out = json_pack("{s:b, s:b, s:b, s:i}", "required", required_for(a->role), "enrolled", t.confirmed,
 				"pending", t.present && !t.confirmed, "recovery_codes_left", t.recovery_left);
 	if (out && t.confirmed)
-		json_object_set_new(out, "enrolled_on", svc_day_json((day_t)(t.confirmed_at / 86400)));
+		json_object_set_new(out, "enrolled_on", svc_day_json(day_of_instant(t.confirmed_at)));
 	if (out && with_pending_secret && t.present && !t.confirmed &&
 	    add_secret(out, a->username, t.secret, sizeof t.secret) != 0) {
 		json_decref(out);

@@ -25,6 +25,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zoneinfo
 
 COORD_PASSWORD = "samordnare-lösen-1"
 USER_PASSWORD = "ett-långt-lösenord-1"
@@ -55,7 +56,7 @@ def totp(secret_b32, step):
 
 
 def totp_now_step():
-    return int(time.time()) // TOTP_STEP
+    return int(clock()) // TOTP_STEP
 
 
 class Authenticator:
@@ -75,10 +76,10 @@ class Authenticator:
                 now = totp_now_step()
                 for step in (now - 1, now, now + 1):
                     # now-1 only early in the step: it must still be valid when the request arrives
-                    if step > self.last and (step >= now or time.time() % TOTP_STEP < 20):
+                    if step > self.last and (step >= now or clock() % TOTP_STEP < 20):
                         self.last = step
                         return totp(self.secret, step)
-                time.sleep(TOTP_STEP - time.time() % TOTP_STEP + 0.05)
+                time.sleep(TOTP_STEP - clock() % TOTP_STEP + 0.05)
 
 
 class Response:
@@ -111,7 +112,7 @@ class Server:
         self.nsp = os.path.abspath(nsp or nsp_bin())
         self.dir = tempfile.mkdtemp(prefix="nsp-api-")
         self.db = os.path.join(self.dir, "test.db")
-        self.env = dict(os.environ, NSP_PASSWORD=COORD_PASSWORD, **(extra_env or {}))
+        self.env = nsp_env(dict(os.environ, NSP_PASSWORD=COORD_PASSWORD, **(extra_env or {})))
         self.serve_args = tuple(serve_args)
         self.proc = None
         self.base = None
@@ -336,6 +337,33 @@ def iso(day):
     return day.isoformat()
 
 
+PROGRAMME_ZONE = zoneinfo.ZoneInfo("Europe/Stockholm")
+
+# scripts/check-dates runs the suites on other days: NSP_TEST_FAKETIME is libfaketime's
+# offset ("+N" seconds) for every nsp process the tests start (nsp_env), and the tests'
+# own clock (clock, today) adds the same N. Python itself is not run under libfaketime
+# (its sleeps fail there with EINVAL).
+FAKETIME = os.environ.get("NSP_TEST_FAKETIME", "")
+FAKE_OFFSET = int(FAKETIME) if FAKETIME else 0
+
+
+def nsp_env(env):
+    """env for an nsp process, under the sweep's clock when there is one."""
+    if FAKETIME:
+        env = dict(env, LD_PRELOAD=os.environ["NSP_TEST_FAKETIME_LIB"], FAKETIME=FAKETIME)
+    return env
+
+
+def clock():
+    """Unix seconds as the server sees them."""
+    return time.time() + FAKE_OFFSET
+
+
+def today():
+    """Today as the server counts it: the calendar day in Europe/Stockholm (README: "Today")."""
+    return datetime.datetime.fromtimestamp(clock(), PROGRAMME_ZONE).date()
+
+
 def plus(s, n):
     """The day n days after ISO date s, as ISO text."""
     return iso(d(s) + datetime.timedelta(days=n))
@@ -364,10 +392,17 @@ class World:
     """Builds what the tests need through the API itself, as the coordinator
     unless a token is given. Every call asserts its own success."""
 
-    def __init__(self, s, budget_years=(2023, 2024, 2025, 2026), budget_ore=10 ** 11):
+    # The years the tests write in, and the years around today (tests decide "today" too,
+    # and must on any day: scripts/check-dates).
+    FIXED_YEARS = (2023, 2024, 2025, 2026)
+
+    def __init__(self, s, budget_years=None, budget_ore=10 ** 11):
         self.s = s
         self.coord = s.login("samordnare", COORD_PASSWORD)
         self.n = 0
+        if budget_years is None:
+            t = today().year
+            budget_years = sorted(set(self.FIXED_YEARS) | {t - 1, t, t + 1})
         for y in budget_years:
             self.year(y, budget_ore)
 
@@ -479,7 +514,7 @@ class World:
 
 def run_nsp(*args, env=None, input=None, timeout=60):
     """Runs the nsp binary; returns the CompletedProcess (text mode)."""
-    e = dict(os.environ)
+    e = nsp_env(dict(os.environ))
     e.update(env or {})
     return subprocess.run([nsp_bin(), *args], env=e, input=input, capture_output=True, text=True,
                           timeout=timeout)

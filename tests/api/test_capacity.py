@@ -5,11 +5,7 @@ ended yesterday does not occupy today); availability per region; unmet
 requests per region, target group and month; consultation counts."""
 import datetime
 
-from harness import API, Server, World, expect, expect_ok, iso, plus, span_days
-
-
-def today():
-    return datetime.datetime.now(datetime.timezone.utc).date()
+from harness import API, Server, World, expect, expect_ok, iso, plus, span_days, today
 
 
 def cell(overview, region, group):

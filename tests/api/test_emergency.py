@@ -7,7 +7,7 @@ emergencies are listed by GET /api/v1/decisions?emergency=open."""
 import datetime
 import sqlite3
 
-from harness import API, Server, World, expect, expect_ok, span_days
+from harness import API, Server, World, expect, expect_ok, span_days, today
 
 RESPONSIBLE = "Socialtjänsten i Malmö tog över"
 
@@ -45,7 +45,7 @@ def test_R2e_clearing_records_the_day_lists_it_no_more_and_audits_the_note():
         assert plain["id"] not in open_ids(s, w.coord)
         # without a date: today
         dec = expect_ok(clear(s, w.coord, other["id"], responsible="Migrationsverket"), 200)
-        assert dec["emergency_cleared_on"] == datetime.date.today().isoformat(), dec
+        assert dec["emergency_cleared_on"] == today().isoformat(), dec
         assert open_ids(s, w.coord) == []
         # who cleared it and the note are in the audit log
         me = expect_ok(s.get(API + "/me", token=w.coord), 200)["id"]
@@ -83,7 +83,7 @@ def test_R2e_clearing_refuses_a_date_before_the_decision_or_in_the_future_and_a_
         w = World(s)
         urgent = emergency_decision(w, w.org(), on="2024-03-10")
         expect(clear(s, w.coord, urgent["id"], date="2024-03-09", responsible=RESPONSIBLE), 400, field="date")
-        tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+        tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
         expect(clear(s, w.coord, urgent["id"], date=tomorrow, responsible=RESPONSIBLE), 400, field="date")
         expect(clear(s, w.coord, urgent["id"], date="2024-13-01", responsible=RESPONSIBLE), 400, field="date")
         expect(clear(s, w.coord, urgent["id"], date="2024-03-10"), 400, field="responsible")

@@ -5,11 +5,7 @@ configurable interval, and quality follow-up. Each test runs on its own
 server."""
 import datetime
 
-from harness import API, MET, Server, World, expect, expect_ok, expect_rule, iso, plus
-
-
-def today():
-    return datetime.datetime.now(datetime.timezone.utc).date()
+from harness import API, MET, Server, World, expect, expect_ok, expect_rule, iso, plus, today
 
 
 def add_months(day, months):
@@ -216,31 +212,41 @@ def test_recertification_is_due_three_years_after_the_latest_certification():
                 w.certify(org, status, iso(day))
             return org
 
-        c30 = add_months(t, -36) + datetime.timedelta(days=30)
-        orgs = {
-            "due_in_30": certified("Om trettio dagar", c30),
-            "overdue": certified("Försenad", add_months(t, -36) - datetime.timedelta(days=1)),
-            "due_in_91": certified("Om nittioen dagar", add_months(t, -36) + datetime.timedelta(days=91)),
-            "renewed": certified("Förnyad", add_months(t, -36) - datetime.timedelta(days=10),
-                                 then=(("certified", t - datetime.timedelta(days=10)),)),
-            "suspended": certified("Avstängd", add_months(t, -36) + datetime.timedelta(days=5),
-                                   then=(("suspended", t - datetime.timedelta(days=3)),)),
+        # Each organisation is certified on a day the test picks; what the program must answer follows
+        # from that day alone: due = certified + 36 months, days left = due - today. The picks sit well
+        # inside (or outside) the 90-day window, because "36 months back, plus n days, plus 36 months"
+        # is not "today plus n days" when the span crosses a February (up to three days apart).
+        back = add_months(t, -36)
+        picked = {
+            "due_in_30": ("Om trettio dagar", back + datetime.timedelta(days=30)),
+            "overdue": ("Försenad", back - datetime.timedelta(days=5)),
+            "due_in_95": ("Om nittiofem dagar", back + datetime.timedelta(days=95)),
         }
+        orgs = {key: certified(name, on) for key, (name, on) in picked.items()}
+        due_on = {key: add_months(on, 36) for key, (_, on) in picked.items()}
+        days_left = {key: (due - t).days for key, due in due_on.items()}
+        # the picks are what the test says they are, whatever day it runs
+        assert 0 < days_left["due_in_30"] <= 90 and days_left["overdue"] < 0 and days_left["due_in_95"] > 90, \
+            (t, days_left)
+        orgs["renewed"] = certified("Förnyad", back - datetime.timedelta(days=10),
+                                    then=(("certified", t - datetime.timedelta(days=10)),))
+        orgs["suspended"] = certified("Avstängd", back + datetime.timedelta(days=5),
+                                      then=(("suspended", t - datetime.timedelta(days=3)),))
         due = expect_ok(s.get(f"{API}/certification/due", token=w.coord), 200)
         assert due["today"] == iso(t) and due["days"] == 90 and due["recertification_months"] == 36, due
         listed = {o["id"]: o for o in due["organisations"]}
         assert set(listed) == {orgs["due_in_30"], orgs["overdue"]}, due
-        o30 = listed[orgs["due_in_30"]]
-        assert o30["due_on"] == iso(add_months(c30, 36)) and o30["certified_since"] == iso(c30), o30
-        assert o30["days_left"] == (add_months(c30, 36) - t).days and not o30["overdue"], o30
-        assert listed[orgs["overdue"]]["overdue"] and listed[orgs["overdue"]]["days_left"] < 0, due
+        for key in ("due_in_30", "overdue"):
+            got = listed[orgs[key]]
+            assert got["certified_since"] == iso(picked[key][1]) and got["due_on"] == iso(due_on[key]), got
+            assert got["days_left"] == days_left[key] and got["overdue"] == (days_left[key] < 0), got
         assert due["organisations"][0]["id"] == orgs["overdue"], due      # the most urgent first
-        # the window is a parameter; the day of the boundary is in
-        wide = expect_ok(s.get(f"{API}/certification/due?days=91", token=w.coord), 200)
-        assert orgs["due_in_91"] in {o["id"] for o in wide["organisations"]}, wide
-        days_91 = (add_months(add_months(t, -36) + datetime.timedelta(days=91), 36) - t).days
-        narrow = expect_ok(s.get(f"{API}/certification/due?days={days_91 - 1}", token=w.coord), 200)
-        assert orgs["due_in_91"] not in {o["id"] for o in narrow["organisations"]}, narrow
+        # the window is a parameter; the day of the boundary is in, the day before it out
+        edge = days_left["due_in_95"]
+        wide = expect_ok(s.get(f"{API}/certification/due?days={edge}", token=w.coord), 200)
+        assert orgs["due_in_95"] in {o["id"] for o in wide["organisations"]}, wide
+        narrow = expect_ok(s.get(f"{API}/certification/due?days={edge - 1}", token=w.coord), 200)
+        assert orgs["due_in_95"] not in {o["id"] for o in narrow["organisations"]}, narrow
         # each organisation shows its due date; none while suspended
         got = expect_ok(s.get(f"{API}/organisations/{orgs['renewed']}", token=w.coord), 200)
         assert got["recertification_due_on"] == iso(add_months(t - datetime.timedelta(days=10), 36)), got

@@ -9,7 +9,7 @@ import os
 import sqlite3
 import time
 
-from harness import API, Server, World, expect_ok, span_days
+from harness import API, Server, World, expect_ok, span_days, today
 
 DAYS = 100
 OLD_NAME = "Rut Gallringsdottir-Qvist"
@@ -18,10 +18,6 @@ DUE_NAME = "Elof Gränsfallsson-Wzy"
 KEPT_NAME = "Kerstin Kvarhållen-Xyq"
 YEARS = (2021, 2022)
 FORMATS = ("json", "csv", "md", "html")
-
-
-def today():
-    return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 def days_ago(n):

@@ -13,6 +13,17 @@ const path = require('node:path');
 
 const COORD_PASSWORD = 'samordnare-lösen-1';
 const CHROMIUM = process.env.NSP_CHROMIUM || '/usr/bin/chromium';
+
+/* scripts/check-dates runs the suite on other days: NSP_TEST_FAKETIME is libfaketime's offset
+ * ("+N" seconds) for the nsp processes started here, and clock() adds the same N to the
+ * test's own time (Node and Chromium themselves run on the real clock). */
+const FAKETIME = process.env.NSP_TEST_FAKETIME || '';
+const clock = () => Date.now() + (FAKETIME ? Number(FAKETIME) * 1000 : 0);
+function nspEnv(env) {
+	if (!FAKETIME)
+		return env;
+	return { ...env, LD_PRELOAD: process.env.NSP_TEST_FAKETIME_LIB, FAKETIME };
+}
 const CHROMIUM_ARGS = [
 	'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 	'--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -22,7 +33,7 @@ const CHROMIUM_ARGS = [
 async function startServer(nsp) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsp-browser-'));
 	const db = path.join(dir, 'test.db');
-	const env = { ...process.env, NSP_PASSWORD: COORD_PASSWORD };
+	const env = nspEnv({ ...process.env, NSP_PASSWORD: COORD_PASSWORD });
 	const init = spawnSync(nsp, ['init', '--db', db, '--coordinator', 'samordnare'], { env });
 	if (init.status !== 0)
 		throw new Error('nsp init failed: ' + init.stderr.toString());
@@ -81,7 +92,7 @@ class Authenticator {
 
 	async code() {
 		for (;;) {
-			const t = Date.now() / 1000, now = Math.floor(t / 30);
+			const t = clock() / 1000, now = Math.floor(t / 30);
 			for (const step of [now - 1, now, now + 1]) {
 				if (step > this.last && (step >= now || t % 30 < 20)) {
 					this.last = step;
@@ -170,4 +181,4 @@ async function launch(chromium, viewport) {
 	return ctx;
 }
 
-module.exports = { startServer, setUp, launch, Api, Authenticator, phones, totp };
+module.exports = { startServer, setUp, launch, Api, Authenticator, phones, totp, clock };

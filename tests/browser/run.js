@@ -26,7 +26,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startServer, setUp, launch, Authenticator, phones, totp } = require('./nsp');
+const { startServer, setUp, launch, Authenticator, phones, totp, clock } = require('./nsp');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
@@ -46,9 +46,12 @@ async function step(name, fn) {
 	}
 }
 
-/* Days as the server counts them: UTC calendar days, "YYYY-MM-DD". */
+/* Days as the server counts them: calendar days in Europe/Stockholm (README: "Today"),
+ * "YYYY-MM-DD"; offset days from today. */
+const stockholm = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
 function day(offset) {
-	const d = new Date(Date.now() + offset * 86400000);
+	const d = new Date(stockholm.format(new Date(clock())) + 'T00:00:00Z');
+	d.setUTCDate(d.getUTCDate() + offset);
 	return d.toISOString().slice(0, 10);
 }
 const text = (s) => s.replace(/\s+/g, ' ').trim();
@@ -175,7 +178,7 @@ async function main() {
 			await shot(anna, '01b-enrol-qr');
 			/* a wrong code is refused beside the field, and the enrolment stays pending */
 			const secret = (await anna.locator('p.secret code').innerText()).replace(/\s+/g, '');
-			const now = Math.floor(Date.now() / 30000);
+			const now = Math.floor(clock() / 30000);
 			const valid = new Set([-2, -1, 0, 1, 2].map((d) => totp(secret, now + d)));
 			await anna.getByLabel('Kod (6 siffror)').fill(['000000', '111111', '222222'].find((c) => !valid.has(c)));
 			await anna.getByRole('button', { name: 'Bekräfta' }).click();
@@ -291,7 +294,7 @@ async function main() {
 			assert.equal(await coord.locator('header.site nav').count(), 0, 'no session after the password alone');
 			await shot(coord, '01d-login-code');
 			const phone = phones.get('samordnare');
-			const now = Math.floor(Date.now() / 30000);
+			const now = Math.floor(clock() / 30000);
 			const valid = new Set([-2, -1, 0, 1, 2].map((d) => totp(phone.secret, now + d)));
 			await coord.getByLabel('Kod (6 siffror)').fill(['000000', '111111', '222222'].find((c) => !valid.has(c)));
 			await coord.getByRole('button', { name: 'Fortsätt' }).click();

@@ -38,6 +38,7 @@ import sys
 import threading
 import time
 import traceback
+import zoneinfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "api"))
@@ -65,7 +66,8 @@ def iso(day):
 
 
 def clamp_today(day):
-    return min(day, datetime.date.today())
+    """Never after today as the server counts it (Europe/Stockholm, README: "Today")."""
+    return min(day, datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date())
 
 
 class CrashServer(Server):

@@ -148,13 +148,43 @@ static void test_count_and_overlap(void **state)
 
 static void test_today_matches_clock(void **state)
 {
-	int64_t before = (int64_t)time(NULL) / 86400;
+	int64_t before = (int64_t)time(NULL);
 	day_t t = day_today();
-	int64_t after = (int64_t)time(NULL) / 86400;
+	int64_t after = (int64_t)time(NULL);
 
 	(void)state;
-	assert_true(t >= before && t <= after);
+	assert_true(t >= day_of_instant(before) && t <= day_of_instant(after));
 	assert_true(day_year(t) >= 2024);
+}
+
+/* Unix seconds of a UTC instant, without the C library's zone. */
+static int64_t utc(const char *day, int hour, int minute)
+{
+	return (int64_t)parse_ok(day) * 86400 + hour * 3600 + minute * 60;
+}
+
+/* The programme's day is Stockholm's: UTC+1 in winter, UTC+2 in summer,
+ * the clock changes on the last Sundays of March and October at 01:00 UTC. */
+static void test_day_of_instant_is_stockholms_day(void **state)
+{
+	(void)state;
+	/* winter: midnight is 23:00 UTC the day before */
+	assert_int_equal(day_of_instant(utc("2026-12-31", 22, 59)), parse_ok("2026-12-31"));
+	assert_int_equal(day_of_instant(utc("2026-12-31", 23, 0)), parse_ok("2027-01-01"));
+	/* summer: midnight is 22:00 UTC */
+	assert_int_equal(day_of_instant(utc("2026-06-30", 21, 59)), parse_ok("2026-06-30"));
+	assert_int_equal(day_of_instant(utc("2026-06-30", 22, 0)), parse_ok("2026-07-01"));
+	/* the spring change (2026-03-29 01:00 UTC) and the autumn one (2026-10-25 01:00 UTC) */
+	assert_int_equal(day_of_instant(utc("2026-03-28", 22, 59)), parse_ok("2026-03-28"));
+	assert_int_equal(day_of_instant(utc("2026-03-28", 23, 0)), parse_ok("2026-03-29"));
+	assert_int_equal(day_of_instant(utc("2026-03-29", 21, 59)), parse_ok("2026-03-29"));
+	assert_int_equal(day_of_instant(utc("2026-03-29", 22, 0)), parse_ok("2026-03-30"));
+	assert_int_equal(day_of_instant(utc("2026-10-24", 21, 59)), parse_ok("2026-10-24"));
+	assert_int_equal(day_of_instant(utc("2026-10-24", 22, 0)), parse_ok("2026-10-25"));
+	assert_int_equal(day_of_instant(utc("2026-10-25", 22, 59)), parse_ok("2026-10-25"));
+	assert_int_equal(day_of_instant(utc("2026-10-25", 23, 0)), parse_ok("2026-10-26"));
+	/* a leap day */
+	assert_int_equal(day_of_instant(utc("2028-02-28", 23, 30)), parse_ok("2028-02-29"));
 }
 
 int main(void)
@@ -168,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_count_and_overlap),
 		cmocka_unit_test(test_today_matches_clock),
+		cmocka_unit_test(test_day_of_instant_is_stockholms_day),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
