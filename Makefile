@@ -4,7 +4,7 @@
 #   make demo     install what is missing, build, create demo.db and serve it
 
 CC      ?= cc
-PKGS    := sqlite3 libmicrohttpd libsodium jansson xlsxwriter liboath libqrencode
+PKGS    := sqlite3 libmicrohttpd libsodium jansson xlsxwriter liboath libqrencode gnutls
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2

@@ -70,6 +70,8 @@ struct cli_serve_opts {
 	const char *trusted_proxies;  /* "ADDR[,ADDR]" or NULL */
 	int secure_cookies;           /* cookies Secure, HSTS sent (TLS ended at a proxy) */
 	int request_log;              /* one line per request on stderr [1] */
+	const char *tls_cert, *tls_key; /* HTTPS; NULL: plain HTTP */
+	const char *redirect_listen;  /* with TLS: plain HTTP here only redirects */
 };
 void cli_serve_opts_init(struct cli_serve_opts *o);
 

@@ -20,6 +20,7 @@ static const char usage_sv[] =
 	"                 [--idle-timeout SEK] [--session-max SEK] [--threads N] [--per-ip N]\n"
 	"                 [--retention-days N] [--trusted-proxy ADRESS[,ADRESS]]\n"
 	"                 [--secure-cookies] [--no-request-log]\n"
+	"                 [--tls-cert FIL --tls-key FIL [--redirect-listen ADRESS:PORT]]\n"
 	"Startar webbgränssnittet och API:t (standard 127.0.0.1:8080) och stannar\n"
 	"rent vid SIGINT/SIGTERM: pågående anrop får bli klara. Identitetsuppgifter\n"
 	"raderas --retention-days dygn efter utträdet (R12, standard 730): gallringen\n"
@@ -32,12 +33,17 @@ static const char usage_sv[] =
 	"från andra avsändare ignoreras huvudet. --secure-cookies: kakorna får\n"
 	"Secure och svaren Strict-Transport-Security (TLS avslutas i proxyn).\n"
 	"Varje anrop loggas som en rad på standard error (nsp-http TID ADRESS\n"
-	"ANVÄNDARE METOD SÖKVÄG STATUS BYTE MIKROSEKUNDER); --no-request-log stänger av.\n";
+	"ANVÄNDARE METOD SÖKVÄG STATUS BYTE MIKROSEKUNDER); --no-request-log stänger av.\n"
+	"--tls-cert/--tls-key: HTTPS (TLS 1.2 och 1.3) med certifikatkedjan och\n"
+	"nyckeln i PEM-filer; kakorna får Secure. SIGHUP läser filerna på nytt\n"
+	"(förnyade certifikat utan omstart). --redirect-listen: okrypterad HTTP på\n"
+	"den adressen svarar bara med en omdirigering till HTTPS.\n";
 static const char usage_en[] =
 	"Usage: nsp serve [--db FILE] [--listen ADDR:PORT] [--key-file FILE]\n"
 	"                 [--idle-timeout SEC] [--session-max SEC] [--threads N] [--per-ip N]\n"
 	"                 [--retention-days N] [--trusted-proxy ADDR[,ADDR]]\n"
 	"                 [--secure-cookies] [--no-request-log]\n"
+	"                 [--tls-cert FILE --tls-key FILE [--redirect-listen ADDR:PORT]]\n"
 	"Serves the web interface and the API (default 127.0.0.1:8080) and stops\n"
 	"cleanly on SIGINT/SIGTERM: requests in flight are finished. Identity data is\n"
 	"erased --retention-days days after the exit (R12, default 730): the erasure\n"
@@ -50,7 +56,11 @@ static const char usage_en[] =
 	"any other peer the header is ignored. --secure-cookies: cookies get Secure\n"
 	"and responses Strict-Transport-Security (TLS ended at the proxy).\n"
 	"Every request is logged as one line on standard error (nsp-http TIME ADDR\n"
-	"USER METHOD PATH STATUS BYTES MICROSECONDS); --no-request-log turns it off.\n";
+	"USER METHOD PATH STATUS BYTES MICROSECONDS); --no-request-log turns it off.\n"
+	"--tls-cert/--tls-key: HTTPS (TLS 1.2 and 1.3) with the certificate chain\n"
+	"and key in PEM files; cookies get Secure. SIGHUP reads the files again\n"
+	"(renewed certificates without a restart). --redirect-listen: plain HTTP\n"
+	"on that address only answers with a redirect to HTTPS.\n";
 
 static int parse_positive(const char *s, long max, long *out)
 {
@@ -89,7 +99,8 @@ int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *b
 {
 	struct http_config cfg = { .listen = o->listen, .threads = o->threads, .per_ip_limit = o->per_ip,
 				   .trusted_proxies = o->trusted_proxies, .secure_cookies = o->secure_cookies,
-				   .request_log = o->request_log };
+				   .request_log = o->request_log, .tls_cert = o->tls_cert, .tls_key = o->tls_key,
+				   .redirect_listen = o->redirect_listen };
 	char err[256];
 	sigset_t stop_signals;
 	app_http_config(app, &cfg);
@@ -99,6 +110,8 @@ int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *b
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP);
+	sigaddset(&stop_signals, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
 	if (!srv) {
@@ -109,8 +122,13 @@ int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *b
 	const char *listen = o->listen;
 	const char *colon = strrchr(listen, ':');
 	int hostlen = colon ? (int)(colon - listen) : (int)strlen(listen);
-	printf(cli_english() ? "nsp: listening on http://%.*s:%u/\n" : "nsp: lyssnar på http://%.*s:%u/\n", hostlen,
-	       listen, (unsigned)http_server_port(srv));
+	const char *scheme = http_server_tls(srv) ? "https" : "http";
+	printf(cli_english() ? "nsp: listening on %s://%.*s:%u/\n" : "nsp: lyssnar på %s://%.*s:%u/\n", scheme,
+	       hostlen, listen, (unsigned)http_server_port(srv));
+	if (http_server_redirect_port(srv))
+		printf(cli_english() ? "nsp: redirecting plain HTTP on port %u to HTTPS\n"
+				     : "nsp: vidarebefordrar okrypterad HTTP på port %u till HTTPS\n",
+		       (unsigned)http_server_redirect_port(srv));
 	if (banner)
 		fputs(banner, stdout);
 	fflush(stdout);
@@ -134,6 +152,9 @@ int cmd_serve(int argc, char **argv)
 		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ "no-request-log", no_argument, NULL, 'L' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "redirect-listen", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -159,6 +180,9 @@ int cmd_serve(int argc, char **argv)
 		case 'P': o.trusted_proxies = optarg; break;
 		case 'S': o.secure_cookies = 1; break;
 		case 'L': o.request_log = 0; break;
+		case 'C': o.tls_cert = optarg; break;
+		case 'K': o.tls_key = optarg; break;
+		case 'R': o.redirect_listen = optarg; break;
 		case 'h': return cli_usage(stdout, usage_sv, usage_en);
 		default: cli_usage(stderr, usage_sv, usage_en); return 2;
 		}
@@ -267,11 +291,13 @@ static int retention_start(struct retention *r, const char *path, const unsigned
 		goto fail_thread;
 	if (pthread_mutex_init(&r->lock, NULL) != 0)
 		goto fail_cond;
-	/* The thread blocks SIGINT and SIGTERM (inherited from here), so that
-	 * they always reach the thread that waits for them to stop the server. */
+	/* The thread blocks SIGINT, SIGTERM, SIGHUP and SIGUSR1 (inherited from
+	 * here), so that they always reach the thread that waits for them. */
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP);
+	sigaddset(&stop_signals, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
 	rc = pthread_create(&r->thread, NULL, retention_main, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

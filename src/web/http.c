@@ -28,6 +28,7 @@
 
 #include "util/buf.h"
 #include "web/form.h"
+#include "web/tls.h"
 #include "web/validate.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
@@ -62,6 +63,9 @@ struct http_server {
 	int stop_pipe[2];        /* a byte written here ends run_until_signal */
 	struct ip16 *trusted;    /* cfg.trusted_proxies, parsed */
 	size_t ntrusted;
+	struct tls *tls;         /* NULL: plain HTTP */
+	struct MHD_Daemon *redirect; /* cfg.redirect_listen's daemon, or NULL */
+	uint16_t redirect_port;
 };
 
 struct header {
@@ -1379,6 +1383,154 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, int *v6)
 	return 0;
 }
 
+static void set_err(char *err, size_t errsz, const char *msg)
+{
+	if (err && errsz && snprintf(err, errsz, "%s", msg) < 0)
+		err[0] = '\0';
+}
+
+/* ------------------------------------------------- redirect to HTTPS */
+
+/* The redirect listener's URI log callback: keeps the request target as sent. */
+static void *redirect_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	return strnlen(uri, HTTP_MAX_URL + 1) > HTTP_MAX_URL ? strdup("/") : strdup(uri);
+}
+
+static void redirect_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+				  enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
+/*
+ * The host name of a Host header value without its port, when it is a
+ * plausible DNS name, IPv4 or [IPv6] literal: copied into out. 0 or -1.
+ */
+static int redirect_host(const char *host, char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	if (!host || !*host)
+		return -1;
+	if (host[0] == '[') {
+		const char *e = strchr(host, ']');
+
+		if (!e)
+			return -1;
+		n = (size_t)(e - host) + 1;
+		for (const char *p = host + 1; p < e; p++)
+			if (!strchr("0123456789abcdefABCDEF:.", *p))
+				return -1;
+	} else {
+		while (host[n] && host[n] != ':') {
+			unsigned char ch = (unsigned char)host[n];
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+			      ch == '.' || ch == '-'))
+				return -1;
+			n++;
+		}
+	}
+	if (n == 0 || n >= outsz || n > 255)
+		return -1;
+	memcpy(out, host, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Every request on the redirect listener: 308 to the same target over HTTPS. */
+static enum MHD_Result redirect_request(void *cls, struct MHD_Connection *conn, const char *url,
+					const char *method, const char *version, const char *upload_data,
+					size_t *upload_data_size, void **con_cls)
+{
+	static const char moved[] = "Use HTTPS.\n";
+	static const char bad[] = "Bad request.\n";
+	struct http_server *srv = cls;
+	const char *target = *con_cls ? *con_cls : "/";
+	char host[260], location[HTTP_MAX_URL + 300], port[8] = "";
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	unsigned status = 308;
+	int ok;
+
+	(void)url;
+	(void)method;
+	(void)version;
+	(void)upload_data;
+	*upload_data_size = 0;
+	ok = target[0] == '/' && !has_ctl(target) && !strchr(target, ' ') &&
+	     redirect_host(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST), host,
+			   sizeof(host)) == 0;
+	if (ok && srv->port != 443)
+		snprintf(port, sizeof(port), ":%u", (unsigned)srv->port);
+	if (ok) {
+		int n = snprintf(location, sizeof(location), "https://%s%s%s", host, port, target);
+
+		ok = n > 0 && (size_t)n < sizeof(location);
+	}
+	if (!ok)
+		status = 400;
+	r = MHD_create_response_from_buffer(ok ? sizeof(moved) - 1 : sizeof(bad) - 1,
+					    (void *)(ok ? moved : bad), MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	if (add_security_headers(r, -1, 0) < 0 ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8") != MHD_YES ||
+	    (ok && MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location) != MHD_YES)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Starts the plain-HTTP listener of cfg.redirect_listen. 0 or -1 with err. */
+static int start_redirect(struct http_server *s, char *err, size_t errsz)
+{
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+	const union MHD_DaemonInfo *info;
+	int v6 = 0;
+
+	if (parse_listen(s->cfg.redirect_listen, &ss, &v6) < 0) {
+		set_err(err, errsz, "The redirect address must look like 0.0.0.0:80 or [::]:80.");
+		return -1;
+	}
+	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+		flags |= MHD_USE_EPOLL;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (!s->cfg.quiet)
+		flags |= MHD_USE_ERROR_LOG;
+	s->redirect = MHD_start_daemon(
+		flags, 0, NULL, NULL, &redirect_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned int)(s->cfg.per_ip_limit == HTTP_PER_IP_UNLIMITED ? 0 : s->cfg.per_ip_limit),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)s->cfg.connection_limit,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.connection_memory,
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		MHD_OPTION_URI_LOG_CALLBACK, &redirect_on_uri, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, &redirect_on_completed, NULL,
+		MHD_OPTION_END);
+	if (!s->redirect) {
+		set_err(err, errsz, "Could not listen on the redirect address (in use, or not allowed).");
+		return -1;
+	}
+	info = MHD_get_daemon_info(s->redirect, MHD_DAEMON_INFO_BIND_PORT);
+	s->redirect_port = info ? info->port : 0;
+	return 0;
+}
+
 /*
  * Parses "ADDR[,ADDR...]" (spaces allowed around each) into a malloc'ed
  * array the caller frees. NULL or "" is no proxy. Returns 0 or -1.
@@ -1418,12 +1570,6 @@ static int parse_trusted(const char *list, struct ip16 **out, size_t *n)
 		p = e + 1;
 	}
 	return 0;
-}
-
-static void set_err(char *err, size_t errsz, const char *msg)
-{
-	if (err && errsz && snprintf(err, errsz, "%s", msg) < 0)
-		err[0] = '\0';
 }
 
 struct http_server *http_server_start(const struct http_config *cfg, char *err, size_t errsz)
@@ -1490,6 +1636,37 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		flags |= MHD_USE_IPv6;
 	if (!s->cfg.quiet)
 		flags |= MHD_USE_ERROR_LOG;
+	/* HTTPS: the certificate comes from tls.c on every handshake, so that a
+	 * reload needs neither a restart nor a new listening socket. */
+	struct MHD_OptionItem tls_opts[] = {
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES },
+		{ MHD_OPTION_HTTPS_CERT_CALLBACK, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	if (s->cfg.tls_cert || s->cfg.tls_key) {
+		if (!s->cfg.tls_cert || !s->cfg.tls_key) {
+			set_err(err, errsz, "HTTPS needs both the certificate and the key file.");
+			goto fail;
+		}
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES ||
+		    MHD_is_feature_supported(MHD_FEATURE_HTTPS_CERT_CALLBACK) != MHD_YES) {
+			set_err(err, errsz, "This libmicrohttpd was built without HTTPS.");
+			goto fail;
+		}
+		s->tls = tls_load(s->cfg.tls_cert, s->cfg.tls_key, err, errsz);
+		if (!s->tls)
+			goto fail;
+		tls_activate(s->tls);
+		tls_opts[1].ptr_value = tls_retrieve_function();
+		flags |= MHD_USE_TLS;
+		s->cfg.secure_cookies = 1;
+	} else {
+		tls_opts[0].option = MHD_OPTION_END;
+	}
+	if (s->cfg.redirect_listen && !s->tls) {
+		set_err(err, errsz, "A redirect listener needs HTTPS (a certificate and a key).");
+		goto fail;
+	}
 
 	s->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, &on_request, s,
@@ -1506,6 +1683,7 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_URI_LOG_CALLBACK, &on_uri, s,
 		MHD_OPTION_NOTIFY_COMPLETED, &on_completed, s,
+		MHD_OPTION_ARRAY, tls_opts,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		set_err(err, errsz, "Could not listen on the address (in use, or not allowed).");
@@ -1513,8 +1691,14 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 	}
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : 0;
+	if (s->cfg.redirect_listen && start_redirect(s, err, errsz) < 0) {
+		MHD_stop_daemon(s->daemon);
+		s->daemon = NULL;
+		goto fail;
+	}
 	return s;
 fail:
+	tls_free(s->tls);
 	free(s->trusted);
 	if (s->stop_pipe[0] >= 0)
 		close(s->stop_pipe[0]);
@@ -1527,6 +1711,25 @@ fail:
 uint16_t http_server_port(const struct http_server *s)
 {
 	return s->port;
+}
+
+uint16_t http_server_redirect_port(const struct http_server *s)
+{
+	return s->redirect_port;
+}
+
+int http_server_tls(const struct http_server *s)
+{
+	return s->tls != NULL;
+}
+
+int http_server_reload_tls(struct http_server *s, char *err, size_t errsz)
+{
+	if (!s->tls) {
+		set_err(err, errsz, "The server has no HTTPS.");
+		return -1;
+	}
+	return tls_reload(s->tls, err, errsz);
 }
 
 unsigned http_server_active(const struct http_server *s)
@@ -1565,68 +1768,93 @@ static void graceful_stop(struct http_server *s)
 	}
 	MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
+	if (s->redirect)
+		MHD_stop_daemon(s->redirect);
+	s->redirect = NULL;
 }
 
 /* The write end of the pipe of the server waiting in run_until_signal. */
 static volatile sig_atomic_t signal_fd = -1;
 
-/* Only an async-signal-safe write: the waiting thread does the work. */
+/* Only an async-signal-safe write of what arrived: the waiting thread does the work. */
 static void on_signal(int sig)
 {
 	int saved = errno;
 	int fd = signal_fd;
+	char c = sig == SIGHUP ? 'h' : sig == SIGUSR1 ? 'u' : 's';
 
-	(void)sig;
 	if (fd >= 0) {
-		ssize_t w = write(fd, "s", 1);
+		ssize_t w = write(fd, &c, 1);
 		(void)w;
 	}
 	errno = saved;
 }
 
+/* SIGHUP: the certificate files again; one line says how it went. */
+static void reload_on_hup(struct http_server *s)
+{
+	char err[512];
+
+	if (!s->tls)
+		return;
+	if (http_server_reload_tls(s, err, sizeof(err)) == 0)
+		fprintf(stderr, "nsp: TLS certificate reloaded from %s\n", s->cfg.tls_cert);
+	else
+		fprintf(stderr, "nsp: TLS certificate NOT reloaded, the old one stays in use: %s\n", err);
+}
+
 int http_server_run_until_signal(struct http_server *s)
 {
-	struct sigaction sa, old_int, old_term;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
+	struct sigaction sa, old[4];
 	struct pollfd pfd;
-	sigset_t stop_signals, old_mask;
-	char c;
+	sigset_t wanted, old_mask;
+	size_t installed = 0;
+	char c = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	signal_fd = s->stop_pipe[1];
-	if (sigaction(SIGINT, &sa, &old_int) < 0)
-		goto fail;
-	if (sigaction(SIGTERM, &sa, &old_term) < 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		goto fail;
-	}
-	/* The caller may have blocked the two signals until now (so that one
+	for (; installed < 4; installed++)
+		if (sigaction(sigs[installed], &sa, &old[installed]) < 0)
+			goto fail;
+	/* The caller may have blocked the signals until now (so that one
 	 * arriving right after "listening" is not lost): they are delivered
 	 * here, to the handler, as soon as they are unblocked. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	pthread_sigmask(SIG_UNBLOCK, &stop_signals, &old_mask);
+	sigemptyset(&wanted);
+	for (size_t i = 0; i < 4; i++)
+		sigaddset(&wanted, sigs[i]);
+	pthread_sigmask(SIG_UNBLOCK, &wanted, &old_mask);
 	pfd.fd = s->stop_pipe[0];
 	pfd.events = POLLIN;
 	for (;;) {
 		int r = poll(&pfd, 1, -1);
 
-		if (r > 0)
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
 			break;
-		if (r < 0 && errno != EINTR)
+		if (read(s->stop_pipe[0], &c, 1) != 1)
+			continue;
+		if (c == 'h')
+			reload_on_hup(s);
+		else if (c == 'u' && s->cfg.on_usr1)
+			s->cfg.on_usr1(s->cfg.on_usr1_arg);
+		else if (c != 'u')
 			break;
 	}
-	while (read(s->stop_pipe[0], &c, 1) < 0 && errno == EINTR)
-		;
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	for (size_t i = 0; i < 4; i++)
+		sigaction(sigs[i], &old[i], NULL);
 	signal_fd = -1;
 	graceful_stop(s);
 	return 0;
 fail:
+	while (installed > 0) {
+		installed--;
+		sigaction(sigs[installed], &old[installed], NULL);
+	}
 	signal_fd = -1;
 	return -1;
 }
@@ -1638,6 +1866,7 @@ void http_server_stop(struct http_server *s)
 	graceful_stop(s);
 	close(s->stop_pipe[0]);
 	close(s->stop_pipe[1]);
+	tls_free(s->tls);
 	free(s->trusted);
 	free(s);
 }

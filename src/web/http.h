@@ -285,6 +285,21 @@ struct http_config {
 
 	/* 1: one line per request on standard error (http.c: log_request). */
 	int request_log;
+
+	/* HTTPS: PEM files of the certificate (chain) and its key. With them the
+	 * server speaks only TLS 1.2/1.3 (web/tls.h: TLS_PRIORITIES), sets
+	 * secure_cookies, and SIGHUP reads the two files again (certbot renewals
+	 * need no restart). NULL: plain HTTP. */
+	const char *tls_cert, *tls_key;
+
+	/* With TLS: another "ADDR:PORT" where plain HTTP is answered only with
+	 * a redirect (308) to the same path on https://HOST[:PORT]/. NULL: none. */
+	const char *redirect_listen;
+
+	/* Called on the thread in http_server_run_until_signal when SIGUSR1
+	 * arrives (e.g. a backup on demand). NULL: SIGUSR1 is ignored. */
+	void (*on_usr1)(void *arg);
+	void *on_usr1_arg;
 };
 
 /*
@@ -298,11 +313,27 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 /* The bound TCP port (useful after asking for port 0). */
 uint16_t http_server_port(const struct http_server *s);
 
+/* The bound port of the redirect listener, 0 when there is none. */
+uint16_t http_server_redirect_port(const struct http_server *s);
+
+/* 1 when the server speaks HTTPS. */
+int http_server_tls(const struct http_server *s);
+
+/*
+ * Reads the TLS certificate and key files again (what SIGHUP does); new
+ * connections use them. Returns 0; -1 with an English reason in err when
+ * they are unreadable or do not match (the old ones stay in use), or when
+ * the server has no TLS.
+ */
+int http_server_reload_tls(struct http_server *s, char *err, size_t errsz);
+
 /*
  * Blocks until SIGINT or SIGTERM arrives (or http_server_request_stop is
- * called), then stops gracefully: stop accepting, wait for requests in
+ * called), then stops gracefully. Meanwhile SIGHUP reloads the TLS files
+ * (http_server_reload_tls; the outcome is one line on stderr) and SIGUSR1
+ * calls config.on_usr1. Stopping: stop accepting, wait for requests in
  * flight (up to drain_timeout_s), stop the daemon. Installs its own
- * handlers for the two signals while it runs and restores the previous
+ * handlers for the four signals while it runs and restores the previous
  * ones. Only one server at a time may use it. Returns 0 after a clean stop,
  * -1 when setting up the wait failed (the server then still runs).
  * The server is not freed: call http_server_stop() afterwards.

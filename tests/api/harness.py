@@ -108,7 +108,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Server:
     """One nsp server on its own database. Use as a context manager."""
 
-    def __init__(self, nsp=None, extra_env=None, serve_args=()):
+    def __init__(self, nsp=None, extra_env=None, serve_args=(), ssl_context=None):
         self.nsp = os.path.abspath(nsp or nsp_bin())
         self.dir = tempfile.mkdtemp(prefix="nsp-api-")
         self.db = os.path.join(self.dir, "test.db")
@@ -118,8 +118,12 @@ class Server:
         self.base = None
         self.port = None
         self.phones = {}          # username -> Authenticator (second factors enrolled by login())
-        # Never through a proxy: the server is on the loopback interface.
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+        # Never through a proxy: the server is on the loopback interface. Over HTTPS
+        # (nsp serve --tls-cert), ssl_context trusts the test's own certificate.
+        handlers = [urllib.request.ProxyHandler({}), NoRedirect]
+        if ssl_context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=ssl_context))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def init(self):
         subprocess.run([self.nsp, "init", "--db", self.db, "--coordinator", "samordnare"],
@@ -142,10 +146,10 @@ class Server:
             line = self.proc.stdout.readline().decode("utf-8", "replace")
             if not line:
                 break
-            m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+            m = re.search(r"(https?)://127\.0\.0\.1:(\d+)", line)
             if m:
-                self.port = int(m.group(1))
-                self.base = f"http://127.0.0.1:{self.port}"
+                self.port = int(m.group(2))
+                self.base = f"{m.group(1)}://127.0.0.1:{self.port}"
                 return self
         self.proc.wait(timeout=10)
         drain.join(5)
