@@ -18,6 +18,8 @@ const struct cli_command cli_commands[] = {
 	{ "audit", cmd_audit, "kontrollerar granskningsloggens hashkedja", "checks the audit log's hash chain" },
 	{ "backup", cmd_backup, "gör en konsekvent kopia medan servern kör",
 	  "makes a consistent copy while the server runs" },
+	{ "restore", cmd_restore, "återställer en säkerhetskopia till en ny databasfil och kontrollerar den",
+	  "restores a backup into a new database file and verifies it" },
 	{ "retention", cmd_retention, "raderar identitetsuppgifter efter gallringstiden (R12)",
 	  "erases identity data after the retention period (R12)" },
 	{ "user", cmd_user, "återställer en användares tvåstegsverifiering eller lösenord; listar användarna",

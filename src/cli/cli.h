@@ -53,6 +53,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 int cmd_retention(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
@@ -72,6 +73,10 @@ struct cli_serve_opts {
 	int request_log;              /* one line per request on stderr [1] */
 	const char *tls_cert, *tls_key; /* HTTPS; NULL: plain HTTP */
 	const char *redirect_listen;  /* with TLS: plain HTTP here only redirects */
+	const char *backup_dir;       /* daily verified backups here (and on SIGUSR1); NULL: none */
+	int backup_keep;              /* the newest N backups are kept [14] */
+	void (*on_usr1)(void *arg);   /* set by cli_serve_db: SIGUSR1 */
+	void *on_usr1_arg;
 };
 void cli_serve_opts_init(struct cli_serve_opts *o);
 
@@ -79,6 +84,23 @@ void cli_serve_opts_init(struct cli_serve_opts *o);
 int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *banner);
 /* Opens the database of o with its key and serves it (serve and demo). */
 int cli_serve_db(const struct cli_serve_opts *o, const char *banner);
+
+/*
+ * Checks the database copy at path: integrity_check, then the audit chain
+ * under the keys of keys_from (the database it was copied from, or one
+ * opened with its key file). 0, or -1 with one sentence in err.
+ */
+int cli_verify_copy(const char *path, const struct db *keys_from, char *err, size_t errsz);
+
+/*
+ * A consistent backup of db into dir (created 0700 if missing) named
+ * nsp-YYYYMMDDTHHMMSS.mmmZ.db (UTC), verified by cli_verify_copy before it
+ * takes that name (a copy that fails is deleted); then the oldest backups
+ * beyond the newest keep are deleted (keep 0: none). 0 with the path in
+ * written, or -1 with one sentence in err.
+ */
+int cli_backup_to_dir(struct db *db, const char *dir, int keep, char *written, size_t writtensz, char *err,
+		      size_t errsz);
 
 struct db;
 /* R12 over every person: erases identity data whose exit is more than days ago. */

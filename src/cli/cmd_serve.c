@@ -21,6 +21,7 @@ static const char usage_sv[] =
 	"                 [--retention-days N] [--trusted-proxy ADRESS[,ADRESS]]\n"
 	"                 [--secure-cookies] [--no-request-log]\n"
 	"                 [--tls-cert FIL --tls-key FIL [--redirect-listen ADRESS:PORT]]\n"
+	"                 [--backup-dir MAPP [--backup-keep N]] [--config FIL]\n"
 	"Startar webbgränssnittet och API:t (standard 127.0.0.1:8080) och stannar\n"
 	"rent vid SIGINT/SIGTERM: pågående anrop får bli klara. Identitetsuppgifter\n"
 	"raderas --retention-days dygn efter utträdet (R12, standard 730): gallringen\n"
@@ -37,13 +38,19 @@ static const char usage_sv[] =
 	"--tls-cert/--tls-key: HTTPS (TLS 1.2 och 1.3) med certifikatkedjan och\n"
 	"nyckeln i PEM-filer; kakorna får Secure. SIGHUP läser filerna på nytt\n"
 	"(förnyade certifikat utan omstart). --redirect-listen: okrypterad HTTP på\n"
-	"den adressen svarar bara med en omdirigering till HTTPS.\n";
+	"den adressen svarar bara med en omdirigering till HTTPS.\n"
+	"--backup-dir: en kontrollerad säkerhetskopia (integrity_check och\n"
+	"granskningsloggens hashkedja) när servern startar, varje dygn och vid SIGUSR1;\n"
+	"de --backup-keep senaste sparas (standard 14).\n"
+	"--config: flaggorna ur en fil med rader nyckel = värde (nyckeln är flaggans\n"
+	"namn utan --, flaggor utan värde tar yes/no); kommandoraden går före filen.\n";
 static const char usage_en[] =
 	"Usage: nsp serve [--db FILE] [--listen ADDR:PORT] [--key-file FILE]\n"
 	"                 [--idle-timeout SEC] [--session-max SEC] [--threads N] [--per-ip N]\n"
 	"                 [--retention-days N] [--trusted-proxy ADDR[,ADDR]]\n"
 	"                 [--secure-cookies] [--no-request-log]\n"
 	"                 [--tls-cert FILE --tls-key FILE [--redirect-listen ADDR:PORT]]\n"
+	"                 [--backup-dir DIR [--backup-keep N]] [--config FILE]\n"
 	"Serves the web interface and the API (default 127.0.0.1:8080) and stops\n"
 	"cleanly on SIGINT/SIGTERM: requests in flight are finished. Identity data is\n"
 	"erased --retention-days days after the exit (R12, default 730): the erasure\n"
@@ -60,7 +67,12 @@ static const char usage_en[] =
 	"--tls-cert/--tls-key: HTTPS (TLS 1.2 and 1.3) with the certificate chain\n"
 	"and key in PEM files; cookies get Secure. SIGHUP reads the files again\n"
 	"(renewed certificates without a restart). --redirect-listen: plain HTTP\n"
-	"on that address only answers with a redirect to HTTPS.\n";
+	"on that address only answers with a redirect to HTTPS.\n"
+	"--backup-dir: a verified backup (integrity_check and the audit chain) when\n"
+	"the server starts, daily and on SIGUSR1; the newest --backup-keep are kept\n"
+	"(default 14).\n"
+	"--config: the options from a file of key = value lines (the key is the\n"
+	"option's name without --, flags take yes/no); the command line wins.\n";
 
 static int parse_positive(const char *s, long max, long *out)
 {
@@ -100,7 +112,8 @@ int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *b
 	struct http_config cfg = { .listen = o->listen, .threads = o->threads, .per_ip_limit = o->per_ip,
 				   .trusted_proxies = o->trusted_proxies, .secure_cookies = o->secure_cookies,
 				   .request_log = o->request_log, .tls_cert = o->tls_cert, .tls_key = o->tls_key,
-				   .redirect_listen = o->redirect_listen };
+				   .redirect_listen = o->redirect_listen, .on_usr1 = o->on_usr1,
+				   .on_usr1_arg = o->on_usr1_arg };
 	char err[256];
 	sigset_t stop_signals;
 	app_http_config(app, &cfg);
@@ -138,97 +151,219 @@ int cli_serve_app(struct app *app, const struct cli_serve_opts *o, const char *b
 	return rc == 0 ? 0 : 1;
 }
 
+/* Every option of nsp serve; also the keys of its configuration file (without "--"). */
+static const struct option serve_opts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "key-file", required_argument, NULL, 'k' },
+	{ "idle-timeout", required_argument, NULL, 'i' },
+	{ "session-max", required_argument, NULL, 'm' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "per-ip", required_argument, NULL, 'p' },
+	{ "retention-days", required_argument, NULL, 'r' },
+	{ "trusted-proxy", required_argument, NULL, 'P' },
+	{ "secure-cookies", no_argument, NULL, 'S' },
+	{ "no-request-log", no_argument, NULL, 'L' },
+	{ "tls-cert", required_argument, NULL, 'C' },
+	{ "tls-key", required_argument, NULL, 'K' },
+	{ "redirect-listen", required_argument, NULL, 'R' },
+	{ "backup-dir", required_argument, NULL, 'B' },
+	{ "backup-keep", required_argument, NULL, 'N' },
+	{ "config", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What the options set before they are checked and copied into cli_serve_opts. */
+struct serve_args {
+	struct cli_serve_opts o;
+	long idle, maxage, threads, retention, per_ip, backup_keep;
+};
+
+/* Applies one option (getopt's c and optarg). 0; 1 after --help; -1 for a bad number. */
+static int serve_apply(struct serve_args *a, int c, char *arg)
+{
+	switch (c) {
+	case 'd': a->o.db_path = arg; return 0;
+	case 'l': a->o.listen = arg; return 0;
+	case 'k': a->o.key_file = arg; return 0;
+	case 'i': return parse_positive(arg, 7 * 86400L, &a->idle);
+	case 'm': return parse_positive(arg, 30 * 86400L, &a->maxage);
+	case 't': return parse_positive(arg, 256, &a->threads);
+	case 'p': return parse_count(arg, 65535, &a->per_ip);
+	case 'r': return parse_positive(arg, 100 * 366L, &a->retention);
+	case 'P': a->o.trusted_proxies = arg; return 0;
+	case 'S': a->o.secure_cookies = 1; return 0;
+	case 'L': a->o.request_log = 0; return 0;
+	case 'C': a->o.tls_cert = arg; return 0;
+	case 'K': a->o.tls_key = arg; return 0;
+	case 'R': a->o.redirect_listen = arg; return 0;
+	case 'B': a->o.backup_dir = arg; return 0;
+	case 'N': return parse_positive(arg, 100000, &a->backup_keep);
+	case 'f': return 0; /* read before the command line (serve_config) */
+	default: return -1;
+	}
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * Reads the configuration file at path into a: "key = value" lines, where a
+ * key is a long option of nsp serve without "--" ("config" and "help"
+ * excepted); a flag takes yes/no (true/false, 1/0); '#' starts a comment
+ * line. The values stay allocated for the life of the process (a points
+ * into them). Returns 0, or 2 after printing the file, line and reason.
+ */
+static int serve_config(struct serve_args *a, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int lineno = 0;
+
+	if (!f) {
+		fprintf(stderr, cli_english() ? "nsp: the configuration file %s cannot be read: %s\n"
+					      : "nsp: konfigurationsfilen %s kan inte läsas: %s\n",
+			path, strerror(errno));
+		return 2;
+	}
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		const char *why_sv = NULL, *why_en = NULL;
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		const struct option *opt = NULL;
+		if (!eq) {
+			why_sv = "raden ska vara nyckel = värde";
+			why_en = "the line must be key = value";
+			goto bad;
+		}
+		*eq = '\0';
+		char *key = trim(s), *value = trim(eq + 1);
+		for (const struct option *o = serve_opts; o->name; o++)
+			if (strcmp(o->name, key) == 0 && o->val != 'f' && o->val != 'h')
+				opt = o;
+		if (!opt) {
+			why_sv = "okänd nyckel (nycklarna är flaggorna till nsp serve utan --)";
+			why_en = "unknown key (the keys are nsp serve's options without --)";
+			goto bad;
+		}
+		if (opt->has_arg == no_argument) {
+			if (!strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "1")) {
+				serve_apply(a, opt->val, NULL);
+			} else if (strcmp(value, "no") && strcmp(value, "false") && strcmp(value, "0")) {
+				why_sv = "värdet ska vara yes eller no";
+				why_en = "the value must be yes or no";
+				goto bad;
+			}
+			continue;
+		}
+		char *kept = strdup(value);
+		if (!kept || !*value || serve_apply(a, opt->val, kept) != 0) {
+			free(kept);
+			why_sv = "ogiltigt värde";
+			why_en = "invalid value";
+			goto bad;
+		}
+		continue;
+bad:
+		fprintf(stderr, "nsp: %s:%d: %s\n", path, lineno, cli_english() ? why_en : why_sv);
+		fclose(f);
+		return 2;
+	}
+	fclose(f);
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "idle-timeout", required_argument, NULL, 'i' },
-		{ "session-max", required_argument, NULL, 'm' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "per-ip", required_argument, NULL, 'p' },
-		{ "retention-days", required_argument, NULL, 'r' },
-		{ "trusted-proxy", required_argument, NULL, 'P' },
-		{ "secure-cookies", no_argument, NULL, 'S' },
-		{ "no-request-log", no_argument, NULL, 'L' },
-		{ "tls-cert", required_argument, NULL, 'C' },
-		{ "tls-key", required_argument, NULL, 'K' },
-		{ "redirect-listen", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_serve_opts o;
-	long idle, maxage, threads = 0, retention, per_ip = HTTP_DEFAULT_PER_IP;
+	struct serve_args a = { .threads = 0, .per_ip = HTTP_DEFAULT_PER_IP, .backup_keep = 14 };
+	const char *config = NULL;
 	int c;
-	cli_serve_opts_init(&o);
-	idle = o.idle_s;
-	maxage = o.max_s;
-	retention = o.retention_days;
+	cli_serve_opts_init(&a.o);
+	a.idle = a.o.idle_s;
+	a.maxage = a.o.max_s;
+	a.retention = a.o.retention_days;
+	/* The configuration file first, wherever --config stands: the command line wins. */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		int bad = 0;
-		switch (c) {
-		case 'd': o.db_path = optarg; break;
-		case 'l': o.listen = optarg; break;
-		case 'k': o.key_file = optarg; break;
-		case 'i': bad = parse_positive(optarg, 7 * 86400L, &idle); break;
-		case 'm': bad = parse_positive(optarg, 30 * 86400L, &maxage); break;
-		case 't': bad = parse_positive(optarg, 256, &threads); break;
-		case 'p': bad = parse_count(optarg, 65535, &per_ip); break;
-		case 'r': bad = parse_positive(optarg, 100 * 366L, &retention); break;
-		case 'P': o.trusted_proxies = optarg; break;
-		case 'S': o.secure_cookies = 1; break;
-		case 'L': o.request_log = 0; break;
-		case 'C': o.tls_cert = optarg; break;
-		case 'K': o.tls_key = optarg; break;
-		case 'R': o.redirect_listen = optarg; break;
-		case 'h': return cli_usage(stdout, usage_sv, usage_en);
-		default: cli_usage(stderr, usage_sv, usage_en); return 2;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", serve_opts, NULL)) != -1)
+		if (c == 'f')
+			config = optarg;
+	opterr = 1;
+	if (config) {
+		int rc = serve_config(&a, config);
+		if (rc != 0)
+			return rc;
+	}
+	optind = 0; /* glibc: start over */
+	while ((c = getopt_long(argc, argv, "h", serve_opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_usage(stdout, usage_sv, usage_en);
+		if (c == '?' || c == ':') {
+			cli_usage(stderr, usage_sv, usage_en);
+			return 2;
 		}
-		if (bad) {
+		if (serve_apply(&a, c, optarg) != 0) {
 			cli_error("ogiltigt tal till en flagga; se nsp serve --help",
 				  "invalid number for an option; see nsp serve --help");
 			return 2;
 		}
 	}
-	o.idle_s = idle;
-	o.max_s = maxage;
-	o.threads = (unsigned)threads;
-	o.retention_days = (int)retention;
-	o.per_ip = per_ip == 0 ? HTTP_PER_IP_UNLIMITED : (unsigned)per_ip;
-	return cli_serve_db(&o, NULL);
+	if (optind < argc) {
+		cli_usage(stderr, usage_sv, usage_en);
+		return 2;
+	}
+	a.o.idle_s = a.idle;
+	a.o.max_s = a.maxage;
+	a.o.threads = (unsigned)a.threads;
+	a.o.retention_days = (int)a.retention;
+	a.o.per_ip = a.per_ip == 0 ? HTTP_PER_IP_UNLIMITED : (unsigned)a.per_ip;
+	a.o.backup_keep = (int)a.backup_keep;
+	return cli_serve_db(&a.o, NULL);
 }
 
-/* ---------------------------------------------------------------- R12 retention, daily */
+/* ---------------------------------------------------------------- daily jobs */
 
-/* Seconds between two retention runs while the server runs. */
-#define RETENTION_INTERVAL_S (24 * 60 * 60)
+/* Seconds between two runs of a daily job (R12 retention, backups) while the server runs. */
+#define DAILY_S (24 * 60 * 60)
 
 /*
- * The daily retention run (R12) inside the server: a thread of its own with
- * its own connection, which runs once at start and then every
- * RETENTION_INTERVAL_S until retention_stop(). The connection is opened by
- * retention_start() in the caller's thread and handed over, so that no
- * master key has to be kept for the thread.
+ * A job the server runs in a thread of its own with its own connection:
+ * once at start, then every DAILY_S, and at once when poked (SIGUSR1 for
+ * backups), until job_stop(). The connection is opened by job_start() in
+ * the caller's thread and handed over, so that no master key has to be
+ * kept for the thread.
  */
-struct retention {
+struct job {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;       /* on CLOCK_MONOTONIC */
-	bool stop;
-	struct db *db;             /* owned by the thread, closed by it */
-	int days;
+	bool stop, poked;
+	struct db *db;             /* used by the thread; closed by job_stop */
+	void (*run)(struct job *j);
+	int days;                  /* retention: R12's days */
+	const char *dir;           /* backups: the folder */
+	int keep;                  /* backups: how many to keep */
 };
 
-/* One run; reports erasures on standard output and failures on standard error. */
-static void retention_once(struct retention *r)
+/* R12: reports erasures on standard output and failures on standard error. */
+static void retention_once(struct job *j)
 {
 	int64_t erased = 0;
-	if (cli_retention_run(r->db, r->days, &erased) != 0) {
+	if (cli_retention_run(j->db, j->days, &erased) != 0) {
 		fprintf(stderr, cli_english() ? "nsp: retention (R12) failed: %s\n"
 					      : "nsp: gallringen (R12) misslyckades: %s\n",
-			db_errmsg(r->db));
+			db_errmsg(j->db));
 	} else if (erased > 0) {
 		printf(cli_english() ? "nsp: retention (R12): erased the identity data of %lld persons\n"
 				     : "nsp: gallring (R12): raderade identitetsuppgifterna för %lld personer\n",
@@ -237,59 +372,69 @@ static void retention_once(struct retention *r)
 	fflush(stdout);
 }
 
-static void *retention_main(void *arg)
+/* A verified backup into j->dir, the newest j->keep kept; one line on stderr either way. */
+static void backup_once(struct job *j)
 {
-	struct retention *r = arg;
+	char written[4200], err[DB_ERR_MAX];
+	if (cli_backup_to_dir(j->db, j->dir, j->keep, written, sizeof written, err, sizeof err) != 0)
+		fprintf(stderr, cli_english() ? "nsp: BACKUP FAILED: %s\n" : "nsp: SÄKERHETSKOPIERINGEN MISSLYCKADES: %s\n",
+			err);
+	else
+		fprintf(stderr, cli_english() ? "nsp: backup written and verified: %s\n"
+					      : "nsp: säkerhetskopian är skriven och kontrollerad: %s\n",
+			written);
+}
+
+static void *job_main(void *arg)
+{
+	struct job *j = arg;
 	struct timespec at;
 
-	pthread_mutex_lock(&r->lock);
-	while (!r->stop) {
-		pthread_mutex_unlock(&r->lock);
-		retention_once(r);
-		pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&j->lock);
+	while (!j->stop) {
+		j->poked = false;
+		pthread_mutex_unlock(&j->lock);
+		j->run(j);
+		pthread_mutex_lock(&j->lock);
 		clock_gettime(CLOCK_MONOTONIC, &at);
-		at.tv_sec += RETENTION_INTERVAL_S;
-		/* Sleeps until the next run or retention_stop(); spurious wake-ups loop. */
-		while (!r->stop && pthread_cond_timedwait(&r->wake, &r->lock, &at) != ETIMEDOUT)
+		at.tv_sec += DAILY_S;
+		/* Sleeps until the next run, a poke or job_stop(); spurious wake-ups loop. */
+		while (!j->stop && !j->poked && pthread_cond_timedwait(&j->wake, &j->lock, &at) != ETIMEDOUT)
 			;
 	}
-	pthread_mutex_unlock(&r->lock);
-	db_close(r->db);
-	r->db = NULL;
+	pthread_mutex_unlock(&j->lock);
 	return NULL;
 }
 
 /*
- * Opens the thread's connection to path with master and starts the thread.
- * Returns 0, or -1 after printing why (nothing to release then).
+ * Opens the thread's connection to path with master (read-only when
+ * readonly) and starts the thread. Returns 0, or -1 after printing why
+ * (nothing to release then).
  */
-static int retention_start(struct retention *r, const char *path, const unsigned char master[DB_KEY_BYTES],
-			   int days)
+static int job_start(struct job *j, const char *path, const unsigned char master[DB_KEY_BYTES], int readonly)
 {
 	char err[DB_ERR_MAX];
 	pthread_condattr_t ca;
 	sigset_t stop_signals, old;
 	int rc;
 
-	memset(r, 0, sizeof *r);
-	r->days = days;
-	if (db_open(&r->db, path, DB_EXISTING, err, sizeof err) != 0) {
+	if (db_open(&j->db, path, DB_EXISTING | (readonly ? DB_READONLY : 0), err, sizeof err) != 0) {
 		fprintf(stderr, "nsp: %s\n", err);
 		return -1;
 	}
-	if (db_set_keys(r->db, master) != 0) {
-		fprintf(stderr, "nsp: %s\n", db_errmsg(r->db));
+	if (db_set_keys(j->db, master) != 0) {
+		fprintf(stderr, "nsp: %s\n", db_errmsg(j->db));
 		goto fail_db;
 	}
 	if (pthread_condattr_init(&ca) != 0)
 		goto fail_thread;
 	rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	if (rc == 0)
-		rc = pthread_cond_init(&r->wake, &ca);
+		rc = pthread_cond_init(&j->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	if (rc != 0)
 		goto fail_thread;
-	if (pthread_mutex_init(&r->lock, NULL) != 0)
+	if (pthread_mutex_init(&j->lock, NULL) != 0)
 		goto fail_cond;
 	/* The thread blocks SIGINT, SIGTERM, SIGHUP and SIGUSR1 (inherited from
 	 * here), so that they always reach the thread that waits for them. */
@@ -299,33 +444,45 @@ static int retention_start(struct retention *r, const char *path, const unsigned
 	sigaddset(&stop_signals, SIGHUP);
 	sigaddset(&stop_signals, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
-	rc = pthread_create(&r->thread, NULL, retention_main, r);
+	rc = pthread_create(&j->thread, NULL, job_main, j);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		goto fail_mutex;
 	return 0;
 fail_mutex:
-	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&j->lock);
 fail_cond:
-	pthread_cond_destroy(&r->wake);
+	pthread_cond_destroy(&j->wake);
 fail_thread:
-	cli_error("gallringstråden (R12) kan inte startas", "the retention thread (R12) cannot be started");
+	cli_error("en bakgrundstråd kan inte startas", "a background thread cannot be started");
 fail_db:
-	db_close(r->db);
-	r->db = NULL;
+	db_close(j->db);
+	j->db = NULL;
 	return -1;
 }
 
-/* Wakes the thread, waits for it (a run in progress finishes first) and releases r. */
-static void retention_stop(struct retention *r)
+/* Runs the job again now (after the run in progress, if any). Called from the signal loop. */
+static void job_poke(void *arg)
 {
-	pthread_mutex_lock(&r->lock);
-	r->stop = true;
-	pthread_cond_signal(&r->wake);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
-	pthread_mutex_destroy(&r->lock);
-	pthread_cond_destroy(&r->wake);
+	struct job *j = arg;
+	pthread_mutex_lock(&j->lock);
+	j->poked = true;
+	pthread_cond_signal(&j->wake);
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Wakes the thread, waits for it (a run in progress finishes first) and releases j. */
+static void job_stop(struct job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	j->stop = true;
+	pthread_cond_signal(&j->wake);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->wake);
+	db_close(j->db);
+	j->db = NULL;
 }
 
 int cli_serve_db(const struct cli_serve_opts *o, const char *banner)
@@ -364,15 +521,25 @@ int cli_serve_db(const struct cli_serve_opts *o, const char *banner)
 		return 1;
 	}
 	/* R12 is the law of the programme: no serving without the daily erasure. */
-	struct retention ret;
-	int rc = retention_start(&ret, path, cfg.master, o->retention_days);
+	struct job ret = { .run = retention_once, .days = o->retention_days };
+	struct job bak = { .run = backup_once, .dir = o->backup_dir, .keep = o->backup_keep };
+	int rc = job_start(&ret, path, cfg.master, 0);
+	if (rc == 0 && o->backup_dir && (rc = job_start(&bak, path, cfg.master, 1)) != 0)
+		job_stop(&ret);
 	sodium_memzero(cfg.master, sizeof cfg.master);
 	if (rc != 0) {
 		app_free(app);
 		return 1;
 	}
-	rc = cli_serve_app(app, o, banner);
-	retention_stop(&ret);
+	struct cli_serve_opts with_hooks = *o;
+	if (o->backup_dir) {
+		with_hooks.on_usr1 = job_poke;
+		with_hooks.on_usr1_arg = &bak;
+	}
+	rc = cli_serve_app(app, &with_hooks, banner);
+	if (o->backup_dir)
+		job_stop(&bak);
+	job_stop(&ret);
 	app_free(app);
 	return rc;
 }

@@ -848,7 +848,44 @@ int db_backup(struct db *db, const char *dest_path, char *err, size_t errsz)
 	return DB_OK;
 }
 
+int db_integrity_check(struct db *db, char *err, size_t errsz)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ok = 0;
+
+	if (sqlite3_prepare_v2(db->conn, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+		return fail_to(err, errsz, "integrity_check cannot run: %s / integrity_check kan inte köras",
+			       sqlite3_errmsg(db->conn));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *first = (const char *)sqlite3_column_text(st, 0);
+
+		ok = first && strcmp(first, "ok") == 0;
+		if (!ok)
+			fail_to(err, errsz, "integrity_check: %s / integritetskontrollen misslyckades",
+				first ? first : "?");
+	} else {
+		fail_to(err, errsz, "integrity_check cannot run: %s / integrity_check kan inte köras",
+			sqlite3_errmsg(db->conn));
+	}
+	sqlite3_finalize(st);
+	return ok ? DB_OK : DB_ERROR;
+}
+
 /* ------------------------------------------------------------ keys */
+
+int db_keys_copy(struct db *dst, const struct db *src)
+{
+	if (!src->keys_set)
+		return db_fail(dst, "no keys to copy");
+	memcpy(dst->identity_key, src->identity_key, sizeof dst->identity_key);
+	memcpy(dst->audit_key, src->audit_key, sizeof dst->audit_key);
+	memcpy(dst->token_key, src->token_key, sizeof dst->token_key);
+	memcpy(dst->totp_key, src->totp_key, sizeof dst->totp_key);
+	memcpy(dst->recovery_key, src->recovery_key, sizeof dst->recovery_key);
+	dst->keys_set = true;
+	return DB_OK;
+}
 
 /* The KDF context: exactly crypto_kdf_CONTEXTBYTES (8) characters. */
 static const char kdf_context[crypto_kdf_CONTEXTBYTES + 1] = "nsp_keys";
@@ -890,19 +927,16 @@ int db_require_keys(struct db *db)
 
 #define KEY_HEX_LEN (2 * DB_KEY_BYTES)
 
-int db_key_file_create(const char *path, unsigned char master[DB_KEY_BYTES], char *err, size_t errsz)
+int db_key_file_write(const char *path, const unsigned char master[DB_KEY_BYTES], char *err, size_t errsz)
 {
 	char line[KEY_HEX_LEN + 2];
 	size_t len;
 	int fd, ok;
 
-	if (sodium_init() < 0)
-		return fail_to(err, errsz, "libsodium cannot start / libsodium kan inte starta");
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return fail_to(err, errsz, "cannot create key file %s: %s / kan inte skapa nyckelfilen %s",
 			       path, strerror(errno), path);
-	randombytes_buf(master, DB_KEY_BYTES);
 	sodium_bin2hex(line, KEY_HEX_LEN + 1, master, DB_KEY_BYTES);
 	line[KEY_HEX_LEN] = '\n';
 	len = KEY_HEX_LEN + 1;
@@ -911,8 +945,19 @@ int db_key_file_create(const char *path, unsigned char master[DB_KEY_BYTES], cha
 	sodium_memzero(line, sizeof line);
 	if (!ok) {
 		unlink(path);
-		sodium_memzero(master, DB_KEY_BYTES);
 		return fail_to(err, errsz, "cannot write key file %s / kan inte skriva nyckelfilen %s", path, path);
+	}
+	return DB_OK;
+}
+
+int db_key_file_create(const char *path, unsigned char master[DB_KEY_BYTES], char *err, size_t errsz)
+{
+	if (sodium_init() < 0)
+		return fail_to(err, errsz, "libsodium cannot start / libsodium kan inte starta");
+	randombytes_buf(master, DB_KEY_BYTES);
+	if (db_key_file_write(path, master, err, errsz) != DB_OK) {
+		sodium_memzero(master, DB_KEY_BYTES);
+		return DB_ERROR;
 	}
 	return DB_OK;
 }

@@ -91,6 +91,14 @@ const char *db_errmsg(const struct db *db);
  * exist; created mode 0600), while other connections keep writing. */
 int db_backup(struct db *db, const char *dest_path, char *err, size_t errsz);
 
+/* PRAGMA integrity_check: DB_OK when SQLite finds nothing wrong, else
+ * DB_ERROR with its first finding (or why it could not run) in err. */
+int db_integrity_check(struct db *db, char *err, size_t errsz);
+
+/* Gives dst the keys set on src (db_set_keys), so that a second connection
+ * (e.g. to a backup being verified) needs no master key kept around. */
+int db_keys_copy(struct db *dst, const struct db *src);
+
 /*
  * Copies the WAL back into the database file and truncates it
  * (wal_checkpoint(TRUNCATE)). *complete is false when another connection's
@@ -140,6 +148,10 @@ int db_set_keys(struct db *db, const unsigned char master[DB_KEY_BYTES]);
 /* Creates path with O_CREAT|O_EXCL, mode 0600, holding a new random master
  * key as 64 hex digits and a newline; fills master. Refuses an existing file. */
 int db_key_file_create(const char *path, unsigned char master[DB_KEY_BYTES], char *err, size_t errsz);
+
+/* As db_key_file_create, but with the given key (nsp restore puts the key
+ * of a restored database next to it). */
+int db_key_file_write(const char *path, const unsigned char master[DB_KEY_BYTES], char *err, size_t errsz);
 
 /* Reads a key file written by db_key_file_create(). Refuses a file that is
  * readable by group or others, or that does not hold exactly one key. */

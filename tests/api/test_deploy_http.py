@@ -5,6 +5,7 @@ trusted reverse proxy (--trusted-proxy), Secure cookies and HSTS
 Request log line (README, "Request log"):
     nsp-http TIME ADDR USER METHOD PATH STATUS BYTES MICROSECONDS
 """
+import os
 import re
 import subprocess
 import time
@@ -176,3 +177,54 @@ def test_without_secure_cookies_the_plain_http_server_sends_neither():
         expect(r, 200)
         assert "Secure" not in r.headers["Set-Cookie"], r.headers
         assert "Strict-Transport-Security" not in r.headers, r.headers
+
+
+# ---------------------------------------------------------------- configuration file
+
+def write_config(s, text):
+    path = os.path.join(s.dir, "nsp.conf")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def test_config_file_sets_serve_options_and_the_command_line_wins():
+    s = Server()
+    try:
+        s.init()
+        conf = write_config(s, "# nsp serve's options without --\n"
+                               "trusted-proxy = 192.0.2.1\n"
+                               "secure-cookies = yes\n"
+                               "\n"
+                               "  idle-timeout =  600  \n"
+                               "no-request-log = no\n")
+        s.start("--config", conf, "--trusted-proxy", "127.0.0.1")
+        # from the file
+        r = s.post(API + "/login", {"username": "samordnare", "password": COORD_PASSWORD})
+        expect(r, 200)
+        assert "; Secure" in r.headers["Set-Cookie"], r.headers
+        # the command line's --trusted-proxy replaced the file's
+        assert addr_of(s, "/healthz", "203.0.113.9") == "203.0.113.9"
+    finally:
+        s.__exit__(None, None, None)
+
+
+def test_config_file_errors_name_the_file_and_line():
+    s = Server()
+    try:
+        s.init()
+        for text, why in (("listen = 127.0.0.1:0\nno-such-option = 1\n", "unknown key"),
+                          ("threads = many\n", "invalid value"),
+                          ("secure-cookies = perhaps\n", "yes or no"),
+                          ("just words\n", "key = value"),
+                          ("config = /etc/other.conf\n", "unknown key")):
+            conf = write_config(s, text)
+            line = text.count("\n")
+            r = subprocess.run([nsp_bin(), "serve", "--db", s.db, "--config", conf],
+                               capture_output=True, text=True, env=dict(s.env, NSP_LANG="en"), timeout=20)
+            assert r.returncode == 2 and f"{conf}:{line}: " in r.stderr and why in r.stderr, (text, r)
+        r = subprocess.run([nsp_bin(), "serve", "--db", s.db, "--config", os.path.join(s.dir, "missing.conf")],
+                           capture_output=True, text=True, env=dict(s.env, NSP_LANG="en"), timeout=20)
+        assert r.returncode == 2 and "cannot be read" in r.stderr, r
+    finally:
+        s.__exit__(None, None, None)
