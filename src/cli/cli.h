@@ -103,8 +103,10 @@ int cli_backup_to_dir(struct db *db, const char *dir, int keep, char *written, s
 		      size_t errsz);
 
 struct db;
-/* R12 over every person: erases identity data whose exit is more than days ago. */
-int cli_retention_run(struct db *db, int days, int64_t *erased);
+struct progress;
+/* R12 over every person: erases identity data whose exit is more than days ago.
+ * prog: the command's progress (src/cli/progress.h), or NULL (in the server). */
+int cli_retention_run(struct db *db, int days, int64_t *erased, struct progress *prog);
 
 #define NSP_VERSION "0.1.0"
 

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "demo/demo.h"
 #include "store/store.h"
 #include "util/totp.h"
@@ -26,22 +27,14 @@ static const char usage_en[] =
 	"year and the last – and serves it (default demo.db and 127.0.0.1:8080). An existing\n"
 	"database is served as it is. The logins are printed.\n";
 
-struct progress {
-	int tty;
-	int shown;   /* persons at the last line printed (not on a terminal) */
-};
-
-/* Progress on standard error: rewritten in place on a terminal, every 50 persons otherwise. */
+/* demo_fill's progress: the shared bar (src/cli/progress.c), begun at the first call. */
 static void progress(void *ctx, int done, int total)
 {
 	struct progress *p = ctx;
-	if (!p->tty && done / 50 == p->shown / 50 && done < total)
-		return;
-	p->shown = done;
-	fprintf(stderr, cli_english() ? "%sCreating demonstration data: %d/%d persons%s"
-				      : "%sSkapar demonstrationsdata: %d/%d personer%s",
-		p->tty ? "\r" : "", done, total, p->tty ? "" : "\n");
-	fflush(stderr);
+	if (!p->what)
+		progress_begin(p, "skapar demonstrationsdata (personer)", "creating demonstration data (persons)", total);
+	p->total = total;
+	progress_update(p, done);
 }
 
 /* Removes a half-made database and its key, so that the next run starts afresh. */
@@ -63,8 +56,8 @@ static int create(const char *path, const char *key_file)
 	unsigned char master[DB_KEY_BYTES];
 	struct db *db = NULL;
 	struct stat st;
-	int rc = 1, tty = isatty(STDERR_FILENO);
-	struct progress prog = { .tty = tty };
+	int rc = 1;
+	struct progress prog = { .what = NULL };
 
 	if (stat(key_file, &st) == 0) {
 		cli_error("nyckelfilen finns redan men inte databasen; flytta nyckelfilen eller välj en annan --db",
@@ -88,16 +81,15 @@ static int create(const char *path, const char *key_file)
 	struct demo_options o = { .persons = 200, .seed = DEMO_SEED, .today = DAY_NONE };
 	struct demo_counts n;
 	char why[1024];
-	if (demo_fill(db, &o, progress, &prog, &n, why, sizeof why) != 0) {
-		if (tty)
-			fputc('\n', stderr);
+	int filled = demo_fill(db, &o, progress, &prog, &n, why, sizeof why);
+	if (prog.what)
+		progress_end(&prog);
+	if (filled != 0) {
 		fprintf(stderr, cli_english() ? "nsp: the demonstration data could not be created: %s\n"
 					      : "nsp: demonstrationsdata kunde inte skapas: %s\n",
 			why);
 		goto out;
 	}
-	if (tty)
-		fputc('\n', stderr);
 	printf(cli_english() ? "Created %s: %lld persons (%lld children), %lld applications (%lld waiting), "
 			       "%lld decisions, %lld payments; the key is in %s.\n"
 			     : "Skapade %s: %lld personer (%lld barn), %lld ansökningar (%lld väntar på beslut), "

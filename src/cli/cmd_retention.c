@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "domain/rules.h"
 #include "store/store.h"
 
@@ -41,7 +42,7 @@ static int retention_commit(struct db *db, int *pending, int64_t *erased)
 	return 0;
 }
 
-int cli_retention_run(struct db *db, int days, int64_t *erased)
+int cli_retention_run(struct db *db, int days, int64_t *erased, struct progress *prog)
 {
 	struct db_exit *xs;
 	size_t n;
@@ -50,7 +51,12 @@ int cli_retention_run(struct db *db, int days, int64_t *erased)
 	*erased = 0;
 	if (db_person_exits_with_identity(db, &xs, &n) != DB_OK)
 		return -1;
+	if (prog)
+		progress_begin(prog, "gallring (R12): personer som har lämnat programmet",
+			       "retention (R12): persons who left the programme", (int64_t)n);
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (prog)
+			progress_update(prog, (int64_t)i);
 		if (!rule_r12_retention_due(xs[i].exit_on, today, days))
 			continue;
 		if (pending == 0 && db_begin(db) != DB_OK) {
@@ -65,6 +71,10 @@ int cli_retention_run(struct db *db, int days, int64_t *erased)
 		rc = retention_commit(db, &pending, erased);
 	if (rc != 0)
 		db_rollback(db);   /* the batch in hand; earlier batches stay erased */
+	if (prog) {
+		progress_update(prog, (int64_t)n);
+		progress_end(prog);
+	}
 	free(xs);
 	/* The erased blobs must not survive in the WAL: checkpoint until no
 	 * reader holds the old frames (a few seconds at most in practice). Every
@@ -129,7 +139,8 @@ int cmd_retention(int argc, char **argv)
 	if (!db)
 		return 1;
 	int64_t erased;
-	int rc = cli_retention_run(db, (int)days, &erased);
+	struct progress prog;
+	int rc = cli_retention_run(db, (int)days, &erased, &prog);
 	if (rc != 0)
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
 	else

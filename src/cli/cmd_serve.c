@@ -360,7 +360,7 @@ struct job {
 static void retention_once(struct job *j)
 {
 	int64_t erased = 0;
-	if (cli_retention_run(j->db, j->days, &erased) != 0) {
+	if (cli_retention_run(j->db, j->days, &erased, NULL) != 0) {
 		fprintf(stderr, cli_english() ? "nsp: retention (R12) failed: %s\n"
 					      : "nsp: gallringen (R12) misslyckades: %s\n",
 			db_errmsg(j->db));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "domain/day.h"
 #include "store/store.h"
 
@@ -15,8 +16,8 @@ static void usage(FILE *to)
 	      to);
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(to, "  %-10s %s\n", c->name, en ? c->summary_en : c->summary_sv);
-	fputs(en ? "\nOptions: --help, --version, --lang sv|en (or NSP_LANG=en)\n"
-		 : "\nFlaggor: --help, --version, --lang sv|en (eller NSP_LANG=en)\n",
+	fputs(en ? "\nOptions: --help, --version, --lang sv|en (or NSP_LANG=en), --quiet (no progress)\n"
+		 : "\nFlaggor: --help, --version, --lang sv|en (eller NSP_LANG=en), --quiet (inga förloppsrader)\n",
 	      to);
 }
 
@@ -24,6 +25,8 @@ static void usage(FILE *to)
  * persons: half a minute): say so rather than seem to hang. */
 static void upgrade_notice(int to)
 {
+	if (progress_is_quiet())
+		return;
 	if (cli_english())
 		fprintf(stderr, "nsp: upgrading the database to schema version %d; on a large database this "
 			"takes a while\n", to);
@@ -37,9 +40,16 @@ int main(int argc, char **argv)
 	int i = 1;
 	day_zone_init();   /* the programme's days, before any thread starts */
 	db_on_upgrade(upgrade_notice);
-	if (i + 1 < argc && strcmp(argv[i], "--lang") == 0) {
-		setenv("NSP_LANG", argv[i + 1], 1);
-		i += 2;
+	for (;;) {
+		if (i + 1 < argc && strcmp(argv[i], "--lang") == 0) {
+			setenv("NSP_LANG", argv[i + 1], 1);
+			i += 2;
+		} else if (i < argc && (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)) {
+			progress_quiet(1);
+			i++;
+		} else {
+			break;
+		}
 	}
 	if (i >= argc) {
 		usage(stderr);
