@@ -20,7 +20,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all check unit api browser asan demo deps clean bench fuzz crash
+.PHONY: all check unit api browser asan demo deps clean bench fuzz crash install man-lint deploy-test
 all: $(BUILD)/nsp
 
 # ---- web pages: src/web/static/* embedded into the binary by scripts/embed-static, and the
@@ -136,10 +136,42 @@ check: $(DEPS_OK)
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory crash-quick
 	@$(MAKE) --no-print-directory fuzz-replay
+	@$(MAKE) --no-print-directory man-lint
+	@$(MAKE) --no-print-directory deploy-test
 	@echo "make check: all suites passed"
 
 demo: $(BUILD)/nsp
 	$(BUILD)/nsp demo --db demo.db
+
+# ---- make install (issue 18): the binary, nsp(1), the systemd unit nsp.service with its user
+# (sysusers.d) and an example /etc/nsp/nsp.conf, which is never overwritten. PREFIX, DESTDIR and
+# the directories below as usual; the unit is made from dist/nsp.service.in with these paths.
+#   make man-lint      mandoc -Tlint on man/nsp.1 (part of make check)
+#   make deploy-test   make install DESTDIR=$(BUILD)/destdir PREFIX=/usr, then runs the installed
+#                      binary (tests/deploy/installed.py; part of make check)
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+install: $(BUILD)/nsp
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/nsp
+	install -m 0755 $(BUILD)/nsp $(DESTDIR)$(BINDIR)/nsp
+	install -m 0644 man/nsp.1 $(DESTDIR)$(MANDIR)/man1/nsp.1
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@SYSUSERSDIR@|$(SYSUSERSDIR)|g' \
+		dist/nsp.service.in > $(DESTDIR)$(UNITDIR)/nsp.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/nsp.service
+	install -m 0644 dist/nsp.sysusers $(DESTDIR)$(SYSUSERSDIR)/nsp.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/nsp/nsp.conf ] || install -m 0644 dist/nsp.conf $(DESTDIR)$(SYSCONFDIR)/nsp/nsp.conf
+man-lint: $(DEPS_OK)
+	@mandoc -Tlint man/nsp.1 && echo "== man/nsp.1: mandoc -Tlint clean"
+deploy-test: $(BUILD)/nsp
+	@rm -rf $(BUILD)/destdir
+	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILD))/destdir PREFIX=/usr >/dev/null
+	@python3 tests/deploy/installed.py --root $(abspath $(BUILD))/destdir
+# ---- end of make install
 
 # ---- benchmarks (bench/, issue 7); not part of make check.
 #   make bench                 10,000 persons and 100,000 ledger rows (BENCH_PERSONS=N for another size)
@@ -231,10 +263,10 @@ fuzz-replay: fuzz-build
 		fi; \
 	done
 
--include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(FUZZ_BUILD) -name '*.d' -type f 2>/dev/null)
 # ---- end of fuzzing
 
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

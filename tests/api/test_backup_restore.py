@@ -34,8 +34,10 @@ def rows(db):
 class Writer(threading.Thread):
     """Keeps paying small claims and filing point applications until stopped."""
 
-    def __init__(self, port, token, decisions, person_ids):
+    def __init__(self, port, token, decisions, person_ids, connect=None):
         super().__init__(daemon=True)
+        # connect(): a new connection to the server (plain HTTP on port unless given)
+        self.connect = connect or (lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=30))
         self.port, self.token = port, token
         self.decisions, self.person_ids = decisions, person_ids
         self.stop = threading.Event()
@@ -49,7 +51,7 @@ class Writer(threading.Thread):
         return r.status, r.read()
 
     def run(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = self.connect()
         i = 0
         while not self.stop.is_set():
             i += 1
