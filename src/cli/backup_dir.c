@@ -23,7 +23,7 @@
 #define BACKUP_SUFFIX ".db"
 #define BACKUP_STAMP_LEN 20
 
-static void remove_sidecars(const char *path)
+void cli_remove_sidecars(const char *path)
 {
 	char side[4200];
 	static const char *const ext[] = { "-wal", "-shm", "-journal" };
@@ -43,6 +43,10 @@ int cli_verify_copy(const char *path, const struct db *keys_from, char *err, siz
 	progress_step("kontrollerar kopian: integrity_check", "checking the copy: integrity_check");
 	if (db_integrity_check(copy, err, errsz) != DB_OK)
 		goto out;
+	if (!keys_from) {
+		rc = 0;
+		goto out;
+	}
 	progress_step("kontrollerar kopian: granskningsloggens hashkedja", "checking the copy: the audit chain");
 	if (db_keys_copy(copy, keys_from) != DB_OK || db_audit_verify(copy, &r) != 0) {
 		snprintf(err, errsz, "%s", db_errmsg(copy));
@@ -109,7 +113,7 @@ static int rotate(const char *dir, int keep)
 			char path[4200];
 			if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) < (int)sizeof path &&
 			    unlink(path) == 0) {
-				remove_sidecars(path);
+				cli_remove_sidecars(path);
 				deleted++;
 			}
 		}
@@ -146,11 +150,11 @@ int cli_backup_to_dir(struct db *db, const char *dir, int keep, char *written, s
 		return -1;
 	/* Nothing is kept that does not pass its checks. */
 	if (cli_verify_copy(tmp, db, err, errsz) != 0) {
-		remove_sidecars(tmp);
+		cli_remove_sidecars(tmp);
 		unlink(tmp);
 		return -1;
 	}
-	remove_sidecars(tmp);
+	cli_remove_sidecars(tmp);
 	if (rename(tmp, final) != 0) {
 		snprintf(err, errsz, "cannot rename the backup to %s: %s / kan inte byta namn på säkerhetskopian", final,
 			 strerror(errno));

@@ -88,9 +88,13 @@ int cli_serve_db(const struct cli_serve_opts *o, const char *banner);
 /*
  * Checks the database copy at path: integrity_check, then the audit chain
  * under the keys of keys_from (the database it was copied from, or one
- * opened with its key file). 0, or -1 with one sentence in err.
+ * opened with its key file; NULL: no key at hand, integrity_check only).
+ * 0, or -1 with one sentence in err.
  */
 int cli_verify_copy(const char *path, const struct db *keys_from, char *err, size_t errsz);
+
+/* Removes path-wal, path-shm and path-journal (what a read of a copy leaves beside it). */
+void cli_remove_sidecars(const char *path);
 
 /*
  * A consistent backup of db into dir (created 0700 if missing) named

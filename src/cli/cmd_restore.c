@@ -35,19 +35,10 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-static void remove_sidecars(const char *path)
-{
-	char side[4200];
-	static const char *const ext[] = { "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < 3; i++)
-		if (snprintf(side, sizeof side, "%s%s", path, ext[i]) < (int)sizeof side)
-			unlink(side);
-}
-
 static void remove_db(const char *path)
 {
 	unlink(path);
-	remove_sidecars(path);
+	cli_remove_sidecars(path);
 }
 
 int cmd_restore(int argc, char **argv)
@@ -124,7 +115,7 @@ int cmd_restore(int argc, char **argv)
 		goto out;
 	}
 	/* The checks read the copy only: what they left beside it is empty. */
-	remove_sidecars(to);
+	cli_remove_sidecars(to);
 	if (!exists(to_key) && db_key_file_write(to_key, master, err, sizeof err) != DB_OK) {
 		fprintf(stderr, "nsp: %s\n", err);
 		goto out;

@@ -165,3 +165,29 @@ def test_restore_refuses_a_tampered_backup_an_existing_target_and_a_wrong_key():
         # no key at all
         r = run_nsp("restore", "--from", good, "--db", target, env={"NSP_LANG": "en"})
         assert r.returncode == 2 and "--key-file" in r.stderr, r
+
+
+def test_nsp_backup_verifies_its_copy_with_the_key_and_refuses_another_databases_key():
+    with Server(extra_env={"NSP_LANG": "en"}) as s:
+        World(s, budget_years=(2024,))
+        copy = os.path.join(s.dir, "kopia.db")
+        r = run_nsp("backup", "--db", s.db, "--to", copy, env={"NSP_LANG": "en"})
+        assert r.returncode == 0 and "the audit chain" in r.stderr, r
+        assert not os.path.exists(copy + "-wal") and not os.path.exists(copy + "-shm")
+        # without a key file: integrity_check only, and it says so
+        bare = os.path.join(s.dir, "utan-nyckel")
+        os.mkdir(bare)
+        shutil.copyfile(copy, os.path.join(bare, "nsp.db"))
+        r = run_nsp("backup", "--db", os.path.join(bare, "nsp.db"), "--to", os.path.join(bare, "b.db"),
+                    env={"NSP_LANG": "en"})
+        assert r.returncode == 0 and "no key file: the audit chain is not checked" in r.stderr, r
+        # another database's key: refused, no copy left
+        other = Server()
+        try:
+            other.init()
+            target = os.path.join(s.dir, "fel.db")
+            r = run_nsp("backup", "--db", s.db, "--to", target, "--key-file", other.db + ".key",
+                        env={"NSP_LANG": "en"})
+            assert r.returncode == 1 and not os.path.exists(target), r
+        finally:
+            other.__exit__(None, None, None)
