@@ -178,7 +178,19 @@ static const struct option serve_opts[] = {
 struct serve_args {
 	struct cli_serve_opts o;
 	long idle, maxage, threads, retention, per_ip, backup_keep;
+	char **kept;              /* the configuration file's values, which o points into */
+	size_t nkept;
 };
+
+/* Frees the configuration file's values (after serving). */
+static void serve_args_release(struct serve_args *a)
+{
+	for (size_t i = 0; i < a->nkept; i++)
+		free(a->kept[i]);
+	free(a->kept);
+	a->kept = NULL;
+	a->nkept = 0;
+}
 
 /* Applies one option (getopt's c and optarg). 0; 1 after --help; -1 for a bad number. */
 static int serve_apply(struct serve_args *a, int c, char *arg)
@@ -219,8 +231,8 @@ static char *trim(char *s)
  * Reads the configuration file at path into a: "key = value" lines, where a
  * key is a long option of nsp serve without "--" ("config" and "help"
  * excepted); a flag takes yes/no (true/false, 1/0); '#' starts a comment
- * line. The values stay allocated for the life of the process (a points
- * into them). Returns 0, or 2 after printing the file, line and reason.
+ * line. The values are kept in a->kept (a->o points into them; freed by
+ * serve_args_release). Returns 0, or 2 after printing the file, line and reason.
  */
 static int serve_config(struct serve_args *a, const char *path)
 {
@@ -268,8 +280,16 @@ static int serve_config(struct serve_args *a, const char *path)
 			continue;
 		}
 		char *kept = strdup(value);
-		if (!kept || !*value || serve_apply(a, opt->val, kept) != 0) {
+		char **grown = kept ? realloc(a->kept, (a->nkept + 1) * sizeof *grown) : NULL;
+		if (!grown) {
 			free(kept);
+			why_sv = "minnet räcker inte";
+			why_en = "out of memory";
+			goto bad;
+		}
+		a->kept = grown;
+		a->kept[a->nkept++] = kept;
+		if (!*value || serve_apply(a, opt->val, kept) != 0) {
 			why_sv = "ogiltigt värde";
 			why_en = "invalid value";
 			goto bad;
@@ -284,15 +304,16 @@ bad:
 	return 0;
 }
 
-int cmd_serve(int argc, char **argv)
+/* nsp serve's options parsed into a; 0, or the exit status after printing why (-1: --help printed). */
+static int serve_parse(struct serve_args *a_, int argc, char **argv)
 {
-	struct serve_args a = { .threads = 0, .per_ip = HTTP_DEFAULT_PER_IP, .backup_keep = 14 };
+	struct serve_args *a = a_;
 	const char *config = NULL;
 	int c;
-	cli_serve_opts_init(&a.o);
-	a.idle = a.o.idle_s;
-	a.maxage = a.o.max_s;
-	a.retention = a.o.retention_days;
+	cli_serve_opts_init(&a->o);
+	a->idle = a->o.idle_s;
+	a->maxage = a->o.max_s;
+	a->retention = a->o.retention_days;
 	/* The configuration file first, wherever --config stands: the command line wins. */
 	optind = 1;
 	opterr = 0;
@@ -301,19 +322,21 @@ int cmd_serve(int argc, char **argv)
 			config = optarg;
 	opterr = 1;
 	if (config) {
-		int rc = serve_config(&a, config);
+		int rc = serve_config(a, config);
 		if (rc != 0)
 			return rc;
 	}
 	optind = 0; /* glibc: start over */
 	while ((c = getopt_long(argc, argv, "h", serve_opts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_usage(stdout, usage_sv, usage_en);
+		if (c == 'h') {
+			cli_usage(stdout, usage_sv, usage_en);
+			return -1;
+		}
 		if (c == '?' || c == ':') {
 			cli_usage(stderr, usage_sv, usage_en);
 			return 2;
 		}
-		if (serve_apply(&a, c, optarg) != 0) {
+		if (serve_apply(a, c, optarg) != 0) {
 			cli_error("ogiltigt tal till en flagga; se nsp serve --help",
 				  "invalid number for an option; see nsp serve --help");
 			return 2;
@@ -323,13 +346,25 @@ int cmd_serve(int argc, char **argv)
 		cli_usage(stderr, usage_sv, usage_en);
 		return 2;
 	}
-	a.o.idle_s = a.idle;
-	a.o.max_s = a.maxage;
-	a.o.threads = (unsigned)a.threads;
-	a.o.retention_days = (int)a.retention;
-	a.o.per_ip = a.per_ip == 0 ? HTTP_PER_IP_UNLIMITED : (unsigned)a.per_ip;
-	a.o.backup_keep = (int)a.backup_keep;
-	return cli_serve_db(&a.o, NULL);
+	a->o.idle_s = a->idle;
+	a->o.max_s = a->maxage;
+	a->o.threads = (unsigned)a->threads;
+	a->o.retention_days = (int)a->retention;
+	a->o.per_ip = a->per_ip == 0 ? HTTP_PER_IP_UNLIMITED : (unsigned)a->per_ip;
+	a->o.backup_keep = (int)a->backup_keep;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_args a = { .threads = 0, .per_ip = HTTP_DEFAULT_PER_IP, .backup_keep = 14 };
+	int rc = serve_parse(&a, argc, argv);
+	if (rc == 0)
+		rc = cli_serve_db(&a.o, NULL);
+	else if (rc < 0)
+		rc = 0;
+	serve_args_release(&a);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- daily jobs */
