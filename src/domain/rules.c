@@ -431,6 +431,37 @@ bool rule_r13_admitted(const struct person_facts *p, day_t on, struct verdict *v
 		      d1, day_format(p->exit_on, d2));
 }
 
+bool rule_r13_intervention(const struct rule_input *in, struct verdict *v)
+{
+	const struct application *a = in->app;
+	const struct person_facts *p = in->person;
+	char d1[DAY_BUFSZ], d2[DAY_BUFSZ];
+	bool exited_before;
+
+	if (person_admitted_on(p, a->submitted_on))
+		return true;
+	exited_before = p->exit_on != DAY_NONE && p->exit_on < a->submitted_on;
+	if (!in->deciding) {
+		/* Submitted while the admission waits: judged again at the decision. */
+		if (!exited_before && p->admission_pending && p->admission_pending_on <= a->submitted_on)
+			return true;
+		return rule_r13_admitted(p, a->submitted_on, v);
+	}
+	if (person_admitted_on(p, in->decided_on))
+		return true;
+	if (p->admission_pending && !exited_before)
+		return refuse(v, "R13",
+			      "personen är inte antagen i programmet den %s; ansökan om tillträde (inlämnad %s) är ännu inte beslutad: besluta den först, eller båda tillsammans",
+			      "the person is not admitted to the programme on %s; the admission application (submitted %s) is not decided yet: decide it first, or both together",
+			      day_format(in->decided_on, d1), day_format(p->admission_pending_on, d2));
+	if (p->admitted_on == DAY_NONE && p->admission_denied)
+		return refuse(v, "R13",
+			      "personen är inte antagen i programmet: ansökan om tillträde avslogs den %s; ansökan kan bara avslås",
+			      "the person is not admitted to the programme: the admission was denied on %s; the application can only be denied",
+			      day_format(p->admission_denied_on, d1));
+	return rule_r13_admitted(p, in->decided_on, v);
+}
+
 bool rule_r14_claim(int64_t granted_ore, int64_t paid_ore, int64_t amount_ore, struct verdict *v)
 {
 	char amount[64], granted[64], paid[64], left[64];
@@ -518,8 +549,8 @@ static bool judge_r2(const struct rule_input *in, struct verdict *v)
 	return rule_r2_basis(&in->app->basis, v);
 }
 
-/* R13: an intervention needs an admitted person; an admission one who is not
- * admitted yet. */
+/* R13: an intervention needs an admitted person (or one whose admission is
+ * waiting, rule_r13_intervention); an admission one who is not admitted yet. */
 static bool judge_r13(const struct rule_input *in, struct verdict *v)
 {
 	const struct application *a = in->app;
@@ -527,7 +558,7 @@ static bool judge_r13(const struct rule_input *in, struct verdict *v)
 	char d1[DAY_BUFSZ], d2[DAY_BUFSZ];
 
 	if (a->type != APP_ADMISSION)
-		return rule_r13_admitted(p, a->submitted_on, v);
+		return rule_r13_intervention(in, v);
 	if (person_admitted_on(p, a->submitted_on))
 		return refuse(v, "R13", "personen är redan antagen i programmet den %s (sedan %s)",
 			      "the person is already admitted to the programme on %s (since %s)",
@@ -800,6 +831,8 @@ bool rules_check_decision(const struct rule_input *in, const struct decision_req
 	}
 	again = *in;
 	again.app = &granted;
+	again.deciding = true;
+	again.decided_on = d->decided_on;
 	return rules_check_application(&again, v);
 }
 

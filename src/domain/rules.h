@@ -50,6 +50,11 @@ struct person_facts {
 	bool sweden_responsible;
 	day_t admitted_on;           /* decided_on of the granted admission, or DAY_NONE */
 	day_t exit_on;               /* DAY_NONE while in the programme */
+	/* R13: an undecided admission application (and its submitted_on), a
+	 * denied admission (the latest decided_on). false when none, so that a
+	 * zeroed struct means neither. */
+	bool admission_pending, admission_denied;
+	day_t admission_pending_on, admission_denied_on;
 	const struct granted *granted;
 	size_t n_granted;
 };
@@ -92,6 +97,11 @@ struct rule_input {
 	const struct cert_event *cert;        /* the applicant organisation's history */
 	size_t n_cert;
 	const struct named_child *children;   /* one per app->children, same order */
+	/* false when the application is judged as submitted; true with the
+	 * decision's date when it is judged for a decision (R13 of an
+	 * application that waited for its admission is judged on that day). */
+	bool deciding;
+	day_t decided_on;
 };
 
 /* Each rule: true when allowed; when refused fills *v and returns false. */
@@ -113,8 +123,25 @@ bool rule_r14_claim(int64_t granted_ore, int64_t paid_ore, int64_t amount_ore, s
 /* Days of the person's granted decisions of type t (the sums R3, R4 and R6 limit). */
 int64_t person_granted_days(const struct person_facts *p, enum app_type t);
 
-/* True when the person is admitted on day `on` (admitted on or before, not exited before). */
+/*
+ * R13's "admitted on day D" (domain.md §11), the one definition every rule
+ * and page uses: an admission granted on or before D and no exit before D
+ * (the exit day itself is still in the programme). False for p == NULL or
+ * D == DAY_NONE. Pure: reads p->admitted_on and p->exit_on only.
+ */
 bool person_admitted_on(const struct person_facts *p, day_t on);
+
+/*
+ * R13 of an intervention application (domain.md R13): allowed when the person
+ * is admitted on the application's date; at submission (in->deciding
+ * false) also while the person's admission application, submitted on or
+ * before it, is still undecided; at a decision also when the person is
+ * admitted on the decision's date (the admission was decided first, or in the
+ * same act). Refused otherwise, saying why: no admission applied for, the
+ * admission still undecided, denied, or the person exited. Admission
+ * applications are judged by rules_check_application() (already admitted).
+ */
+bool rule_r13_intervention(const struct rule_input *in, struct verdict *v);
 
 /*
  * Every rule that applies to an application when it is submitted, in the

@@ -475,6 +475,20 @@ int db_person_facts(struct db *db, int64_t person_id, struct person_facts *out,
 	out->sweden_responsible = p.sweden_responsible;
 	out->exit_on = p.exit_on;
 	out->admitted_on = DAY_NONE;
+	out->admission_pending_on = out->admission_denied_on = DAY_NONE;
+
+	if ((st = db_stmt(db, ST_PERSON_ADMISSION_STATE)) == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, person_id) | bind_enum(st, 2, &enum_app_type, APP_ADMISSION) |
+	    bind_enum(st, 3, &enum_app_status, STATUS_SUBMITTED) | bind_enum(st, 4, &enum_outcome, OUTCOME_DENIED))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "reading the person's admission")) != DB_OK)
+		return rc;
+	out->admission_pending_on = col_day(st, 0);
+	out->admission_denied_on = col_day(st, 1);
+	out->admission_pending = out->admission_pending_on != DAY_NONE;
+	out->admission_denied = out->admission_denied_on != DAY_NONE;
+	stmt_done(st);
 
 	if ((st = db_stmt(db, ST_PERSON_GRANTED)) == NULL)
 		return DB_ERROR;

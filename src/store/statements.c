@@ -134,6 +134,12 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT d.id, d.type, d.from_day, d.to_day, d.decided_on, a.category "
 		"FROM decisions d JOIN applications a ON a.id = d.application_id "
 		"WHERE d.person_id = ?1 AND d.outcome IN (?2, ?3) ORDER BY d.decided_on, d.id",
+	/* R13: the person's undecided admission application (?2 'admission',
+	 * ?3 'submitted') and latest denied admission (?4 'denied'), from the
+	 * person indexes of applications and decisions. */
+	[ST_PERSON_ADMISSION_STATE] =
+		"SELECT (SELECT MIN(submitted_on) FROM applications WHERE person_id = ?1 AND type = ?2 AND status = ?3), "
+		"(SELECT MAX(decided_on) FROM decisions WHERE person_id = ?1 AND type = ?2 AND outcome = ?4)",
 
 	/* applications */
 	[ST_APP_INSERT] =

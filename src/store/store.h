@@ -522,7 +522,8 @@ int db_person_exits_with_identity(struct db *db, struct db_exit **out, size_t *n
 /*
  * What the rules need about a person (src/domain/rules.h): age group, child
  * role, parent, sweden_responsible, admitted_on (decided_on of the granted
- * admission, DAY_NONE if none), exit_on, and every granted or partly granted
+ * admission, DAY_NONE if none), exit_on, admission_pending_on and
+ * admission_denied_on (R13), and every granted or partly granted
  * decision ordered by decided_on, id. out->granted points at *granted_out,
  * which the caller frees with free(). DB_NOTFOUND when the person is missing.
  */

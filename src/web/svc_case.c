@@ -311,6 +311,17 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 		db_rollback(s->db);
 		return NULL;
 	}
+	/* domain.md §11: at most one undecided admission application a person. */
+	if (a.type == APP_ADMISSION && l.person.admission_pending) {
+		char d[DAY_BUFSZ], sv[160], en[160];
+		day_format(l.person.admission_pending_on, d);
+		snprintf(sv, sizeof sv, "personen har redan en ansökan om tillträde som väntar på beslut (inlämnad %s)", d);
+		snprintf(en, sizeof en, "the person already has an admission application awaiting a decision (submitted %s)",
+			 d);
+		rule_load_release(&l);
+		db_rollback(s->db);
+		return svc_fail(e, SVC_CONFLICT, sv, en);
+	}
 	bool allowed = rules_check_application(&l.in, &verdict);
 	rule_load_release(&l);
 	if (!allowed) {
@@ -1065,6 +1076,9 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 		rule_load_release(&l);
 		goto done;
 	}
+	/* As a decision made today would judge it (R13 of an application that waited for its admission). */
+	l.in.deciding = true;
+	l.in.decided_on = today;
 	bool allowed = rules_check_all(&l.in, &bf, &all);
 	rule_load_release(&l);
 	json_t *jl = json_array(), *jc = json_array();

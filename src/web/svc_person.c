@@ -369,6 +369,9 @@ json_t *svc_person_allowance(struct svc *s, int64_t id, struct svc_error *e)
 							 "decided_on", svc_day_json(g[i].decided_on)));
 	free(g);
 	json_object_set_new(out, "granted", periods);
+	/* R13: an intervention may be applied for while this admission waits. */
+	json_object_set_new(out, "admission_pending_on",
+			    f.admission_pending ? svc_day_json(f.admission_pending_on) : json_null());
 
 	struct db_person *kids;
 	size_t n;

@@ -452,6 +452,58 @@ def test_R13_refuses_intervention_before_admission():
         expect_rule(w.apply(p["id"], "admission", submitted_on="2024-02-02"), "R13")
 
 
+def test_R13_pending_admission_intervention_submitted_then_judged_at_its_decision():
+    """R13 (domain.md, second half): an intervention may be submitted while the
+    admission is undecided (201); its decision is refused (422 R13) until the
+    admission is granted, then allowed; a second undecided admission is 409."""
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        _, cw = w.user("caseworker", org)
+        p = w.person(org, token=cw)
+        adm = w.application(p["id"], "admission", token=cw, submitted_on="2024-03-01")
+        # a second undecided admission: 409, and nothing stored
+        expect(w.apply(p["id"], "admission", token=cw, submitted_on="2024-03-02"), 409, code="conflict")
+        # an intervention dated before the admission application was submitted: R13
+        expect_rule(w.apply(p["id"], "reflection", token=cw, submitted_on="2024-02-29",
+                            **span("2024-03-01", 10)), "R13", "2024-02-29")
+        refl = w.application(p["id"], "reflection", token=cw, submitted_on="2024-03-01", **span("2024-03-01", 10))
+        assert refl["status"] == "submitted", refl
+        allowance = expect_ok(s.get(f"{API}/persons/{p['id']}/allowance", token=cw), 200)
+        assert allowance["admission_pending_on"] == "2024-03-01", allowance
+        # deciding the intervention before the admission: 422 R13, naming the waiting admission
+        expect_rule(w.decide(refl["id"], decided_on="2024-03-02"), "R13", "2024-03-01")
+        checks = expect_ok(s.get(f"{API}/applications/{refl['id']}/checks", token=w.coord), 200)
+        assert checks["refusal"]["rule"] == "R13", checks
+        # the admission granted: the intervention is decided on a day the person is admitted
+        expect_ok(w.decide(adm["id"], decided_on="2024-03-02"))
+        # a decision dated the day before the admission: the person is not admitted on that day
+        expect_rule(w.decide(refl["id"], decided_on="2024-03-01"), "R13", "2024-03-01")
+        expect_ok(w.decide(refl["id"], decided_on="2024-03-02"))
+        # admitted now: a new admission application is refused by R13 (not 409)
+        expect_rule(w.apply(p["id"], "admission", token=cw, submitted_on="2024-03-05"), "R13", "2024-03-02")
+
+
+def test_R13_denied_admission_leaves_the_waiting_intervention_only_deniable():
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        p = w.person(org)
+        adm = w.application(p["id"], "admission", submitted_on="2024-03-01")
+        refl = w.application(p["id"], "reflection", submitted_on="2024-03-01", **span("2024-03-01", 10))
+        point = w.application(p["id"], "point_adult", submitted_on="2024-03-01", category="travel", units=1)
+        expect_ok(w.decide(adm["id"], "denied", decided_on="2024-03-02"))
+        err = expect_rule(w.decide(refl["id"], decided_on="2024-03-03"), "R13", "2024-03-02")
+        assert "avslås" in err["message_sv"] and "only be denied" in err["message_en"], err
+        expect_rule(w.decide(point["id"], decided_on="2024-03-03"), "R13")
+        expect_ok(w.decide(refl["id"], "denied", decided_on="2024-03-03"))
+        expect_ok(w.decide(point["id"], "denied", decided_on="2024-03-03"))
+        # no admission waiting any more: a new intervention is refused at once
+        expect_rule(w.apply(p["id"], "reflection", submitted_on="2024-03-04", **span("2024-03-04", 5)), "R13")
+        # a new admission may be applied for after a denial
+        expect_ok(w.apply(p["id"], "admission", submitted_on="2024-03-04"))
+
+
 def test_R13_refuses_intervention_after_exit():
     with Server() as s:
         w = World(s)

@@ -822,6 +822,73 @@ static void test_R13_refuses_admission_of_admitted_person(void **state)
 	ASSERT_ALLOWED(check(&w), w.v);
 }
 
+static struct decision_request decide(enum outcome o, const char *on, day_t from, day_t to);
+
+/* R13 (pending admission): an intervention may be submitted while the
+ * admission waits; its decision is judged on the decision's date. */
+static void test_R13_pending_admission_allows_submission_and_judges_the_decision_date(void **state)
+{
+	struct world w;
+	struct decision_request d;
+
+	(void)state;
+	world_init(&w, APP_REFLECTION, "2025-03-01", "2025-03-01", "2025-03-10");
+	w.person.admitted_on = DAY_NONE;
+	/* no admission applied for: refused at submission */
+	ASSERT_REFUSED(check(&w), w.v, "R13");
+	ASSERT_EN(w.v, "apply for admission first");
+	/* an admission submitted after the intervention does not count */
+	w.person.admission_pending = true;
+	w.person.admission_pending_on = D("2025-03-02");
+	ASSERT_REFUSED(check(&w), w.v, "R13");
+	/* waiting since the same day: allowed at submission */
+	w.person.admission_pending_on = D("2025-03-01");
+	ASSERT_ALLOWED(check(&w), w.v);
+	/* deciding it while the admission still waits: refused, saying so */
+	d = decide(OUTCOME_GRANTED, "2025-03-03", D("2025-03-01"), D("2025-03-10"));
+	ASSERT_REFUSED(rules_check_decision(&w.in, &d, &w.v), w.v, "R13");
+	ASSERT_SV(w.v, "ansökan om tillträde (inlämnad 2025-03-01) är ännu inte beslutad");
+	ASSERT_EN(w.v, "the admission application (submitted 2025-03-01) is not decided yet");
+	/* the admission granted on the decision's day: allowed */
+	w.person.admission_pending = false;
+	w.person.admitted_on = D("2025-03-03");
+	ASSERT_ALLOWED(rules_check_decision(&w.in, &d, &w.v), w.v);
+	/* granted the day after: refused on the decision's day */
+	w.person.admitted_on = D("2025-03-04");
+	ASSERT_REFUSED(rules_check_decision(&w.in, &d, &w.v), w.v, "R13");
+	ASSERT_EN(w.v, "admission applies from 2025-03-04");
+	/* a denial is always possible */
+	d = decide(OUTCOME_DENIED, "2025-03-03", DAY_NONE, DAY_NONE);
+	d.reason = "avslag";
+	ASSERT_ALLOWED(rules_check_decision(&w.in, &d, &w.v), w.v);
+}
+
+/* R13: when the waiting admission is denied, the intervention can only be denied. */
+static void test_R13_denied_admission_leaves_only_denial(void **state)
+{
+	struct world w;
+	struct decision_request d;
+
+	(void)state;
+	world_init(&w, APP_REFLECTION, "2025-03-01", "2025-03-01", "2025-03-10");
+	w.person.admitted_on = DAY_NONE;
+	w.person.admission_denied = true;
+	w.person.admission_denied_on = D("2025-03-02");
+	d = decide(OUTCOME_GRANTED, "2025-03-03", D("2025-03-01"), D("2025-03-10"));
+	ASSERT_REFUSED(rules_check_decision(&w.in, &d, &w.v), w.v, "R13");
+	ASSERT_SV(w.v, "avslogs den 2025-03-02; ansökan kan bara avslås");
+	ASSERT_EN(w.v, "denied on 2025-03-02; the application can only be denied");
+	d = decide(OUTCOME_DENIED, "2025-03-03", DAY_NONE, DAY_NONE);
+	d.reason = "tillträde avslogs";
+	ASSERT_ALLOWED(rules_check_decision(&w.in, &d, &w.v), w.v);
+	/* a person who exited is not let in again by a pending admission of before */
+	world_init(&w, APP_POINT_ADULT, "2025-03-01", NULL, NULL);
+	w.person.exit_on = D("2025-02-01");
+	w.person.admission_pending = true;
+	w.person.admission_pending_on = D("2025-01-15");
+	ASSERT_REFUSED(check(&w), w.v, "R13");
+}
+
 /* ---- R14: claims ---- */
 
 static void test_R14_allows_claim_up_to_granted_minus_paid(void **state)
@@ -1563,6 +1630,8 @@ int main(void)
 		cmocka_unit_test(test_R13_refuses_intervention_before_admission),
 		cmocka_unit_test(test_R13_refuses_after_exit_allows_on_exit_day),
 		cmocka_unit_test(test_R13_refuses_admission_of_admitted_person),
+		cmocka_unit_test(test_R13_pending_admission_allows_submission_and_judges_the_decision_date),
+		cmocka_unit_test(test_R13_denied_admission_leaves_only_denial),
 		cmocka_unit_test(test_R14_allows_claim_up_to_granted_minus_paid),
 		cmocka_unit_test(test_R14_refuses_zero_and_fully_paid),
 		cmocka_unit_test(test_decision_partly_granted_needs_fewer_days_and_reason),
