@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capacity.h"
 #include "money.h"
 
 /* R4: the programme grants the extended period month by month. */
@@ -625,7 +626,8 @@ static const struct rule_step {
 };
 
 #define N_RULE_STEPS (sizeof rule_steps / sizeof rule_steps[0])
-_Static_assert(N_RULE_STEPS + 2 == RULE_CHECKS_MAX, "rules_check_all lists \"application\", the steps and R10");
+_Static_assert(N_RULE_STEPS + 3 == RULE_CHECKS_MAX,
+	       "rules_check_all lists \"application\", the steps, R10 and R15");
 
 /* Shape checks that are no programme rule: the web layer validates these
  * first, the core refuses them again rather than compute with nonsense. */
@@ -675,6 +677,14 @@ static void not_judged(struct rule_check *c, const char *needs)
 		(void)refuse(&c->verdict, c->rule,
 			     "inte bedömd, eftersom beloppet inte kan räknas ut utan en giltig period eller ett giltigt antal enheter",
 			     "not judged, because the amount cannot be computed without a valid period or number of units");
+	else if (strcmp(needs, "place") == 0)
+		(void)refuse(&c->verdict, c->rule,
+			     "inte bedömd, eftersom ansökan inte anger boendeplatsens polisregion och målgrupp",
+			     "not judged, because the application names no police region and target group for the place");
+	else if (strcmp(needs, "places") == 0)
+		(void)refuse(&c->verdict, c->rule,
+			     "inte bedömd, eftersom organisationen inte har angett några platser för den polisregionen och målgruppen",
+			     "not judged, because the organisation has declared no places for that police region and target group");
 	else
 		(void)refuse(&c->verdict, c->rule,
 			     "inte bedömd, eftersom själva ansökan är ofullständig eller felaktig; regeln prövas när ansökan är rättad",
@@ -699,7 +709,26 @@ static void check_budget(const struct rule_input *in, bool shape_ok, bool typed,
 		c->status = CHECK_REFUSED;
 }
 
-bool rules_check_all(const struct rule_input *in, const struct budget_facts *budget, struct rule_checks *out)
+/* R15 of rules_check_all(), after R10: the period applied for, no reason yet. */
+static void check_capacity(const struct rule_input *in, bool shape_ok, bool typed, const struct place_facts *place,
+			   struct rule_check *c)
+{
+	if (typed && !app_type_is_daily_compensation(in->app->type))
+		c->status = CHECK_NOT_APPLICABLE;
+	else if (!shape_ok)
+		not_judged(c, "application");
+	else if (place == NULL)
+		not_judged(c, "place");
+	else if (!place->declared)
+		not_judged(c, "places");
+	else if (rule_r15_capacity(place, in->app->from, in->app->to, NULL, &c->verdict))
+		c->status = CHECK_ALLOWED;
+	else
+		c->status = CHECK_REFUSED;
+}
+
+bool rules_check_all(const struct rule_input *in, const struct budget_facts *budget,
+		     const struct place_facts *place, struct rule_checks *out)
 {
 	struct rule_check *c;
 	bool shape_ok, typed;
@@ -733,6 +762,11 @@ bool rules_check_all(const struct rule_input *in, const struct budget_facts *bud
 	c = &out->check[out->n++];
 	c->rule = "R10";
 	check_budget(in, shape_ok, typed, budget, c);
+	if (c->status == CHECK_REFUSED)
+		out->n_refused++;
+	c = &out->check[out->n++];
+	c->rule = "R15";
+	check_capacity(in, shape_ok, typed, place, c);
 	if (c->status == CHECK_REFUSED)
 		out->n_refused++;
 	return out->first == NULL;

@@ -160,13 +160,14 @@ enum check_status {
 struct rule_check {
 	const char *rule;          /* "application", "R1" … "R13": static */
 	enum check_status status;
-	const char *needs;         /* CHECK_NOT_JUDGED: "application" or "amount" (static); else NULL */
+	const char *needs;         /* CHECK_NOT_JUDGED: "application", "amount", "place" or "places"
+				    * (static); else NULL */
 	struct verdict verdict;    /* REFUSED and NOT_JUDGED: the rule id and both sentences;
 				    * otherwise rule NULL and empty messages */
 };
 
-/* "application", R1, R2, R13, R11, R3–R9 and R10. */
-#define RULE_CHECKS_MAX 13
+/* "application", R1, R2, R13, R11, R3–R9, R10 and R15. */
+#define RULE_CHECKS_MAX 14
 
 struct rule_checks {
 	struct rule_check check[RULE_CHECKS_MAX];
@@ -187,7 +188,7 @@ struct budget_facts {
  * Every rule that concerns an application, each judged on its own instead of
  * stopping at the first refusal, so that a coordinator sees all of them at
  * once. Lists, in the order rules_check_application() tries them, the input
- * check "application", R1, R2, R13, R11, R3–R9, and then R10:
+ * check "application", R1, R2, R13, R11, R3–R9, and then R10 and R15:
  *  - a rule of another type of application (R3 on a point intervention), R11
  *    for an adult, R7 without children named and R10 for admission (nothing
  *    is paid) or a zero amount are CHECK_NOT_APPLICABLE;
@@ -199,10 +200,20 @@ struct budget_facts {
  *    needs "amount".
  * Returns what rules_check_application() returns for the same input, and
  * out->first is the check holding its very verdict (NULL when allowed): R10
- * stays apart, as in the decision path, which checks it after the rest once
+ * and R15 stay apart, as in the decision path, which checks it after the rest once
  * the amount is known. out is caller storage, entirely overwritten.
  */
-bool rules_check_all(const struct rule_input *in, const struct budget_facts *budget, struct rule_checks *out);
+struct place_facts; /* capacity.h */
+
+/*
+ * R15 comes last, after R10 (domain.md §11): for a housing period (reflection,
+ * extended, integration_housing) it judges the period applied for at place
+ * (capacity.h) without an over-capacity reason; place == NULL (the
+ * application names no region or target group) leaves it CHECK_NOT_JUDGED
+ * with needs "place", a place without declared places with needs "places".
+ */
+bool rules_check_all(const struct rule_input *in, const struct budget_facts *budget,
+		     const struct place_facts *place, struct rule_checks *out);
 
 struct decision_request {
 	enum outcome outcome;

@@ -138,3 +138,50 @@ int db_application_set_housing(struct db *db, int64_t application_id, int region
 out:
 	return op_end(db, &op, rc);
 }
+
+/* Reads a ST_PLACE_STAYS row into *row (a struct stay). */
+static int stay_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	(void)db;
+	*(struct stay *)row = (struct stay){ .from = col_day(st, 0), .to = col_day(st, 1) };
+	return DB_OK;
+}
+
+int db_place_facts(struct db *db, int64_t organisation_id, int region, int target_group, day_t from, day_t to,
+		   struct place_facts *out, struct stay **stays_out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = (struct place_facts){ .region = region, .target_group = target_group };
+	*stays_out = NULL;
+	if (region < 0 || region >= REGION__COUNT || target_group < 0 || target_group >= TARGET__COUNT ||
+	    from == DAY_NONE || to == DAY_NONE)
+		return db_fail(db, "a place needs a region, a target group and a period");
+	if ((st = db_stmt(db, ST_PLACE_PLACES)) == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, organisation_id) | bind_enum(st, 2, &enum_region, region) |
+	    bind_enum(st, 3, &enum_target_group, target_group))
+		return db_fail_bind(db, st);
+	rc = stmt_row(db, st, "reading the places");
+	if (rc == DB_OK) {
+		out->declared = true;
+		out->places = col_i64(st, 0);
+		stmt_done(st);
+	} else if (rc != DB_NOTFOUND) {
+		return rc;
+	}
+	if ((st = db_stmt(db, ST_PLACE_STAYS)) == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, organisation_id) | bind_enum(st, 2, &enum_region, region) |
+	    bind_enum(st, 3, &enum_target_group, target_group) | bind_day(st, 4, from) |
+	    bind_enum(st, 5, &enum_outcome, OUTCOME_GRANTED) | bind_enum(st, 6, &enum_outcome, OUTCOME_PARTLY_GRANTED) |
+	    bind_enum(st, 7, &enum_app_type, APP_REFLECTION) | bind_enum(st, 8, &enum_app_type, APP_EXTENDED) |
+	    bind_enum(st, 9, &enum_app_type, APP_INTEGRATION_HOUSING) | bind_day(st, 10, to))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_collect(db, st, "reading the place's periods", sizeof **stays_out, stay_read, NULL, stays_out,
+			       &out->n_stays)) != DB_OK)
+		return rc;
+	out->stays = *stays_out;
+	return DB_OK;
+}

@@ -50,7 +50,8 @@ void db_decision_free(struct db_decision *d)
 		return;
 	free(d->reason);
 	free(d->budget_override_reason);
-	d->reason = d->budget_override_reason = NULL;
+	free(d->over_capacity_reason);
+	d->reason = d->budget_override_reason = d->over_capacity_reason = NULL;
 }
 
 void db_decision_list_free(struct db_decision *ds, size_t n)
@@ -70,7 +71,8 @@ static int decision_read(struct db *db, sqlite3_stmt *st, struct db_decision *d)
 	d->id = col_i64(st, 0);
 	if (type < 0 || outcome < 0)
 		return db_fail(db, "decision %lld has an invalid field", (long long)d->id);
-	if (col_strdup(st, 13, &d->reason) != 0 || col_strdup(st, 14, &d->budget_override_reason) != 0) {
+	if (col_strdup(st, 13, &d->reason) != 0 || col_strdup(st, 14, &d->budget_override_reason) != 0 ||
+	    col_strdup(st, 20, &d->over_capacity_reason) != 0) {
 		db_decision_free(d);
 		return db_fail(db, "out of memory");
 	}
@@ -210,7 +212,7 @@ static int decision_insert(struct db *db, int64_t actor, const struct db_decisio
 	    bind_id(st, 10, d->units) | bind_i64(st, 11, d->emergency) |
 	    bind_text(st, 12, d->reason != NULL ? d->reason : "") | bind_text(st, 13, d->budget_override_reason) |
 	    bind_i64(st, 14, total) | bind_id(st, 15, d->decided_by != 0 ? d->decided_by : actor) |
-	    bind_i64(st, 16, db_now()) | bind_id(st, 17, d->approved_by))
+	    bind_i64(st, 16, db_now()) | bind_id(st, 17, d->approved_by) | bind_text(st, 18, d->over_capacity_reason))
 		return db_fail_bind(db, st);
 	if ((rc = stmt_exec(db, st, "recording the decision")) != DB_OK)
 		return rc;
@@ -287,9 +289,10 @@ int db_decision_record(struct db *db, int64_t actor, const struct db_decision_ne
 		goto out;
 	if ((rc = application_mark_decided(db, d->application_id)) != DB_OK)
 		goto out;
-	if (snprintf(detail, sizeof detail, "application=%lld outcome=%s total_ore=%lld%s%s",
+	if (snprintf(detail, sizeof detail, "application=%lld outcome=%s total_ore=%lld%s%s%s",
 		     (long long)d->application_id, enum_name(&enum_outcome, (int)d->outcome), (long long)total,
 		     d->budget_override_reason != NULL ? " budget_override=1" : "",
+		     d->over_capacity_reason != NULL ? " over_capacity=1" : "",
 		     d->approved_by != 0 ? " four_eyes=1" : "") < 0)
 		detail[0] = '\0';
 	if ((rc = audit_append(db, actor, "decision.record", "decision", id, detail)) != DB_OK)

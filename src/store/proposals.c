@@ -22,7 +22,8 @@ void db_proposal_free(struct db_proposal *p)
 	free(p->reason);
 	free(p->budget_override_reason);
 	free(p->resolution_reason);
-	p->reason = p->budget_override_reason = p->resolution_reason = NULL;
+	free(p->over_capacity_reason);
+	p->reason = p->budget_override_reason = p->resolution_reason = p->over_capacity_reason = NULL;
 }
 
 void db_proposal_list_free(struct db_proposal *ps, size_t n)
@@ -51,7 +52,7 @@ static int proposal_read(struct db *db, sqlite3_stmt *st, void *row)
 	if (status < 0 || outcome < 0)
 		return db_fail(db, "proposal %lld has an invalid field", (long long)p->id);
 	if (col_strdup(st, 9, &p->reason) != 0 || col_strdup(st, 10, &p->budget_override_reason) != 0 ||
-	    col_strdup(st, 17, &p->resolution_reason) != 0) {
+	    col_strdup(st, 17, &p->resolution_reason) != 0 || col_strdup(st, 19, &p->over_capacity_reason) != 0) {
 		db_proposal_free(p);
 		return db_fail(db, "out of memory");
 	}
@@ -104,7 +105,8 @@ int db_proposal_create(struct db *db, int64_t actor, const struct db_proposal *p
 	    bind_day(st, 5, p->from) | bind_day(st, 6, p->to) | bind_id(st, 7, p->units) |
 	    bind_i64(st, 8, p->emergency) | bind_text(st, 9, p->reason != NULL ? p->reason : "") |
 	    bind_text(st, 10, p->budget_override_reason) | bind_i64(st, 11, p->total_ore) |
-	    bind_i64(st, 12, p->threshold_ore) | bind_i64(st, 13, actor) | bind_i64(st, 14, db_now())) {
+	    bind_i64(st, 12, p->threshold_ore) | bind_i64(st, 13, actor) | bind_i64(st, 14, db_now()) |
+	    bind_text(st, 15, p->over_capacity_reason)) {
 		rc = db_fail_bind(db, st);
 		goto out;
 	}

@@ -31,7 +31,7 @@
 #define DECISION_COLS \
 	"id, application_id, person_id, organisation_id, type, outcome, decided_on, year, " \
 	"from_day, to_day, units, emergency, emergency_cleared_on, reason, " \
-	"budget_override_reason, total_ore, closed_on, decided_by, created_at, approved_by"
+	"budget_override_reason, total_ore, closed_on, decided_by, created_at, approved_by, over_capacity_reason"
 
 #define AUDIT_COLS "id, at, user_id, action, entity, entity_id, detail, prev_hash, hash"
 
@@ -173,8 +173,8 @@ static const char *const sql[ST__COUNT] = {
 	[ST_DECISION_INSERT] =
 		"INSERT INTO decisions (application_id, person_id, organisation_id, type, outcome, "
 		"decided_on, year, from_day, to_day, units, emergency, reason, budget_override_reason, "
-		"total_ore, decided_by, created_at, approved_by) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+		"total_ore, decided_by, created_at, approved_by, over_capacity_reason) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	[ST_DECISION_LINE_INSERT] =
 		"INSERT INTO decision_lines (decision_id, code, person_id, days, amount_ore) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -424,11 +424,12 @@ static const char *const sql[ST__COUNT] = {
 #define PROPOSAL_COLS \
 	"id, application_id, status, outcome, decided_on, from_day, to_day, units, emergency, reason, " \
 	"budget_override_reason, total_ore, threshold_ore, proposed_by, created_at, resolved_by, " \
-	"resolved_at, resolution_reason, decision_id"
+	"resolved_at, resolution_reason, decision_id, over_capacity_reason"
 	[ST_PROPOSAL_INSERT] =
 		"INSERT INTO decision_proposals (application_id, status, outcome, decided_on, from_day, to_day, "
 		"units, emergency, reason, budget_override_reason, total_ore, threshold_ore, proposed_by, "
-		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		"created_at, over_capacity_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+		"?15)",
 	[ST_PROPOSAL_GET] = "SELECT " PROPOSAL_COLS " FROM decision_proposals WHERE id = ?1",
 	[ST_PROPOSAL_LIST] =
 		"SELECT " PROPOSAL_COLS " FROM decision_proposals WHERE (?1 IS NULL OR status = ?1) ORDER BY id",
@@ -476,6 +477,17 @@ static const char *const sql[ST__COUNT] = {
 	[ST_SET_VERSION_4] = "PRAGMA user_version = 4",
 	[ST_SET_VERSION_5] = "PRAGMA user_version = 5",
 	[ST_SET_VERSION_6] = "PRAGMA user_version = 6",
+	[ST_SET_VERSION_7] = "PRAGMA user_version = 7",
+	/* R15: the granted (?5, ?6) housing (?7..?9) periods of organisation ?1
+	 * at region ?2 and target group ?3 overlapping ?4..?10, each cut at the
+	 * person's exit and the decision's closing (domain.md R15). */
+	[ST_PLACE_STAYS] =
+		"SELECT d.from_day, MIN(d.to_day, COALESCE(p.exit_on, d.to_day), COALESCE(d.closed_on, d.to_day)) "
+		"FROM decisions d JOIN applications a ON a.id = d.application_id JOIN persons p ON p.id = d.person_id "
+		"WHERE d.organisation_id = ?1 AND d.to_day >= ?4 AND d.from_day <= ?10 AND d.outcome IN (?5, ?6) "
+		"AND d.type IN (?7, ?8, ?9) AND a.housing_region = ?2 AND a.housing_target_group = ?3",
+	[ST_PLACE_PLACES] =
+		"SELECT places FROM capacity WHERE organisation_id = ?1 AND region = ?2 AND target_group = ?3",
 	/* The retention run's candidates (R12), from the partial index persons_exit_identity. */
 	[ST_PERSON_EXITS_WITH_IDENTITY] =
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "

@@ -33,13 +33,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/capacity.h"
 #include "domain/day.h"
 #include "domain/enums.h"
 #include "domain/rates.h"
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -545,6 +546,7 @@ struct db_decision {
 	day_t emergency_cleared_on;    /* DAY_NONE while flagged */
 	char *reason;
 	char *budget_override_reason;  /* NULL when no override */
+	char *over_capacity_reason;    /* R15: NULL when none */
 	int64_t total_ore;
 	day_t closed_on;               /* DAY_NONE while open */
 	int64_t decided_by;
@@ -606,6 +608,7 @@ struct db_decision_new {
 	bool emergency;
 	const char *reason;            /* NULL = "" */
 	const char *budget_override_reason; /* NULL = none */
+	const char *over_capacity_reason;   /* R15: NULL = none */
 	const struct decision_line *lines;  /* from decision_amount(); none for denied */
 	size_t n_lines;                /* <= DECISION_MAX_LINES */
 	int64_t decided_by;            /* who decided; 0 = the actor */
@@ -850,6 +853,16 @@ struct db_place_occupancy {
  * not closed before it. free(*out). */
 int db_occupancy(struct db *db, day_t on, struct db_place_occupancy **out, size_t *n);
 
+/*
+ * R15: the place of organisation_id in region × target_group over from..to:
+ * whether places are declared there and how many, and every granted housing
+ * period there overlapping from..to, cut at the person's exit and the
+ * decision's closing. out->stays points at *stays_out (NULL when none),
+ * which the caller frees with free().
+ */
+int db_place_facts(struct db *db, int64_t organisation_id, int region, int target_group, day_t from, day_t to,
+		   struct place_facts *out, struct stay **stays_out);
+
 /* Where a daily-compensation application houses the person (-1 = none). */
 int db_application_set_housing(struct db *db, int64_t application_id, int region, int target_group);
 
@@ -876,6 +889,7 @@ struct db_proposal {
 	int64_t resolved_by, resolved_at;  /* 0 while pending */
 	char *resolution_reason;       /* NULL when none */
 	int64_t decision_id;           /* the recorded decision once approved; else 0 */
+	char *over_capacity_reason;    /* R15: NULL when none */
 };
 
 /*

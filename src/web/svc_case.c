@@ -1079,7 +1079,7 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 	/* As a decision made today would judge it (R13 of an application that waited for its admission). */
 	l.in.deciding = true;
 	l.in.decided_on = today;
-	bool allowed = rules_check_all(&l.in, &bf, &all);
+	bool allowed = rules_check_all(&l.in, &bf, NULL, &all);
 	rule_load_release(&l);
 	json_t *jl = json_array(), *jc = json_array();
 	for (int i = 0; i < n_lines; i++)

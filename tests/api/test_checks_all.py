@@ -8,10 +8,10 @@ import datetime
 import html
 import re
 
-from harness import API, Server, World, expect, expect_ok, span_days, today
+from harness import API, Server, World, expect, expect_ok, expect_rule, span_days, today
 
 # The order rules_check_all() lists them in (src/domain/rules.h).
-ORDER = ["application", "R1", "R2", "R13", "R11", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10"]
+ORDER = ["application", "R1", "R2", "R13", "R11", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R15"]
 THIS_YEAR = today().year
 
 
@@ -103,12 +103,17 @@ def test_checks_say_which_rules_do_not_apply_to_an_admission():
         org = w.org()
         p = w.person(org)
         adm = w.application(p["id"], "admission", submitted_on="2024-02-01")
-        w.admit(p["id"], on="2024-01-15")   # admitted in between: R13 now refuses the second admission
+        # R13 / domain.md §11: a second undecided admission is a conflict, not a second application
+        expect(w.apply(p["id"], "admission", submitted_on="2024-02-02"), 409, code="conflict")
         checks = expect_ok(s.get(f"{API}/applications/{adm['id']}/checks", token=w.coord), 200)
         c = by_rule(checks)
-        assert c["R13"]["status"] == "refused" and "2024-01-15" in c["R13"]["message_sv"], c["R13"]
+        assert c["R13"] == {"rule": "R13", "status": "allowed"}, c["R13"]
         assert c["R10"] == {"rule": "R10", "status": "not_applicable"}, c["R10"]
+        assert c["R15"] == {"rule": "R15", "status": "not_applicable"}, c["R15"]
         assert all(c[r]["status"] == "not_applicable" for r in ("R3", "R4", "R5", "R6", "R7", "R8", "R9")), c
+        # admitted: applying again is refused by R13 at once
+        expect_ok(w.decide(adm["id"], decided_on="2024-02-03"))
+        expect_rule(w.apply(p["id"], "admission", submitted_on="2024-02-04"), "R13", "2024-02-03")
 
 
 def test_decision_page_and_queue_show_every_refusal_in_swedish_and_english():

@@ -1129,14 +1129,14 @@ static void assert_same_first(const struct rule_input *in, const struct rule_che
 static void test_lists_every_rule_in_order(void **state)
 {
 	static const char *const order[RULE_CHECKS_MAX] = {
-		"application", "R1", "R2", "R13", "R11", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10",
+		"application", "R1", "R2", "R13", "R11", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R15",
 	};
 	struct world w;
 	struct rule_checks all;
 
 	(void)state;
 	world_init(&w, APP_POINT_ADULT, "2025-03-01", NULL, NULL);
-	rules_check_all(&w.in, NULL, &all);
+	rules_check_all(&w.in, NULL, NULL, &all);
 	assert_int_equal(all.n, RULE_CHECKS_MAX);
 	for (size_t i = 0; i < RULE_CHECKS_MAX; i++)
 		assert_string_equal(all.check[i].rule, order[i]);
@@ -1157,7 +1157,7 @@ static void test_reports_every_refusal_of_reflection(void **state)
 	grant(&w, APP_REFLECTION, "2025-02-15", "2025-03-16"); /* 30 days, 16 of them shared */
 	w.cert[1] = (struct cert_event){ D("2025-02-20"), CERT_SUSPENDED };
 	w.in.n_cert = 2;
-	assert_false(rules_check_all(&w.in, &b, &all));
+	assert_false(rules_check_all(&w.in, &b, NULL, &all));
 	assert_int_equal(all.n_refused, 4);
 
 	c = expect(&all, "R1", CHECK_REFUSED);
@@ -1185,7 +1185,7 @@ static void test_reports_every_refusal_of_reflection(void **state)
 
 	/* Certified again: the next one, R3, becomes the first; R9 and R10 stay. */
 	w.in.n_cert = 1;
-	assert_false(rules_check_all(&w.in, &b, &all));
+	assert_false(rules_check_all(&w.in, &b, NULL, &all));
 	assert_int_equal(all.n_refused, 3);
 	assert_string_equal(all.first->rule, "R3");
 	assert_same_first(&w.in, &all, false);
@@ -1206,7 +1206,7 @@ static void test_reports_every_refusal_of_point_intervention(void **state)
 	w.app.basis.present = 0;
 	grant(&w, APP_REFLECTION, "2025-03-01", "2025-03-30");
 	w.person.exit_on = D("2025-03-05");
-	assert_false(rules_check_all(&w.in, &b, &all));
+	assert_false(rules_check_all(&w.in, &b, NULL, &all));
 	assert_int_equal(all.n_refused, 3);
 	expect(&all, "R2", CHECK_REFUSED);
 	c = expect(&all, "R13", CHECK_REFUSED);
@@ -1233,7 +1233,7 @@ static void test_reports_child_rules_together(void **state)
 	w.parent.admitted_on = DAY_NONE;
 	grant(&w, APP_INTEGRATION_CHILD, "2025-01-10", "2025-02-20"); /* 42 days */
 	add_kid(&w, 3, true, CHILD_ID, CHILD_SECONDARY);
-	assert_false(rules_check_all(&w.in, NULL, &all));
+	assert_false(rules_check_all(&w.in, NULL, NULL, &all));
 	assert_int_equal(all.n_refused, 3);
 	expect(&all, "R11", CHECK_REFUSED);
 	expect(&all, "R6", CHECK_REFUSED);
@@ -1254,7 +1254,7 @@ static void test_allows_when_no_rule_refuses(void **state)
 	(void)state;
 	world_init(&w, APP_REFLECTION, "2025-03-01", "2025-03-01", "2025-03-10");
 	grant(&w, APP_REFLECTION, "2025-02-01", "2025-02-20"); /* 20 + 10 = 30 days */
-	assert_true(rules_check_all(&w.in, &b, &all));
+	assert_true(rules_check_all(&w.in, &b, NULL, &all));
 	assert_int_equal(all.n_refused, 0);
 	assert_null(all.first);
 	for (size_t i = 0; i < 7; i++)
@@ -1274,7 +1274,7 @@ static void test_budget_alone_is_reported_apart(void **state)
 
 	(void)state;
 	world_init(&w, APP_POINT_ADULT, "2025-03-01", NULL, NULL);
-	assert_true(rules_check_all(&w.in, &b, &all));
+	assert_true(rules_check_all(&w.in, &b, NULL, &all));
 	assert_null(all.first);
 	assert_int_equal(all.n_refused, 1);
 	expect(&all, "R10", CHECK_REFUSED);
@@ -1282,7 +1282,7 @@ static void test_budget_alone_is_reported_apart(void **state)
 
 	/* A written reason lets the coordinator grant it anyway. */
 	b.override_reason = "Beslutat av styrgruppen";
-	assert_true(rules_check_all(&w.in, &b, &all));
+	assert_true(rules_check_all(&w.in, &b, NULL, &all));
 	assert_int_equal(all.n_refused, 0);
 	expect(&all, "R10", CHECK_ALLOWED);
 }
@@ -1298,17 +1298,17 @@ static void test_budget_not_judged_without_amount(void **state)
 
 	(void)state;
 	world_init(&w, APP_REFLECTION, "2025-03-01", "2025-03-01", "2025-03-10");
-	assert_true(rules_check_all(&w.in, NULL, &all));
+	assert_true(rules_check_all(&w.in, NULL, NULL, &all));
 	c = expect(&all, "R10", CHECK_NOT_JUDGED);
 	assert_string_equal(c->needs, "amount");
 	ASSERT_SV(c->verdict, "beloppet");
 	ASSERT_EN(c->verdict, "amount");
-	assert_true(rules_check_all(&w.in, &zero, &all));
+	assert_true(rules_check_all(&w.in, &zero, NULL, &all));
 	expect(&all, "R10", CHECK_NOT_APPLICABLE);
 
 	world_init(&w, APP_ADMISSION, "2025-03-01", NULL, NULL);
 	w.person.admitted_on = DAY_NONE;
-	assert_true(rules_check_all(&w.in, NULL, &all));
+	assert_true(rules_check_all(&w.in, NULL, NULL, &all));
 	expect(&all, "R10", CHECK_NOT_APPLICABLE);
 	expect(&all, "R13", CHECK_ALLOWED);
 }
@@ -1325,7 +1325,7 @@ static void test_rules_wait_for_valid_application(void **state)
 
 	(void)state;
 	world_init(&w, APP_REFLECTION, "2025-03-01", "2025-03-10", "2025-03-01");
-	assert_false(rules_check_all(&w.in, &b, &all));
+	assert_false(rules_check_all(&w.in, &b, NULL, &all));
 	c = expect(&all, "application", CHECK_REFUSED);
 	ASSERT_SV(c->verdict, "2025-03-10");
 	for (size_t i = 0; i < 6; i++) {
@@ -1340,7 +1340,7 @@ static void test_rules_wait_for_valid_application(void **state)
 	assert_same_first(&w.in, &all, false);
 
 	/* Nothing to go by at all: everything waits, nothing crashes. */
-	assert_false(rules_check_all(NULL, &b, &all));
+	assert_false(rules_check_all(NULL, &b, NULL, &all));
 	assert_int_equal(all.n, RULE_CHECKS_MAX);
 	for (size_t i = 1; i < all.n; i++)
 		assert_int_equal(all.check[i].status, CHECK_NOT_JUDGED);
@@ -1422,7 +1422,7 @@ static void test_first_refusal_matches_rules_check_application(void **state)
 			}
 			if (mask & 32)
 				add_kid(&w, 3, true, w.person.id, CHILD_SECONDARY);
-			ok = rules_check_all(&w.in, NULL, &all);
+			ok = rules_check_all(&w.in, NULL, NULL, &all);
 			assert_same_first(&w.in, &all, ok);
 			memset(&w.v, 0, sizeof w.v);
 			assert_int_equal(sequential_oracle(&w.in, &w.v), ok);
