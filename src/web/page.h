@@ -186,6 +186,9 @@ void page_dl_row(struct page *p, const char *key, const char *value);
 /* An amount and a date (or "–") from JSON values. */
 void page_money(struct page *p, const json_t *ore);
 void page_day(struct page *p, const json_t *day);
+/* A capacity row's free places, and "(N över)" when more are housed than
+ * declared (R15): never a negative number of free places. */
+void page_available(struct page *p, const json_t *row);
 /* The JSON string value (escaped) or "–". */
 void page_str(struct page *p, const json_t *s);
 /* A notice after a redirect: ?done=KEY shows the text of "done.KEY" when it exists. */

@@ -119,6 +119,51 @@ static void queue_refusals(struct page *p, const json_t *checks)
 		page_text(p, "queue.checks_ok");
 }
 
+/*
+ * R15: the place the decision fills (organisation, police region, target
+ * group) and its occupancy over the period applied for, before and with
+ * this decision ("place" of svc_application_checks).
+ */
+static void place_panel(struct page *p, const json_t *a, const json_t *place, const json_t *orgs)
+{
+	char n1[24], n2[24], n3[24], n4[24];
+	const char *org = NULL;
+	size_t i;
+	json_t *o;
+	if (!app_type_is_daily_compensation((enum app_type)enum_parse(&enum_app_type, page_s(a, "type"))))
+		return;
+	html_raw(&p->h, "<h2>");
+	page_text(p, "place.title");
+	html_raw(&p->h, "</h2><p class=\"place\" id=\"place\">");
+	if (!json_is_object(place)) {
+		page_text(p, "place.none");
+		html_raw(&p->h, "</p>");
+		return;
+	}
+	json_array_foreach(json_object_get(orgs, "organisations"), i, o)
+		if (page_int(o, "id") == page_int(a, "organisation_id"))
+			org = page_s(o, "name");
+	page_textv(p, "place.where", org ? org : "?", page_enum(p, &enum_region, page_s(place, "region")),
+		   page_enum(p, &enum_target_group, page_s(place, "target_group")), NULL);
+	html_raw(&p->h, "<br>");
+	if (!json_is_integer(json_object_get(place, "places"))) {
+		page_text(p, "place.undeclared");
+	} else {
+		snprintf(n1, sizeof n1, "%lld", (long long)page_int(place, "places"));
+		snprintf(n2, sizeof n2, "%lld", (long long)page_int(place, "occupied_max"));
+		snprintf(n4, sizeof n4, "%lld", (long long)page_int(place, "with_this"));
+		page_textv(p, "place.load", n1, n2, page_s(place, "occupied_max_on") ? page_s(place, "occupied_max_on") : "",
+			   n4, NULL);
+		if (page_int(place, "days_over") > 0) {
+			snprintf(n3, sizeof n3, "%lld", (long long)page_int(place, "days_over"));
+			html_raw(&p->h, "<br><strong class=\"over\">");
+			page_textv(p, "place.over", n3, page_s(place, "first_over_on"), NULL);
+			html_raw(&p->h, "</strong>");
+		}
+	}
+	html_raw(&p->h, "</p>");
+}
+
 /* The amount if granted in full, line by line. */
 static void amount_table(struct page *p, const json_t *lines, const json_t *total)
 {
@@ -318,6 +363,9 @@ static void decision_form(struct page *p, const json_t *a)
 				       .value = day_format(day_today(), today), .required = true });
 	page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "budget_override_reason",
 				       .label = "decide.budget_override", .hint = "decide.budget_override_hint" });
+	if (app_type_is_daily_compensation(t))
+		page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "over_capacity_reason",
+					       .label = "decide.over_capacity", .hint = "decide.over_capacity_hint" });
 	page_form_end(p, "decide.submit");
 	html_raw(&p->h, "</section>");
 }
@@ -395,6 +443,8 @@ static void decision_summary(struct page *p, const json_t *d)
 	page_dl_row(p, "decision.outcome", page_enum(p, &enum_outcome, page_s(d, "outcome")));
 	page_dl_row(p, "decision.decided_on", page_s(d, "decided_on"));
 	page_dl_row(p, "decision.reason", page_s(d, "reason"));
+	if (page_s(d, "over_capacity_reason"))
+		page_dl_row(p, "decision.over_capacity_reason", page_s(d, "over_capacity_reason"));
 	if (json_is_integer(json_object_get(d, "approved_by")))
 		page_dl_row(p, "proposal.approved", page_t(p, "yes"));
 	html_raw(&p->h, "</dl>");
@@ -408,7 +458,7 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 {
 	struct svc_error e;
 	json_t *a = svc_application_get(&p->svc, id, &e), *person = NULL, *allowance = NULL, *checks = NULL,
-	       *codes = NULL;
+	       *codes = NULL, *orgs = NULL;
 	if (!a)
 		return page_fail(p, &e);
 	int64_t pid = page_int(a, "person_id");
@@ -419,7 +469,9 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 		allowance = svc_person_allowance(&p->svc, pid, &e);
 	if (allowance && coordinator && submitted)
 		checks = svc_application_checks(&p->svc, id, &e);
-	if (allowance && (!coordinator || !submitted || checks)) {
+	if (checks)
+		orgs = svc_org_list(&p->svc, &e);
+	if (allowance && (!coordinator || !submitted || (checks && orgs))) {
 		codes = page_person_codes(p, json_object_get(a, "children"), NULL, &e);
 	}
 	if (!codes)
@@ -456,6 +508,7 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 		page_text(p, "check.amount");
 		html_raw(h, "</h2>");
 		amount_table(p, json_object_get(checks, "lines"), json_object_get(checks, "total_ore"));
+		place_panel(p, a, json_object_get(checks, "place"), orgs);
 		html_raw(h, "</section>");
 	}
 	html_raw(h, "</div>");
@@ -476,6 +529,7 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 	json_decref(person);
 	json_decref(allowance);
 	json_decref(checks);
+	json_decref(orgs);
 	json_decref(codes);
 	page_end_status(p, status);
 	return;
@@ -484,6 +538,7 @@ fail:
 	json_decref(person);
 	json_decref(allowance);
 	json_decref(checks);
+	json_decref(orgs);
 	page_fail(p, &e);
 }
 
@@ -499,6 +554,7 @@ void page_decide(struct http_request *req)
 	static const struct fj spec[] = {
 		{ "outcome", FJ_STR }, { "reason", FJ_STR }, { "decided_on", FJ_STR }, { "from", FJ_STR },
 		{ "to", FJ_STR },      { "units", FJ_INT },  { "emergency", FJ_BOOL }, { "budget_override_reason", FJ_STR },
+		{ "over_capacity_reason", FJ_STR },
 	};
 	struct page p;
 	struct svc_error e;

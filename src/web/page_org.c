@@ -298,7 +298,7 @@ static void places_section(struct page *p, const json_t *o, const json_t *cap)
 			html_raw(&p->h, "</td><td class=\"num\">");
 			html_int(&p->h, page_int(r, "occupied"));
 			html_raw(&p->h, "</td><td class=\"num\">");
-			html_int(&p->h, page_int(r, "available"));
+			page_available(p, r);
 			html_raw(&p->h, "</td></tr>");
 		}
 		page_table_end(p);

@@ -36,26 +36,52 @@ static const struct {
 #define TILE_W 140
 #define TILE_H 78
 
-/* The class of a region's tile: room, full, over capacity, or no places. */
-static const char *tile_class(const json_t *total)
+/* The places occupied beyond the declared ones in any target group of region jr. */
+static int64_t region_over(const json_t *jr)
 {
+	int64_t over = 0;
+	for (int g = 0; g < TARGET__COUNT; g++)
+		over += page_int(json_object_get(jr, enum_name(&enum_target_group, g)), "over");
+	return over;
+}
+
+/* The class of a region's tile: room, full, over capacity (in any target
+ * group: free places of another group do not make room), or no places. */
+static const char *tile_class(const json_t *jr)
+{
+	const json_t *total = json_object_get(jr, "total");
 	int64_t places = page_int(total, "places"), available = page_int(total, "available");
 	if (places == 0 && page_int(total, "occupied") == 0)
 		return "region r-none";
-	if (available < 0)
+	if (region_over(jr) > 0)
 		return "region r-over";
 	return available == 0 ? "region r-full" : "region r-room";
 }
 
+/* "3 av 2 platser belagda (1 över)" for a cell over its places, else "1 av 2 lediga" (key free). */
+static void cell_text(struct page *p, const json_t *cell, const char *free_key)
+{
+	char a[24], b[24], c[24];
+	if (page_int(cell, "over") > 0)
+		page_textv(p, "capacity.over_of", num(a, page_int(cell, "occupied")), num(b, page_int(cell, "places")),
+			   num(c, page_int(cell, "over")), NULL);
+	else if (strcmp(free_key, "capacity.cell") == 0)
+		page_textv(p, free_key, num(a, page_int(cell, "available")), num(b, page_int(cell, "places")),
+			   num(c, page_int(cell, "occupied")), NULL);
+	else
+		page_textv(p, free_key, num(a, page_int(cell, "available")), num(b, page_int(cell, "places")), NULL);
+}
+
 static void region_map(struct page *p, const json_t *regions)
 {
-	char a[24], b[24];
+	char a[24];
 	html_raw(&p->h, "<figure class=\"region-map\"><svg role=\"img\" viewBox=\"0 0 330 446\"");
 	html_attr(&p->h, "aria-label", page_t(p, "capacity.map"));
 	html_raw(&p->h, ">");
 	for (size_t i = 0; i < REGION__COUNT; i++) {
 		const char *name = enum_name(&enum_region, (int)tiles[i].region);
-		const json_t *total = json_object_get(json_object_get(regions, name), "total");
+		const json_t *jr = json_object_get(regions, name);
+		const json_t *total = json_object_get(jr, "total");
 		html_raw(&p->h, "<g");
 		html_attrf(&p->h, "data-region", "%s", name);
 		html_raw(&p->h, "><rect rx=\"8\"");
@@ -63,7 +89,7 @@ static void region_map(struct page *p, const json_t *regions)
 		html_attrf(&p->h, "y", "%d", tiles[i].y);
 		html_attrf(&p->h, "width", "%d", TILE_W);
 		html_attrf(&p->h, "height", "%d", TILE_H);
-		html_attr(&p->h, "class", tile_class(total));
+		html_attr(&p->h, "class", tile_class(jr));
 		html_raw(&p->h, "></rect><text class=\"region-name\" text-anchor=\"middle\"");
 		html_attrf(&p->h, "x", "%d", tiles[i].x + TILE_W / 2);
 		html_attrf(&p->h, "y", "%d", tiles[i].y + 30);
@@ -75,9 +101,10 @@ static void region_map(struct page *p, const json_t *regions)
 		html_raw(&p->h, ">");
 		if (page_int(total, "places") == 0 && page_int(total, "occupied") == 0)
 			page_text(p, "capacity.legend_none");
+		else if (region_over(jr) > 0 && page_int(total, "over") == 0)
+			page_textv(p, "capacity.region_over", num(a, region_over(jr)), NULL);
 		else
-			page_textv(p, "capacity.free_of", num(a, page_int(total, "available")),
-				   num(b, page_int(total, "places")), NULL);
+			cell_text(p, total, "capacity.free_of");
 		html_raw(&p->h, "</text></g>");
 	}
 	html_raw(&p->h, "</svg><figcaption><ul class=\"legend\">");
@@ -98,7 +125,6 @@ static void region_map(struct page *p, const json_t *regions)
 /* The regions as a table: per target group "available of places" and the total. */
 static void region_table(struct page *p, const json_t *regions)
 {
-	char a[24], b[24], c[24];
 	html_raw(&p->h, "<div class=\"table-wrap\"><table class=\"regions\"><caption>");
 	page_text(p, "capacity.by_region");
 	html_raw(&p->h, "</caption><thead><tr><th scope=\"col\">");
@@ -121,12 +147,14 @@ static void region_table(struct page *p, const json_t *regions)
 		html_raw(&p->h, "</th>");
 		for (int g = 0; g <= TARGET__COUNT; g++) {
 			const json_t *cell = json_object_get(jr, g < TARGET__COUNT ? enum_name(&enum_target_group, g) : "total");
-			html_raw(&p->h, "<td class=\"num\">");
+			if (page_int(cell, "over") > 0)
+				html_raw(&p->h, "<td class=\"num over\">");
+			else
+				html_raw(&p->h, "<td class=\"num\">");
 			if (page_int(cell, "places") == 0 && page_int(cell, "occupied") == 0)
 				html_raw(&p->h, "\xE2\x80\x93");   /* no places, nobody housed */
 			else
-				page_textv(p, "capacity.cell", num(a, page_int(cell, "available")),
-					   num(b, page_int(cell, "places")), num(c, page_int(cell, "occupied")), NULL);
+				cell_text(p, cell, "capacity.cell");
 			html_raw(&p->h, "</td>");
 		}
 		html_raw(&p->h, "</tr>");
@@ -189,7 +217,7 @@ void page_capacity(struct http_request *req)
 				html_raw(&p.h, "</td><td class=\"num\">");
 				html_int(&p.h, page_int(r, "occupied"));
 				html_raw(&p.h, "</td><td class=\"num\">");
-				html_int(&p.h, page_int(r, "available"));
+				page_available(&p, r);
 				html_raw(&p.h, "</td></tr>");
 			}
 		}

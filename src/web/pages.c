@@ -346,6 +346,7 @@ static const char *rule_default_field(const char *rule)
 	} map[] = {
 		{ "R2", "basis.kind" }, { "R3", "to" }, { "R4", "to" }, { "R5", "to" }, { "R6", "to" },
 		{ "R7", "children" },   { "R8", "category" }, { "R9", "from" }, { "R10", "budget_override_reason" },
+		{ "R15", "over_capacity_reason" },
 		{ "R14", "days" },
 	};
 	for (size_t i = 0; rule && i < sizeof map / sizeof map[0]; i++)
@@ -870,6 +871,18 @@ void page_money(struct page *p, const json_t *ore)
 		html_money(&p->h, (int64_t)json_integer_value(ore));
 	else
 		html_raw(&p->h, "\xE2\x80\x93");
+}
+
+void page_available(struct page *p, const json_t *row)
+{
+	char over[24];
+	html_int(&p->h, page_int(row, "available"));
+	if (page_int(row, "over") > 0) {
+		snprintf(over, sizeof over, "%lld", (long long)page_int(row, "over"));
+		html_raw(&p->h, " <span class=\"over\">");
+		page_textv(p, "capacity.over_n", over, NULL);
+		html_raw(&p->h, "</span>");
+	}
 }
 
 void page_day(struct page *p, const json_t *d)

@@ -17,10 +17,15 @@ struct cell {
 	int64_t places, occupied;
 };
 
+/* A cell: "available" never goes below 0; the places occupied beyond the
+ * declared ones are "over" (R15: granted with an over-capacity reason, or
+ * where no places are declared). */
 static json_t *cell_json(const struct cell *c)
 {
-	return json_pack("{s:I, s:I, s:I}", "places", (json_int_t)c->places, "occupied", (json_int_t)c->occupied,
-			 "available", (json_int_t)(c->places - c->occupied));
+	int64_t free_places = c->places - c->occupied;
+	return json_pack("{s:I, s:I, s:I, s:I}", "places", (json_int_t)c->places, "occupied", (json_int_t)c->occupied,
+			 "available", (json_int_t)(free_places > 0 ? free_places : 0), "over",
+			 (json_int_t)(free_places < 0 ? -free_places : 0));
 }
 
 /* The day of ?date= (default today); -1 after filling e. */

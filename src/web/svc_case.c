@@ -35,6 +35,8 @@ static json_t *decision_json(const struct db_decision *d)
 	json_object_set_new(o, "units", d->units ? json_integer(d->units) : json_null());
 	json_object_set_new(o, "budget_override_reason",
 			    d->budget_override_reason ? json_string(d->budget_override_reason) : json_null());
+	json_object_set_new(o, "over_capacity_reason",
+			    d->over_capacity_reason ? json_string(d->over_capacity_reason) : json_null());
 	json_object_set_new(o, "emergency_cleared_on", svc_day_json(d->emergency_cleared_on));
 	json_object_set_new(o, "decided_by", d->decided_by ? json_integer(d->decided_by) : json_null());
 	/* Four-eyes: the second coordinator who approved it, when the year's threshold asked for one. */
@@ -427,8 +429,26 @@ static const char *decision_field(const struct application *a, const struct deci
 	return "outcome";
 }
 
+/*
+ * R15: the place of application r (organisation × region × target group)
+ * over from..to, loaded inside the caller's transaction. Returns 1 with *pl
+ * filled (*stays to free()), 0 when the application names no place (not a
+ * housing period, or no region or target group), -1 on a database error.
+ */
+static int place_of(struct svc *s, const struct db_application *r, day_t from, day_t to, struct place_facts *pl,
+		    struct stay **stays)
+{
+	*stays = NULL;
+	if (!app_type_is_daily_compensation(r->app.type) || r->housing_region < 0 || r->housing_target_group < 0 ||
+	    from == DAY_NONE || to == DAY_NONE)
+		return 0;
+	return db_place_facts(s->db, r->app.organisation_id, r->housing_region, r->housing_target_group, from, to, pl,
+			      stays) == DB_OK ? 1 : -1;
+}
+
 /* A decision checked against the rules and priced, ready to be recorded or proposed. */
 struct decision_ready {
+	const char *over_capacity_reason; /* R15, as given: NULL or blank = none */
 	struct decision_request d;
 	struct decision_line lines[DECISION_MAX_LINES];
 	int n_lines;
@@ -496,6 +516,23 @@ static int decision_prepare(struct svc *s, const struct db_application *r, struc
 			return -1;
 		}
 	}
+	/* R15 last (domain.md §11): a granted housing period must fit its place. */
+	if (d->outcome != OUTCOME_DENIED) {
+		struct place_facts pl;
+		struct stay *stays;
+		int has = place_of(s, r, d->from, d->to, &pl, &stays);
+		if (has < 0) {
+			free(stays);
+			svc_db_fail(s, e);
+			return -1;
+		}
+		bool fits = has == 0 || rule_r15_capacity(&pl, d->from, d->to, x->over_capacity_reason, &verdict);
+		free(stays);
+		if (!fits) {
+			svc_rule(e, &verdict);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -516,6 +553,8 @@ static struct db_decision_new decision_new_of(const struct db_application *r, co
 		.reason = d->reason,
 		.budget_override_reason = d->budget_override_reason && *d->budget_override_reason ? d->budget_override_reason
 												       : NULL,
+		.over_capacity_reason = x->over_capacity_reason && *x->over_capacity_reason ? x->over_capacity_reason
+											    : NULL,
 		.lines = x->lines,
 		.n_lines = (size_t)x->n_lines,
 	};
@@ -533,6 +572,7 @@ static json_t *proposal_json(const struct db_proposal *p)
 	json_object_set_new(o, "units", p->units ? json_integer(p->units) : json_null());
 	json_object_set_new(o, "budget_override_reason",
 			    p->budget_override_reason ? json_string(p->budget_override_reason) : json_null());
+	json_object_set_new(o, "over_capacity_reason", opt_string(p->over_capacity_reason));
 	json_object_set_new(o, "resolved_by", p->resolved_by ? json_integer(p->resolved_by) : json_null());
 	json_object_set_new(o, "resolution_reason", opt_string(p->resolution_reason));
 	json_object_set_new(o, "decision_id", p->decision_id ? json_integer(p->decision_id) : json_null());
@@ -542,7 +582,7 @@ static json_t *proposal_json(const struct db_proposal *p)
 json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t *in, struct svc_error *e)
 {
 	static const char *const known[] = { "outcome", "reason", "decided_on", "from", "to", "units", "emergency",
-					     "budget_override_reason", NULL };
+					     "budget_override_reason", "over_capacity_reason", NULL };
 	struct vctx v;
 	struct decision_ready x = { .d = { .decided_on = day_today(), .from = DAY_NONE, .to = DAY_NONE } };
 	struct decision_request *d = &x.d;
@@ -559,6 +599,7 @@ json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t 
 	v_int(&v, in, "units", 1, UNITS_MAX, V_OPTIONAL, &d->units);
 	v_bool(&v, in, "emergency", V_OPTIONAL, &emergency);
 	v_string(&v, in, "budget_override_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d->budget_override_reason);
+	v_string(&v, in, "over_capacity_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &x.over_capacity_reason);
 	if (!v.failed && outcome != OUTCOME_GRANTED && (!d->reason || strspn(d->reason, " \t\r\n") == strlen(d->reason)))
 		v_fail(&v, "reason", "ett delvis beviljande eller avslag måste motiveras",
 		       "a partial grant or a denial needs a reason");
@@ -607,6 +648,7 @@ json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t 
 			.application_id = application_id, .outcome = nd.outcome, .decided_on = nd.decided_on,
 			.from = nd.from, .to = nd.to, .units = nd.units, .emergency = nd.emergency,
 			.reason = (char *)nd.reason, .budget_override_reason = (char *)nd.budget_override_reason,
+			.over_capacity_reason = (char *)nd.over_capacity_reason,
 			.total_ore = x.total, .threshold_ore = threshold,
 		};
 		int64_t pid;
@@ -725,7 +767,8 @@ json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct
 		goto rollback;
 	}
 	/* The rules, the amount and the budget again, as things stand now. */
-	struct decision_ready x = { .d = { .outcome = p.outcome, .decided_on = p.decided_on, .from = p.from,
+	struct decision_ready x = { .over_capacity_reason = p.over_capacity_reason,
+				    .d = { .outcome = p.outcome, .decided_on = p.decided_on, .from = p.from,
 					   .to = p.to, .units = p.units, .emergency = p.emergency, .reason = p.reason,
 					   .budget_override_reason = p.budget_override_reason } };
 	if (decision_prepare(s, &r, &x, e) != 0)
@@ -1037,6 +1080,27 @@ static json_t *rule_check_json(const struct rule_check *c)
 }
 
 /*
+ * R15's place as JSON for the checks: {"region","target_group","places"
+ * (null when none are declared),"occupied_max","occupied_max_on","with_this",
+ * "over","days_over","first_over_on"}: the most places occupied on one day
+ * of from..to before this decision, and with it. A new reference.
+ */
+static json_t *place_json(const struct place_facts *pl, day_t from, day_t to)
+{
+	struct place_load load;
+	place_load_of(pl, from, to, &load);
+	int64_t with = load.peak + 1;
+	json_t *o = json_pack("{s:s, s:s, s:I, s:o, s:I, s:I, s:o}", "region", enum_name(&enum_region, pl->region),
+			      "target_group", enum_name(&enum_target_group, pl->target_group), "occupied_max",
+			      (json_int_t)load.peak, "occupied_max_on", svc_day_json(load.peak_on), "with_this",
+			      (json_int_t)with, "days_over", (json_int_t)load.days_over, "first_over_on",
+			      svc_day_json(load.first_over));
+	json_object_set_new(o, "places", pl->declared ? json_integer(pl->places) : json_null());
+	json_object_set_new(o, "over", json_integer(pl->declared && with > pl->places ? with - pl->places : 0));
+	return o;
+}
+
+/*
  * "allowed" and "refusal" are the verdict of rules_check_application(), the
  * one a decision now would get (its 422); "checks" lists every rule judged
  * on its own (rules_check_all()), R10 against this year's remaining budget
@@ -1076,11 +1140,23 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 		rule_load_release(&l);
 		goto done;
 	}
+	/* R15: the place over the period applied for. */
+	struct place_facts pl;
+	struct stay *stays;
+	int has_place = place_of(s, &r, r.app.from, r.app.to, &pl, &stays);
+	if (has_place < 0) {
+		free(stays);
+		rule_load_release(&l);
+		svc_db_fail(s, e);
+		goto done;
+	}
 	/* As a decision made today would judge it (R13 of an application that waited for its admission). */
 	l.in.deciding = true;
 	l.in.decided_on = today;
-	bool allowed = rules_check_all(&l.in, &bf, NULL, &all);
+	bool allowed = rules_check_all(&l.in, &bf, has_place ? &pl : NULL, &all);
 	rule_load_release(&l);
+	json_t *jplace = has_place ? place_json(&pl, r.app.from, r.app.to) : json_null();
+	free(stays);
 	json_t *jl = json_array(), *jc = json_array();
 	for (int i = 0; i < n_lines; i++)
 		json_array_append_new(jl, json_pack("{s:s, s:I, s:I}", "code", enum_name(&enum_code, (int)lines[i].code),
@@ -1089,12 +1165,12 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 	for (size_t i = 0; i < all.n; i++)
 		json_array_append_new(jc, rule_check_json(&all.check[i]));
 	const struct verdict *first = allowed ? NULL : &all.first->verdict;
-	out = json_pack("{s:b, s:o, s:o, s:I, s:o, s:o}", "allowed", allowed, "refusal",
+	out = json_pack("{s:b, s:o, s:o, s:I, s:o, s:o, s:o}", "allowed", allowed, "refusal",
 			allowed ? json_null()
 				: json_pack("{s:s, s:s, s:s}", "rule", first->rule, "message_sv", first->sv,
 					    "message_en", first->en),
 			"lines", jl, "total_ore", (json_int_t)total, "budget_remaining_ore",
-			b.has_budget ? json_integer(b.remaining_ore) : json_null(), "checks", jc);
+			b.has_budget ? json_integer(b.remaining_ore) : json_null(), "checks", jc, "place", jplace);
 	if (!out) /* out of memory */
 		svc_fail(e, SVC_INTERNAL, "ett internt fel inträffade", "an internal error occurred");
 done:

@@ -4,8 +4,9 @@ from the granted daily-compensation periods covering the day (a period that
 ended yesterday does not occupy today); availability per region; unmet
 requests per region, target group and month; consultation counts."""
 import datetime
+import re
 
-from harness import API, Server, World, expect, expect_ok, iso, plus, span_days, today
+from harness import API, Server, World, expect, expect_ok, expect_rule, iso, plus, span_days, today
 
 
 def cell(overview, region, group):
@@ -86,8 +87,13 @@ def test_occupancy_is_derived_from_the_granted_periods_covering_the_day():
         _, a_closed = housed(days_before_end=-5)
         before = expect_ok(s.get(f"{API}/capacity", token=w.coord), 200)
         assert cell(before, "Stockholm", "women")["occupied"] == 0, before   # applied for is not granted
-        for a in (a1, a_yesterday, a_man, a_family, a_left, a_closed):
+        for a in (a1, a_yesterday, a_man, a_family, a_left):
             expect_ok(w.decide(a["id"], decided_on=start))
+        # a fourth woman from the day a_left starts (24 days ago) until yesterday: 4 of 3 places, R15
+        # asks for a reason
+        err = expect_rule(w.decide(a_closed["id"], decided_on=start), "R15", iso(t - datetime.timedelta(days=24)))
+        assert "4 av 3" in err["message_sv"] and "24 dygn" in err["message_sv"], err
+        expect_ok(w.decide(a_closed["id"], decided_on=start, over_capacity_reason="Organisationen ordnade en extrasäng."))
         expect_ok(w.decide(a_denied["id"], "denied", decided_on=start))
         expect_ok(s.post(f"{API}/persons/{left['id']}/exit", {"date": Y, "destination": "independent"},
                          token=w.coord), 200)
@@ -96,11 +102,11 @@ def test_occupancy_is_derived_from_the_granted_periods_covering_the_day():
 
         now = expect_ok(s.get(f"{API}/capacity", token=w.coord), 200)
         assert now["on"] == T and now["scope"] == "all", now
-        assert cell(now, "Stockholm", "women") == {"places": 3, "occupied": 1, "available": 2}, now
-        assert cell(now, "Stockholm", "men") == {"places": 1, "occupied": 1, "available": 0}, now
-        assert cell(now, "Stockholm", "families") == {"places": 1, "occupied": 1, "available": 0}, now
-        assert now["regions"]["Stockholm"]["total"] == {"places": 5, "occupied": 3, "available": 2}, now
-        assert now["regions"]["Nord"]["total"] == {"places": 0, "occupied": 0, "available": 0}, now
+        assert cell(now, "Stockholm", "women") == {"places": 3, "occupied": 1, "available": 2, "over": 0}, now
+        assert cell(now, "Stockholm", "men") == {"places": 1, "occupied": 1, "available": 0, "over": 0}, now
+        assert cell(now, "Stockholm", "families") == {"places": 1, "occupied": 1, "available": 0, "over": 0}, now
+        assert now["regions"]["Stockholm"]["total"] == {"places": 5, "occupied": 3, "available": 2, "over": 0}, now
+        assert now["regions"]["Nord"]["total"] == {"places": 0, "occupied": 0, "available": 0, "over": 0}, now
         assert set(now["regions"]) == {"Nord", "Mitt", "Stockholm", "Öst", "Väst", "Syd", "Bergslagen"}, now
         # yesterday: the period that ended then, the one who left then and the one closed then were housed
         yday = expect_ok(s.get(f"{API}/capacity?date={Y}", token=w.coord), 200)
@@ -112,7 +118,7 @@ def test_occupancy_is_derived_from_the_granted_periods_covering_the_day():
         org_view = expect_ok(s.get(f"{API}/organisations/{org}/capacity", token=w.coord), 200)
         women = [r for r in org_view["places"] if r["target_group"] == "women"]
         assert women == [{"region": "Stockholm", "target_group": "women", "places": 3, "occupied": 1,
-                          "available": 2}], org_view
+                          "available": 2, "over": 0}], org_view
         expect(s.get(f"{API}/capacity?date=2025-02-30", token=w.coord), 400, field="date")
 
         # an organisation in two regions: the application names the region, else the place is unassigned
@@ -132,7 +138,8 @@ def test_occupancy_is_derived_from_the_granted_periods_covering_the_day():
         expect_ok(w.decide(a3["id"], decided_on=start))
         now = expect_ok(s.get(f"{API}/capacity", token=w.coord), 200)
         assert now["unassigned_occupied"] == 1, now
-        assert cell(now, "Väst", "men") == {"places": 0, "occupied": 1, "available": -1}, now   # over capacity
+        # no places declared there: R15 did not judge; shown over, never as "-1 available"
+        assert cell(now, "Väst", "men") == {"places": 0, "occupied": 1, "available": 0, "over": 1}, now
         mine = {o["id"]: o for o in now["organisations"]}
         assert mine[two]["unassigned_occupied"] == 1, now
 
@@ -143,8 +150,105 @@ def test_occupancy_is_derived_from_the_granted_periods_covering_the_day():
         _, cw = w.user("caseworker", two)
         cv = expect_ok(s.get(f"{API}/capacity", token=cw), 200)
         assert cv["scope"] == "organisation" and [o["id"] for o in cv["organisations"]] == [two], cv
-        assert cell(cv, "Stockholm", "women") == {"places": 0, "occupied": 0, "available": 0}, cv
+        assert cell(cv, "Stockholm", "women") == {"places": 0, "occupied": 0, "available": 0, "over": 0}, cv
         assert "Kvinnojouren" not in s.get(f"{API}/capacity", token=cw).text
+
+
+def test_R15_capacity_is_judged_at_the_decision_with_the_place_shown():
+    """R15: a grant that would overfill its place (organisation × region ×
+    target group) on any day of the period is refused without an
+    over_capacity_reason and allowed with one (kept on the decision); under
+    capacity it is allowed; no declared places: not judged; a declared 0 is."""
+    with Server() as s:
+        w = World(s)
+        org = w.org("Skyddat boende Syd", regions=("Syd",))
+        expect_ok(s.put(f"{API}/organisations/{org}/capacity", {"places": [
+            {"region": "Syd", "target_group": "women", "places": 1},
+            {"region": "Syd", "target_group": "men", "places": 0}]}, token=w.coord), 200)
+        p1 = w.admitted(org, on="2024-03-01")
+        a1 = w.application(p1["id"], "reflection", submitted_on="2024-03-01", **span_days("2024-03-01", 10))
+        chk = expect_ok(s.get(f"{API}/applications/{a1['id']}/checks", token=w.coord), 200)
+        c = {x["rule"]: x for x in chk["checks"]}
+        assert c["R15"] == {"rule": "R15", "status": "allowed"}, c["R15"]
+        assert chk["place"]["places"] == 1 and chk["place"]["with_this"] == 1 and chk["place"]["over"] == 0, chk
+        assert (chk["place"]["region"], chk["place"]["target_group"]) == ("Syd", "women"), chk
+        expect_ok(w.decide(a1["id"], decided_on="2024-03-01"))          # under capacity: 1 of 1
+
+        p2 = w.admitted(org, on="2024-03-01")
+        a2 = w.application(p2["id"], "reflection", submitted_on="2024-03-01", **span_days("2024-03-05", 10))
+        chk = expect_ok(s.get(f"{API}/applications/{a2['id']}/checks", token=w.coord), 200)
+        c = {x["rule"]: x for x in chk["checks"]}
+        assert c["R15"]["status"] == "refused" and "2 av 1" in c["R15"]["message_sv"], c["R15"]
+        assert chk["place"] == {"region": "Syd", "target_group": "women", "places": 1, "occupied_max": 1,
+                                "occupied_max_on": "2024-03-05", "with_this": 2, "over": 1, "days_over": 6,
+                                "first_over_on": "2024-03-05"}, chk
+        assert chk["allowed"] is True, chk    # R15, like R10, comes after the rules of the application
+        page = s.get(f"/applications/{a2['id']}", token=w.coord).text
+        assert "Skyddat boende Syd" in page and "R15" in page and "over_capacity_reason" in page, page
+        err = expect_rule(w.decide(a2["id"], decided_on="2024-03-02"), "R15", "2024-03-05")
+        assert "2 av 1" in err["message_sv"] and "2 of 1" in err["message_en"], err
+        assert "1 över" in err["message_sv"] and "1 over" in err["message_en"], err
+        assert "kvinnor" in err["message_sv"] and "Syd" in err["message_en"], err
+        expect_rule(w.decide(a2["id"], decided_on="2024-03-02", over_capacity_reason="  "), "R15")  # blank
+        d2 = expect_ok(w.decide(a2["id"], decided_on="2024-03-02", over_capacity_reason="Extra rum ordnat."))
+        assert d2["over_capacity_reason"] == "Extra rum ordnat.", d2
+        got = expect_ok(s.get(f"{API}/decisions/{d2['id']}", token=w.coord), 200)
+        assert got["over_capacity_reason"] == "Extra rum ordnat.", got
+        # the capacity page: over, never "-1 lediga"; the region is red
+        over = expect_ok(s.get(f"{API}/capacity?date=2024-03-06", token=w.coord), 200)
+        assert over["regions"]["Syd"]["women"] == {"places": 1, "occupied": 2, "available": 0, "over": 1}, over
+        page = s.get("/capacity?date=2024-03-06", token=w.coord).text
+        assert "2 av 1 platser belagda (1 över)" in page and not re.search(r">\s*-\d", page), page
+        assert re.search(r'data-region="Syd"><rect[^>]*class="region r-over"', page), page
+
+        # occupied through the day of exit: p1 leaves on 03-08, a stay on 03-08 is still over
+        expect_ok(s.post(f"{API}/persons/{p1['id']}/exit", {"date": "2024-03-08", "destination": "independent"},
+                         token=w.coord), 200)
+        p3 = w.admitted(org, on="2024-03-01")
+        a3 = w.application(p3["id"], "point_adult", submitted_on="2024-03-02", category="travel", units=1)
+        expect_ok(w.decide(a3["id"], decided_on="2024-03-02"))    # not a housing period: R15 does not apply
+        a3 = w.application(p3["id"], "reflection", submitted_on="2024-03-02", **span_days("2024-03-15", 5))
+        expect_ok(w.decide(a3["id"], decided_on="2024-03-02"))    # after p2's period: 1 of 1
+
+        # a declared 0 judges: a man refused without a reason
+        man = w.admitted(org, on="2024-03-01", gender="male")
+        am = w.application(man["id"], "reflection", submitted_on="2024-03-01", **span_days("2024-03-01", 3))
+        err = expect_rule(w.decide(am["id"], decided_on="2024-03-01"), "R15", "2024-03-01")
+        assert "1 av 0" in err["message_sv"] and "män" in err["message_sv"] and "men" in err["message_en"], err
+        # no places declared for families: not judged, granted
+        parent = w.admitted(org, on="2024-03-01")
+        kid = w.child(parent["id"], "secondary", org_id=org)
+        af = w.application(parent["id"], "reflection", submitted_on="2024-03-01", children=[kid["id"]],
+                           **span_days("2024-03-01", 3))
+        assert af["target_group"] == "families", af
+        chk = expect_ok(s.get(f"{API}/applications/{af['id']}/checks", token=w.coord), 200)
+        c = {x["rule"]: x for x in chk["checks"]}
+        assert c["R15"]["status"] == "not_judged" and c["R15"]["needs"] == "places", c["R15"]
+        assert chk["place"]["places"] is None, chk
+        expect_ok(w.decide(af["id"], decided_on="2024-03-01"))
+        # a denial is never judged by R15
+        expect_ok(w.decide(am["id"], "denied", decided_on="2024-03-01"))
+
+        # an organisation in two regions that names none: no place, not judged
+        two = w.org("Två regioner", regions=("Syd", "Väst"))
+        expect_ok(s.put(f"{API}/organisations/{two}/capacity", {"places": [
+            {"region": "Syd", "target_group": "women", "places": 0}]}, token=w.coord), 200)
+        p5 = w.admitted(two, on="2024-03-01")
+        a5 = w.application(p5["id"], "reflection", submitted_on="2024-03-01", **span_days("2024-03-01", 3))
+        chk = expect_ok(s.get(f"{API}/applications/{a5['id']}/checks", token=w.coord), 200)
+        c = {x["rule"]: x for x in chk["checks"]}
+        assert c["R15"]["status"] == "not_judged" and c["R15"]["needs"] == "place" and chk["place"] is None, chk
+        expect_ok(w.decide(a5["id"], decided_on="2024-03-01"))
+
+        # four eyes: the reason travels with the proposal and is judged again at approval
+        expect_ok(s.put(f"{API}/years/2024", {"budget_ore": 10 ** 11, "four_eyes_ore": 1}, token=w.coord), 200)
+        p4 = w.admitted(org, on="2024-03-01")
+        a4 = w.application(p4["id"], "reflection", submitted_on="2024-03-02", **span_days("2024-03-16", 2))
+        prop = expect_ok(w.decide(a4["id"], decided_on="2024-03-02", over_capacity_reason="Plats ordnad."), 202)
+        assert prop["proposal"]["over_capacity_reason"] == "Plats ordnad.", prop
+        _, coord2 = w.user("coordinator")
+        d4 = expect_ok(s.post(f"{API}/decision-proposals/{prop['proposal']['id']}/approve", {}, token=coord2))
+        assert d4["over_capacity_reason"] == "Plats ordnad.", d4
 
 
 def test_unmet_requests_per_region_target_group_and_month():

@@ -643,7 +643,7 @@ async function main() {
 			assert.match(text(await second.locator('main').innerText()), /Godkänt av en andra samordnare Ja/);
 			const capacity = await env.api.call('GET', `/api/v1/organisations/${orgA}/capacity`);
 			assert.deepEqual(capacity.places.find((r) => r.region === 'Syd' && r.target_group === 'men'),
-				{ region: 'Syd', target_group: 'men', places: 0, occupied: 1, available: -1 });
+				{ region: 'Syd', target_group: 'men', places: 0, occupied: 1, available: 0, over: 1 });
 		});
 
 		await step('R2e: the coordinator follows up an emergency decision until the responsible actor is clear', async () => {
