@@ -252,7 +252,13 @@ static int parse_application(struct vctx *v, const json_t *in, struct applicatio
 	return 0;
 }
 
-json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error *e)
+/*
+ * Inside the caller's transaction: checks and stores the application `in`
+ * describes. 0 with *out_id, or -1 with e filled (the caller rolls back).
+ * field_prefix names where `in` sits in the request ("" or "together[0]").
+ */
+static int application_create_tx(struct svc *s, const json_t *in, const char *field_prefix, int64_t *out_id,
+				 struct svc_error *e)
 {
 	struct vctx v;
 	struct application a;
@@ -264,22 +270,23 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 	int64_t id;
 
 	vctx_init(&v);
+	if (*field_prefix)
+		v_push(&v, field_prefix);
 	if (parse_application(&v, in, &a, kids, &h) != 0) {
 		svc_invalid(e, &v);
-		return NULL;
+		return -1;
 	}
-	if (db_begin(s->db) != 0)
-		return svc_db_fail(s, e);
 	int rc = db_person_get(s->db, a.person_id, false, &p);
 	if (rc == DB_OK && !svc_sees_org(s, p.organisation_id)) {
 		db_person_free(&p);
 		rc = DB_NOTFOUND;
 	}
 	if (rc != DB_OK) {
-		db_rollback(s->db);
-		return rc == DB_NOTFOUND ? svc_fail_field(e, SVC_NOT_FOUND, "person_id", "personen finns inte",
-							  "the person does not exist")
-					 : svc_db_fail(s, e);
+		if (rc == DB_NOTFOUND)
+			svc_fail_field(e, SVC_NOT_FOUND, "person_id", "personen finns inte", "the person does not exist");
+		else
+			svc_db_fail(s, e);
+		return -1;
 	}
 	/* The application belongs to the organisation that registered the person. */
 	a.organisation_id = p.organisation_id;
@@ -292,14 +299,16 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 	 * follows from the person and the children named unless given. */
 	if (app_type_is_daily_compensation(a.type)) {
 		struct db_org o;
-		if (db_org_get(s->db, a.organisation_id, &o) != DB_OK)
-			return svc_db_fail(s, e);
+		if (db_org_get(s->db, a.organisation_id, &o) != DB_OK) {
+			svc_db_fail(s, e);
+			return -1;
+		}
 		uint32_t regions = o.regions;
 		db_org_free(&o);
 		if (h.region >= 0 && !(regions & (1u << h.region))) {
-			db_rollback(s->db);
-			return svc_fail_field(e, SVC_INVALID, "region", "organisationen verkar inte i den polisregionen",
-					      "the organisation does not work in that police region");
+			svc_fail_field(e, SVC_INVALID, "region", "organisationen verkar inte i den polisregionen",
+				       "the organisation does not work in that police region");
+			return -1;
 		}
 		for (int r = 0; h.region < 0 && r < REGION__COUNT; r++)
 			if (regions == (1u << r))
@@ -310,8 +319,7 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 
 	if (rule_load(s, &a, &l, e) != 0) {
 		rule_load_release(&l);
-		db_rollback(s->db);
-		return NULL;
+		return -1;
 	}
 	/* domain.md §11: at most one undecided admission application a person. */
 	if (a.type == APP_ADMISSION && l.person.admission_pending) {
@@ -321,21 +329,122 @@ json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error
 		snprintf(en, sizeof en, "the person already has an admission application awaiting a decision (submitted %s)",
 			 d);
 		rule_load_release(&l);
-		db_rollback(s->db);
-		return svc_fail(e, SVC_CONFLICT, sv, en);
+		svc_fail(e, SVC_CONFLICT, sv, en);
+		return -1;
 	}
 	bool allowed = rules_check_application(&l.in, &verdict);
 	rule_load_release(&l);
 	if (!allowed) {
-		db_rollback(s->db);
-		return svc_rule(e, &verdict);
+		svc_rule(e, &verdict);
+		return -1;
 	}
 	if (db_application_create(s->db, s->actor->user_id, &a, &id) != DB_OK ||
 	    ((h.region >= 0 || h.target_group >= 0) &&
-	     db_application_set_housing(s->db, id, h.region, h.target_group) != DB_OK) ||
-	    db_commit(s->db) != 0)
+	     db_application_set_housing(s->db, id, h.region, h.target_group) != DB_OK)) {
+		svc_db_fail(s, e);
+		return -1;
+	}
+	*out_id = id;
+	return 0;
+}
+
+/* An item of "together" of an admission application: the intervention's own
+ * fields, with the person, and the basis and date of the admission unless it
+ * states its own. A new reference. */
+static json_t *together_item(const json_t *admission, const json_t *item)
+{
+	json_t *o = json_deep_copy(item);
+	if (!o)
+		return NULL;
+	static const char *const inherited[] = { "person_id", "submitted_on", "basis" };
+	for (size_t k = 0; k < sizeof inherited / sizeof inherited[0]; k++) {
+		json_t *v = json_object_get(admission, inherited[k]);
+		if (v && !json_object_get(o, inherited[k]))
+			json_object_set(o, inherited[k], v);
+	}
+	return o;
+}
+
+#define TOGETHER_MAX 5
+
+json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error *e)
+{
+	int64_t id, ids[TOGETHER_MAX];
+	const json_t *together = json_object_get(in, "together");
+	json_t *admission = NULL;
+	size_t n = 0;
+
+	/* An admission with its first period (R13): "together" lists the
+	 * intervention applications submitted with it, all stored or none. */
+	if (together) {
+		const json_t *type = json_object_get(in, "type");
+		if (!json_is_array(together) || json_array_size(together) > TOGETHER_MAX)
+			return svc_fail_field(e, SVC_INVALID, "together", "together är en lista med högst 5 ansökningar",
+					      "together is a list of at most 5 applications");
+		if (!json_is_string(type) || strcmp(json_string_value(type), "admission") != 0)
+			return svc_fail_field(e, SVC_INVALID, "together",
+					      "bara en ansökan om tillträde kan lämnas in tillsammans med andra",
+					      "only an admission application is submitted together with others");
+		admission = json_deep_copy(in);
+		if (!admission)
+			return svc_fail(e, SVC_INTERNAL, "ett internt fel inträffade", "an internal error occurred");
+		json_object_del(admission, "together");
+		in = admission;
+	}
+	if (db_begin(s->db) != 0) {
+		json_decref(admission);
 		return svc_db_fail(s, e);
-	return svc_application_get(s, id, e);
+	}
+	if (application_create_tx(s, in, "", &id, e) != 0)
+		goto fail;
+	for (n = 0; together && n < json_array_size(together); n++) {
+		char where[48];
+		const json_t *item = json_array_get(together, n);
+		snprintf(where, sizeof where, "together[%zu]", n);
+		if (!json_is_object(item)) {
+			svc_fail_field(e, SVC_INVALID, where, "en ansökan är ett objekt", "an application is an object");
+			goto fail;
+		}
+		const json_t *t = json_object_get(item, "type");
+		if (json_is_string(t) && strcmp(json_string_value(t), "admission") == 0) {
+			snprintf(where, sizeof where, "together[%zu].type", n);
+			svc_fail_field(e, SVC_INVALID, where, "tillsammans med tillträdet söks insatser, inte ett tillträde till",
+				       "interventions are applied for together with the admission, not another admission");
+			goto fail;
+		}
+		json_t *full = together_item(in, item);
+		int rc = full ? application_create_tx(s, full, where, &ids[n], e) : -1;
+		json_decref(full);
+		if (rc != 0) {
+			if (!full)
+				svc_fail(e, SVC_INTERNAL, "ett internt fel inträffade", "an internal error occurred");
+			/* A field the service named itself (region, person_id): say which item. */
+			if (e->field[0] && strncmp(e->field, "together", 8) != 0) {
+				char field[sizeof e->field + sizeof where + 1];
+				snprintf(field, sizeof field, "%s.%s", where, e->field);
+				size_t len = strlen(field) < sizeof e->field ? strlen(field) : sizeof e->field - 1;
+				memcpy(e->field, field, len);
+				e->field[len] = '\0';
+			}
+			goto fail;
+		}
+	}
+	json_decref(admission);
+	if (db_commit(s->db) != 0)
+		return svc_db_fail(s, e);
+	json_t *out = svc_application_get(s, id, e);
+	if (out && together) {
+		json_t *arr = json_array();
+		for (size_t k = 0; k < n; k++)
+			json_array_append_new(arr, svc_application_get(s, ids[k], e));
+		json_object_set_new(out, "together", arr);
+	}
+	return out;
+fail:
+	json_decref(admission);
+	if (db_in_transaction(s->db))
+		db_rollback(s->db);
+	return NULL;
 }
 
 json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e)
@@ -579,58 +688,60 @@ static json_t *proposal_json(const struct db_proposal *p)
 	return o;
 }
 
-json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t *in, struct svc_error *e)
+/* Reads the fields of a decision request `in` into x (strings borrowed from
+ * in); known lists the keys allowed. The date defaults to x->d.decided_on. */
+static void parse_decision(struct vctx *v, const json_t *in, const char *const *known, struct decision_ready *x)
 {
-	static const char *const known[] = { "outcome", "reason", "decided_on", "from", "to", "units", "emergency",
-					     "budget_override_reason", "over_capacity_reason", NULL };
-	struct vctx v;
-	struct decision_ready x = { .d = { .decided_on = day_today(), .from = DAY_NONE, .to = DAY_NONE } };
-	struct decision_request *d = &x.d;
+	struct decision_request *d = &x->d;
 	int outcome = 0, emergency = 0;
-	struct db_application r;
 
-	vctx_init(&v);
-	v_known_keys(&v, in, known);
-	v_enum(&v, in, "outcome", &enum_outcome, V_REQUIRED, &outcome);
-	v_string(&v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d->reason);
-	v_day(&v, in, "decided_on", V_OPTIONAL, &d->decided_on);
-	v_day(&v, in, "from", V_OPTIONAL, &d->from);
-	v_day(&v, in, "to", V_OPTIONAL, &d->to);
-	v_int(&v, in, "units", 1, UNITS_MAX, V_OPTIONAL, &d->units);
-	v_bool(&v, in, "emergency", V_OPTIONAL, &emergency);
-	v_string(&v, in, "budget_override_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d->budget_override_reason);
-	v_string(&v, in, "over_capacity_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &x.over_capacity_reason);
-	if (!v.failed && outcome != OUTCOME_GRANTED && (!d->reason || strspn(d->reason, " \t\r\n") == strlen(d->reason)))
-		v_fail(&v, "reason", "ett delvis beviljande eller avslag måste motiveras",
+	v_known_keys(v, in, known);
+	v_enum(v, in, "outcome", &enum_outcome, V_REQUIRED, &outcome);
+	v_string(v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d->reason);
+	v_day(v, in, "decided_on", V_OPTIONAL, &d->decided_on);
+	v_day(v, in, "from", V_OPTIONAL, &d->from);
+	v_day(v, in, "to", V_OPTIONAL, &d->to);
+	v_int(v, in, "units", 1, UNITS_MAX, V_OPTIONAL, &d->units);
+	v_bool(v, in, "emergency", V_OPTIONAL, &emergency);
+	v_string(v, in, "budget_override_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &d->budget_override_reason);
+	v_string(v, in, "over_capacity_reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &x->over_capacity_reason);
+	if (!v->failed && outcome != OUTCOME_GRANTED && (!d->reason || strspn(d->reason, " \t\r\n") == strlen(d->reason)))
+		v_fail(v, "reason", "ett delvis beviljande eller avslag måste motiveras",
 		       "a partial grant or a denial needs a reason");
-	if (!v.failed && d->decided_on > day_today())
-		v_fail(&v, "decided_on", "datumet får inte ligga i framtiden", "the date must not be in the future");
-	if (v.failed) {
-		svc_invalid(e, &v);
-		return NULL;
-	}
+	if (!v->failed && d->decided_on > day_today())
+		v_fail(v, "decided_on", "datumet får inte ligga i framtiden", "the date must not be in the future");
 	d->outcome = (enum outcome)outcome;
 	d->emergency = emergency;
+}
 
-	if (db_begin(s->db) != 0)
-		return svc_db_fail(s, e);
-	int rc = db_application_get(s->db, application_id, &r);
-	if (rc != DB_OK) {
-		db_rollback(s->db);
-		return rc == DB_NOTFOUND ? svc_not_found(e) : svc_db_fail(s, e);
-	}
-	json_t *out = NULL;
-	if (r.status != STATUS_SUBMITTED) {
+/* What deciding one application did: recorded a decision or proposed one. */
+struct decided {
+	int64_t decision_id, proposal_id;
+};
+
+/*
+ * Inside the caller's transaction: decides application r with x (checked by
+ * decision_prepare); above the year's four-eyes threshold it is proposed
+ * instead. 0 with *out set, or -1 with e filled (the caller rolls back).
+ */
+static int decide_tx(struct svc *s, const struct db_application *r, struct decision_ready *x, struct decided *out,
+		     struct svc_error *e)
+{
+	struct decision_request *d = &x->d;
+	int rc;
+
+	*out = (struct decided){ 0, 0 };
+	if (r->status != STATUS_SUBMITTED) {
 		svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad", "the application has been decided already");
-		goto rollback;
+		return -1;
 	}
-	if (r.pending_proposal_id) {
+	if (r->pending_proposal_id) {
 		svc_fail(e, SVC_CONFLICT, "ett beslut om ansökan väntar redan på en andra samordnares godkännande",
 			 "a decision on the application is already awaiting a second coordinator's approval");
-		goto rollback;
+		return -1;
 	}
-	if (decision_prepare(s, &r, &x, e) != 0)
-		goto rollback;
+	if (decision_prepare(s, r, x, e) != 0)
+		return -1;
 
 	/* Four-eyes (none by default): above the threshold of the decision's
 	 * year the decision waits, outside the ledger, for another coordinator.
@@ -640,49 +751,142 @@ json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t 
 	int64_t threshold;
 	if (db_year_four_eyes(s->db, day_year(d->decided_on), &has_threshold, &threshold) != DB_OK) {
 		svc_db_fail(s, e);
-		goto rollback;
+		return -1;
 	}
-	if (has_threshold && x.total > threshold && !d->emergency) {
-		struct db_decision_new nd = decision_new_of(&r, &x);
+	struct db_decision_new nd = decision_new_of(r, x);
+	if (has_threshold && x->total > threshold && !d->emergency) {
 		struct db_proposal p = {
-			.application_id = application_id, .outcome = nd.outcome, .decided_on = nd.decided_on,
+			.application_id = r->app.id, .outcome = nd.outcome, .decided_on = nd.decided_on,
 			.from = nd.from, .to = nd.to, .units = nd.units, .emergency = nd.emergency,
 			.reason = (char *)nd.reason, .budget_override_reason = (char *)nd.budget_override_reason,
 			.over_capacity_reason = (char *)nd.over_capacity_reason,
-			.total_ore = x.total, .threshold_ore = threshold,
+			.total_ore = x->total, .threshold_ore = threshold,
 		};
-		int64_t pid;
-		rc = db_proposal_create(s->db, s->actor->user_id, &p, &pid);
+		rc = db_proposal_create(s->db, s->actor->user_id, &p, &out->proposal_id);
 		if (rc == DB_CONFLICT) {
 			svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad eller väntar på godkännande",
 				 "the application is decided or awaits approval already");
-			goto rollback;
+			return -1;
 		}
-		if (rc != DB_OK || db_commit(s->db) != 0) {
+		if (rc != DB_OK) {
 			svc_db_fail(s, e);
-			goto rollback;
+			return -1;
 		}
-		db_application_free(&r);
-		json_t *prop = svc_proposal_get(s, pid, e);
-		return prop ? json_pack("{s:b, s:o}", "awaiting_approval", 1, "proposal", prop) : NULL;
+		return 0;
 	}
-
-	struct db_decision_new nd = decision_new_of(&r, &x);
-	int64_t id;
-	rc = db_decision_record(s->db, s->actor->user_id, &nd, &id);
+	rc = db_decision_record(s->db, s->actor->user_id, &nd, &out->decision_id);
 	if (rc == DB_CONFLICT) {
 		svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad", "the application has been decided already");
-		goto rollback;
+		return -1;
 	}
-	if (rc != DB_OK || db_commit(s->db) != 0) {
+	if (rc != DB_OK) {
 		svc_db_fail(s, e);
-		goto rollback;
+		return -1;
+	}
+	return 0;
+}
+
+/* The answer for what decide_tx() did: the decision, or {"awaiting_approval","proposal"}. */
+static json_t *decided_json(struct svc *s, const struct decided *done, struct svc_error *e)
+{
+	if (done->decision_id)
+		return svc_decision_get(s, done->decision_id, e);
+	json_t *prop = svc_proposal_get(s, done->proposal_id, e);
+	return prop ? json_pack("{s:b, s:o}", "awaiting_approval", 1, "proposal", prop) : NULL;
+}
+
+json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t *in, struct svc_error *e)
+{
+	static const char *const known[] = { "outcome", "reason", "decided_on", "from", "to", "units", "emergency",
+					     "budget_override_reason", "over_capacity_reason", "together", NULL };
+	static const char *const item_known[] = { "application_id", "outcome", "reason", "decided_on", "from", "to",
+						  "units", "emergency", "budget_override_reason",
+						  "over_capacity_reason", NULL };
+	struct vctx v;
+	struct decision_ready x = { .d = { .decided_on = day_today(), .from = DAY_NONE, .to = DAY_NONE } };
+	struct decision_ready xs[TOGETHER_MAX];
+	int64_t ids[TOGETHER_MAX];
+	struct decided done, dones[TOGETHER_MAX];
+	json_t *together = NULL;
+	size_t n = 0;
+	struct db_application r;
+
+	vctx_init(&v);
+	parse_decision(&v, in, known, &x);
+	/* R13: an admission decided together with the applications that waited
+	 * for it, admission first, all in one transaction. */
+	v_array(&v, in, "together", TOGETHER_MAX, V_OPTIONAL | V_EMPTY_OK, &together);
+	for (size_t i = 0; !v.failed && i < json_array_size(together); i++, n++) {
+		const json_t *item = json_array_get(together, i);
+		xs[i] = (struct decision_ready){ .d = { .decided_on = x.d.decided_on, .from = DAY_NONE, .to = DAY_NONE } };
+		v_push(&v, "together");
+		v_push_index(&v, i);
+		if (!json_is_object(item)) {
+			v_fail(&v, NULL, "ett beslut är ett objekt", "a decision is an object");
+		} else {
+			v_id(&v, item, "application_id", V_REQUIRED, &ids[i]);
+			parse_decision(&v, item, item_known, &xs[i]);
+		}
+		v_pop(&v);
+		v_pop(&v);
+	}
+	if (v.failed) {
+		svc_invalid(e, &v);
+		return NULL;
+	}
+
+	if (db_begin(s->db) != 0)
+		return svc_db_fail(s, e);
+	int rc = db_application_get(s->db, application_id, &r);
+	if (rc != DB_OK) {
+		db_rollback(s->db);
+		return rc == DB_NOTFOUND ? svc_not_found(e) : svc_db_fail(s, e);
+	}
+	int64_t person = r.app.person_id;
+	bool admission = r.app.type == APP_ADMISSION;
+	if (n > 0 && !admission) {
+		svc_fail_field(e, SVC_INVALID, "together", "bara beslut om tillträde fattas tillsammans med väntande ansökningar",
+			       "only an admission is decided together with waiting applications");
+		rc = -1;
+	} else {
+		rc = decide_tx(s, &r, &x, &done, e);
 	}
 	db_application_free(&r);
-	return svc_decision_get(s, id, e);
-rollback:
-	db_rollback(s->db);
-	db_application_free(&r);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char field[48];
+		snprintf(field, sizeof field, "together[%zu].application_id", i);
+		int got = db_application_get(s->db, ids[i], &r);
+		if (got != DB_OK) {
+			if (got == DB_NOTFOUND)
+				svc_fail_field(e, SVC_NOT_FOUND, field, "ansökan finns inte", "the application does not exist");
+			else
+				svc_db_fail(s, e);
+			rc = -1;
+			break;
+		}
+		if (r.app.person_id != person || r.app.type == APP_ADMISSION) {
+			svc_fail_field(e, SVC_INVALID, field, "ansökan är inte en insats för samma person",
+				       "the application is not an intervention for the same person");
+			rc = -1;
+		} else {
+			rc = decide_tx(s, &r, &xs[i], &dones[i], e);
+		}
+		db_application_free(&r);
+	}
+	if (rc != 0) {
+		if (db_in_transaction(s->db))
+			db_rollback(s->db);
+		return NULL;
+	}
+	if (db_commit(s->db) != 0)
+		return svc_db_fail(s, e);
+	json_t *out = decided_json(s, &done, e);
+	if (out && together) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, decided_json(s, &dones[i], e));
+		json_object_set_new(out, "together", arr);
+	}
 	return out;
 }
 

@@ -484,6 +484,78 @@ def test_R13_pending_admission_intervention_submitted_then_judged_at_its_decisio
         expect_rule(w.apply(p["id"], "admission", token=cw, submitted_on="2024-03-05"), "R13", "2024-03-02")
 
 
+def test_R13_admission_with_its_first_period_is_applied_for_in_one_request():
+    """POST /applications with type admission and "together": both stored, or
+    neither (an invalid period in the second leaves no admission behind)."""
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        _, cw = w.user("caseworker", org)
+        p = w.person(org, token=cw)
+        kid = w.child(p["id"], "secondary", token=cw)
+        body = {"person_id": p["id"], "type": "admission", "submitted_on": "2024-03-01", "basis": NO_ACTOR,
+                "identified": True, "needs_assessment": "Behöver skyddat boende.",
+                "together": [{"type": "reflection", "from": "2024-03-01", "to": "2024-03-05"}]}
+        bad = dict(body, together=[{"type": "reflection", "from": "2024-03-05", "to": "2024-03-01"}])
+        expect(s.post(API + "/applications", bad, token=cw), 400, field="together[0].to")
+        bad = dict(body, together=[{"type": "admission"}])
+        expect(s.post(API + "/applications", bad, token=cw), 400, field="together[0].type")
+        expect(s.post(API + "/applications", dict(body, type="reflection", **span("2024-03-01", 5)), token=cw),
+               400, field="together")
+        listed = expect_ok(s.get(f"{API}/applications?person_id={p['id']}", token=cw), 200)
+        assert listed["applications"] == [], listed        # nothing of the refused requests was stored
+        body["together"][0]["children"] = [kid["id"]]
+        got = expect_ok(s.post(API + "/applications", body, token=cw))
+        assert got["type"] == "admission" and got["status"] == "submitted", got
+        (refl,) = got["together"]
+        assert (refl["type"], refl["submitted_on"], refl["basis"]["kind"]) == \
+            ("reflection", "2024-03-01", "no_designated_actor"), refl
+        assert refl["children"] == [kid["id"]] and refl["target_group"] == "families", refl
+
+
+def test_R13_admission_and_its_waiting_period_are_decided_in_one_act():
+    """POST /applications/{admission}/decision with "together": the admission
+    first, then the waiting applications, in one transaction: both or neither."""
+    with Server() as s:
+        w = World(s)
+        org = w.org()
+        p = w.person(org)
+        body = {"person_id": p["id"], "type": "admission", "submitted_on": "2024-03-01", "basis": NO_ACTOR,
+                "identified": True, "needs_assessment": "Behöver skyddat boende.",
+                "together": [{"type": "reflection", **span("2024-03-01", 10)}]}
+        got = expect_ok(s.post(API + "/applications", body, token=w.coord))
+        adm, refl = got["id"], got["together"][0]["id"]
+        other = w.admitted(org, on="2024-02-01")
+        elsewhere = w.application(other["id"], "point_adult", submitted_on="2024-03-01", category="travel", units=1)
+        # another person's application cannot ride along; nothing is decided
+        expect(s.post(f"{API}/applications/{adm}/decision",
+                      {"outcome": "granted", "decided_on": "2024-03-02",
+                       "together": [{"application_id": elsewhere["id"], "outcome": "granted"}]}, token=w.coord),
+               400, field="together[0].application_id")
+        # a refusal of the second (a partial grant without a reason) undoes the first: both or neither
+        expect(s.post(f"{API}/applications/{adm}/decision",
+                      {"outcome": "granted", "decided_on": "2024-03-02",
+                       "together": [{"application_id": refl, "outcome": "partly_granted", "to": "2024-03-05"}]},
+                      token=w.coord), 400, field="together[0].reason")
+        expect_rule(s.post(f"{API}/applications/{adm}/decision",
+                           {"outcome": "denied", "reason": "Ej identifierad.", "decided_on": "2024-03-02",
+                            "together": [{"application_id": refl, "outcome": "granted"}]}, token=w.coord), "R13")
+        a = expect_ok(s.get(f"{API}/applications/{adm}", token=w.coord), 200)
+        assert a["status"] == "submitted" and a["decision"] is None, a
+        # only an admission decides others together
+        expect(s.post(f"{API}/applications/{refl}/decision",
+                      {"outcome": "granted", "together": [{"application_id": adm, "outcome": "granted"}]},
+                      token=w.coord), 400, field="together")
+        d = expect_ok(s.post(f"{API}/applications/{adm}/decision",
+                             {"outcome": "granted", "decided_on": "2024-03-02",
+                              "together": [{"application_id": refl, "outcome": "granted"}]}, token=w.coord))
+        assert d["type"] == "admission" and d["outcome"] == "granted", d
+        (rd,) = d["together"]
+        assert (rd["type"], rd["decided_on"], rd["total_ore"]) == ("reflection", "2024-03-02", 10 * 132000), rd
+        for app_id in (adm, refl):
+            assert expect_ok(s.get(f"{API}/applications/{app_id}", token=w.coord), 200)["status"] == "decided"
+
+
 def test_R13_denied_admission_leaves_the_waiting_intervention_only_deniable():
     with Server() as s:
         w = World(s)
