@@ -186,6 +186,23 @@ void page_dl_row(struct page *p, const char *key, const char *value);
 /* An amount and a date (or "–") from JSON values. */
 void page_money(struct page *p, const json_t *ore);
 void page_day(struct page *p, const json_t *day);
+/*
+ * Confirmation before what cannot be undone (closing a decision, deactivating
+ * a user, resetting a second factor), server-side and without JavaScript:
+ * true when the posted form (page_parse() first) carries the checked box
+ * "confirm". Otherwise renders a page (status 200) that says what will
+ * happen (the catalogue text what_key with the one argument arg, which may
+ * be NULL) with a form back to the same URL holding the required box and the
+ * button button_key, and a way back to back_href; returns false: nothing has
+ * been done.
+ */
+bool page_confirmed(struct page *p, const char *what_key, const char *arg, const char *button_key,
+		    const char *back_href);
+
+/* The apply form's pseudo-type of "Ansök om tillträde och reflektionsperiod":
+ * an admission and a reflection period in one form (R13). */
+#define APPLY_ADMISSION_REFLECTION "admission_reflection"
+
 /* A capacity row's free places, and "(N över)" when more are housed than
  * declared (R15): never a negative number of free places. */
 void page_available(struct page *p, const json_t *row);

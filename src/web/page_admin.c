@@ -102,11 +102,41 @@ void page_user_create(struct http_request *req)
 	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_user_create, "/users?done=saved", users_page);
 }
 
+/* The username of user id, for a confirmation (borrowed from users), or "". */
+static const char *username(const json_t *users, int64_t id)
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(users, "users"), i, u)
+		if (page_int(u, "id") == id)
+			return page_s(u, "username");
+	return "";
+}
+
+/* Asks first (page_confirmed) for what cannot be undone to user id; true when confirmed. */
+static bool confirmed(struct page *p, int64_t id, const char *what_key, const char *button_key)
+{
+	struct svc_error e;
+	if (page_parse(p) != 0)
+		return false;
+	json_t *users = svc_user_list(&p->svc, &e);
+	if (!users) {
+		page_fail(p, &e);
+		return false;
+	}
+	bool ok = page_confirmed(p, what_key, username(users, id), button_key, "/users");
+	json_decref(users);
+	return ok;
+}
+
 static void set_active(struct http_request *req, bool active)
 {
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
+	/* Deactivating ends the user's sessions at once: asked first. */
+	if (!active && !confirmed(&p, req->ids[0], "user.deactivate_confirm", "user.deactivate"))
+		return;
 	json_t *out = svc_user_set_active(&p.svc, req->ids[0], active, &e);
 	page_after_post(&p, out, &e, "/users?done=saved", users_page);
 }
@@ -116,6 +146,8 @@ void page_user_totp_reset(struct http_request *req)
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
+	if (!confirmed(&p, req->ids[0], "user.totp_reset_confirm", "user.totp_reset"))
+		return;
 	json_t *out = svc_user_totp_reset(&p.svc, req->ids[0], &e);
 	page_after_post(&p, out, &e, "/users?done=totp_reset", users_page);
 }

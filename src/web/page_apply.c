@@ -151,6 +151,9 @@ static void place_fields(struct page *p, const json_t *person)
 	json_decref(org);
 }
 
+/* t of apply_form() for the admission with its reflection period. */
+#define T_ADMISSION_REFLECTION APP_TYPE__COUNT
+
 /* The form for type t (or the list of types when t < 0). */
 static void apply_form(struct page *p, int64_t person_id, int t, unsigned status)
 {
@@ -168,7 +171,10 @@ static void apply_form(struct page *p, int64_t person_id, int t, unsigned status
 		page_h1(p, "apply.title");
 		html_raw(h, "<p>");
 		page_textv(p, "apply.for_person", code, NULL);
-		html_raw(h, "</p><ul class=\"apply-links\">");
+		html_raw(h, "</p><ul class=\"apply-links\"><li>");
+		page_link(p, page_t(p, "apply.admission_reflection"), "/persons/%lld/apply?type=%s", (long long)person_id,
+			  APPLY_ADMISSION_REFLECTION);
+		html_raw(h, "</li>");
 		for (int i = 0; i < APP_TYPE__COUNT; i++) {
 			html_raw(h, "<li>");
 			page_link(p, i18n_enum(p->lang, &enum_app_type, i), "/persons/%lld/apply?type=%s",
@@ -178,8 +184,9 @@ static void apply_form(struct page *p, int64_t person_id, int t, unsigned status
 		html_raw(h, "</ul>");
 		goto done;
 	}
-	enum app_type type = (enum app_type)t;
-	const char *type_label = i18n_enum(p->lang, &enum_app_type, t);
+	bool both = t == T_ADMISSION_REFLECTION;
+	enum app_type type = both ? APP_REFLECTION : (enum app_type)t;
+	const char *type_label = both ? page_t(p, "apply.admission_reflection") : i18n_enum(p->lang, &enum_app_type, t);
 	page_start(p, type_label);
 	html_raw(h, "<p class=\"eyebrow\">");
 	page_textv(p, "apply.for_person", code, NULL);
@@ -190,24 +197,36 @@ static void apply_form(struct page *p, int64_t person_id, int t, unsigned status
 	html_raw(h, "</h2><p>");
 	if (json_is_true(json_object_get(allowance, "admitted")))
 		page_textv(p, "person.admitted_since", page_s(allowance, "admitted_on"), NULL);
+	else if (page_s(allowance, "admission_pending_on"))
+		page_textv(p, "apply.admission_waiting", page_s(allowance, "admission_pending_on"), NULL);
 	else
-		page_text(p, type == APP_ADMISSION ? "person.not_admitted" : "apply.admit_first");
+		page_text(p, type == APP_ADMISSION || both ? "person.not_admitted" : "apply.admit_first");
+	if (both) {
+		html_raw(h, "<br>");
+		page_text(p, "apply.admission_reflection_hint");
+	}
 	html_raw(h, "</p>");
 	page_allowance(p, allowance);
 	html_raw(h, "</section>");
 	page_errors(p);
 	page_form(p, "/persons/%lld/apply", (long long)person_id);
-	page_field(p, &(struct field){ .kind = FIELD_HIDDEN, .name = "type", .value = enum_name(&enum_app_type, t) });
+	page_field(p, &(struct field){ .kind = FIELD_HIDDEN, .name = "type",
+				       .value = both ? APPLY_ADMISSION_REFLECTION : enum_name(&enum_app_type, t) });
 	char today[DAY_BUFSZ];
 	day_format(day_today(), today);
 	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "submitted_on", .label = "application.submitted_on",
 				       .value = today, .required = true });
-	if (type == APP_ADMISSION) {
+	if (type == APP_ADMISSION || both) {
 		page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "identified", .label = "apply.identified",
 					       .required = true });
 		page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "needs_assessment",
 					       .label = "apply.needs_assessment", .hint = "apply.needs_assessment_hint",
 					       .required = true });
+	}
+	if (both) {
+		html_raw(h, "<h2>");
+		page_text(p, "apply.reflection_part");
+		html_raw(h, "</h2>");
 	}
 	if (app_type_has_period(type)) {
 		char hint[256];
@@ -252,7 +271,33 @@ void page_apply(struct http_request *req)
 	struct page p;
 	page_init(&p, req);
 	const char *type = http_query(req, "type");
-	apply_form(&p, req->ids[0], type ? enum_parse(&enum_app_type, type) : -1, 200);
+	apply_form(&p, req->ids[0],
+		   type && strcmp(type, APPLY_ADMISSION_REFLECTION) == 0 ? T_ADMISSION_REFLECTION
+		   : type					       ? enum_parse(&enum_app_type, type)
+								       : -1,
+		   200);
+}
+
+/*
+ * The one form for an admission with its reflection period as the API's
+ * request: the admission (date, identification, needs assessment, basis)
+ * and "together" the reflection period (period, children, place). A new
+ * reference; in is the form's JSON.
+ */
+static json_t *admission_reflection_json(json_t *in)
+{
+	static const char *const period_keys[] = { "from", "to", "children", "region", "target_group" };
+	json_t *refl = json_pack("{s:s}", "type", "reflection");
+	for (size_t k = 0; k < sizeof period_keys / sizeof period_keys[0]; k++) {
+		json_t *v = json_object_get(in, period_keys[k]);
+		if (v) {
+			json_object_set(refl, period_keys[k], v);
+			json_object_del(in, period_keys[k]);
+		}
+	}
+	json_object_set_new(in, "type", json_string("admission"));
+	json_object_set_new(in, "together", json_pack("[o]", refl));
+	return in;
 }
 
 void page_apply_post(struct http_request *req)
@@ -262,17 +307,24 @@ void page_apply_post(struct http_request *req)
 	page_init(&p, req);
 	if (page_parse(&p) != 0)
 		return;
-	int type = enum_parse(&enum_app_type, page_in(&p, "type"));
+	const char *type_in = page_in(&p, "type");
+	bool both = type_in && strcmp(type_in, APPLY_ADMISSION_REFLECTION) == 0;
+	int type = both ? T_ADMISSION_REFLECTION : enum_parse(&enum_app_type, type_in);
 	json_t *in = page_form_json(&p, apply_spec, sizeof apply_spec / sizeof apply_spec[0], &e);
 	json_t *out = NULL;
 	if (in) {
 		json_object_set_new(in, "person_id", json_integer(req->ids[0]));
+		if (both)
+			in = admission_reflection_json(in);
 		out = svc_application_create(&p.svc, in, &e);
 		json_decref(in);
 	}
 	if (!out) {
 		if (e.status == SVC_NOT_FOUND && strcmp(e.field, "person_id") == 0)
 			return page_fail(&p, &e);
+		/* The reflection part's fields are the form's own. */
+		if (both && strncmp(e.field, "together[0].", 12) == 0)
+			memmove(e.field, e.field + 12, strlen(e.field + 12) + 1);
 		p.err = &e;
 		return apply_form(&p, req->ids[0], type, page_form_status(&e));
 	}

@@ -255,6 +255,8 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 		page_text(p, "decision.close_hint");
 		html_raw(h, "</p>");
 		page_form(p, "/decisions/%lld/close", (long long)id);
+		page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "confirm", .label = "decision.close_confirm",
+					       .required = true });
 		page_form_end(p, "decision.close");
 		html_raw(h, "</section>");
 	}
@@ -338,7 +340,14 @@ void page_decision_close(struct http_request *req)
 {
 	struct page p;
 	struct svc_error e;
+	char back[48];
 	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	/* Closing releases what is unpaid and cannot be undone: only with the box checked. */
+	snprintf(back, sizeof back, "/decisions/%lld", (long long)req->ids[0]);
+	if (!page_confirmed(&p, "decision.close_confirm", NULL, "decision.close", back))
+		return;
 	json_t *in = json_object();
 	json_t *out = svc_decision_close(&p.svc, req->ids[0], in, &e);
 	json_decref(in);

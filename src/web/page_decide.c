@@ -332,10 +332,51 @@ static void application_facts(struct page *p, const json_t *a, const json_t *cod
 	html_raw(h, "</dl>");
 }
 
-static void decision_form(struct page *p, const json_t *a)
+/*
+ * R13: the person's applications that wait for this admission (submitted
+ * interventions), as a table, and as choices to decide together with it.
+ * Returns the number of them; *housing is set when one is a housing period.
+ */
+static size_t waiting_panel(struct page *p, const json_t *waiting, bool *housing)
+{
+	size_t i, n = json_array_size(waiting);
+	json_t *w;
+	*housing = false;
+	if (n == 0)
+		return 0;
+	html_raw(&p->h, "<section class=\"panel waiting\" id=\"waiting\"><h2>");
+	page_text(p, "decide.waiting");
+	html_raw(&p->h, "</h2><p>");
+	page_text(p, "decide.waiting_hint");
+	html_raw(&p->h, "</p>");
+	page_table(p, NULL, "application.type", "application.submitted_on", "application.period", NULL);
+	json_array_foreach(waiting, i, w) {
+		if (app_type_is_daily_compensation((enum app_type)enum_parse(&enum_app_type, page_s(w, "type"))))
+			*housing = true;
+		html_raw(&p->h, "<tr><td>");
+		page_link(p, page_enum(p, &enum_app_type, page_s(w, "type")), "/applications/%lld",
+			  (long long)page_int(w, "id"));
+		html_raw(&p->h, "</td><td>");
+		page_day(p, json_object_get(w, "submitted_on"));
+		html_raw(&p->h, "</td><td>");
+		if (page_s(w, "from")) {
+			page_day(p, json_object_get(w, "from"));
+			html_raw(&p->h, " \xE2\x80\x93 ");
+			page_day(p, json_object_get(w, "to"));
+		}
+		html_raw(&p->h, "</td></tr>");
+	}
+	page_table_end(p);
+	html_raw(&p->h, "</section>");
+	return n;
+}
+
+static void decision_form(struct page *p, const json_t *a, const json_t *waiting)
 {
 	enum app_type t = (enum app_type)enum_parse(&enum_app_type, page_s(a, "type"));
 	char today[DAY_BUFSZ];
+	bool waiting_housing = false;
+	size_t n_waiting = t == APP_ADMISSION ? waiting_panel(p, waiting, &waiting_housing) : 0;
 	page_panel(p, "decide.title");
 	page_errors(p);
 	page_form(p, "/applications/%lld/decide", (long long)page_int(a, "id"));
@@ -363,10 +404,32 @@ static void decision_form(struct page *p, const json_t *a)
 				       .value = day_format(day_today(), today), .required = true });
 	page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "budget_override_reason",
 				       .label = "decide.budget_override", .hint = "decide.budget_override_hint" });
-	if (app_type_is_daily_compensation(t))
+	if (n_waiting > 0) {
+		/* Decided together, admission first: granted in full when the
+		 * admission is granted, denied with its reason when it is denied. */
+		struct choice *cs = calloc(n_waiting, sizeof *cs);
+		char (*ids)[24] = calloc(n_waiting, sizeof *ids);
+		json_t *checked = json_array();
+		if (!cs || !ids)
+			abort();
+		size_t i;
+		json_t *w;
+		json_array_foreach(waiting, i, w) {
+			snprintf(ids[i], sizeof ids[i], "%lld", (long long)page_int(w, "id"));
+			cs[i] = (struct choice){ ids[i], page_enum(p, &enum_app_type, page_s(w, "type")) };
+			json_array_append_new(checked, json_string(ids[i]));
+		}
+		page_field(p, &(struct field){ .kind = FIELD_CHECKS, .name = "together", .label = "decide.together",
+					       .hint = "decide.together_hint", .choices = cs, .n_choices = n_waiting,
+					       .values = checked });
+		json_decref(checked);
+		free(cs);
+		free(ids);
+	}
+	if (app_type_is_daily_compensation(t) || waiting_housing)
 		page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "over_capacity_reason",
 					       .label = "decide.over_capacity", .hint = "decide.over_capacity_hint" });
-	page_form_end(p, "decide.submit");
+	page_form_end(p, n_waiting > 0 ? "decide.submit_together" : "decide.submit");
 	html_raw(&p->h, "</section>");
 }
 
@@ -458,7 +521,7 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 {
 	struct svc_error e;
 	json_t *a = svc_application_get(&p->svc, id, &e), *person = NULL, *allowance = NULL, *checks = NULL,
-	       *codes = NULL, *orgs = NULL;
+	       *codes = NULL, *orgs = NULL, *waiting = NULL;
 	if (!a)
 		return page_fail(p, &e);
 	int64_t pid = page_int(a, "person_id");
@@ -471,6 +534,21 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 		checks = svc_application_checks(&p->svc, id, &e);
 	if (checks)
 		orgs = svc_org_list(&p->svc, &e);
+	/* R13: an admission's page shows the applications waiting for it. */
+	if (orgs && strcmp(page_s(a, "type"), "admission") == 0) {
+		char pid_s[24];
+		snprintf(pid_s, sizeof pid_s, "%lld", (long long)pid);
+		waiting = svc_application_list(&p->svc, "submitted", pid_s, NULL, NULL, &e);
+		if (!waiting) {
+			json_decref(orgs);
+			orgs = NULL;
+		} else {
+			json_t *apps = json_object_get(waiting, "applications");
+			for (size_t k = json_array_size(apps); k-- > 0;)
+				if (strcmp(page_s(json_array_get(apps, k), "type"), "admission") == 0)
+					json_array_remove(apps, k);
+		}
+	}
 	if (allowance && (!coordinator || !submitted || (checks && orgs))) {
 		codes = page_person_codes(p, json_object_get(a, "children"), NULL, &e);
 	}
@@ -524,12 +602,13 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 	else if (coordinator && json_is_true(json_object_get(a, "awaiting_approval")))
 		proposal_panel(p, a);
 	else if (coordinator)
-		decision_form(p, a);
+		decision_form(p, a, json_object_get(waiting, "applications"));
 	json_decref(a);
 	json_decref(person);
 	json_decref(allowance);
 	json_decref(checks);
 	json_decref(orgs);
+	json_decref(waiting);
 	json_decref(codes);
 	page_end_status(p, status);
 	return;
@@ -539,6 +618,7 @@ fail:
 	json_decref(allowance);
 	json_decref(checks);
 	json_decref(orgs);
+	json_decref(waiting);
 	page_fail(p, &e);
 }
 
@@ -554,7 +634,7 @@ void page_decide(struct http_request *req)
 	static const struct fj spec[] = {
 		{ "outcome", FJ_STR }, { "reason", FJ_STR }, { "decided_on", FJ_STR }, { "from", FJ_STR },
 		{ "to", FJ_STR },      { "units", FJ_INT },  { "emergency", FJ_BOOL }, { "budget_override_reason", FJ_STR },
-		{ "over_capacity_reason", FJ_STR },
+		{ "over_capacity_reason", FJ_STR }, { "together", FJ_IDS },
 	};
 	struct page p;
 	struct svc_error e;
@@ -570,6 +650,29 @@ void page_decide(struct http_request *req)
 		json_object_del(in, "to");
 		json_object_del(in, "units");
 	}
+	/* R13: the applications decided together with the admission, as the
+	 * admission is: granted in full, or denied with the same reason. */
+	json_t *ids = json_incref(json_object_get(in, "together"));
+	json_object_del(in, "together");
+	if (json_array_size(ids) > 0) {
+		const char *outcome = page_in(&p, "outcome") ? page_in(&p, "outcome") : "";
+		json_t *arr = json_array(), *over = json_object_get(in, "over_capacity_reason");
+		size_t i;
+		json_t *id;
+		json_array_foreach(ids, i, id) {
+			json_t *item = json_pack("{s:O, s:s}", "application_id", id, "outcome",
+						 strcmp(outcome, "granted") == 0 ? "granted" : "denied");
+			static const char *const copied[] = { "reason", "decided_on" };
+			for (size_t k = 0; k < 2; k++)
+				if (json_object_get(in, copied[k]))
+					json_object_set(item, copied[k], json_object_get(in, copied[k]));
+			if (over)
+				json_object_set(item, "over_capacity_reason", over);
+			json_array_append_new(arr, item);
+		}
+		json_object_set_new(in, "together", arr);
+	}
+	json_decref(ids);
 	json_t *out = svc_decision_create(&p.svc, req->ids[0], in, &e);
 	json_decref(in);
 	if (!out) {

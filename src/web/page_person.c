@@ -392,6 +392,13 @@ static void apply_links(struct page *p, int64_t id, bool child)
 	html_raw(&p->h, "<h2>");
 	page_text(p, "person.apply");
 	html_raw(&p->h, "</h2><ul class=\"apply-links\">");
+	/* The most common case first: admission and a reflection period at once (R13). */
+	if (!child) {
+		html_raw(&p->h, "<li class=\"first\">");
+		page_link(p, page_t(p, "apply.admission_reflection"), "/persons/%lld/apply?type=%s", (long long)id,
+			  APPLY_ADMISSION_REFLECTION);
+		html_raw(&p->h, "</li>");
+	}
 	for (int t = 0; t < APP_TYPE__COUNT; t++) {
 		bool child_type = t == APP_INTEGRATION_CHILD || t == APP_POINT_CHILD;
 		bool adult_type = t == APP_INTEGRATION_ADULT || t == APP_POINT_ADULT || app_type_is_daily_compensation(t);

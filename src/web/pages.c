@@ -873,6 +873,32 @@ void page_money(struct page *p, const json_t *ore)
 		html_raw(&p->h, "\xE2\x80\x93");
 }
 
+bool page_confirmed(struct page *p, const char *what_key, const char *arg, const char *button_key,
+		    const char *back_href)
+{
+	const char *c = page_in(p, "confirm");
+	if (c && (strcmp(c, "1") == 0 || strcmp(c, "on") == 0 || strcmp(c, "true") == 0))
+		return true;
+	page_start(p, page_t(p, "confirm.title"));
+	page_h1(p, "confirm.title");
+	html_raw(&p->h, "<section class=\"panel confirm\"><p class=\"warning\">");
+	page_textv(p, what_key, arg ? arg : "", NULL);
+	html_raw(&p->h, "</p>");
+	page_form(p, "%s", p->req->path);
+	/* The checked box is the confirmation; a re-display starts unchecked. */
+	const struct form *in = p->in;
+	p->in = NULL;
+	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "confirm", .label = "confirm.check",
+				       .required = true });
+	p->in = in;
+	page_form_end(p, button_key);
+	html_raw(&p->h, "<p>");
+	page_link(p, page_t(p, "confirm.back"), "%s", back_href);
+	html_raw(&p->h, "</p></section>");
+	page_end_status(p, 200);
+	return false;
+}
+
 void page_available(struct page *p, const json_t *row)
 {
 	char over[24];

@@ -662,8 +662,11 @@ static struct db_decision_new decision_new_of(const struct db_application *r, co
 		.reason = d->reason,
 		.budget_override_reason = d->budget_override_reason && *d->budget_override_reason ? d->budget_override_reason
 												       : NULL,
-		.over_capacity_reason = x->over_capacity_reason && *x->over_capacity_reason ? x->over_capacity_reason
-											    : NULL,
+		/* R15 concerns housing periods only. */
+		.over_capacity_reason = app_type_is_daily_compensation(a->type) && x->over_capacity_reason &&
+						*x->over_capacity_reason
+					? x->over_capacity_reason
+					: NULL,
 		.lines = x->lines,
 		.n_lines = (size_t)x->n_lines,
 	};

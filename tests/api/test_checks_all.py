@@ -38,13 +38,17 @@ def two_overlapping_reflections(w):
 def test_checks_list_every_rule_allowed_or_not_applicable_when_nothing_refuses():
     with Server() as s:
         w = World(s)
-        _, _, second = two_overlapping_reflections(w)
+        p, _, second = two_overlapping_reflections(w)
+        # places declared where the period is housed, so that R15 judges too
+        expect_ok(s.put(f"{API}/organisations/{p['organisation_id']}/capacity",
+                        {"places": [{"region": "Stockholm", "target_group": "women", "places": 5}]},
+                        token=w.coord), 200)
         checks = expect_ok(s.get(f"{API}/applications/{second['id']}/checks", token=w.coord), 200)
         assert checks["allowed"] is True and checks["refusal"] is None, checks
         assert [c["rule"] for c in checks["checks"]] == ORDER, checks
         status = {c["rule"]: c["status"] for c in checks["checks"]}
         assert status == {"application": "allowed", "R1": "allowed", "R2": "allowed", "R13": "allowed",
-                          "R3": "allowed", "R9": "allowed", "R10": "allowed",
+                          "R3": "allowed", "R9": "allowed", "R10": "allowed", "R15": "allowed",
                           "R4": "not_applicable", "R5": "not_applicable", "R6": "not_applicable",
                           "R7": "not_applicable", "R8": "not_applicable", "R11": "not_applicable"}, checks
         for c in checks["checks"]:

@@ -18,7 +18,10 @@
  * (refused transitions and unmet requirements explained beside the field),
  * adds a requirement to the year's checklist, records a network meeting, a
  * request without a place and a consultation; a decision above the year's
- * four-eyes threshold waits until a second coordinator approves it.
+ * four-eyes threshold waits until a second coordinator approves it. A woman
+ * with one child applies for admission and a reflection period in one form;
+ * the coordinator decides both in one act, over capacity with a reason (R13,
+ * R15).
  * Screenshots of the main pages are saved for a reviewer. Prints
  * "browser: N passed, N failed" and exits non-zero on any failure.
  */
@@ -486,6 +489,15 @@ async function main() {
 			const row = coord.locator('tr', { hasText: 'bertil' });
 			assert.match(text(await row.innerText()), /Inställd/);
 			await row.getByRole('button', { name: 'Återställ tvåsteg' }).click();
+			/* what cannot be undone is confirmed first, on a page of its own; until then nothing happens */
+			assert.match(text(await coord.locator('section.confirm').innerText()), /Återställa tvåstegsverifieringen för bertil\?/);
+			await bertil.goto(base + '/persons');
+			assert.match(bertil.url(), /\/persons$/, 'not reset before the confirmation');
+			await coord.getByRole('button', { name: 'Återställ tvåsteg' }).click();   /* the box unchecked: refused */
+			assert.equal(await coord.locator('section.confirm').count(), 1);
+			await coord.getByLabel('Jag bekräftar; det kan inte ångras').check();
+			await shot(coord, '26-confirm');
+			await coord.getByRole('button', { name: 'Återställ tvåsteg' }).click();
 			await coord.waitForURL(/\/users\?done=totp_reset$/);
 			assert.match(text(await coord.locator('tr', { hasText: 'bertil' }).innerText()), /Saknas/);
 			await bertil.goto(base + '/persons');
@@ -520,6 +532,52 @@ async function main() {
 			await anna.goto(base + '/capacity');
 			assert.match(text(await anna.locator('main .lead').innerText()), /Din organisations platser/);
 			assert.doesNotMatch(await anna.locator('main').innerText(), /Tryggt Hem Nord/);
+		});
+
+		await step('R13/R15: a woman with one child applies for admission and a reflection period in one form; the coordinator decides both in one act', async () => {
+			const orgA = env.orgA.id;
+			const mother = await env.api.call('POST', '/api/v1/persons', { gender: 'female', age_group: 'adult', organisation_id: orgA, sweden_responsible: true });
+			const child = await env.api.call('POST', '/api/v1/persons', { gender: 'male', age_group: 'child', parent_id: mother.id, child_role: 'secondary', organisation_id: orgA });
+			await anna.goto(`${base}/persons/${mother.id}`);
+			await anna.getByRole('link', { name: 'Ansök om tillträde och reflektionsperiod' }).click();
+			await anna.getByLabel('Organisationen har identifierat personen som brottsoffer').check();
+			await anna.getByLabel(/Individuell behovsbedömning/).fill('Behöver skyddat boende med sitt barn.');
+			/* from tomorrow: today's occupancy, checked by the steps after this one, stays as it is */
+			await anna.getByLabel(/Från och med/).fill(day(1));
+			await anna.getByLabel(/Till och med/).fill(day(10));
+			await anna.locator(`input[name=children][value="${child.id}"]`).check();
+			await anna.getByLabel('Polisregion för boendeplatsen').selectOption({ label: 'Syd' });
+			await anna.getByLabel('Ingen offentlig aktör är tydligt ansvarig').check();
+			await shot(anna, '24-apply-admission-reflection');
+			await anna.getByRole('button', { name: 'Skicka ansökan' }).click();
+			await anna.waitForURL(/\/applications\/\d+\?done=applied$/);
+			const admissionUrl = anna.url().replace(/\?.*$/, '');
+			const apps = (await env.api.call('GET', `/api/v1/applications?person_id=${mother.id}`)).applications;
+			assert.deepEqual(apps.map((a) => [a.type, a.status]), [['admission', 'submitted'], ['reflection', 'submitted']]);
+			assert.equal(apps[1].target_group, 'families');
+			await coord.goto(admissionUrl);
+			const waiting = text(await coord.locator('section#waiting').innerText());
+			assert.match(waiting, /Reflektionsperiod/);
+			assert.ok(await coord.locator('input[name=together]').isChecked(), 'the waiting period is decided together by default');
+			await coord.getByLabel('Beviljad', { exact: true }).check();
+			await coord.getByRole('button', { name: 'Besluta tillträde och markerade ansökningar' }).click();
+			/* the family place in Syd is taken (R15): refused with the place named, nothing decided */
+			await coord.locator('.error-summary').waitFor();
+			assert.match(await coord.locator('.error-summary').innerText(), /R15: platserna för familjer i Syd är fulla/);
+			const still = await env.api.call('GET', `/api/v1/applications/${apps[0].id}`);
+			assert.equal(still.status, 'submitted', 'both or neither: the admission is not decided either');
+			await coord.getByLabel('Skäl att gå över kapaciteten (R15)').fill('Boendet har ordnat ett extra familjerum.');
+			await shot(coord, '25-decide-together');
+			await coord.getByRole('button', { name: 'Besluta tillträde och markerade ansökningar' }).click();
+			await coord.waitForURL(/\/queue\?done=decided$/);
+			const adm = await env.api.call('GET', `/api/v1/applications/${apps[0].id}`);
+			const refl = await env.api.call('GET', `/api/v1/applications/${apps[1].id}`);
+			assert.equal(adm.decision.outcome, 'granted');
+			assert.equal(refl.decision.outcome, 'granted');
+			assert.equal(refl.decision.decided_on, adm.decision.decided_on);
+			assert.equal(refl.decision.over_capacity_reason, 'Boendet har ordnat ett extra familjerum.');
+			await coord.goto(`${base}/applications/${apps[1].id}`);
+			assert.match(text(await coord.locator('main').innerText()), /Boendet har ordnat ett extra familjerum/);
 		});
 
 		await step('the organisations page shows certification, recertification and who is housed today', async () => {
