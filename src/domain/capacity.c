@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "enums.h"
+#include "report.h"
 
 const char *target_group_sv(int target_group)
 {
@@ -89,4 +90,74 @@ bool rule_r15_capacity(const struct place_facts *pl, day_t from, day_t to, const
 		 target_group_en(pl->target_group), region, (long long)with, (long long)pl->places, day,
 		 (long long)(with - pl->places), (long long)load.days_over);
 	return false;
+}
+
+void capacity_month_add(struct capacity_month *m, int region, int target_group, int64_t n)
+{
+	if (region < 0 || region >= REGION__COUNT || target_group < 0 || target_group >= TARGET__COUNT) {
+		m->unassigned += n;
+	} else {
+		m->persons[region][target_group] += n;
+		m->region_total[region] += n;
+		m->group_total[target_group] += n;
+	}
+	m->total += n;
+}
+
+int capacity_month_suppress(struct capacity_month *m, int k)
+{
+	enum { CELLS = REGION__COUNT * TARGET__COUNT, RT = CELLS, GT = RT + REGION__COUNT,
+	       UN = GT + TARGET__COUNT, TOT = UN + 1, N = TOT + 1 };
+	_Static_assert(N <= REPORT_TABLE_MAX_CELLS && REGION__COUNT + 1 <= REPORT_TABLE_MAX_PARTS,
+		       "the month's table fits the suppression");
+	int64_t cells[N];
+	struct report_table_rel rels[REGION__COUNT + TARGET__COUNT + 2];
+	int nr = 0;
+
+	for (int r = 0; r < REGION__COUNT; r++)
+		for (int g = 0; g < TARGET__COUNT; g++)
+			cells[r * TARGET__COUNT + g] = m->persons[r][g];
+	for (int r = 0; r < REGION__COUNT; r++)
+		cells[RT + r] = m->region_total[r];
+	for (int g = 0; g < TARGET__COUNT; g++)
+		cells[GT + g] = m->group_total[g];
+	cells[UN] = m->unassigned;
+	cells[TOT] = m->total;
+	/* region total = its target groups; target-group total = its regions */
+	for (int r = 0; r < REGION__COUNT; r++) {
+		struct report_table_rel *x = &rels[nr++];
+		*x = (struct report_table_rel){ .total = RT + r, .n_parts = TARGET__COUNT };
+		for (int g = 0; g < TARGET__COUNT; g++)
+			x->parts[g] = r * TARGET__COUNT + g;
+	}
+	for (int g = 0; g < TARGET__COUNT; g++) {
+		struct report_table_rel *x = &rels[nr++];
+		*x = (struct report_table_rel){ .total = GT + g, .n_parts = REGION__COUNT };
+		for (int r = 0; r < REGION__COUNT; r++)
+			x->parts[r] = r * TARGET__COUNT + g;
+	}
+	/* total = the regions + unassigned = the target groups + unassigned */
+	struct report_table_rel *x = &rels[nr++];
+	*x = (struct report_table_rel){ .total = TOT, .n_parts = REGION__COUNT + 1 };
+	for (int r = 0; r < REGION__COUNT; r++)
+		x->parts[r] = RT + r;
+	x->parts[REGION__COUNT] = UN;
+	x = &rels[nr++];
+	*x = (struct report_table_rel){ .total = TOT, .n_parts = TARGET__COUNT + 1 };
+	for (int g = 0; g < TARGET__COUNT; g++)
+		x->parts[g] = GT + g;
+	x->parts[TARGET__COUNT] = UN;
+
+	if (report_suppress_table(cells, N, rels, nr, k) != 0)
+		return -1;
+	for (int r = 0; r < REGION__COUNT; r++)
+		for (int g = 0; g < TARGET__COUNT; g++)
+			m->persons[r][g] = cells[r * TARGET__COUNT + g];
+	for (int r = 0; r < REGION__COUNT; r++)
+		m->region_total[r] = cells[RT + r];
+	for (int g = 0; g < TARGET__COUNT; g++)
+		m->group_total[g] = cells[GT + g];
+	m->unassigned = cells[UN];
+	m->total = cells[TOT];
+	return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "day.h"
+#include "enums.h"
 #include "rules.h"
 
 /* One granted period at the place; `to` is already cut at the person's exit
@@ -59,6 +60,32 @@ void place_load_of(const struct place_facts *pl, day_t from, day_t to, struct pl
  */
 bool rule_r15_capacity(const struct place_facts *pl, day_t from, day_t to, const char *over_capacity_reason,
 		       struct verdict *v);
+
+/*
+ * The funder's capacity (domain.md §4, issue 16): for one month (or longer),
+ * the persons housed on at least one day of it per police region × target
+ * group, with the region and target-group totals, those whose place names
+ * no region or target group, and the total (= the sum of the cells plus
+ * the unassigned). Counts are exact until capacity_month_suppress().
+ */
+struct capacity_month {
+	int64_t persons[REGION__COUNT][TARGET__COUNT];
+	int64_t region_total[REGION__COUNT];
+	int64_t group_total[TARGET__COUNT];
+	int64_t unassigned;
+	int64_t total;
+};
+
+/* Adds n persons at region × target_group (either < 0: unassigned) and keeps the totals. */
+void capacity_month_add(struct capacity_month *m, int region, int target_group, int64_t n);
+
+/*
+ * Makes m safe for the funder with threshold k: every count in 1..k-1, and
+ * as many more as it takes that none can be recomputed from the totals
+ * (report_suppress_table(), the open-data report's suppression), becomes
+ * REPORT_SUPPRESSED (-1). Returns 0, or -1 (m unchanged: publish nothing).
+ */
+int capacity_month_suppress(struct capacity_month *m, int k);
 
 /* Swedish and English words of a target group for sentences ("kvinnor", "women"); static. */
 const char *target_group_sv(int target_group);

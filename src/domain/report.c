@@ -79,7 +79,8 @@ void report_init(struct report *r, int year)
 #define ROWS_PER_REPORT (3 + CODE__COUNT + AGE__COUNT * REPORT_EXPL_ROWS)
 #define MAX_VARS (3 + BUCKET__COUNT * ROWS_PER_REPORT + REF__COUNT + 1 + 2)
 #define MAX_RELS (5 + ROWS_PER_REPORT + 1)
-#define MAX_PARTS 12
+#define MAX_PARTS REPORT_TABLE_MAX_PARTS
+_Static_assert(REPORT_TABLE_MAX_CELLS <= MAX_VARS, "a table fits the report's suppression state");
 _Static_assert(REF__COUNT + 1 <= MAX_PARTS && BUCKET_TOTAL <= MAX_PARTS, "relation size");
 
 enum vstate {
@@ -574,32 +575,80 @@ static int step_linear(struct supp *s, bool *changed)
 	return suppress_near(s, determined_suppressed);
 }
 
-int report_suppress(struct report *r, int k)
+/* Primary suppression of s with threshold k, then the rounds of secondary
+ * suppression until nothing changes. 0, or -1 on overflow. */
+static int supp_run(struct supp *s, int k)
 {
-	struct supp s;
 	bool changed;
 
-	if (k < 1 || r->open_data_k != 0 || report_check(r, NULL, 0) != 0)
-		return -1;
-	supp_build(&s, r);
-	for (int i = 0; i < s.nv; i++)
-		if (s.v[i].cell && s.v[i].value >= 1 && s.v[i].value < k)
-			s.v[i].state = V_SUPPRESSED;
+	for (int i = 0; i < s->nv; i++)
+		if (s->v[i].cell && s->v[i].value >= 1 && s->v[i].value < k)
+			s->v[i].state = V_SUPPRESSED;
 	/* Every round either ends or turns one more variable unknown or
 	 * resolved, so there are at most nv rounds with a change. */
 	do {
 		changed = false;
-		if (step_single(&s, &changed) != 0)
+		if (step_single(s, &changed) != 0)
 			return -1;
-		if (!changed && step_bounds(&s, &changed) != 0)
+		if (!changed && step_bounds(s, &changed) != 0)
 			return -1;
-		if (!changed && step_linear(&s, &changed) != 0)
+		if (!changed && step_linear(s, &changed) != 0)
 			return -1;
 	} while (changed);
+	return 0;
+}
 
+int report_suppress(struct report *r, int k)
+{
+	struct supp s;
+
+	if (k < 1 || r->open_data_k != 0 || report_check(r, NULL, 0) != 0)
+		return -1;
+	supp_build(&s, r);
+	if (supp_run(&s, k) != 0)
+		return -1;
 	for (int i = 0; i < s.nv; i++)
 		if (s.v[i].state == V_SUPPRESSED)
 			*s.v[i].cell = REPORT_SUPPRESSED;
 	r->open_data_k = k;
+	return 0;
+}
+
+int report_suppress_table(int64_t *cells, int n, const struct report_table_rel *rels, int nr, int k)
+{
+	struct supp s;
+
+	if (k < 1 || n < 0 || n > REPORT_TABLE_MAX_CELLS || nr < 0 || nr > MAX_RELS)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (cells[i] < 0 || cells[i] > MONEY_MAX_ORE)
+			return -1;
+	for (int r = 0; r < nr; r++) {
+		int64_t sum = 0;
+		if (rels[r].total < 0 || rels[r].total >= n || rels[r].n_parts < 0 ||
+		    rels[r].n_parts > REPORT_TABLE_MAX_PARTS)
+			return -1;
+		for (int j = 0; j < rels[r].n_parts; j++) {
+			if (rels[r].parts[j] < 0 || rels[r].parts[j] >= n)
+				return -1;
+			sum += cells[rels[r].parts[j]];
+		}
+		if (sum != cells[rels[r].total])
+			return -1;
+	}
+	s.nv = s.nr = 0;
+	s.ua = s.uc = -1;
+	for (int i = 0; i < n; i++)
+		supp_cell(&s, &cells[i]);
+	for (int r = 0; r < nr; r++) {
+		struct srel *x = supp_rel(&s, "table", rels[r].total);
+		for (int j = 0; j < rels[r].n_parts; j++)
+			rel_part(x, rels[r].parts[j]);
+	}
+	if (supp_run(&s, k) != 0)
+		return -1;
+	for (int i = 0; i < s.nv; i++)
+		if (s.v[i].state == V_SUPPRESSED)
+			cells[i] = REPORT_SUPPRESSED;
 	return 0;
 }

@@ -162,4 +162,24 @@ int report_check(const struct report *r, char *err, size_t errsz);
  */
 int report_suppress(struct report *r, int k);
 
+/* One additive relation of a small table: cells[total] = the sum of cells[parts[..]]. */
+#define REPORT_TABLE_MAX_PARTS 12
+#define REPORT_TABLE_MAX_CELLS 64
+struct report_table_rel {
+	int total;
+	int n_parts;
+	int parts[REPORT_TABLE_MAX_PARTS];
+};
+
+/*
+ * The open-data suppression of report_suppress() (the same rounds: primary
+ * 1..k-1, then secondary until no withheld cell can be recomputed) for any
+ * small table of exact, non-negative person counts bound by the relations
+ * rels, every cell published unless withheld (no hidden cells). Withheld
+ * cells become REPORT_SUPPRESSED. Returns 0; -1 (cells unchanged) when k < 1,
+ * n > REPORT_TABLE_MAX_CELLS, a relation names no cell of the table or does
+ * not hold, a count is negative, or the arithmetic would overflow.
+ */
+int report_suppress_table(int64_t *cells, int n, const struct report_table_rel *rels, int nr, int k);
+
 #endif

@@ -110,6 +110,38 @@ int db_occupancy(struct db *db, day_t on, struct db_place_occupancy **out, size_
 	return stmt_collect(db, st, "computing the occupancy", sizeof **out, occupancy_read, NULL, out, n);
 }
 
+/* Reads a ST_OCCUPANCY_RANGE row (no organisation) into *row. */
+static int occupancy_range_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int region = col_enum(st, 0, &enum_region);
+	int group = col_enum(st, 1, &enum_target_group);
+
+	if (region == -2 || group == -2)
+		return db_fail(db, "a housing place has an invalid region or target group");
+	*(struct db_place_occupancy *)row = (struct db_place_occupancy){
+		.organisation_id = 0, .region = region, .target_group = group, .persons = col_i64(st, 2),
+	};
+	return DB_OK;
+}
+
+int db_occupancy_range(struct db *db, day_t from, day_t to, struct db_place_occupancy **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_OCCUPANCY_RANGE);
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (from == DAY_NONE || to == DAY_NONE || to < from)
+		return db_fail(db, "occupancy needs a period");
+	if (bind_day(st, 1, from) | bind_day(st, 2, to) | bind_enum(st, 3, &enum_outcome, OUTCOME_GRANTED) |
+	    bind_enum(st, 4, &enum_outcome, OUTCOME_PARTLY_GRANTED) | bind_enum(st, 5, &enum_app_type, APP_REFLECTION) |
+	    bind_enum(st, 6, &enum_app_type, APP_EXTENDED) | bind_enum(st, 7, &enum_app_type, APP_INTEGRATION_HOUSING))
+		return db_fail_bind(db, st);
+	return stmt_collect(db, st, "computing the occupancy of a period", sizeof **out, occupancy_range_read, NULL, out,
+			    n);
+}
+
 int db_application_set_housing(struct db *db, int64_t application_id, int region, int target_group)
 {
 	sqlite3_stmt *st;

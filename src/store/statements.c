@@ -486,6 +486,16 @@ static const char *const sql[ST__COUNT] = {
 		"FROM decisions d JOIN applications a ON a.id = d.application_id JOIN persons p ON p.id = d.person_id "
 		"WHERE d.organisation_id = ?1 AND d.to_day >= ?4 AND d.from_day <= ?10 AND d.outcome IN (?5, ?6) "
 		"AND d.type IN (?7, ?8, ?9) AND a.housing_region = ?2 AND a.housing_target_group = ?3",
+	/* The funder's capacity: persons housed on at least one day of ?1..?2
+	 * per region and target group, as ST_OCCUPANCY counts a day. */
+	[ST_OCCUPANCY_RANGE] =
+		"SELECT a.housing_region, a.housing_target_group, COUNT(DISTINCT d.person_id) "
+		"FROM decisions d JOIN applications a ON a.id = d.application_id "
+		"JOIN persons p ON p.id = d.person_id "
+		"WHERE d.type IN (?5, ?6, ?7) AND d.from_day <= ?2 AND d.to_day >= ?1 AND d.outcome IN (?3, ?4) "
+		"AND (p.exit_on IS NULL OR p.exit_on >= ?1) AND (d.closed_on IS NULL OR d.closed_on >= ?1) "
+		"AND MAX(d.from_day, ?1) <= MIN(d.to_day, ?2, COALESCE(p.exit_on, ?2), COALESCE(d.closed_on, ?2)) "
+		"GROUP BY 1, 2",
 	[ST_PLACE_PLACES] =
 		"SELECT places FROM capacity WHERE organisation_id = ?1 AND region = ?2 AND target_group = ?3",
 	/* The retention run's candidates (R12), from the partial index persons_exit_identity. */

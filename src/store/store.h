@@ -863,6 +863,13 @@ int db_occupancy(struct db *db, day_t on, struct db_place_occupancy **out, size_
 int db_place_facts(struct db *db, int64_t organisation_id, int region, int target_group, day_t from, day_t to,
 		   struct place_facts *out, struct stay **stays_out);
 
+/*
+ * The persons housed on at least one day of from..to per region and target
+ * group (rows with organisation_id 0; region or target group -1 when the
+ * place names none), for the funder's monthly capacity. free(*out).
+ */
+int db_occupancy_range(struct db *db, day_t from, day_t to, struct db_place_occupancy **out, size_t *n);
+
 /* Where a daily-compensation application houses the person (-1 = none). */
 int db_application_set_housing(struct db *db, int64_t application_id, int region, int target_group);
 

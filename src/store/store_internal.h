@@ -88,7 +88,7 @@ enum stmt {
 	/* ---- end of the second factor's section ---- */
 
 	/* ---- a large database: ledger totals, the report's indexes (migration 4) ---- */
-	ST_SET_VERSION_4, ST_SET_VERSION_5, ST_SET_VERSION_6, ST_SET_VERSION_7, ST_PLACE_STAYS, ST_PLACE_PLACES, ST_PERSON_EXITS_WITH_IDENTITY,
+	ST_SET_VERSION_4, ST_SET_VERSION_5, ST_SET_VERSION_6, ST_SET_VERSION_7, ST_PLACE_STAYS, ST_PLACE_PLACES, ST_OCCUPANCY_RANGE, ST_PERSON_EXITS_WITH_IDENTITY,
 	/* ---- end of the large database's section ---- */
 
 	ST__COUNT

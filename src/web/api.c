@@ -267,7 +267,10 @@ void api_capacity_get(struct http_request *req)
 	NO_BODY(svc_capacity_get(&s, req->ids[0], http_query(req, "date"), &e));
 }
 void api_capacity_put(struct http_request *req) { WITH_BODY(200, 0, svc_capacity_put(&s, req->ids[0], in, &e)); }
-void api_capacity_overview(struct http_request *req) { NO_BODY(svc_capacity_overview(&s, http_query(req, "date"), &e)); }
+void api_capacity_overview(struct http_request *req)
+{
+	NO_BODY(svc_capacity_overview(&s, http_query(req, "date"), http_query(req, "year"), &e));
+}
 void api_placement_unmet(struct http_request *req) { NO_BODY(svc_placement_unmet(&s, http_query(req, "year"), &e)); }
 void api_consultation_summary(struct http_request *req)
 {

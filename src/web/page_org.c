@@ -84,7 +84,7 @@ static void orgs_page(struct page *p, unsigned status)
 {
 	struct svc_error e;
 	json_t *orgs = svc_org_list(&p->svc, &e);
-	json_t *cap = orgs ? svc_capacity_overview(&p->svc, NULL, &e) : NULL;
+	json_t *cap = orgs ? svc_capacity_overview(&p->svc, NULL, NULL, &e) : NULL;
 	json_t *due = cap ? svc_cert_due(&p->svc, NULL, &e) : NULL;
 	if (!due) {
 		json_decref(orgs);

@@ -162,14 +162,94 @@ static void region_table(struct page *p, const json_t *regions)
 	page_table_end(p);
 }
 
+/* A withheld count of the funder's months ("<5"), or the count. */
+static void funder_count(struct page *p, const json_t *n)
+{
+	if (json_is_integer(n))
+		html_int(&p->h, json_integer_value(n));
+	else
+		html_raw(&p->h, "<span class=\"withheld\">&lt;5</span>");
+}
+
+/*
+ * The funder's capacity page: per month of the year and police region the
+ * persons housed, small counts withheld (svc_capacity_overview for the
+ * funder); no day and no organisation.
+ */
+static void capacity_funder_page(struct page *p, const json_t *cap)
+{
+	char y[8];
+	snprintf(y, sizeof y, "%lld", (long long)page_int(cap, "year"));
+	page_start(p, page_t(p, "capacity.title"));
+	page_h1(p, "capacity.title");
+	html_raw(&p->h, "<p class=\"lead\">");
+	page_textv(p, "capacity.lead_funder", y, NULL);
+	html_raw(&p->h, "</p><form method=\"get\" action=\"/capacity\" class=\"filters\"><label for=\"f-year\">");
+	page_text(p, "capacity.year");
+	html_raw(&p->h, "</label> <input type=\"number\" id=\"f-year\" name=\"year\" min=\"1900\" max=\"2200\"");
+	html_attr(&p->h, "value", y);
+	html_raw(&p->h, "> <button class=\"small\">");
+	page_text(p, "capacity.show");
+	html_raw(&p->h, "</button></form>");
+	html_raw(&p->h, "<div class=\"table-wrap\"><table class=\"months\"><caption>");
+	page_text(p, "capacity.months");
+	html_raw(&p->h, "</caption><thead><tr><th scope=\"col\">");
+	page_text(p, "capacity.month");
+	html_raw(&p->h, "</th>");
+	for (int r = 0; r < REGION__COUNT; r++) {
+		html_raw(&p->h, "<th scope=\"col\" class=\"num\">");
+		html_text(&p->h, i18n_enum(p->lang, &enum_region, r));
+		html_raw(&p->h, "</th>");
+	}
+	for (int g = 0; g < TARGET__COUNT; g++) {
+		html_raw(&p->h, "<th scope=\"col\" class=\"num\">");
+		html_text(&p->h, i18n_enum(p->lang, &enum_target_group, g));
+		html_raw(&p->h, "</th>");
+	}
+	html_raw(&p->h, "<th scope=\"col\" class=\"num\">");
+	page_text(p, "capacity.total");
+	html_raw(&p->h, "</th></tr></thead><tbody>");
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(cap, "months"), i, m) {
+		html_raw(&p->h, "<tr><th scope=\"row\">");
+		html_text(&p->h, page_s(m, "month"));
+		html_raw(&p->h, "</th>");
+		for (int r = 0; r < REGION__COUNT; r++) {
+			html_raw(&p->h, "<td class=\"num\">");
+			funder_count(p, json_object_get(json_object_get(json_object_get(m, "regions"),
+									enum_name(&enum_region, r)), "total"));
+			html_raw(&p->h, "</td>");
+		}
+		for (int g = 0; g < TARGET__COUNT; g++) {
+			html_raw(&p->h, "<td class=\"num\">");
+			funder_count(p, json_object_get(json_object_get(m, "target_groups"), enum_name(&enum_target_group, g)));
+			html_raw(&p->h, "</td>");
+		}
+		html_raw(&p->h, "<td class=\"num\">");
+		funder_count(p, json_object_get(m, "total"));
+		html_raw(&p->h, "</td></tr>");
+	}
+	page_table_end(p);
+	html_raw(&p->h, "<p class=\"hint\">");
+	page_text(p, "capacity.funder_hint");
+	html_raw(&p->h, "</p>");
+	page_end(p);
+}
+
 void page_capacity(struct http_request *req)
 {
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
-	json_t *cap = svc_capacity_overview(&p.svc, http_query(req, "date"), &e);
+	json_t *cap = svc_capacity_overview(&p.svc, http_query(req, "date"), http_query(req, "year"), &e);
 	if (!cap)
 		return page_fail(&p, &e);
+	if (strcmp(page_s(cap, "scope"), "aggregate") == 0) {
+		capacity_funder_page(&p, cap);
+		json_decref(cap);
+		return;
+	}
 	page_start(&p, page_t(&p, "capacity.title"));
 	page_h1(&p, "capacity.title");
 	html_raw(&p.h, "<p class=\"lead\">");

@@ -32,7 +32,7 @@ static const struct {
 	{ "/decisions", "nav.decisions", C | W },
 	{ "/year", "nav.year", C },
 	{ "/organisations", "nav.organisations", C },
-	{ "/capacity", "nav.capacity", C | W },
+	{ "/capacity", "nav.capacity", C | W | F },
 	{ "/placements", "nav.placements", C | W },
 	{ "/consultations", "nav.consultations", C },
 	{ "/users", "nav.users", C },

@@ -131,7 +131,7 @@ const struct route app_routes[] = {
 	{ "POST", "/certification/requirements/{year}/remove", page_checklist_remove, C | ROUTE_FORM },
 	{ "GET", "/follow-ups", page_follow_ups, C },
 	{ "POST", "/follow-ups", page_follow_up_create, C | ROUTE_FORM },
-	{ "GET", "/capacity", page_capacity, C | W },
+	{ "GET", "/capacity", page_capacity, C | W | F },
 	{ "GET", "/placements", page_placements, C | W },
 	{ "POST", "/placements", page_placement_create, C | W | ROUTE_FORM },
 	{ "GET", "/consultations", page_consultations, C },

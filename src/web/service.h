@@ -126,7 +126,9 @@ json_t *svc_capacity_get(struct svc *s, int64_t org, const char *date, struct sv
 json_t *svc_capacity_put(struct svc *s, int64_t org, const json_t *in, struct svc_error *e);
 /* Availability per police region and target group on `date` (NULL = today), and per organisation the
  * actor may see; a caseworker's regions count the own organisation only. */
-json_t *svc_capacity_overview(struct svc *s, const char *date, struct svc_error *e);
+json_t *svc_capacity_overview(struct svc *s, const char *date, const char *year, struct svc_error *e);
+/* The funder's threshold of the capacity months: the open-data report's default k. */
+#define CAPACITY_FUNDER_K 5
 /* Requests without a place per month, region and target group of year (NULL = this year). */
 json_t *svc_placement_unmet(struct svc *s, const char *year, struct svc_error *e);
 /* Consultations of year (NULL = this year) counted by asker, region and topic. */

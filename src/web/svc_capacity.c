@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/capacity.h"
+#include "domain/report.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -196,9 +198,94 @@ json_t *svc_capacity_put(struct svc *s, int64_t org, const json_t *in, struct sv
 	return svc_capacity_get(s, org, NULL, e);
 }
 
-json_t *svc_capacity_overview(struct svc *s, const char *date, struct svc_error *e)
+/* A count of the funder's months: the number, or null when withheld (below k). */
+static json_t *count_json(int64_t n)
+{
+	return n == REPORT_SUPPRESSED ? json_null() : json_integer(n);
+}
+
+/*
+ * The funder's capacity (domain.md §4, issue 16): no day, no organisation;
+ * per month of the year and police region × target group the persons housed
+ * on at least one day of it, each month suppressed as the open-data report
+ * is (capacity_month_suppress(), k = CAPACITY_FUNDER_K), and the places
+ * declared (no person data: exact).
+ */
+static json_t *capacity_funder(struct svc *s, const char *date, const char *year, struct svc_error *e)
+{
+	if (date)
+		return svc_fail_field(e, SVC_INVALID, "date",
+				      "finansiären ser platserna per månad och polisregion, inte per dag (ange year)",
+				      "the funder sees capacity per month and police region, not per day (give year)");
+	int y = svc_query_year(year, day_year(day_today()), e);
+	if (y < 0)
+		return NULL;
+	struct db_capacity *places;
+	size_t n_places;
+	if (db_capacity_list(s->db, 0, &places, &n_places) != DB_OK)
+		return svc_db_fail(s, e);
+	int64_t declared[REGION__COUNT][TARGET__COUNT];
+	memset(declared, 0, sizeof declared);
+	for (size_t i = 0; i < n_places; i++)
+		declared[places[i].region][places[i].target_group] += places[i].places;
+	free(places);
+	json_t *jplaces = json_object();
+	for (int r = 0; r < REGION__COUNT; r++) {
+		json_t *jr = json_object();
+		int64_t total = 0;
+		for (int g = 0; g < TARGET__COUNT; g++) {
+			json_object_set_new(jr, enum_name(&enum_target_group, g), json_integer(declared[r][g]));
+			total += declared[r][g];
+		}
+		json_object_set_new(jr, "total", json_integer(total));
+		json_object_set_new(jplaces, enum_name(&enum_region, r), jr);
+	}
+	json_t *months = json_array();
+	for (int mo = 1; mo <= 12; mo++) {
+		day_t from = day_from_ymd(y, mo, 1), to = mo == 12 ? day_year_last(y) : day_from_ymd(y, mo + 1, 1) - 1;
+		struct db_place_occupancy *occ;
+		size_t n_occ;
+		struct capacity_month m;
+		char month[8], d1[DAY_BUFSZ], d2[DAY_BUFSZ];
+		if (db_occupancy_range(s->db, from, to, &occ, &n_occ) != DB_OK) {
+			json_decref(jplaces);
+			json_decref(months);
+			return svc_db_fail(s, e);
+		}
+		memset(&m, 0, sizeof m);
+		for (size_t i = 0; i < n_occ; i++)
+			capacity_month_add(&m, occ[i].region, occ[i].target_group, occ[i].persons);
+		free(occ);
+		if (capacity_month_suppress(&m, CAPACITY_FUNDER_K) != 0) {
+			json_decref(jplaces);
+			json_decref(months);
+			return svc_fail(e, SVC_INTERNAL, "ett internt fel inträffade", "an internal error occurred");
+		}
+		json_t *regions = json_object(), *groups = json_object();
+		for (int r = 0; r < REGION__COUNT; r++) {
+			json_t *jr = json_object();
+			for (int g = 0; g < TARGET__COUNT; g++)
+				json_object_set_new(jr, enum_name(&enum_target_group, g), count_json(m.persons[r][g]));
+			json_object_set_new(jr, "total", count_json(m.region_total[r]));
+			json_object_set_new(regions, enum_name(&enum_region, r), jr);
+		}
+		for (int g = 0; g < TARGET__COUNT; g++)
+			json_object_set_new(groups, enum_name(&enum_target_group, g), count_json(m.group_total[g]));
+		snprintf(month, sizeof month, "%04d-%02d", y % 10000, mo);
+		json_array_append_new(months, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "month", month, "from",
+							day_format(from, d1), "to", day_format(to, d2), "regions",
+							regions, "target_groups", groups, "unassigned",
+							count_json(m.unassigned), "total", count_json(m.total)));
+	}
+	return json_pack("{s:s, s:i, s:i, s:o, s:o}", "scope", "aggregate", "year", y, "k", CAPACITY_FUNDER_K,
+			 "places", jplaces, "months", months);
+}
+
+json_t *svc_capacity_overview(struct svc *s, const char *date, const char *year, struct svc_error *e)
 {
 	day_t on;
+	if (s->actor->role == ROLE_FUNDER)
+		return capacity_funder(s, date, year, e);
 	struct capacity_load l;
 	struct cell grid[REGION__COUNT][TARGET__COUNT];
 	int64_t unassigned = 0;

@@ -146,7 +146,8 @@ def test_occupancy_is_derived_from_the_granted_periods_covering_the_day():
         # who sees what: the funder the regions only, a caseworker the own organisation only
         _, funder = w.user("funder")
         fv = expect_ok(s.get(f"{API}/capacity", token=funder), 200)
-        assert fv["organisations"] == [] and fv["regions"] == now["regions"], fv
+        assert fv["scope"] == "aggregate" and "organisations" not in fv and "regions" not in fv, fv
+        assert "Kvinnojouren" not in s.get(f"{API}/capacity", token=funder).text
         _, cw = w.user("caseworker", two)
         cv = expect_ok(s.get(f"{API}/capacity", token=cw), 200)
         assert cv["scope"] == "organisation" and [o["id"] for o in cv["organisations"]] == [two], cv
@@ -249,6 +250,74 @@ def test_R15_capacity_is_judged_at_the_decision_with_the_place_shown():
         _, coord2 = w.user("coordinator")
         d4 = expect_ok(s.post(f"{API}/decision-proposals/{prop['proposal']['id']}/approve", {}, token=coord2))
         assert d4["over_capacity_reason"] == "Plats ordnad.", d4
+
+
+def funder_cells(month):
+    """Every person count of a month of the funder's capacity."""
+    yield month["total"]
+    yield month["unassigned"]
+    yield from month["target_groups"].values()
+    for region in month["regions"].values():
+        yield from region.values()
+
+
+def test_issue16_funder_capacity_is_monthly_and_suppressed_and_the_day_by_day_attack_reveals_nothing():
+    """Issue 16 point 1 (domain.md §4): the funder gets per month and police
+    region the persons housed, every count below k (5) withheld with secondary
+    suppression, no per-day series (date= is refused); the coordinator still
+    sees each day exactly, a caseworker the own organisation exactly."""
+    with Server() as s:
+        w = World(s)
+        org = w.org("Kvinnojouren Stockholm", regions=("Stockholm",))
+        syd = w.org("Boendet Syd", regions=("Syd",))
+        expect_ok(s.put(f"{API}/organisations/{org}/capacity", {"places": [
+            {"region": "Stockholm", "target_group": "women", "places": 9}]}, token=w.coord), 200)
+        # one woman in Stockholm 2025-02-02..2025-03-03: one person's stay, the issue's example
+        alone = w.admitted(org, on="2025-02-01")
+        w.grant(alone["id"], "reflection", "2025-02-01", **span_days("2025-02-02", 30))
+        # six women in Syd in April: a count a funder may see; one man there: withheld
+        for _ in range(6):
+            p = w.admitted(syd, on="2025-04-01")
+            w.grant(p["id"], "reflection", "2025-04-01", **span_days("2025-04-01", 10))
+        man = w.admitted(syd, on="2025-04-01", gender="male")
+        w.grant(man["id"], "reflection", "2025-04-01", **span_days("2025-04-05", 10))
+        _, funder = w.user("funder")
+
+        # the day-by-day attack of issue 16: every date= is refused, nothing is counted
+        for day in ("2025-02-01", "2025-02-02", "2025-03-03", "2025-03-04"):
+            r = s.get(f"{API}/capacity?date={day}", token=funder)
+            expect(r, 400, field="date")
+            assert "occupied" not in r.text and "Stockholm" not in r.text, r
+        got = expect_ok(s.get(f"{API}/capacity?year=2025", token=funder), 200)
+        assert got["scope"] == "aggregate" and got["k"] == 5 and got["year"] == 2025, got
+        assert [m["month"] for m in got["months"]] == [f"2025-{m:02d}" for m in range(1, 13)], got
+        for m in got["months"]:
+            for n in funder_cells(m):
+                assert n is None or n == 0 or n >= 5, (m["month"], n)      # never a cell below k
+        feb, mar, apr = got["months"][1], got["months"][2], got["months"][3]
+        for m in (feb, mar):
+            # the one stay is withheld, and so is every total it could be recomputed from
+            assert m["regions"]["Stockholm"]["women"] is None, m
+            assert m["regions"]["Stockholm"]["total"] is None and m["total"] is None, m
+            assert m["target_groups"]["women"] is None, m
+        # seven housed in Syd: the total is published; the one man is withheld, and so (secondary
+        # suppression) are the six women, who would give him away as 7 − 6
+        assert apr["regions"]["Syd"]["total"] == 7 and apr["total"] == 7, apr
+        assert apr["regions"]["Syd"]["men"] is None and apr["regions"]["Syd"]["women"] is None, apr
+        assert apr["target_groups"]["men"] is None and apr["target_groups"]["women"] is None, apr
+        assert got["places"]["Stockholm"]["women"] == 9, got     # places are no person data
+        assert "Kvinnojouren" not in s.get(f"{API}/capacity", token=funder).text
+        page = s.get("/capacity?year=2025", token=funder).text
+        assert "2025-02" in page and "&lt;5" in page and "Kvinnojouren" not in page, page
+        assert s.get("/capacity?date=2025-02-02", token=funder).status == 400
+
+        # the coordinator sees each day exactly, a caseworker the own organisation exactly
+        day = expect_ok(s.get(f"{API}/capacity?date=2025-02-02", token=w.coord), 200)
+        assert cell(day, "Stockholm", "women")["occupied"] == 1, day
+        _, cw = w.user("caseworker", org)
+        own = expect_ok(s.get(f"{API}/capacity?date=2025-02-02", token=cw), 200)
+        assert own["scope"] == "organisation" and cell(own, "Stockholm", "women")["occupied"] == 1, own
+        assert expect(s.get(f"{API}/capacity?year=abc", token=funder), 400, field="year")
 
 
 def test_unmet_requests_per_region_target_group_and_month():

@@ -467,7 +467,12 @@ async function main() {
 			await login(funder, base, 'finansiar', env.password);
 			assert.match(funder.url(), new RegExp(`/reports/${year}$`));
 			assert.match(text(await funder.locator('main').innerText()), /54 600 kr/);
-			assert.equal(await funder.locator('header.site nav a').count(), 1);
+			/* the report, and capacity per month only (issue 16): no day, no organisation */
+			assert.equal(await funder.locator('header.site nav a').count(), 2);
+			await funder.goto(base + '/capacity');
+			assert.match(text(await funder.locator('main').innerText()), /Personer i boende per månad/);
+			assert.equal(await funder.locator('input[name=date]').count(), 0);
+			assert.doesNotMatch(await funder.locator('main').innerText(), /Skyddade Boendet Syd/);
 			for (const url of [personUrl, base + '/persons', base + '/decisions', base + '/year', base + '/queue']) {
 				const r = await funder.goto(url);
 				assert.equal(r.status(), 403, url);

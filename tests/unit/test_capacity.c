@@ -12,6 +12,7 @@
 
 #include "domain/capacity.h"
 #include "domain/enums.h"
+#include "domain/report.h"
 
 static day_t D(const char *s)
 {
@@ -107,6 +108,66 @@ static void test_R15_the_last_day_of_a_stay_is_occupied(void **state)
 	assert_true(rule_r15_capacity(&pl, D("2025-05-11"), D("2025-05-15"), NULL, &v));
 }
 
+/* Issue 16: the funder's month never shows a count below k, and no withheld
+ * count can be recomputed from a row, a column or the total. */
+static void test_capacity_month_suppresses_small_counts_and_what_gives_them_away(void **state)
+{
+	struct capacity_month m;
+
+	(void)state;
+	memset(&m, 0, sizeof m);
+	capacity_month_add(&m, REGION_STOCKHOLM, TARGET_WOMEN, 1);   /* one person's stay */
+	capacity_month_add(&m, REGION_SYD, TARGET_WOMEN, 6);
+	capacity_month_add(&m, REGION_SYD, TARGET_MEN, 1);
+	capacity_month_add(&m, REGION_VAST, TARGET_WOMEN, 8);
+	capacity_month_add(&m, -1, -1, 0);
+	assert_int_equal(m.total, 16);
+	assert_int_equal(capacity_month_suppress(&m, 5), 0);
+	assert_int_equal(m.persons[REGION_STOCKHOLM][TARGET_WOMEN], REPORT_SUPPRESSED);
+	assert_int_equal(m.region_total[REGION_STOCKHOLM], REPORT_SUPPRESSED);
+	assert_int_equal(m.persons[REGION_SYD][TARGET_MEN], REPORT_SUPPRESSED);
+	assert_int_equal(m.group_total[TARGET_MEN], REPORT_SUPPRESSED);
+	/* Syd: 7 in all; with the women published the man would be 7 - 6 */
+	assert_true(m.region_total[REGION_SYD] == REPORT_SUPPRESSED || m.persons[REGION_SYD][TARGET_WOMEN] == REPORT_SUPPRESSED);
+	/* zeros stay zeros; nothing published lies in 1..4 */
+	assert_int_equal(m.persons[REGION_NORD][TARGET_MEN], 0);
+	for (int r = 0; r < REGION__COUNT; r++) {
+		for (int g = 0; g < TARGET__COUNT; g++)
+			assert_false(m.persons[r][g] >= 1 && m.persons[r][g] < 5);
+		assert_false(m.region_total[r] >= 1 && m.region_total[r] < 5);
+	}
+	/* no row or column has exactly one withheld cell with the rest published */
+	for (int r = 0; r < REGION__COUNT; r++) {
+		int unknown = m.region_total[r] == REPORT_SUPPRESSED;
+		for (int g = 0; g < TARGET__COUNT; g++)
+			unknown += m.persons[r][g] == REPORT_SUPPRESSED;
+		assert_true(unknown != 1);
+	}
+	for (int g = 0; g < TARGET__COUNT; g++) {
+		int unknown = m.group_total[g] == REPORT_SUPPRESSED;
+		for (int r = 0; r < REGION__COUNT; r++)
+			unknown += m.persons[r][g] == REPORT_SUPPRESSED;
+		assert_true(unknown != 1);
+	}
+}
+
+/* report_suppress_table() refuses a table whose relations do not hold. */
+static void test_suppress_table_refuses_an_inconsistent_table(void **state)
+{
+	int64_t cells[3] = { 10, 4, 5 };
+	struct report_table_rel rel = { .total = 0, .n_parts = 2, .parts = { 1, 2 } };
+
+	(void)state;
+	assert_int_equal(report_suppress_table(cells, 3, &rel, 1, 5), -1);
+	assert_int_equal(cells[1], 4);
+	cells[0] = 9;
+	assert_int_equal(report_suppress_table(cells, 3, &rel, 1, 5), 0);
+	/* 4 is withheld; 5 would give it away as 9 - 5 */
+	assert_int_equal(cells[1], REPORT_SUPPRESSED);
+	assert_int_equal(cells[2], REPORT_SUPPRESSED);
+	assert_int_equal(cells[0], 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +175,8 @@ int main(void)
 		cmocka_unit_test(test_R15_refuses_over_capacity_without_a_reason),
 		cmocka_unit_test(test_R15_judges_a_declared_zero_not_an_undeclared_place),
 		cmocka_unit_test(test_R15_the_last_day_of_a_stay_is_occupied),
+		cmocka_unit_test(test_capacity_month_suppresses_small_counts_and_what_gives_them_away),
+		cmocka_unit_test(test_suppress_table_refuses_an_inconsistent_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
