@@ -704,6 +704,12 @@ static int do_decide(struct demo_run *d, struct run_case *rc, int i)
 						"inte räcker."));
 		res = svc_decision_create(&s, rc->app_id[i], in, &e);
 	}
+	if (!res && e.status == SVC_RULE && e.rule && strcmp(e.rule, "R15") == 0) {
+		/* R15: the coordinator may grant over capacity with a written reason. */
+		json_object_set_new(in, "over_capacity_reason",
+				    json_string("Organisationen har ordnat en extra plats för perioden."));
+		res = svc_decision_create(&s, rc->app_id[i], in, &e);
+	}
 	json_decref(in);
 	if (!res)
 		return fail(d, "decision", &e);
@@ -861,6 +867,86 @@ static int run_events(struct demo_run *d)
 	return rc;
 }
 
+/*
+ * R13 and R15 in the demo: a mother and her son arrive at Trygga Hamnen, whose
+ * one family place is taken; the caseworker applies for admission and a
+ * reflection period in one request, and the coordinator decides both in one
+ * act, over capacity with a written reason. Families are added first until
+ * the place is full, so that the demonstration is over capacity on any day.
+ */
+static int demo_family(struct demo_run *d, bool over)
+{
+	enum { HAMNEN = 1 };
+	struct svc cw = svc_as(d, &d->caseworker[HAMNEN]), co = svc_as(d, &d->coordinator);
+	struct svc_error e;
+	day_t on = d->today - 2;
+	const struct demo_attrs mother = { .gender = GENDER_FEMALE, .age_group = AGE_ADULT,
+					   .exploitation = 1u << EXPL_SEXUAL, .sweden_responsible = true,
+					   .referral_source = REF_POLICE, .legal_status = LEGAL_REFLECTION_PERMIT };
+	const struct demo_attrs son = { .gender = GENDER_MALE, .age_group = AGE_CHILD, .child_role = CHILD_SECONDARY,
+					.exploitation = 1u << EXPL_OTHER_CRIME, .referral_source = -1,
+					.legal_status = -1 };
+	json_t *in = person_in(d, &mother, 0);
+	int64_t parent = take_id(d, svc_person_create(&cw, in, &e), "family: the mother", &e);
+	json_decref(in);
+	if (parent < 0)
+		return -1;
+	in = person_in(d, &son, parent);
+	int64_t child = take_id(d, svc_person_create(&cw, in, &e), "family: the son", &e);
+	json_decref(in);
+	if (child < 0)
+		return -1;
+	d->counts.persons += 2;
+	d->counts.adults++;
+	d->counts.children++;
+	json_t *refl = json_pack("{s:s, s:o, s:o, s:[I]}", "type", "reflection", "from", day_json(on), "to",
+				 day_json(on + 29), "children", (json_int_t)child);
+	in = json_pack("{s:I, s:s, s:o, s:o, s:b, s:s, s:[o]}", "person_id", (json_int_t)parent, "type", "admission",
+		       "submitted_on", day_json(on), "basis", basis_json(0), "identified", 1, "needs_assessment",
+		       "Mor och son behöver skyddat boende tillsammans, samtal och juridisk rådgivning.", "together",
+		       refl);
+	json_t *apps = svc_application_create(&cw, in, &e);
+	json_decref(in);
+	if (!apps)
+		return fail(d, "family: the applications", &e);
+	int64_t adm = json_integer_value(json_object_get(apps, "id"));
+	int64_t ref = json_integer_value(json_object_get(json_array_get(json_object_get(apps, "together"), 0), "id"));
+	json_decref(apps);
+	d->counts.applications += 2;
+	/* Is the family place full over the period yet? */
+	json_t *chk = svc_application_checks(&co, ref, &e);
+	if (!chk)
+		return fail(d, "family: the checks", &e);
+	const json_t *place = json_object_get(chk, "place");
+	bool full = json_integer_value(json_object_get(place, "over")) > 0;
+	json_decref(chk);
+	in = json_pack("{s:s, s:o, s:[{s:I, s:s}]}", "outcome", "granted", "decided_on", day_json(on + 1), "together",
+		       "application_id", (json_int_t)ref, "outcome", "granted");
+	if (full) {
+		json_object_set_new(json_array_get(json_object_get(in, "together"), 0), "over_capacity_reason",
+				    json_string("Boendet har gjort om ett samtalsrum till ett extra familjerum "
+						"under perioden."));
+	} else if (over) {
+		/* Not full yet: this family takes the place, the next one is over. */
+		json_decref(in);
+		if (demo_family(d, false) != 0)
+			return -1;
+		in = json_pack("{s:s, s:o, s:[{s:I, s:s}]}", "outcome", "granted", "decided_on", day_json(on + 1),
+			       "together", "application_id", (json_int_t)ref, "outcome", "granted");
+		json_object_set_new(json_array_get(json_object_get(in, "together"), 0), "over_capacity_reason",
+				    json_string("Boendet har gjort om ett samtalsrum till ett extra familjerum "
+						"under perioden."));
+	}
+	json_t *res = svc_decision_create(&co, adm, in, &e);
+	json_decref(in);
+	if (!res)
+		return fail(d, "family: the decision", &e);
+	json_decref(res);
+	d->counts.decisions += 2;
+	d->counts.granted += 2;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- demo_fill */
 
 int demo_fill(struct db *db, const struct demo_options *o, demo_progress_fn progress, void *ctx,
@@ -890,7 +976,7 @@ int demo_fill(struct db *db, const struct demo_options *o, demo_progress_fn prog
 	demo_rng_seed(&d.names, seed ^ UINT64_C(0x6e616d6573));
 
 	if (setup(&d) != 0 || plan_fixed(&d) != 0 || plan_random(&d, persons) != 0 || plan_extras(&d) != 0 ||
-	    run_events(&d) != 0)
+	    run_events(&d) != 0 || demo_family(&d, true) != 0)
 		goto out;
 	rc = 0;
 out:
