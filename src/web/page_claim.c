@@ -209,6 +209,9 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 	page_money(p, json_object_get(d, "paid_ore"));
 	html_raw(h, "</dd></div>");
 	page_dl_row(p, "decision.state", page_t(p, open ? "decision.is_open" : "decision.closed"));
+	/* R15: granted over the place's capacity, and why. */
+	if (page_s(d, "over_capacity_reason"))
+		page_dl_row(p, "decision.over_capacity_reason", page_s(d, "over_capacity_reason"));
 	html_raw(h, "</dl><p>");
 	page_link(p, page_t(p, "decision.application"), "/applications/%lld", (long long)page_int(d, "application_id"));
 	html_raw(h, "</p><h2>");

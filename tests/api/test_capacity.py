@@ -195,6 +195,7 @@ def test_R15_capacity_is_judged_at_the_decision_with_the_place_shown():
         assert d2["over_capacity_reason"] == "Extra rum ordnat.", d2
         got = expect_ok(s.get(f"{API}/decisions/{d2['id']}", token=w.coord), 200)
         assert got["over_capacity_reason"] == "Extra rum ordnat.", got
+        assert "Extra rum ordnat." in s.get(f"/decisions/{d2['id']}", token=w.coord).text   # shown
         # the capacity page: over, never "-1 lediga"; the region is red
         over = expect_ok(s.get(f"{API}/capacity?date=2024-03-06", token=w.coord), 200)
         assert over["regions"]["Syd"]["women"] == {"places": 1, "occupied": 2, "available": 0, "over": 1}, over
