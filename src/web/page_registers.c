@@ -178,7 +178,7 @@ static void funder_count(struct page *p, const json_t *n)
  */
 static void capacity_funder_page(struct page *p, const json_t *cap)
 {
-	char y[8];
+	char y[24];
 	snprintf(y, sizeof y, "%lld", (long long)page_int(cap, "year"));
 	page_start(p, page_t(p, "capacity.title"));
 	page_h1(p, "capacity.title");

@@ -246,7 +246,7 @@ static json_t *capacity_funder(struct svc *s, const char *date, const char *year
 		struct db_place_occupancy *occ;
 		size_t n_occ;
 		struct capacity_month m;
-		char month[8], d1[DAY_BUFSZ], d2[DAY_BUFSZ];
+		char month[24], d1[DAY_BUFSZ], d2[DAY_BUFSZ];
 		if (db_occupancy_range(s->db, from, to, &occ, &n_occ) != DB_OK) {
 			json_decref(jplaces);
 			json_decref(months);
