@@ -264,10 +264,10 @@ bool rule_r6_integration_total(const struct person_facts *p, const struct applic
 		return true;
 	if (a->type == APP_INTEGRATION_ADULT && p->age_group != AGE_ADULT)
 		return refuse(v, "R6", "integrationsstöd vuxen gäller bara vuxna; sök integrationsstöd barn",
-			      "integration support for adults is only for adults; apply for integration_child");
+			      "integration support for adults is only for adults; apply for integration support for children");
 	if (a->type == APP_INTEGRATION_CHILD && p->age_group != AGE_CHILD)
 		return refuse(v, "R6", "integrationsstöd barn gäller bara barn; sök integrationsstöd vuxen",
-			      "integration support for children is only for children; apply for integration_adult");
+			      "integration support for children is only for children; apply for integration support for adults");
 	had = person_granted_days(p, APP_INTEGRATION_HOUSING) + person_granted_days(p, APP_INTEGRATION_ADULT) +
 	      person_granted_days(p, APP_INTEGRATION_CHILD);
 	days = day_count(a->from, a->to);
@@ -289,7 +289,7 @@ bool rule_r7_children(const struct rule_input *in, struct verdict *v)
 	if (!app_type_is_daily_compensation(a->type))
 		return refuse(v, "R7",
 			      "barn kan bara anges på ansökningar om dygnsersättning (reflektionsperiod, förlängd period, integration med dygnsersättning)",
-			      "children can be named only on applications for daily compensation (reflection, extended, integration_housing)");
+			      "children can be named only on applications for daily compensation (reflection period, extended period, integration with daily compensation)");
 	for (size_t i = 0; i < a->n_children; i++) {
 		long long id = (long long)a->children[i];
 		const struct named_child *c = in->children != NULL ? &in->children[i] : NULL;
@@ -303,9 +303,8 @@ bool rule_r7_children(const struct rule_input *in, struct verdict *v)
 			return refuse(v, "R7", "person %lld är inte sökandens barn",
 				      "person %lld is not the applicant's child", id);
 		if (c->role != CHILD_PRIMARY && c->role != CHILD_SECONDARY)
-			return refuse(v, "R7", "barn %lld bor inte hos föräldern (roll: %s)",
-				      "child %lld does not live with the parent (role: %s)", id,
-				      enum_name(&enum_child_role, (int)c->role));
+			return refuse(v, "R7", "barn %lld bor inte hos föräldern utan på annan plats",
+				      "child %lld does not live with the parent but elsewhere", id);
 	}
 	return true;
 }
@@ -317,10 +316,10 @@ bool rule_r8_point(const struct person_facts *p, const struct application *a, st
 
 	if (a->type == APP_POINT_ADULT && p->age_group != AGE_ADULT)
 		return refuse(v, "R8", "punktinsatser vuxen gäller bara vuxna; sök punktinsatser barn",
-			      "point interventions for adults are only for adults; apply for point_child");
+			      "point interventions for adults are only for adults; apply for point interventions for children");
 	if (a->type == APP_POINT_CHILD && p->age_group != AGE_CHILD)
 		return refuse(v, "R8", "punktinsatser barn gäller bara barn; sök punktinsatser vuxen",
-			      "point interventions for children are only for children; apply for point_adult");
+			      "point interventions for children are only for children; apply for point interventions for adults");
 	if ((int)a->category < 0 || a->category >= POINT__COUNT)
 		return refuse(v, "R8", "okänd kategori för punktinsats", "unknown point-intervention category");
 	if (a->units < 1)
@@ -853,7 +852,7 @@ bool rules_check_decision(const struct rule_input *in, const struct decision_req
 	if (d->emergency && !app_type_is_daily_compensation(a->type))
 		return refuse(v, "R2e",
 			      "akutbeslut kan bara fattas om dygnsersättning (reflektionsperiod, förlängd period, integration med dygnsersättning)",
-			      "an emergency decision is possible only for daily compensation (reflection, extended, integration_housing)");
+			      "an emergency decision is possible only for daily compensation (reflection period, extended period, integration with daily compensation)");
 	/* The history may have changed since submission: check again with
 	 * what is being granted. */
 	granted = *a;

@@ -131,6 +131,11 @@ void svc_reply_error(struct http_request *req, const struct svc_error *e)
 	}
 	if (e->status == SVC_THROTTLED)
 		http_add_header(req, "Retry-After", "60");
+	if (e->n_errors > 0) {
+		http_reply_errors(req, map[e->status].status, map[e->status].code, e->field[0] ? e->field : NULL,
+				  e->sv, e->en, e->errors, (size_t)e->n_errors);
+		return;
+	}
 	http_reply_error(req, map[e->status].status, map[e->status].code, e->field[0] ? e->field : NULL,
 			 e->sv, e->en);
 }
@@ -139,6 +144,7 @@ json_t *svc_fail(struct svc_error *e, enum svc_status st, const char *sv, const 
 {
 	e->status = st;
 	e->rule = NULL;
+	e->n_errors = 0;
 	e->field[0] = '\0';
 	snprintf(e->sv, sizeof e->sv, "%s", sv);
 	snprintf(e->en, sizeof e->en, "%s", en);
@@ -149,6 +155,8 @@ void svc_invalid(struct svc_error *e, const struct vctx *v)
 {
 	svc_fail(e, SVC_INVALID, v->msg_sv, v->msg_en);
 	snprintf(e->field, sizeof e->field, "%s", v->field);
+	e->n_errors = v->n_errors < VCTX_ERRORS_MAX ? v->n_errors : VCTX_ERRORS_MAX;
+	memcpy(e->errors, v->errors, (size_t)e->n_errors * sizeof e->errors[0]);
 }
 
 /* ---------------------------------------------------------------- sessions */

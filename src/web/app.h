@@ -99,6 +99,10 @@ struct svc_error {
 	char field[VCTX_FIELD_MAX];
 	char sv[512];
 	char en[512];
+	/* SVC_INVALID from a validator: every error of the request, the first
+	 * one (field, sv, en above) included; 0 when there is just that one. */
+	int n_errors;
+	struct vctx_error errors[VCTX_ERRORS_MAX];
 };
 
 /* A service call's context: the app, this thread's database, the actor. */

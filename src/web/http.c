@@ -365,9 +365,10 @@ int http_reply_bytes(struct http_request *req, unsigned status, const char *cont
 
 /* Builds {"error":{...}} with the given members; NULL on lack of memory. */
 static json_t *error_json(const char *code, const char *field, const char *rule,
-			  const char *sv, const char *en)
+			  const char *sv, const char *en, const struct vctx_error *errors, size_t n)
 {
 	json_t *root = json_object(), *e = json_object();
+	json_t *list = NULL;
 
 	if (!root || !e)
 		goto fail;
@@ -382,6 +383,19 @@ static json_t *error_json(const char *code, const char *field, const char *rule,
 	    json_object_set_new(e, "message_sv", json_string(sv)) < 0 ||
 	    json_object_set_new(e, "message_en", json_string(en)) < 0)
 		goto fail_root;
+	if (n > 0) {
+		list = json_array();
+		if (!list || json_object_set_new(e, "errors", list) < 0)
+			goto fail_root;
+		for (size_t i = 0; i < n; i++) {
+			json_t *x = json_pack("{s:s, s:s, s:s, s:s}", "field", errors[i].field, "message",
+					      errors[i].msg_en, "message_sv", errors[i].msg_sv, "message_en",
+					      errors[i].msg_en);
+
+			if (!x || json_array_append_new(list, x) < 0)
+				goto fail_root;
+		}
+	}
 	return root;
 fail:
 	json_decref(e);
@@ -392,7 +406,8 @@ fail_root:
 
 /* The shared body of http_reply_error and http_reply_rule. */
 static int reply_error(struct http_request *req, unsigned status, const char *code,
-		       const char *field, const char *rule, const char *sv, const char *en)
+		       const char *field, const char *rule, const char *sv, const char *en,
+		       const struct vctx_error *errors, size_t n)
 {
 	struct http_request_impl *im = req->impl;
 	struct http_config *cfg = &im->srv->cfg;
@@ -406,7 +421,7 @@ static int reply_error(struct http_request *req, unsigned status, const char *co
 	if (!en)
 		en = "";
 	if (im->is_api) {
-		json_t *j = error_json(code, field, rule, sv, en);
+		json_t *j = error_json(code, field, rule, sv, en, errors, n);
 
 		if (!j)
 			return reply_failed(req);
@@ -433,7 +448,14 @@ static int reply_error(struct http_request *req, unsigned status, const char *co
 int http_reply_error(struct http_request *req, unsigned status, const char *code,
 		     const char *field, const char *message_sv, const char *message_en)
 {
-	return reply_error(req, status, code, field, NULL, message_sv, message_en);
+	return reply_error(req, status, code, field, NULL, message_sv, message_en, NULL, 0);
+}
+
+int http_reply_errors(struct http_request *req, unsigned status, const char *code, const char *field,
+		      const char *message_sv, const char *message_en, const struct vctx_error *errors,
+		      size_t n)
+{
+	return reply_error(req, status, code, field, NULL, message_sv, message_en, errors, n);
 }
 
 int http_reply_rule(struct http_request *req, const char *rule, const char *message_sv,
@@ -441,7 +463,7 @@ int http_reply_rule(struct http_request *req, const char *rule, const char *mess
 {
 	if (!rule)
 		return reply_failed(req);
-	return reply_error(req, 422, "rule", NULL, rule, message_sv, message_en);
+	return reply_error(req, 422, "rule", NULL, rule, message_sv, message_en, NULL, 0);
 }
 
 int http_reply_invalid(struct http_request *req, const struct vctx *v)
@@ -449,8 +471,9 @@ int http_reply_invalid(struct http_request *req, const struct vctx *v)
 	if (!v->failed)
 		return http_reply_error(req, 400, "invalid", NULL, "Ogiltig begäran.",
 					"Invalid request.");
-	return http_reply_error(req, 400, "invalid", v->field[0] ? v->field : NULL, v->msg_sv,
-				v->msg_en);
+	return http_reply_errors(req, 400, "invalid", v->field[0] ? v->field : NULL, v->msg_sv,
+				 v->msg_en, v->errors,
+				 (size_t)(v->n_errors < VCTX_ERRORS_MAX ? v->n_errors : VCTX_ERRORS_MAX));
 }
 
 /* RFC 9110 tchar. */

@@ -31,6 +31,7 @@
 
 struct buf;
 struct vctx;
+struct vctx_error;
 struct http_request;
 struct http_server;
 
@@ -193,6 +194,12 @@ int http_reply_bytes(struct http_request *req, unsigned status, const char *cont
  */
 int http_reply_error(struct http_request *req, unsigned status, const char *code,
 		     const char *field, const char *message_sv, const char *message_en);
+
+/* As http_reply_error, with "errors":[{"field","message","message_sv",
+ * "message_en"}] of the n errors (the first one included) under /api/. */
+int http_reply_errors(struct http_request *req, unsigned status, const char *code, const char *field,
+		      const char *message_sv, const char *message_en, const struct vctx_error *errors,
+		      size_t n);
 
 /* 422 {"error":{"code":"rule","rule":rule,"message":en,"message_sv":sv,"message_en":en}}
  * under /api/; elsewhere like http_reply_error with code "rule". */

@@ -43,7 +43,8 @@ struct page {
 	const struct form *in;        /* what the user typed (a re-display), or NULL */
 	const struct svc_error *err;  /* the error to show beside its field, or NULL */
 	const char *rule_field;       /* where a rule refusal is shown; NULL: the default per rule */
-	bool err_shown;               /* a field showed err */
+	bool err_shown;               /* a field showed (one of) err */
+	unsigned err_shown_mask;      /* bit i: error i of err was shown beside its field */
 };
 
 void page_init(struct page *p, struct http_request *req);
@@ -86,7 +87,8 @@ const char *page_in(const struct page *p, const char *name);
 void page_form(struct page *p, const char *action_fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A submit button with the label of key, and </form>. */
 void page_form_end(struct page *p, const char *button_key);
-/* The error summary (when p->err): the message with its rule, linked to its field. */
+/* The error summary (when p->err): every message with its rule and its
+ * field's label, each linked to its field. */
 void page_errors(struct page *p);
 
 enum field_kind {

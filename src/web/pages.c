@@ -355,28 +355,32 @@ static const char *rule_default_field(const char *rule)
 	return NULL;
 }
 
-/* The field p->err belongs to, or NULL when it belongs to the whole form. */
-static const char *err_field(const struct page *p)
+/* How many errors p->err holds: its list, or the one error. */
+static int err_count(const struct page *p)
+{
+	if (!p->err)
+		return 0;
+	return p->err->n_errors > 0 ? p->err->n_errors : 1;
+}
+
+/* The field error i of p->err belongs to, or NULL when it belongs to the whole form. */
+static const char *err_field(const struct page *p, int i)
 {
 	if (!p->err)
 		return NULL;
 	if (p->err->status == SVC_RULE)
 		return p->rule_field ? p->rule_field : rule_default_field(p->err->rule);
+	if (p->err->n_errors > 0)
+		return p->err->errors[i].field[0] ? p->err->errors[i].field : NULL;
 	return p->err->field[0] ? p->err->field : NULL;
 }
 
-/* The message of p->err in the page's language, without the validator's
- * "Field 'x'" prefix when it is shown beside the field itself. */
-static const char *err_message(const struct page *p, bool beside)
+/* The message of error i in the page's language. */
+static const char *err_message(const struct page *p, int i)
 {
-	const char *m = p->lang == LANG_EN ? p->err->en : p->err->sv;
-	const char *prefix = p->lang == LANG_EN ? "Field '" : "Fältet '";
-	if (beside && strncmp(m, prefix, strlen(prefix)) == 0) {
-		const char *end = strstr(m + strlen(prefix), "' ");
-		if (end)
-			return end + 2;
-	}
-	return m;
+	if (p->err->n_errors > 0)
+		return p->lang == LANG_EN ? p->err->errors[i].msg_en : p->err->errors[i].msg_sv;
+	return p->lang == LANG_EN ? p->err->en : p->err->sv;
 }
 
 /* Does the error at target belong to the field name? */
@@ -391,23 +395,54 @@ static bool err_matches(const char *target, const char *name)
 	return nn > nt && strncmp(name, target, nt) == 0 && name[nt] == '.';
 }
 
+/* Is p->err a refusal by a programme rule (R1 …) whose id the reader should
+ * see? The checks "application" and "decision" are no rules of domain.md. */
+static bool rule_id_shown(const struct page *p)
+{
+	const char *r = p->err->rule;
+	return p->err->status == SVC_RULE && r && r[0] == 'R' && r[1] >= '0' && r[1] <= '9';
+}
+
+/* Does message m already name the field (it starts with its label)? */
+static bool names_label(const char *m, const char *label)
+{
+	size_t n = label ? strlen(label) : 0;
+	return n > 0 && strncmp(m, label, n) == 0;
+}
+
 void page_errors(struct page *p)
 {
-	if (!p->err)
+	int n = err_count(p);
+	if (n == 0)
 		return;
-	const char *field = err_field(p);
 	html_raw(&p->h, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>");
-	page_text(p, "form.error_title");
-	html_raw(&p->h, "</h2><p>");
-	if (field) {
-		html_raw(&p->h, "<a");
-		html_attrf(&p->h, "href", "#f-%s", field);
-		html_raw(&p->h, ">");
+	page_text(p, p->err->status == SVC_UNAUTHENTICATED || p->err->status == SVC_THROTTLED
+			     ? "form.error_title_login"
+			     : n > 1 ? "form.error_title_many" : "form.error_title");
+	html_raw(&p->h, "</h2><ul>");
+	for (int i = 0; i < n; i++) {
+		const char *field = err_field(p, i), *m = err_message(p, i);
+		const char *label = field ? v_label(field, p->lang == LANG_EN ? 1 : 0) : NULL;
+		html_raw(&p->h, "<li>");
+		if (field) {
+			html_raw(&p->h, "<a");
+			html_attrf(&p->h, "href", "#f-%s", field);
+			html_raw(&p->h, ">");
+		}
+		if (rule_id_shown(p) && strncmp(m, p->err->rule, strlen(p->err->rule)) != 0) {
+			html_text(&p->h, p->err->rule);
+			html_raw(&p->h, ": ");
+		} else if (label && !names_label(m, label)) {
+			/* A handler's own message ("ange åldersgrupp eller födelseår"): the label first. */
+			html_text(&p->h, label);
+			html_raw(&p->h, ": ");
+		}
+		html_text(&p->h, m);
+		if (field)
+			html_raw(&p->h, "</a>");
+		html_raw(&p->h, "</li>");
 	}
-	html_text(&p->h, err_message(p, false));
-	if (field)
-		html_raw(&p->h, "</a>");
-	html_raw(&p->h, "</p></div>");
+	html_raw(&p->h, "</ul></div>");
 }
 
 void page_choices(struct choices *c, const json_t *array, const char *id_key, const char *text_key)
@@ -506,7 +541,7 @@ static void field_notes(struct page *p, const struct field *f, const char *err)
 		html_raw(&p->h, "<p class=\"error\"");
 		html_attrf(&p->h, "id", "f-%s-error", f->name);
 		html_raw(&p->h, ">");
-		if (p->err->rule && p->err->status == SVC_RULE && strncmp(err, p->err->rule, strlen(p->err->rule)) != 0) {
+		if (rule_id_shown(p) && strncmp(err, p->err->rule, strlen(p->err->rule)) != 0) {
 			html_text(&p->h, p->err->rule);
 			html_raw(&p->h, ": ");
 		}
@@ -652,10 +687,15 @@ static void field_input(struct page *p, const struct field *f, const char *err)
 
 void page_field(struct page *p, const struct field *f)
 {
-	const char *target = err_field(p);
-	const char *err = target && err_matches(target, f->name) && !p->err_shown ? err_message(p, true) : NULL;
-	if (err)
-		p->err_shown = true;
+	const char *err = NULL;
+	for (int i = 0, n = err_count(p); i < n && i < 32 && !err; i++) {
+		const char *target = err_field(p, i);
+		if (target && err_matches(target, f->name) && !(p->err_shown_mask & (1u << i))) {
+			err = err_message(p, i);
+			p->err_shown_mask |= 1u << i;
+			p->err_shown = true;
+		}
+	}
 	if (f->kind == FIELD_HIDDEN) {
 		field_input(p, f, NULL);
 		return;

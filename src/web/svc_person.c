@@ -84,12 +84,17 @@ static int load_visible(struct svc *s, int64_t id, bool with_identity, struct db
 	return 0;
 }
 
-/* Validates the identity object: known keys, short strings. Returns its
- * compact JSON text (caller frees and wipes) or NULL with v failed. */
-static char *identity_text(struct vctx *v, json_t *obj)
+/*
+ * Validates the identity object: known keys, short strings, and a birth date
+ * that is plausible: not in the future and in the birth year when the person
+ * has one (birth_year 0: none). Returns its compact JSON text (caller frees
+ * and wipes) or NULL with the errors recorded in v (or an earlier error).
+ */
+static char *identity_text(struct vctx *v, json_t *obj, int64_t birth_year)
 {
 	const char *k;
 	json_t *val;
+	int errors_before = v->n_errors;
 	v_push(v, "identity");
 	v_known_keys(v, obj, identity_keys);
 	json_object_foreach(obj, k, val) {
@@ -97,18 +102,27 @@ static char *identity_text(struct vctx *v, json_t *obj)
 		v_string(v, obj, k, V_OPTIONAL | V_EMPTY_OK | (strcmp(k, "notes") ? V_SINGLE_LINE : 0),
 			 strcmp(k, "notes") ? 200 : 8000, &str);
 	}
-	if (!v->failed && json_object_get(obj, "birth_date") && !json_is_null(json_object_get(obj, "birth_date"))) {
-		day_t d;
-		v_day(v, obj, "birth_date", V_OPTIONAL, &d);
+	const json_t *bd = json_object_get(obj, "birth_date");
+	day_t d;
+	if (bd && !json_is_null(bd) &&
+	    v_day(v, obj, "birth_date", V_OPTIONAL, &d) == 1) {
+		char year[8];
+		snprintf(year, sizeof year, "%lld", (long long)birth_year);
+		if (d > day_today())
+			v_fail(v, "birth_date", "Födelsedatumet får inte ligga i framtiden.",
+			       "The birth date must not be in the future.");
+		else if (birth_year && day_year(d) != birth_year)
+			v_fail(v, "birth_date", "Födelsedatumet stämmer inte med födelseåret.",
+			       "The birth date does not agree with the birth year.");
 	}
 	v_pop(v);
-	if (v->failed)
+	if (v->failed || v->n_errors != errors_before)
 		return NULL;
 	char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
 	if (text && strlen(text) > IDENTITY_MAX_BYTES) {
 		sodium_memzero(text, strlen(text));
 		free(text);
-		v_fail(v, "identity", "identitetsuppgifterna är för långa", "the identity data is too long");
+		v_fail(v, "identity", "Identitetsuppgifterna är för långa.", "The identity data is too long.");
 		return NULL;
 	}
 	return text;
@@ -142,8 +156,8 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 	v_enum(&v, in, "child_role", &enum_child_role, V_OPTIONAL, &role);
 	v_object(&v, in, "identity", V_OPTIONAL, &ident);
 	v_id(&v, in, "organisation_id", V_OPTIONAL, &p.organisation_id);
-	if (!v.failed && age < 0 && birth_year == 0)
-		v_fail(&v, "age_group", "ange åldersgrupp eller födelseår", "give the age group or the birth year");
+	if (age < 0 && birth_year == 0 && !v_has_error(&v, "age_group") && !v_has_error(&v, "birth_year"))
+		v_fail(&v, "age_group", "Ange åldersgrupp eller födelseår.", "Give the age group or the birth year.");
 	/* domain.md §5: derived from the birth year when it is known. */
 	if (!v.failed && birth_year)
 		age = this_year - birth_year < 18 ? AGE_CHILD : AGE_ADULT;
@@ -157,8 +171,9 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 	if (!v.failed && s->actor->role == ROLE_COORDINATOR && p.organisation_id == 0)
 		v_fail(&v, "organisation_id", "ange organisationen som personen registreras för",
 		       "name the organisation the person is registered for");
-	if (!v.failed && ident)
-		ident_text = identity_text(&v, ident);
+	/* Checked also after other errors, so that a form shows every one of them. */
+	if (ident)
+		ident_text = identity_text(&v, ident, v_has_error(&v, "birth_year") ? 0 : birth_year);
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
@@ -178,11 +193,19 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 			goto out;
 		}
 		int bad = parent.age_group != AGE_ADULT || parent.organisation_id != p.organisation_id;
+		int parent_year = parent.birth_year;
 		db_person_free(&parent);
 		if (bad) {
 			svc_fail_field(e, SVC_INVALID, "parent_id",
 				       "föräldern måste vara en vuxen som är registrerad hos samma organisation",
 				       "the parent must be an adult registered with the same organisation");
+			goto out;
+		}
+		/* A parent is born before the child: not after it, nor in the same year. */
+		if (parent_year && birth_year && parent_year >= birth_year) {
+			svc_fail_field(e, SVC_INVALID, "birth_year",
+				       "Födelseåret ligger före förälderns födelseår; ett barn föds efter sin förälder.",
+				       "The birth year is not after the parent's; a child is born after its parent.");
 			goto out;
 		}
 	}
@@ -317,24 +340,26 @@ json_t *svc_person_set_identity(struct svc *s, int64_t id, const json_t *in, str
 {
 	struct vctx v;
 	json_t *ident = NULL;
+	struct db_person p;
+	/* The person first: the birth date is checked against the birth year. */
+	int rc = load_visible(s, id, false, &p, e);
+	if (rc != 0)
+		return NULL;
+	int birth_year = p.birth_year;
+	db_person_free(&p);
 	vctx_init(&v);
 	v_object(&v, in, "identity", V_REQUIRED, &ident);
-	char *text = v.failed ? NULL : identity_text(&v, ident);
+	char *text = v.failed ? NULL : identity_text(&v, ident, birth_year);
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
 	}
-	struct db_person p;
-	int rc = load_visible(s, id, false, &p, e);
-	if (rc == 0) {
-		db_person_free(&p);
-		rc = db_person_set_identity(s->db, s->actor->user_id, id, text);
-		if (rc == DB_CONFLICT)
-			svc_fail(e, SVC_CONFLICT, "identitetsuppgifterna är gallrade (R12) och kan inte återställas",
-				 "the identity data has been erased (R12) and cannot be restored");
-		else if (rc != DB_OK)
-			svc_db_fail(s, e);
-	}
+	rc = db_person_set_identity(s->db, s->actor->user_id, id, text);
+	if (rc == DB_CONFLICT)
+		svc_fail(e, SVC_CONFLICT, "identitetsuppgifterna är gallrade (R12) och kan inte återställas",
+			 "the identity data has been erased (R12) and cannot be restored");
+	else if (rc != DB_OK)
+		svc_db_fail(s, e);
 	sodium_memzero(text, strlen(text));
 	free(text);
 	return rc == DB_OK ? svc_person_get(s, id, true, e) : NULL;

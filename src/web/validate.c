@@ -1,5 +1,5 @@
 /*
- * Typed extraction of request fields with the first error recorded. See
+ * Typed extraction of request fields with every error recorded. See
  * validate.h for the contracts.
  */
 #include "web/validate.h"
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n/i18n.h"
 #include "web/form.h"
 
 void vctx_init(struct vctx *v)
@@ -52,35 +53,120 @@ static void field_name(const struct vctx *v, const char *key, char *out, size_t 
 		utf8_cut_partial(out);
 }
 
+/* The recorded error of the full field name, or NULL. */
+static const struct vctx_error *error_of(const struct vctx *v, const char *name)
+{
+	for (int i = 0; i < v->n_errors && i < VCTX_ERRORS_MAX; i++)
+		if (strcmp(v->errors[i].field, name) == 0)
+			return &v->errors[i];
+	return NULL;
+}
+
+int v_has_error(const struct vctx *v, const char *key)
+{
+	char name[VCTX_FIELD_MAX];
+
+	field_name(v, key, name, sizeof(name));
+	return error_of(v, name) != NULL;
+}
+
 int v_fail(struct vctx *v, const char *key, const char *msg_sv, const char *msg_en)
 {
-	if (v->failed)
+	char name[VCTX_FIELD_MAX];
+	struct vctx_error *e;
+
+	field_name(v, key, name, sizeof(name));
+	if (error_of(v, name))
 		return -1;
-	v->failed = 1;
-	field_name(v, key, v->field, sizeof(v->field));
-	if (snprintf(v->msg_sv, sizeof(v->msg_sv), "%s", msg_sv) < 0)
-		v->msg_sv[0] = '\0';
-	if (snprintf(v->msg_en, sizeof(v->msg_en), "%s", msg_en) < 0)
-		v->msg_en[0] = '\0';
+	if (!v->failed) {
+		v->failed = 1;
+		memcpy(v->field, name, sizeof(v->field));
+		if (snprintf(v->msg_sv, sizeof(v->msg_sv), "%s", msg_sv) < 0)
+			v->msg_sv[0] = '\0';
+		if (snprintf(v->msg_en, sizeof(v->msg_en), "%s", msg_en) < 0)
+			v->msg_en[0] = '\0';
+	}
+	if (v->n_errors >= VCTX_ERRORS_MAX)
+		return -1;
+	e = &v->errors[v->n_errors++];
+	memcpy(e->field, name, sizeof(e->field));
+	if (snprintf(e->msg_sv, sizeof(e->msg_sv), "%s", msg_sv) < 0)
+		e->msg_sv[0] = '\0';
+	if (snprintf(e->msg_en, sizeof(e->msg_en), "%s", msg_en) < 0)
+		e->msg_en[0] = '\0';
 	return -1;
 }
 
+/* The catalogue text of "field.<name>" (name: len bytes), or NULL. */
+static const char *label_of(const char *name, size_t len, int lang)
+{
+	char key[VCTX_FIELD_MAX + 8];
+
+	if (len == 0 || len >= VCTX_FIELD_MAX)
+		return NULL;
+	if (snprintf(key, sizeof(key), "field.%.*s", (int)len, name) < 0)
+		return NULL;
+	return i18n_has((enum lang)lang, key) ? i18n((enum lang)lang, key) : NULL;
+}
+
+const char *v_label(const char *field, int lang)
+{
+	char plain[VCTX_FIELD_MAX];
+	size_t n = 0;
+	const char *label, *last;
+
+	if (!field)
+		return NULL;
+	/* Without indexes: "children[1]" -> "children". */
+	for (const char *c = field; *c && n < sizeof(plain) - 1; c++) {
+		if (*c == '[') {
+			while (*c && *c != ']')
+				c++;
+			if (!*c)
+				break;
+			continue;
+		}
+		plain[n++] = *c;
+	}
+	plain[n] = '\0';
+	label = label_of(plain, n, lang);
+	if (label)
+		return label;
+	last = strrchr(plain, '.');
+	return last ? label_of(last + 1, strlen(last + 1), lang) : NULL;
+}
+
 /*
- * Records an error whose messages name the field: "Fältet 'x' <sv>" and
- * "Field 'x' <en>". Returns -1.
+ * Records an error whose messages name the field by its label: "Kön <sv>"
+ * and "Gender <en>"; a field without a label (a key the client made up) is
+ * quoted: "Fältet 'x' <sv>". Returns -1.
  */
 static int fail_field(struct vctx *v, const char *key, const char *sv, const char *en)
 {
 	char name[VCTX_FIELD_MAX];
 	char msv[VCTX_MSG_MAX], men[VCTX_MSG_MAX];
+	const char *lsv, *len;
 
-	if (v->failed)
-		return -1;
 	field_name(v, key, name, sizeof(name));
-	if (snprintf(msv, sizeof(msv), "Fältet '%s' %s", name, sv) < 0)
-		msv[0] = '\0';
-	if (snprintf(men, sizeof(men), "Field '%s' %s", name, en) < 0)
-		men[0] = '\0';
+	if (error_of(v, name))
+		return -1;
+	lsv = v_label(name, LANG_SV);
+	len = v_label(name, LANG_EN);
+	if (!name[0]) {
+		lsv = "Begäran";
+		len = "The request";
+	}
+	if (lsv && len) {
+		if (snprintf(msv, sizeof(msv), "%s %s", lsv, sv) < 0)
+			msv[0] = '\0';
+		if (snprintf(men, sizeof(men), "%s %s", len, en) < 0)
+			men[0] = '\0';
+	} else {
+		if (snprintf(msv, sizeof(msv), "Fältet '%s' %s", name, sv) < 0)
+			msv[0] = '\0';
+		if (snprintf(men, sizeof(men), "Field '%s' %s", name, en) < 0)
+			men[0] = '\0';
+	}
 	return v_fail(v, key, msv, men);
 }
 
@@ -136,7 +222,8 @@ static int lookup(struct vctx *v, const json_t *obj, const char *key, unsigned f
 {
 	json_t *j;
 
-	if (v->failed)
+	/* A field checked twice (a string, then a date) reports once. */
+	if (v_has_error(v, key))
 		return -1;
 	if (!json_is_object(obj))
 		return fail_field(v, NULL, "måste vara ett objekt.", "must be an object.");
@@ -278,6 +365,8 @@ int v_enum_set(struct vctx *v, const json_t *obj, const char *key, const struct 
 		return fail_field(v, key, "måste vara en lista.", "must be an array.");
 	if (json_array_size(j) == 0 && !(flags & V_EMPTY_OK))
 		return fail_field(v, key, "får inte vara tom.", "must not be empty.");
+	int errors_before = v->n_errors;
+
 	json_array_foreach(j, i, el) {
 		int e;
 
@@ -298,7 +387,7 @@ int v_enum_set(struct vctx *v, const json_t *obj, const char *key, const struct 
 		}
 		v_pop(v);
 		v_pop(v);
-		if (v->failed)
+		if (v->n_errors != errors_before)
 			return -1;
 	}
 	*mask = m;
@@ -407,6 +496,8 @@ int v_id_array(struct vctx *v, const json_t *obj, const char *key, size_t max_n,
 		return r;
 	if (array_shape(v, key, j, max_n, flags, "måste vara en lista av id.", "must be an array of ids.") < 0)
 		return -1;
+	int errors_before = v->n_errors;
+
 	json_array_foreach(j, i, el) {
 		int64_t id;
 
@@ -425,7 +516,7 @@ int v_id_array(struct vctx *v, const json_t *obj, const char *key, size_t max_n,
 		}
 		v_pop(v);
 		v_pop(v);
-		if (v->failed)
+		if (v->n_errors != errors_before)
 			return -1;
 	}
 	*n = json_array_size(j);
@@ -464,8 +555,6 @@ int v_known_keys(struct vctx *v, const json_t *obj, const char *const *known)
 	const char *key;
 	json_t *val;
 
-	if (v->failed)
-		return -1;
 	if (!json_is_object(obj))
 		return fail_field(v, NULL, "måste vara ett objekt.", "must be an object.");
 	json_object_foreach((json_t *)obj, key, val) {

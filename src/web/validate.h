@@ -1,9 +1,14 @@
 /*
  * Validation at the boundary: typed extraction of request fields from a
- * JSON object. A validation context records the FIRST error only, with the
- * field's dotted name ("basis.kind", "children[1]") and a message in Swedish
- * and English; after a failure every further call does nothing and returns
- * -1, so a handler can extract all fields in a row and test ctx.failed once:
+ * JSON object. A validation context records EVERY error (up to
+ * VCTX_ERRORS_MAX, one per field), each with the field's dotted name
+ * ("basis.kind", "children[1]") and a message in Swedish and English that
+ * names the field by its label in that language ("Kön måste anges.", the
+ * catalogue's "field.<name>"), never by its JSON name. The first error is
+ * also kept in field/msg_sv/msg_en (the API's "field" and "message").
+ * After a failure further calls go on checking the other fields, so a
+ * handler extracts all fields in a row and tests ctx.failed once; checks
+ * that depend on an earlier value test !ctx.failed first:
  *
  *     struct vctx v;
  *     vctx_init(&v);
@@ -31,12 +36,24 @@
 #define VCTX_FIELD_MAX 128
 #define VCTX_MSG_MAX 512
 #define VCTX_DEPTH_MAX 8
+#define VCTX_ERRORS_MAX 12
+
+/* One error: the field's dotted name ("" = the whole body) and the messages. */
+struct vctx_error {
+	char field[VCTX_FIELD_MAX];
+	char msg_sv[VCTX_MSG_MAX];
+	char msg_en[VCTX_MSG_MAX];
+};
 
 struct vctx {
 	int failed;                  /* 1 after the first error */
-	char field[VCTX_FIELD_MAX];  /* dotted field name of the error; "" = whole body */
+	char field[VCTX_FIELD_MAX];  /* dotted field name of the first error; "" = whole body */
 	char msg_sv[VCTX_MSG_MAX];
 	char msg_en[VCTX_MSG_MAX];
+	/* Every error in the order found, the first included; more than
+	 * VCTX_ERRORS_MAX are counted in `failed` only. */
+	int n_errors;
+	struct vctx_error errors[VCTX_ERRORS_MAX];
 
 	/* The current nesting prefix (see v_push); private. */
 	char prefix[VCTX_FIELD_MAX];
@@ -56,11 +73,24 @@ enum {
 void vctx_init(struct vctx *v);
 
 /*
- * Records an error on key (prefixed with the current nesting) unless one is
- * recorded already. key NULL or "" names the current object itself. For
- * checks a handler makes itself, e.g. "to" before "from". Returns -1.
+ * Records an error on key (prefixed with the current nesting) unless that
+ * field has one already. key NULL or "" names the current object itself. For
+ * checks a handler makes itself, e.g. "to" before "from"; the messages are
+ * used as given (they may be shown beside the field or under its label).
+ * Returns -1.
  */
 int v_fail(struct vctx *v, const char *key, const char *msg_sv, const char *msg_en);
+
+/* 1 when the field key (under the current nesting) has an error recorded. */
+int v_has_error(const struct vctx *v, const char *key);
+
+/*
+ * The label of a field's dotted name in lang (0 Swedish, 1 English): the
+ * catalogue's "field.<name>", else that of its last part without an index
+ * ("children[1]" -> "field.children", "identity.birth_date" ->
+ * "field.birth_date"); NULL when the catalogue has none.
+ */
+const char *v_label(const char *field, int lang);
 
 /*
  * Nesting: after v_push(v, "basis") errors name "basis.<key>"; v_pop

@@ -301,7 +301,10 @@ def test_R7_refuses_child_elsewhere_and_another_persons_child():
         elsewhere = w.child(parent["id"], "elsewhere", org_id=org)
         not_mine = w.child(other["id"], "secondary", org_id=org)
         refl = dict(submitted_on="2024-03-01", **span("2024-03-01", 10))
-        expect_rule(w.apply(parent["id"], "reflection", children=[elsewhere["id"]], **refl), "R7", "elsewhere")
+        # The child's role in words, not its JSON name (issue 15).
+        err = expect_rule(w.apply(parent["id"], "reflection", children=[elsewhere["id"]], **refl), "R7",
+                          elsewhere["id"])
+        assert "annan plats" in err["message_sv"] and "elsewhere" in err["message_en"], err
         expect_rule(w.apply(parent["id"], "reflection", children=[not_mine["id"]], **refl), "R7",
                     str(not_mine["id"]))
         expect_rule(w.apply(parent["id"], "reflection", children=[living["id"], elsewhere["id"]], **refl), "R7")

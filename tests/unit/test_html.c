@@ -12,12 +12,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/certification.h"
 #include "domain/report.h"
 #include "i18n/i18n.h"
 #include "web/html.h"
 #include "web/i18n_html.h"
+#include "web/validate.h"
 
 static void test_text_and_attributes_are_escaped(void **state)
 {
@@ -125,6 +127,87 @@ static void test_catalogues_hold_the_same_keys(void **state)
 	}
 }
 
+/* Is word w (len bytes) one of the NULL-terminated list? */
+static int word_in(const char *w, size_t len, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && strncasecmp(list[i], w, len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Walks every message of both catalogues: none names a raw field
+ * (snake_case like "birth_date", "Fältet 'x'", "Field 'x'") and no Swedish
+ * text holds an English word of the kind error messages are made of.
+ * Two hints name values a user types on purpose (domain.md's
+ * no_written_decision; a checklist key's example).
+ */
+static void test_catalogue_messages_are_words(void **state)
+{
+	(void)state;
+	static const char *const english[] = { "the", "is", "must", "and", "of", "field", "required", "not",
+					       "invalid", "error", "to", "with", "for", "this", "that", "or",
+					       "on", "an", "save", "page", "days", "left", "open", "unknown",
+					       "login", "failed", NULL };
+	static const char *const raw_ok[] = { "basis.reference_hint", "cert.item_key_hint", NULL };
+	const struct i18n_entry *cat[] = { i18n_sv, i18n_en };
+	const size_t n[] = { i18n_sv_count, i18n_en_count };
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; i < n[l]; i++) {
+			const char *t = cat[l][i].text, *c = t;
+			int allowed = 0;
+			for (size_t k = 0; raw_ok[k]; k++)
+				allowed |= strcmp(raw_ok[k], cat[l][i].key) == 0;
+			if (strstr(t, "Fältet '") || strstr(t, "Field '"))
+				fail_msg("%s: '%s' names a raw field", cat[l][i].key, t);
+			while (*c) {
+				const char *w = c;
+				while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == '_' ||
+				       (unsigned char)*c >= 0x80)
+					c++;
+				if (c == w) {
+					c++;
+					continue;
+				}
+				size_t len = (size_t)(c - w);
+				if (!allowed && memchr(w, '_', len) && w[0] != '_' && w[len - 1] != '_')
+					fail_msg("%s: '%s' holds the raw name '%.*s'", cat[l][i].key, t, (int)len, w);
+				if (l == LANG_SV && word_in(w, len, english))
+					fail_msg("%s: the Swedish '%s' holds the English '%.*s'", cat[l][i].key, t,
+						 (int)len, w);
+			}
+		}
+	}
+}
+
+/* Every field the API validates has a label in both languages (validate.h's v_label). */
+static void test_every_field_has_a_label(void **state)
+{
+	(void)state;
+	static const char *const fields[] = {
+		"date", "organisation_id", "region", "code", "to", "target_group", "places", "status",
+		"requirements", "reason", "outcome", "identity", "year", "username", "units", "person_id",
+		"password", "paid_on", "lang", "kind", "key", "from", "decided_on", "topic", "submitted_on",
+		"responsible", "reference", "rates_ore", "point_rates", "parent_id", "organisation_ids",
+		"needs_assessment", "identified", "emergency", "decision_id", "days", "category", "basis.kind",
+		"basis.actor", "basis.reason", "basis.reference", "basis.actor_kind", "basis.reason_category",
+		"age_group", "violence", "unit", "type", "sweden_responsible", "role", "required", "regions",
+		"referral_source", "recovery_code", "recertification_months", "rate_ore", "plan", "notes",
+		"note", "name", "motivation", "minutes", "met", "limit", "offset", "legal_status", "label_sv",
+		"label_en", "gender", "four_eyes_ore", "exploitation_forms", "evaluation", "destination",
+		"contact", "children[0]", "child_role", "challenge", "budget_override_reason", "budget_ore",
+		"birth_year", "identity.birth_date", "identity.name", "identity.phone", "identity.address",
+		"identity.language", "identity.notes", "asker", "amount_ore", "proposal_id", "rows[0].region",
+		"places[2].target_group", "requirements.knowledge_of_trafficking.met",
+	};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		for (int l = 0; l < 2; l++)
+			if (!v_label(fields[i], l))
+				fail_msg("the field '%s' has no %s label (field.* in the catalogue)", fields[i],
+					 l ? "English" : "Swedish");
+}
+
 /* A label for every value of every vocabulary the pages show. */
 static void test_every_enum_value_has_a_label(void **state)
 {
@@ -181,6 +264,8 @@ int main(void)
 		cmocka_unit_test(test_lookup_and_languages),
 		cmocka_unit_test(test_placeholders_are_filled_and_escaped),
 		cmocka_unit_test(test_catalogues_hold_the_same_keys),
+		cmocka_unit_test(test_catalogue_messages_are_words),
+		cmocka_unit_test(test_every_field_has_a_label),
 		cmocka_unit_test(test_every_enum_value_has_a_label),
 		cmocka_unit_test(test_computed_keys_exist),
 	};

@@ -505,7 +505,7 @@ static void test_R7_refuses_child_elsewhere_unknown_foreign_or_twice(void **stat
 	add_kid(&w, 3, true, ADULT_ID, CHILD_ELSEWHERE);
 	ASSERT_REFUSED(check(&w), w.v, "R7");
 	ASSERT_SV(w.v, "barn 3 bor inte hos föräldern");
-	ASSERT_EN(w.v, "child 3 does not live with the parent (role: elsewhere)");
+	ASSERT_EN(w.v, "child 3 does not live with the parent but elsewhere");
 
 	w.kids[1] = (struct named_child){ 3, true, 99, CHILD_SECONDARY };
 	ASSERT_REFUSED(check(&w), w.v, "R7");

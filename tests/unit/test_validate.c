@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/day.h"
@@ -111,23 +112,31 @@ static void test_string(void **state)
 	json_decref(j);
 }
 
-static void test_first_error_kept(void **state)
+static void test_every_error_kept(void **state)
 {
 	struct vctx v;
 	const char *s;
 	int64_t n = 7;
-	json_t *j = obj("{\"a\":1,\"b\":2,\"c\":\"x\"}");
+	json_t *j = obj("{\"a\":1,\"b\":2,\"c\":\"x\",\"gender\":\"x\"}");
 	(void)state;
 
 	vctx_init(&v);
 	assert_int_equal(v_string(&v, j, "a", V_REQUIRED, 10, &s), -1);
-	/* Later calls do nothing, even valid ones, and keep the first error. */
-	assert_int_equal(v_int(&v, j, "b", 0, 10, V_REQUIRED, &n), -1);
-	assert_int_equal(n, 7);
+	/* Later calls go on: a valid field is read, a wrong one is recorded too. */
+	assert_int_equal(v_int(&v, j, "b", 0, 10, V_REQUIRED, &n), 1);
+	assert_int_equal(n, 2);
 	assert_int_equal(v_string(&v, j, "zzz", V_REQUIRED, 10, &s), -1);
 	assert_int_equal(v_fail(&v, "c", "x", "y"), -1);
+	/* One error per field: a second check of "c" adds nothing. */
+	assert_int_equal(v_fail(&v, "c", "again", "again"), -1);
+	assert_int_equal(v_int(&v, j, "c", 0, 10, V_REQUIRED, &n), -1);
 	assert_failed_on(&v, "a");
 	assert_non_null(strstr(v.msg_en, "'a'"));
+	assert_int_equal(v.n_errors, 3);
+	assert_string_equal(v.errors[0].field, "a");
+	assert_string_equal(v.errors[1].field, "zzz");
+	assert_string_equal(v.errors[2].field, "c");
+	assert_string_equal(v.errors[2].msg_sv, "x");
 	json_decref(j);
 
 	/* v_fail records a handler's own check with both languages. */
@@ -136,6 +145,54 @@ static void test_first_error_kept(void **state)
 	assert_failed_on(&v, "to");
 	assert_string_equal(v.msg_sv, "Slutdatum före startdatum.");
 	assert_string_equal(v.msg_en, "End before start.");
+	assert_int_equal(v.n_errors, 1);
+}
+
+/* More errors than the list holds: counted as failed, the list stays bounded. */
+static void test_many_errors_bounded(void **state)
+{
+	struct vctx v;
+	char key[16];
+	(void)state;
+
+	vctx_init(&v);
+	for (int i = 0; i < VCTX_ERRORS_MAX + 5; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		v_fail(&v, key, "fel", "wrong");
+	}
+	assert_true(v.failed);
+	assert_int_equal(v.n_errors, VCTX_ERRORS_MAX);
+	assert_string_equal(v.field, "k0");
+}
+
+/* A field is named by its label in the message's language, never by its JSON name. */
+static void test_labels(void **state)
+{
+	struct vctx v;
+	int g;
+	day_t d;
+	json_t *j = obj("{\"identity\":{\"birth_date\":\"2030-13-01\"}}"), *id;
+	(void)state;
+
+	vctx_init(&v);
+	v_enum(&v, j, "gender", &enum_gender, V_REQUIRED, &g);
+	assert_string_equal(v.field, "gender");
+	assert_string_equal(v.msg_sv, "Kön måste anges.");
+	assert_string_equal(v.msg_en, "Gender is required.");
+	assert_null(strstr(v.msg_sv, "gender"));
+	id = json_object_get(j, "identity");
+	v_push(&v, "identity");
+	v_day(&v, id, "birth_date", V_REQUIRED, &d);
+	v_pop(&v);
+	assert_int_equal(v.n_errors, 2);
+	assert_string_equal(v.errors[1].field, "identity.birth_date");
+	assert_non_null(strstr(v.errors[1].msg_sv, "Födelsedatumet måste"));
+	assert_null(strstr(v.errors[1].msg_sv, "birth_date"));
+	/* Indexes and nesting fall back to the last part's label. */
+	assert_string_equal(v_label("children[1]", 0), "Barnen");
+	assert_string_equal(v_label("basis.kind", 1), "The basis");
+	assert_null(v_label("no_such_field", 0));
+	json_decref(j);
 }
 
 static void test_nesting(void **state)
@@ -155,7 +212,7 @@ static void test_nesting(void **state)
 	assert_int_equal(v_enum(&v, basis, "kind", &enum_basis_kind, V_REQUIRED, &kind), -1);
 	v_pop(&v);
 	assert_failed_on(&v, "basis.kind");
-	assert_non_null(strstr(v.msg_en, "'basis.kind'"));
+	assert_non_null(strstr(v.msg_en, "The basis must be one of"));
 	assert_non_null(strstr(v.msg_en, "no_designated_actor, public_actor_denied"));
 
 	vctx_init(&v);
@@ -480,7 +537,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_string),
-		cmocka_unit_test(test_first_error_kept),
+		cmocka_unit_test(test_every_error_kept),
+		cmocka_unit_test(test_many_errors_bounded),
+		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_enum_set),
