@@ -87,10 +87,10 @@ static int load_visible(struct svc *s, int64_t id, bool with_identity, struct db
 /*
  * Validates the identity object: known keys, short strings, and a birth date
  * that is plausible: not in the future and in the birth year when the person
- * has one (birth_year 0: none). Returns its compact JSON text (caller frees
+ * has one (birth_year 0: none), written to *birth_date. Returns its compact JSON text (caller frees
  * and wipes) or NULL with the errors recorded in v (or an earlier error).
  */
-static char *identity_text(struct vctx *v, json_t *obj, int64_t birth_year)
+static char *identity_text(struct vctx *v, json_t *obj, int64_t birth_year, day_t *birth_date)
 {
 	const char *k;
 	json_t *val;
@@ -108,6 +108,7 @@ static char *identity_text(struct vctx *v, json_t *obj, int64_t birth_year)
 	    v_day(v, obj, "birth_date", V_OPTIONAL, &d) == 1) {
 		char year[8];
 		snprintf(year, sizeof year, "%lld", (long long)birth_year);
+		*birth_date = d;
 		if (d > day_today())
 			v_fail(v, "birth_date", "Födelsedatumet får inte ligga i framtiden.",
 			       "The birth date must not be in the future.");
@@ -128,6 +129,20 @@ static char *identity_text(struct vctx *v, json_t *obj, int64_t birth_year)
 	return text;
 }
 
+/* The birth year of p: its own, else that of the birth date of its
+ * (decrypted) identity; 0 when neither is known. */
+static int person_birth_year(const struct db_person *p)
+{
+	if (p->birth_year)
+		return p->birth_year;
+	json_t *id = p->identity ? json_loads(p->identity, 0, NULL) : NULL;
+	const char *bd = json_string_value(json_object_get(id, "birth_date"));
+	day_t d;
+	int year = bd && day_parse(bd, &d) == 0 ? day_year(d) : 0;
+	json_decref(id);
+	return year;
+}
+
 json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 {
 	static const char *const known[] = { "gender", "age_group", "birth_year", "exploitation_forms", "places",
@@ -139,6 +154,7 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 	int64_t birth_year = 0;
 	json_t *ident = NULL;
 	char *ident_text = NULL;
+	day_t birth_date = DAY_NONE;
 	int this_year = day_year(day_today());
 
 	vctx_init(&v);
@@ -173,7 +189,7 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 		       "name the organisation the person is registered for");
 	/* Checked also after other errors, so that a form shows every one of them. */
 	if (ident)
-		ident_text = identity_text(&v, ident, v_has_error(&v, "birth_year") ? 0 : birth_year);
+		ident_text = identity_text(&v, ident, v_has_error(&v, "birth_year") ? 0 : birth_year, &birth_date);
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
@@ -188,12 +204,12 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 	}
 	if (p.parent_id) {
 		struct db_person parent;
-		if (load_visible(s, p.parent_id, false, &parent, e) != 0) {
+		if (load_visible(s, p.parent_id, true, &parent, e) != 0) {
 			snprintf(e->field, sizeof e->field, "parent_id");
 			goto out;
 		}
 		int bad = parent.age_group != AGE_ADULT || parent.organisation_id != p.organisation_id;
-		int parent_year = parent.birth_year;
+		int parent_year = person_birth_year(&parent);
 		db_person_free(&parent);
 		if (bad) {
 			svc_fail_field(e, SVC_INVALID, "parent_id",
@@ -202,10 +218,11 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 			goto out;
 		}
 		/* A parent is born before the child: not after it, nor in the same year. */
-		if (parent_year && birth_year && parent_year >= birth_year) {
-			svc_fail_field(e, SVC_INVALID, "birth_year",
-				       "Födelseåret ligger före förälderns födelseår; ett barn föds efter sin förälder.",
-				       "The birth year is not after the parent's; a child is born after its parent.");
+		int child_year = birth_year ? (int)birth_year : birth_date != DAY_NONE ? day_year(birth_date) : 0;
+		if (parent_year && child_year && parent_year >= child_year) {
+			svc_fail_field(e, SVC_INVALID, birth_year ? "birth_year" : "identity.birth_date",
+				       "Barnet är fött samma år som föräldern eller tidigare; ett barn föds efter sin förälder.",
+				       "The child is born in the parent's birth year or before it; a child is born after its parent.");
 			goto out;
 		}
 	}
@@ -349,7 +366,8 @@ json_t *svc_person_set_identity(struct svc *s, int64_t id, const json_t *in, str
 	db_person_free(&p);
 	vctx_init(&v);
 	v_object(&v, in, "identity", V_REQUIRED, &ident);
-	char *text = v.failed ? NULL : identity_text(&v, ident, birth_year);
+	day_t birth_date = DAY_NONE;
+	char *text = v.failed ? NULL : identity_text(&v, ident, birth_year, &birth_date);
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;

@@ -1,9 +1,14 @@
 """Every 4xx of api.md: the status, the error code and, for 400, the field."""
 import json
+from datetime import datetime, timedelta, timezone
 
 from harness import API, NO_ACTOR, Server, World, expect, expect_ok, span_days
 
 MIB = 1024 * 1024
+
+
+def utc_today():
+    return datetime.now(timezone.utc).date()
 
 
 def setup(s):
@@ -383,3 +388,84 @@ def test_400_decision_that_does_not_fit_its_application_names_the_field():
         expect(w.decide(adm["id"], "partly_granted", decided_on="2024-02-01"), 400, code="invalid", field="outcome")
         # what fits is decided
         expect_ok(w.decide(a["id"], "partly_granted", decided_on="2024-03-02", **span_days("2024-04-01", 2)))
+
+
+# ---------------------------------------------------------------- every error at once, in words (issue 15)
+
+def test_400_lists_every_error_each_named_by_its_label():
+    with Server() as s:
+        w, org, p = setup(s)
+        body = {"organisation_id": org, "gender": "nope", "birth_year": "nittio",
+                "identity": {"birth_date": "2030-02-30"}}
+        err = expect(s.post(API + "/persons", body, token=w.coord), 400, code="invalid", field="gender")["error"]
+        fields = [e["field"] for e in err["errors"]]
+        assert fields == ["gender", "birth_year", "identity.birth_date"], err
+        by = {e["field"]: e for e in err["errors"]}
+        assert by["gender"]["message_sv"].startswith("Kön "), err
+        assert by["birth_year"]["message_sv"].startswith("Födelseåret "), err
+        assert by["birth_year"]["message_en"].startswith("The birth year "), err
+        assert by["identity.birth_date"]["message_sv"].startswith("Födelsedatumet "), err
+        for e in err["errors"]:
+            # No raw JSON names in either language.
+            for raw in ("gender", "birth_year", "birth_date", "identity.", "Fältet", "Field '"):
+                assert raw not in e["message_sv"] and raw not in e["message_en"], e
+        # The first error is also the error's own field and message.
+        assert err["message_sv"] == err["errors"][0]["message_sv"], err
+
+
+def test_400_one_error_is_listed_too():
+    with Server() as s:
+        w, org, p = setup(s)
+        err = expect(s.post(API + "/persons", {"age_group": "adult", "organisation_id": org}, token=w.coord),
+                     400, code="invalid", field="gender")["error"]
+        assert [e["field"] for e in err["errors"]] == ["gender"], err
+        assert err["message_sv"] == "Kön måste anges." and err["message_en"] == "Gender is required.", err
+
+
+# ---------------------------------------------------------------- plausibility of a person (issue 15)
+
+def test_birth_date_must_not_be_in_the_future_and_must_agree_with_the_birth_year():
+    with Server() as s:
+        w, org, p = setup(s)
+        # Two days ahead of the server's (UTC) day: in the future whatever the hour.
+        tomorrow = (utc_today() + timedelta(days=2)).isoformat()
+        r = s.post(API + "/persons", {"organisation_id": org, "gender": "female", "birth_year": 1996,
+                                      "identity": {"birth_date": tomorrow}}, token=w.coord)
+        err = expect(r, 400, code="invalid", field="identity.birth_date")["error"]
+        assert "framtiden" in err["message_sv"] and "future" in err["message_en"], err
+        r = s.post(API + "/persons", {"organisation_id": org, "gender": "female", "birth_year": 1996,
+                                      "identity": {"birth_date": "1997-05-01"}}, token=w.coord)
+        err = expect(r, 400, code="invalid", field="identity.birth_date")["error"]
+        assert "födelseåret" in err["message_sv"] and "birth year" in err["message_en"], err
+        # Allowed: the date in the birth year; without a birth year any past date.
+        ok = w.person(org, birth_year=1996, identity={"birth_date": "1996-05-01"})
+        w.person(org, identity={"birth_date": "1980-01-31"})
+        # Replacing the identity later is checked against the stored birth year.
+        r = s.put(f"{API}/persons/{ok['id']}/identity", {"identity": {"birth_date": "1995-12-31"}}, token=w.coord)
+        expect(r, 400, code="invalid", field="identity.birth_date")
+        r = s.put(f"{API}/persons/{ok['id']}/identity", {"identity": {"birth_date": "1996-12-31"}}, token=w.coord)
+        assert r.status == 200, r.body
+
+
+def test_a_child_is_born_after_the_parent():
+    with Server() as s:
+        w, org, p = setup(s)
+        this_year = utc_today().year
+        # By birth years: an adult parent whose child's birth year is before the parent's.
+        parent = w.person(org, birth_year=this_year - 30)
+        base = {"organisation_id": org, "gender": "female", "parent_id": parent["id"], "child_role": "primary",
+                "age_group": "child"}
+        r = s.post(API + "/persons", dict(base, identity={"birth_date": f"{this_year - 31}-06-01"}), token=w.coord)
+        err = expect(r, 400, code="invalid", field="identity.birth_date")["error"]
+        assert "förälder" in err["message_sv"] and "parent" in err["message_en"], err
+        # The same year is refused too.
+        r = s.post(API + "/persons", dict(base, identity={"birth_date": f"{this_year - 30}-12-01"}), token=w.coord)
+        expect(r, 400, code="invalid", field="identity.birth_date")
+        # By the parent's birth date, kept in the encrypted identity, against the child's birth year.
+        parent2 = w.person(org, identity={"birth_date": f"{this_year - 10}-01-15"})
+        r = s.post(API + "/persons", dict(base, parent_id=parent2["id"], age_group=None, birth_year=this_year - 12),
+                   token=w.coord)
+        expect(r, 400, code="invalid", field="birth_year")
+        # Allowed: born after the parent.
+        w.child(parent["id"], org_id=org, birth_year=this_year - 5, age_group=None)
+        w.child(parent2["id"], org_id=org, birth_year=this_year - 5, age_group=None)
