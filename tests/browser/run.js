@@ -239,6 +239,31 @@ async function main() {
 			assert.doesNotMatch(await anna.locator('main').innerText(), /Testa Personsson/, 'identity on the list');
 		});
 
+		await step('a person form with three mistakes shows three labelled messages, beside each field and at the top', async () => {
+			await anna.goto(base + '/persons/new');
+			/* As a browser without form validation would send it: no gender, a birth year out of range,
+			 * a birth date in the future (two years ahead of whatever today is). */
+			await anna.locator('main form').evaluate((f) => { f.noValidate = true; });
+			await anna.getByLabel('Födelseår').fill('1800');
+			const future = `${new Date().getUTCFullYear() + 2}-01-01`;
+			await anna.getByLabel('Födelsedatum').fill(future);
+			await anna.getByRole('button', { name: 'Registrera' }).click();
+			await anna.locator('.error-summary').waitFor();
+			const items = await anna.locator('.error-summary li').allInnerTexts();
+			assert.equal(items.length, 3, items.join(' | '));
+			assert.match(items[0], /^Kön måste anges/);
+			assert.match(items[1], /^Födelseåret måste vara mellan 1900 och/);
+			assert.match(items[2], /^Födelsedatumet får inte ligga i framtiden/);
+			for (const t of items)
+				assert.doesNotMatch(t, /gender|birth_|identity\.|Fältet/, `a raw field name: ${t}`);
+			const beside = await anna.locator('.field.has-error .error').allInnerTexts();
+			assert.equal(beside.length, 3, beside.join(' | '));
+			assert.match(await anna.locator('.error-summary h2').innerText(), /rätta uppgifterna/);
+			/* what was typed is kept */
+			assert.equal(await anna.getByLabel('Födelsedatum').inputValue(), future);
+			await shot(anna, '02b-person-three-errors');
+		});
+
 		await step('the caseworker edits the identity on the person\'s page; a bad date is shown beside the field', async () => {
 			await anna.goto(personUrl);
 			const section = anna.locator('section.identity');
