@@ -41,10 +41,26 @@
 static void after(const struct vctx *v, int was_failed, int r)
 {
 	FZ_CHECK(r == 1 || r == 0 || r == -1);
+	/* Every error is collected: after an earlier one, later fields are still
+	 * checked (and may pass); a failure of this call always leaves v failed. */
 	if (was_failed)
-		FZ_CHECK(r == -1);
+		FZ_CHECK(v->failed);
 	else
 		FZ_CHECK((r == -1) == (v->failed != 0));
+	if (r == -1)
+		FZ_CHECK(v->failed);
+	FZ_CHECK(v->n_errors >= 0 && v->n_errors <= VCTX_ERRORS_MAX);
+	FZ_CHECK(!v->failed || v->n_errors >= 1);
+	for (int i = 0; i < v->n_errors; i++) {
+		const struct vctx_error *x = &v->errors[i];
+		FZ_CHECK(memchr(x->field, '\0', sizeof x->field) != NULL);
+		FZ_CHECK(memchr(x->msg_sv, '\0', sizeof x->msg_sv) != NULL);
+		FZ_CHECK(memchr(x->msg_en, '\0', sizeof x->msg_en) != NULL);
+		FZ_CHECK(fz_utf8_valid(x->field, strlen(x->field)));
+		FZ_CHECK(fz_utf8_valid(x->msg_sv, strlen(x->msg_sv)) && fz_utf8_valid(x->msg_en, strlen(x->msg_en)));
+		for (int k = 0; k < i; k++)
+			FZ_CHECK(strcmp(v->errors[k].field, x->field) != 0); /* one error per field */
+	}
 	if (v->failed) {
 		FZ_CHECK(memchr(v->field, '\0', sizeof v->field) != NULL);
 		FZ_CHECK(memchr(v->msg_sv, '\0', sizeof v->msg_sv) != NULL);
