@@ -279,6 +279,70 @@ int db_person_list(struct db *db, int64_t organisation_id, int64_t limit, int64_
 	return person_collect(db, st, out, n);
 }
 
+/* Binds the filter of PERSON_FILTER (?3..?6) and the page (?1, ?2). */
+static int bind_person_filter(sqlite3_stmt *st, const struct db_person_filter *f)
+{
+	return bind_i64(st, 1, f->limit > 0 ? f->limit : -1) | bind_i64(st, 2, f->offset > 0 ? f->offset : 0) |
+	       bind_i64(st, 3, f->organisation_id) | bind_text(st, 4, f->code && *f->code ? f->code : NULL) |
+	       bind_enum(st, 5, &enum_age_group, f->age_group) | bind_i64(st, 6, f->in_programme);
+}
+
+int db_person_find(struct db *db, const struct db_person_filter *f, struct db_person **out, size_t *n,
+		   int64_t *total)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_PERSON_FIND_COUNT);
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_person_filter(st, f))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "counting persons")) != DB_OK)
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	*total = col_i64(st, 0);
+	stmt_done(st);
+	st = db_stmt(db, f->newest_first ? ST_PERSON_FIND_NEWEST : ST_PERSON_FIND);
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_person_filter(st, f))
+		return db_fail_bind(db, st);
+	return person_collect(db, st, out, n);
+}
+
+int db_person_running_period(struct db *db, int64_t person_id, day_t on, struct db_running_period *out)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_PERSON_PERIODS);
+	bool found = false;
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, person_id) | bind_day(st, 2, on) | bind_enum(st, 3, &enum_outcome, OUTCOME_GRANTED) |
+	    bind_enum(st, 4, &enum_outcome, OUTCOME_PARTLY_GRANTED))
+		return db_fail_bind(db, st);
+	/* Rows by start: the first covering `on` opens the chain, each one that
+	 * starts by the day after its end lengthens it. */
+	while ((rc = stmt_row(db, st, "reading the running period")) == DB_OK) {
+		day_t from = col_day(st, 1), to = col_day(st, 2);
+		if (!found) {
+			if (from <= on && to >= on) {
+				found = true;
+				out->type = col_enum(st, 0, &enum_app_type);
+				out->from = from;
+				out->to = to;
+				out->through_parent = col_i64(st, 3) != 0;
+			}
+		} else if (from <= out->to + 1 && to > out->to) {
+			out->to = to;
+		}
+	}
+	if (rc != DB_NOTFOUND)
+		return rc;
+	return found ? DB_OK : DB_NOTFOUND;
+}
+
 int db_person_count(struct db *db, int64_t organisation_id, int64_t *count)
 {
 	sqlite3_stmt *st = db_stmt(db, organisation_id != 0 ? ST_PERSON_COUNT_ORG : ST_PERSON_COUNT_ALL);

@@ -120,6 +120,30 @@ static const char *const sql[ST__COUNT] = {
 	[ST_PERSON_LIST_ORG] =
 		"SELECT " PERSON_COLS " FROM persons WHERE organisation_id = ?3 "
 		"ORDER BY id LIMIT ?1 OFFSET ?2",
+	/* The persons list with its filters (db_person_find): ?3 organisation (0 = all),
+	 * ?4 a part of the case code (NULL = any), ?5 the age group's name (NULL = any),
+	 * ?6 1 in the programme, 0 left it, -1 both. Newest first or oldest first. */
+#define PERSON_FILTER                                                                     \
+	"WHERE (?3 = 0 OR organisation_id = ?3) AND (?4 IS NULL OR instr(code, ?4) > 0) "   \
+	"AND (?5 IS NULL OR age_group = ?5) AND (?6 < 0 OR (exit_on IS NULL) = (?6 = 1)) "
+	[ST_PERSON_FIND] = "SELECT " PERSON_COLS " FROM persons " PERSON_FILTER "ORDER BY id LIMIT ?1 OFFSET ?2",
+	[ST_PERSON_FIND_NEWEST] =
+		"SELECT " PERSON_COLS " FROM persons " PERSON_FILTER "ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+	[ST_PERSON_FIND_COUNT] = "SELECT count(*) FROM persons " PERSON_FILTER,
+	/* The granted periods of ?1 (or of applications naming ?1 as a child) that
+	 * end on ?2 or later and were not closed before it, by start: a running
+	 * period and those that follow it (db_person_running_period).
+	 * ?3 granted, ?4 partly_granted. */
+	[ST_PERSON_PERIODS] =
+		"SELECT d.type, d.from_day, d.to_day, 0 FROM decisions d "
+		"WHERE d.person_id = ?1 AND d.outcome IN (?3, ?4) AND d.to_day >= ?2 "
+		"AND d.from_day IS NOT NULL AND (d.closed_on IS NULL OR d.closed_on >= ?2) "
+		"UNION ALL "
+		"SELECT d.type, d.from_day, d.to_day, 1 FROM application_children c "
+		"JOIN decisions d ON d.application_id = c.application_id "
+		"WHERE c.child_id = ?1 AND d.outcome IN (?3, ?4) AND d.to_day >= ?2 "
+		"AND d.from_day IS NOT NULL AND (d.closed_on IS NULL OR d.closed_on >= ?2) "
+		"ORDER BY 2",
 	[ST_PERSON_COUNT_ALL] = "SELECT count(*) FROM persons",
 	[ST_PERSON_COUNT_ORG] = "SELECT count(*) FROM persons WHERE organisation_id = ?1",
 	[ST_PERSON_CHILDREN] = "SELECT " PERSON_COLS " FROM persons WHERE parent_id = ?1 ORDER BY id",

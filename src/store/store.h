@@ -494,6 +494,31 @@ int db_person_get(struct db *db, int64_t id, bool with_identity, struct db_perso
 void db_person_free(struct db_person *p);
 /* Persons of an organisation (0 = all) ordered by id, without identity;
  * limit <= 0 means no limit. free(*out). */
+/* The persons list with filters, newest or oldest first. */
+struct db_person_filter {
+	int64_t organisation_id; /* 0: every organisation */
+	const char *code;        /* a part of the case code ("0042", "NSP-2026-00"), or NULL */
+	int age_group;           /* enum age_group, or -1 for both */
+	int in_programme;        /* 1 not exited, 0 exited, -1 both */
+	bool newest_first;
+	int64_t limit;           /* 0: no limit */
+	int64_t offset;
+};
+/* The persons matching f into *out (free(*out); no identity) and how many match in *total. */
+int db_person_find(struct db *db, const struct db_person_filter *f, struct db_person **out, size_t *n,
+		   int64_t *total);
+
+/* A running period: the granted period of the person (or of a parent's
+ * application naming the person as a child) that covers a day, joined with
+ * the granted periods that follow it without a gap. */
+struct db_running_period {
+	int type;            /* enum app_type of the period covering the day */
+	day_t from, to;      /* from: the covering period's start; to: the end of the chain */
+	bool through_parent; /* covered as a child named on a parent's application */
+};
+/* DB_OK with *out filled, DB_NOTFOUND when no granted period covers day `on`. */
+int db_person_running_period(struct db *db, int64_t person_id, day_t on, struct db_running_period *out);
+
 int db_person_list(struct db *db, int64_t organisation_id, int64_t limit, int64_t offset,
 		   struct db_person **out, size_t *n);
 int db_person_count(struct db *db, int64_t organisation_id, int64_t *count);

@@ -161,7 +161,10 @@ void api_year_budget(struct http_request *req)
 void api_person_create(struct http_request *req) { WITH_BODY(201, 0, svc_person_create(&s, in, &e)); }
 void api_person_list(struct http_request *req)
 {
-	NO_BODY(svc_person_list(&s, http_query(req, "limit"), http_query(req, "offset"), &e));
+	struct svc_person_query q = { http_query(req, "code"),	http_query(req, "age_group"),
+				      http_query(req, "status"), http_query(req, "order"),
+				      http_query(req, "limit"), http_query(req, "offset") };
+	NO_BODY(svc_person_list(&s, &q, &e));
 }
 void api_person_get(struct http_request *req) { NO_BODY(svc_person_get(&s, req->ids[0], true, &e)); }
 void api_person_exit(struct http_request *req) { WITH_BODY(200, 0, svc_person_exit(&s, req->ids[0], in, &e)); }

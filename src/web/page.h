@@ -228,6 +228,14 @@ const char *page_person_code(const json_t *codes, int64_t id);
  * in words: "12 av 30 reflektionsdygn kvar" (page_person.c). */
 void page_allowance(struct page *p, const json_t *allowance);
 
+/* "N dagar kvar" of a running period (svc_person_get's "period"; nothing for
+ * null), highlighted within a week; page_days_left_n for a count of days
+ * (the last day and today both counted) (page_person.c). */
+void page_days_left(struct page *p, const json_t *period);
+void page_days_left_n(struct page *p, int64_t left);
+/* The gender of a person's JSON in words: a child's as flicka/pojke/annat/okänt. */
+const char *page_gender(const struct page *p, const json_t *person);
+
 /* The current year (for links to /years/Y and /reports/Y). */
 int page_this_year(void);
 

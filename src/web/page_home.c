@@ -33,16 +33,21 @@ static void ending_list(struct page *p, const json_t *rows)
 {
 	if (!list_panel(p, "home.ending", rows, "home.ending_none"))
 		return;
-	page_table(p, NULL, "person.code", "application.type", "application.to", "home.next_step", NULL);
+	page_table(p, NULL, "person.code", "application.type", "application.to", "period.left", "home.next_step", NULL);
 	size_t i;
 	json_t *r;
+	day_t today = day_today();
 	json_array_foreach(rows, i, r) {
-		html_raw(&p->h, "<tr><td>");
+		day_t to;
+		html_raw(&p->h, "<tr><td class=\"code\">");
 		page_link(p, page_s(r, "person_code"), "/persons/%lld", (long long)page_int(r, "person_id"));
 		html_raw(&p->h, "</td><td>");
 		html_text(&p->h, page_enum(p, &enum_app_type, page_s(r, "type")));
 		html_raw(&p->h, "</td><td>");
 		page_day(p, json_object_get(r, "to"));
+		html_raw(&p->h, "</td><td>");
+		if (page_s(r, "to") && day_parse(page_s(r, "to"), &to) == 0)
+			page_days_left_n(p, to - today + 1);
 		html_raw(&p->h, "</td><td>");
 		page_link(p, page_t(p, "home.apply_extension"), "/persons/%lld/apply?type=extended",
 			  (long long)page_int(r, "person_id"));
@@ -109,6 +114,10 @@ static void own_persons(struct page *p, const json_t *list)
 	json_array_foreach(json_object_get(list, "persons"), i, x) {
 		html_raw(&p->h, "<li>");
 		page_link(p, page_s(x, "code"), "/persons/%lld", (long long)page_int(x, "id"));
+		if (json_is_object(json_object_get(x, "period"))) {
+			html_raw(&p->h, " ");
+			page_days_left(p, json_object_get(x, "period"));
+		}
 		html_raw(&p->h, "</li>");
 	}
 	html_raw(&p->h, "</ul><p class=\"actions\"><a class=\"button\" href=\"/persons/new\">");
@@ -158,7 +167,8 @@ void page_home(struct http_request *req)
 	json_t *apps = work ? svc_application_list(&p.svc, "submitted", NULL, NULL, NULL, &e) : NULL;
 	json_t *more = NULL, *codes = NULL;
 	if (apps)
-		more = coordinator ? svc_year_budget(&p.svc, page_this_year(), &e) : svc_person_list(&p.svc, limit, NULL, &e);
+		more = coordinator ? svc_year_budget(&p.svc, page_this_year(), &e)
+				   : svc_person_list(&p.svc, &(struct svc_person_query){ .order = "newest", .limit = limit }, &e);
 	if (more)
 		codes = page_person_codes(&p, json_object_get(apps, "applications"), "person_id", &e);
 	if (!codes) {

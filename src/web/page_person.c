@@ -3,21 +3,146 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/svc_pages.h"
 
 #define PERSONS_PER_PAGE 100
+/* A running period this close to its end is highlighted (an extension is applied for month by month). */
+#define PERIOD_SOON_DAYS 7
+
+/* "N dagar kvar" of a person's "period" (NULL or null: nothing), highlighted within PERIOD_SOON_DAYS. */
+void page_days_left(struct page *p, const json_t *period)
+{
+	if (json_is_object(period))
+		page_days_left_n(p, page_int(period, "days_left"));
+}
+
+void page_days_left_n(struct page *p, int64_t left)
+{
+	char n[24];
+	snprintf(n, sizeof n, "%lld", (long long)left);
+	if (left <= PERIOD_SOON_DAYS)
+		html_raw(&p->h, "<span class=\"days-left soon\">");
+	else
+		html_raw(&p->h, "<span class=\"days-left\">");
+	page_textv(p, left == 1 ? "period.day_left" : "period.days_left", n, NULL);
+	html_raw(&p->h, "</span>");
+}
+
+const char *page_gender(const struct page *p, const json_t *person)
+{
+	const char *g = page_s(person, "gender"), *age = page_s(person, "age_group");
+	if (g && age && strcmp(age, "child") == 0 && enum_parse(&enum_gender, g) >= 0) {
+		char key[64];
+		snprintf(key, sizeof key, "child_gender.%s", g);
+		return page_t(p, key);
+	}
+	return page_enum(p, &enum_gender, g);
+}
+
+/* value %-encoded for a query string (malloc'd; the caller frees). */
+static char *query_encode(const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(value);
+	char *out = malloc(3 * n + 1), *o = out;
+	if (!out)
+		abort();
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+		    *c == '_' || *c == '.') {
+			*o++ = (char)*c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*c >> 4];
+			*o++ = hex[*c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The search form of the persons list: case code, age group, in the programme or not. */
+static void persons_filters(struct page *p, const struct svc_person_query *q)
+{
+	static const struct {
+		const char *value, *key;
+	} statuses[] = { { "", "persons.status_any" },
+			 { "in_programme", "persons.status_in" },
+			 { "exited", "persons.status_exited" } };
+	html_raw(&p->h, "<form method=\"get\" action=\"/persons\" class=\"filters\" role=\"search\">"
+			"<label for=\"f-code\">");
+	page_text(p, "persons.search_code");
+	html_raw(&p->h, "</label> <input type=\"search\" id=\"f-code\" name=\"code\" class=\"code\" "
+			"maxlength=\"24\" autocomplete=\"off\" inputmode=\"text\"");
+	html_attr(&p->h, "value", q->code ? q->code : "");
+	html_attr(&p->h, "placeholder", "NSP-2026-0042");
+	html_raw(&p->h, "> <label for=\"f-age\">");
+	page_text(p, "person.age_group");
+	html_raw(&p->h, "</label> <select id=\"f-age\" name=\"age_group\"><option value=\"\">");
+	page_text(p, "persons.age_any");
+	html_raw(&p->h, "</option>");
+	for (int v = 0; v < enum_age_group.count; v++) {
+		const char *name = enum_age_group.values[v];
+		html_raw(&p->h, "<option");
+		html_attr(&p->h, "value", name);
+		html_flag(&p->h, "selected", q->age_group && strcmp(q->age_group, name) == 0);
+		html_raw(&p->h, ">");
+		html_text(&p->h, i18n_enum(p->lang, &enum_age_group, v));
+		html_raw(&p->h, "</option>");
+	}
+	html_raw(&p->h, "</select> <label for=\"f-status\">");
+	page_text(p, "persons.status");
+	html_raw(&p->h, "</label> <select id=\"f-status\" name=\"status\">");
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+		html_raw(&p->h, "<option");
+		html_attr(&p->h, "value", statuses[i].value);
+		html_flag(&p->h, "selected", strcmp(q->status ? q->status : "", statuses[i].value) == 0);
+		html_raw(&p->h, ">");
+		page_text(p, statuses[i].key);
+		html_raw(&p->h, "</option>");
+	}
+	html_raw(&p->h, "</select> <button class=\"small\">");
+	page_text(p, "persons.search");
+	html_raw(&p->h, "</button></form>");
+}
+
+/* A link to another page of the persons list with the same filters. */
+static void persons_page_link(struct page *p, const struct svc_person_query *q, int64_t offset, const char *key)
+{
+	struct buf href = BUF_INIT;
+	buf_printf(&href, "/persons?offset=%lld", (long long)offset);
+	const char *names[] = { "code", "age_group", "status" };
+	const char *values[] = { q->code, q->age_group, q->status };
+	for (size_t i = 0; i < 3; i++) {
+		if (!values[i] || !*values[i])
+			continue;
+		char *enc = query_encode(values[i]);
+		buf_printf(&href, "&%s=%s", names[i], enc);
+		free(enc);
+	}
+	html_raw(&p->h, "<a");
+	html_attr(&p->h, "href", buf_str(&href));
+	html_raw(&p->h, ">");
+	page_text(p, key);
+	html_raw(&p->h, "</a>");
+	buf_release(&href);
+}
 
 void page_persons(struct http_request *req)
 {
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
-	const char *offset = http_query(req, "offset");
 	char limit[16];
 	snprintf(limit, sizeof limit, "%d", PERSONS_PER_PAGE);
-	json_t *list = svc_person_list(&p.svc, limit, offset, &e);
+	/* Newest first: the persons registered last are the ones worked on. */
+	struct svc_person_query q = { http_query(req, "code"),	 http_query(req, "age_group"),
+				      http_query(req, "status"), "newest",
+				      limit,			 http_query(req, "offset") };
+	json_t *list = svc_person_list(&p.svc, &q, &e);
 	if (!list)
 		return page_fail(&p, &e);
 	page_start(&p, page_t(&p, "persons.title"));
@@ -25,36 +150,58 @@ void page_persons(struct http_request *req)
 	html_raw(&p.h, "<p class=\"actions\"><a class=\"button\" href=\"/persons/new\">");
 	page_text(&p, "persons.register");
 	html_raw(&p.h, "</a></p>");
+	persons_filters(&p, &q);
+	bool filtered = (q.code && *q.code) || (q.age_group && *q.age_group) || (q.status && *q.status);
 	json_t *persons = json_object_get(list, "persons");
+	int64_t total = page_int(list, "total"), off = q.offset ? strtoll(q.offset, NULL, 10) : 0;
 	if (json_array_size(persons) == 0) {
 		html_raw(&p.h, "<p>");
-		page_text(&p, "persons.none");
+		page_text(&p, filtered ? "persons.none_found" : "persons.none");
 		html_raw(&p.h, "</p>");
 	} else {
+		char first[24], last[24], all[24];
+		snprintf(first, sizeof first, "%lld", (long long)(off + 1));
+		snprintf(last, sizeof last, "%lld", (long long)(off + (int64_t)json_array_size(persons)));
+		snprintf(all, sizeof all, "%lld", (long long)total);
+		html_raw(&p.h, "<p class=\"count\">");
+		page_textv(&p, "persons.showing", first, last, all, NULL);
+		html_raw(&p.h, "</p>");
 		page_table(&p, NULL, "person.code", "person.gender", "person.age_group", "person.child_role",
-			   "person.exit", NULL);
+			   "period.ends", "period.left", "person.exit", NULL);
 		size_t i;
 		json_t *x;
 		json_array_foreach(persons, i, x) {
-			html_raw(&p.h, "<tr><td>");
+			const json_t *period = json_object_get(x, "period");
+			html_raw(&p.h, "<tr><td class=\"code\">");
 			page_link(&p, page_s(x, "code"), "/persons/%lld", (long long)page_int(x, "id"));
 			html_raw(&p.h, "</td><td>");
-			html_text(&p.h, page_enum(&p, &enum_gender, page_s(x, "gender")));
+			html_text(&p.h, page_gender(&p, x));
 			html_raw(&p.h, "</td><td>");
 			html_text(&p.h, page_enum(&p, &enum_age_group, page_s(x, "age_group")));
 			html_raw(&p.h, "</td><td>");
 			html_text(&p.h, page_s(x, "child_role") ? page_enum(&p, &enum_child_role, page_s(x, "child_role"))
 								: "\xE2\x80\x93");
 			html_raw(&p.h, "</td><td>");
+			if (json_is_object(period))
+				page_day(&p, json_object_get(period, "to"));
+			else
+				html_raw(&p.h, "\xE2\x80\x93");
+			html_raw(&p.h, "</td><td>");
+			page_days_left(&p, period);
+			html_raw(&p.h, "</td><td>");
 			page_day(&p, json_object_get(json_object_get(x, "exit"), "date"));
 			html_raw(&p.h, "</td></tr>");
 		}
 		page_table_end(&p);
 	}
-	int64_t total = page_int(list, "total"), off = offset ? strtoll(offset, NULL, 10) : 0;
-	if (off + PERSONS_PER_PAGE < total) {
-		html_raw(&p.h, "<p>");
-		page_link(&p, page_t(&p, "list.next"), "/persons?offset=%lld", (long long)(off + PERSONS_PER_PAGE));
+	if (off > 0 || off + PERSONS_PER_PAGE < total) {
+		html_raw(&p.h, "<p class=\"paging\">");
+		if (off > 0)
+			persons_page_link(&p, &q, off > PERSONS_PER_PAGE ? off - PERSONS_PER_PAGE : 0, "list.previous");
+		if (off > 0 && off + PERSONS_PER_PAGE < total)
+			html_raw(&p.h, " \xC2\xB7 ");
+		if (off + PERSONS_PER_PAGE < total)
+			persons_page_link(&p, &q, off + PERSONS_PER_PAGE, "list.next");
 		html_raw(&p.h, "</p>");
 	}
 	json_decref(list);
@@ -103,8 +250,21 @@ static void person_form(struct page *p, int64_t parent_id, const char *parent_co
 	html_raw(h, "<fieldset class=\"group\"><legend>");
 	page_text(p, "person.statistics");
 	html_raw(h, "</legend>");
-	page_field(p, &(struct field){ .kind = FIELD_RADIOS, .name = "gender", .label = "person.gender",
-				       .def = &enum_gender, .required = true });
+	/* A child's gender in a child's words: flicka, pojke, annat, okänt. */
+	struct choice child_genders[] = {
+		{ "female", page_t(p, "child_gender.female") },
+		{ "male", page_t(p, "child_gender.male") },
+		{ "non_binary", page_t(p, "child_gender.non_binary") },
+		{ "unknown", page_t(p, "child_gender.unknown") },
+	};
+	if (parent_id)
+		page_field(p, &(struct field){ .kind = FIELD_RADIOS, .name = "gender", .label = "person.gender",
+					       .choices = child_genders,
+					       .n_choices = sizeof child_genders / sizeof child_genders[0],
+					       .required = true });
+	else
+		page_field(p, &(struct field){ .kind = FIELD_RADIOS, .name = "gender", .label = "person.gender",
+					       .def = &enum_gender, .required = true });
 	if (parent_id) {
 		char pid[24];
 		snprintf(pid, sizeof pid, "%lld", (long long)parent_id);
@@ -253,7 +413,7 @@ static void person_facts(struct page *p, const json_t *person)
 {
 	struct html *h = &p->h;
 	html_raw(h, "<dl class=\"facts\">");
-	page_dl_row(p, "person.gender", page_enum(p, &enum_gender, page_s(person, "gender")));
+	page_dl_row(p, "person.gender", page_gender(p, person));
 	page_dl_row(p, "person.age_group", page_enum(p, &enum_age_group, page_s(person, "age_group")));
 	if (page_s(person, "child_role"))
 		page_dl_row(p, "person.child_role", page_enum(p, &enum_child_role, page_s(person, "child_role")));
@@ -430,7 +590,7 @@ static void person_children(struct page *p, const json_t *person)
 			html_raw(&p->h, "<li>");
 			page_link(p, page_s(k, "code"), "/persons/%lld", (long long)page_int(k, "id"));
 			html_raw(&p->h, " \xE2\x80\x93 ");
-			html_text(&p->h, page_enum(p, &enum_gender, page_s(k, "gender")));
+			html_text(&p->h, page_gender(p, k));
 			html_raw(&p->h, ", ");
 			html_text(&p->h, page_enum(p, &enum_child_role, page_s(k, "child_role")));
 			html_raw(&p->h, "</li>");
@@ -505,11 +665,25 @@ static void person_page(struct page *p, int64_t id, unsigned status, enum person
 	html_raw(h, "</section><section><h2>");
 	page_text(p, "person.programme");
 	html_raw(h, "</h2><p>");
+	const json_t *period = json_object_get(person, "period");
+	bool is_child = page_s(person, "age_group") && strcmp(page_s(person, "age_group"), "child") == 0;
 	if (json_is_true(json_object_get(allowance, "admitted")))
 		page_textv(p, "person.admitted_since", page_s(allowance, "admitted_on"), NULL);
+	else if ((json_is_object(period) && json_is_true(json_object_get(period, "through_parent"))) ||
+		 (is_child && !json_is_object(json_object_get(person, "exit")) &&
+		  json_is_integer(json_object_get(person, "parent_id"))))
+		/* A child is covered through the parent's support (domain.md §5), not admitted itself. */
+		page_text(p, "period.through_parent");
 	else
 		page_text(p, "person.not_admitted");
 	html_raw(h, "</p>");
+	if (json_is_object(period)) {
+		html_raw(h, "<p class=\"period\">");
+		page_textv(p, "period.running", page_s(period, "from"), page_s(period, "to"), NULL);
+		html_raw(h, " ");
+		page_days_left(p, period);
+		html_raw(h, "</p>");
+	}
 	page_allowance(p, allowance);
 	html_raw(h, "</section></div>");
 	const struct svc_error *err = p->err;

@@ -63,8 +63,14 @@ json_t *svc_year_budget(struct svc *s, int year, struct svc_error *e);
 json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e);
 /* Reads one person (audited); with identity only on the person's own page. */
 json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc_error *e);
-/* query: optional "limit", "offset" (strings from the URL). */
-json_t *svc_person_list(struct svc *s, const char *limit, const char *offset, struct svc_error *e);
+/* The persons list's query, strings from the URL (each NULL = not given): "code" a part of the
+ * case code, "age_group" adult/child, "status" in_programme/exited, "order" newest/oldest
+ * (default oldest), "limit" (0..1000; default 100) and "offset". */
+struct svc_person_query {
+	const char *code, *age_group, *status, *order, *limit, *offset;
+};
+/* {"persons":[...], "total"}: each person with its "period" (svc_person_get). */
+json_t *svc_person_list(struct svc *s, const struct svc_person_query *q, struct svc_error *e);
 json_t *svc_person_exit(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 json_t *svc_person_set_identity(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 /* What is left of each limit for the person (R3, R4, R6) and which children may be named. */

@@ -62,6 +62,31 @@ static json_t *person_json(const struct db_person *p, const char *identity)
 }
 
 /*
+ * Adds "period" to the person's JSON pj: null, or the running period on this
+ * day ({"type","from","to","days_left","through_parent"}: to is the end of
+ * the granted periods that follow each other without a gap, days_left counts
+ * today and the last day). A person who left the programme has none.
+ * Returns DB_OK or a store error.
+ */
+static int add_period(struct svc *s, const struct db_person *p, json_t *pj)
+{
+	struct db_running_period rp;
+	day_t today = day_today();
+	int rc = p->exit_on != DAY_NONE ? DB_NOTFOUND : db_person_running_period(s->db, p->id, today, &rp);
+	if (rc == DB_NOTFOUND) {
+		json_object_set_new(pj, "period", json_null());
+		return DB_OK;
+	}
+	if (rc != DB_OK)
+		return rc;
+	json_object_set_new(pj, "period",
+			    json_pack("{s:s, s:o, s:o, s:I, s:b}", "type", enum_name(&enum_app_type, rp.type), "from",
+				      svc_day_json(rp.from), "to", svc_day_json(rp.to), "days_left",
+				      (json_int_t)(rp.to - today + 1), "through_parent", rp.through_parent));
+	return DB_OK;
+}
+
+/*
  * Loads person id if the actor may see it. Returns DB_OK, or fills e
  * (not found for other organisations) and returns -1.
  */
@@ -279,6 +304,9 @@ json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc
 		return NULL;
 	}
 	rc = db_person_children(s->db, id, &kids, &n);
+	json_t *out = person_json(&p, with_identity ? p.identity : NULL);
+	if (rc == DB_OK)
+		rc = add_period(s, &p, out);
 	if (db_read_end(s->db, opened) != DB_OK)
 		rc = DB_ERROR;
 	/* Answered only once the read's entry is committed (db_audit_read). */
@@ -286,38 +314,96 @@ json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc
 	    db_audit_read(s->db, s->actor->user_id, "person.read", "person", id, with_identity ? "identity" : NULL) != 0) {
 		free(kids);
 		db_person_free(&p);
+		json_decref(out);
 		return svc_db_fail(s, e);
 	}
-	json_t *out = person_json(&p, with_identity ? p.identity : NULL);
 	db_person_free(&p);
 
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)kids[i].id, "code",
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)kids[i].id, "code",
 						     kids[i].code, "gender", enum_name(&enum_gender, (int)kids[i].gender),
+						     "age_group", enum_name(&enum_age_group, (int)kids[i].age_group),
 						     "child_role", enum_name(&enum_child_role, (int)kids[i].child_role)));
 	free(kids);
 	json_object_set_new(out, "children", arr);
 	return out;
 }
 
-json_t *svc_person_list(struct svc *s, const char *limit, const char *offset, struct svc_error *e)
+/* A case code as typed in a search: letters, digits and '-', upper-cased into
+ * out. 0, or -1 when it holds anything else or is too long. */
+static int code_query(const char *in, char *out, size_t outsz)
 {
-	int64_t lim = 100, off, total;
-	if (svc_query_page(limit, offset, &lim, &off, e) != 0)
+	size_t n = 0;
+	while (*in == ' ')
+		in++;
+	for (; *in && *in != ' '; in++) {
+		char c = *in;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'))
+			return -1;
+		if (n + 1 >= outsz)
+			return -1;
+		out[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+	}
+	while (*in == ' ')
+		in++;
+	out[n] = '\0';
+	return *in ? -1 : 0;
+}
+
+json_t *svc_person_list(struct svc *s, const struct svc_person_query *q, struct svc_error *e)
+{
+	struct db_person_filter f = { .age_group = -1, .in_programme = -1, .limit = 100 };
+	char code[DB_CODE_MAX];
+	int64_t total;
+	if (svc_query_page(q->limit, q->offset, &f.limit, &f.offset, e) != 0)
 		return NULL;
-	int64_t org = s->actor->role == ROLE_COORDINATOR ? 0 : s->actor->organisation_id;
+	if (q->code && *q->code) {
+		if (code_query(q->code, code, sizeof code) != 0)
+			return svc_fail_field(e, SVC_INVALID, "code",
+					      "Ärendekoden består av bokstäver, siffror och bindestreck, till exempel NSP-2026-0042.",
+					      "The case code is made of letters, digits and hyphens, for example NSP-2026-0042.");
+		f.code = code;
+	}
+	if (q->age_group && *q->age_group && (f.age_group = enum_parse(&enum_age_group, q->age_group)) < 0)
+		return svc_fail_field(e, SVC_INVALID, "age_group", "Åldersgruppen är adult eller child.",
+				      "The age group is adult or child.");
+	if (q->status && *q->status) {
+		if (strcmp(q->status, "in_programme") == 0)
+			f.in_programme = 1;
+		else if (strcmp(q->status, "exited") == 0)
+			f.in_programme = 0;
+		else
+			return svc_fail_field(e, SVC_INVALID, "status", "Statusen är in_programme eller exited.",
+					      "The status is in_programme or exited.");
+	}
+	if (q->order && *q->order && strcmp(q->order, "newest") != 0 && strcmp(q->order, "oldest") != 0)
+		return svc_fail_field(e, SVC_INVALID, "order", "Ordningen är newest eller oldest.",
+				      "The order is newest or oldest.");
+	f.newest_first = q->order && strcmp(q->order, "newest") == 0;
+	f.organisation_id = s->actor->role == ROLE_COORDINATOR ? 0 : s->actor->organisation_id;
 	struct db_person *ps;
 	size_t n;
-	if (db_person_count(s->db, org, &total) != DB_OK || db_person_list(s->db, org, lim, off, &ps, &n) != DB_OK)
+	bool opened;
+	if (db_read_begin(s->db, &opened) != DB_OK)
 		return svc_db_fail(s, e);
+	int rc = db_person_find(s->db, &f, &ps, &n, &total);
 	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, person_json(&ps[i], NULL));
+	for (size_t i = 0; rc == DB_OK && i < n; i++) {
+		json_t *pj = person_json(&ps[i], NULL);
+		rc = add_period(s, &ps[i], pj);
+		json_array_append_new(arr, pj);
+	}
 	free(ps);
+	if (db_read_end(s->db, opened) != DB_OK)
+		rc = DB_ERROR;
+	if (rc != DB_OK) {
+		json_decref(arr);
+		return svc_db_fail(s, e);
+	}
 	char detail[64];
-	snprintf(detail, sizeof detail, "%zu persons from offset %lld", n, (long long)off);
-	if (db_audit_read(s->db, s->actor->user_id, "person.list", "organisation", org, detail) != 0) {
+	snprintf(detail, sizeof detail, "%zu persons from offset %lld", n, (long long)f.offset);
+	if (db_audit_read(s->db, s->actor->user_id, "person.list", "organisation", f.organisation_id, detail) != 0) {
 		json_decref(arr);
 		return svc_db_fail(s, e);
 	}

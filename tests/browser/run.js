@@ -290,7 +290,8 @@ async function main() {
 		});
 
 		await step('the caseworker registers two children of the person', async () => {
-			const children = [['Kvinna', 'Sekundär (bor med föräldern)', '2018'], ['Man', 'Primär', '2020']];
+			/* a child's gender and role in plain words (issue 15) */
+			const children = [['Flicka', 'Bor med föräldern', '2018'], ['Pojke', 'Bor med föräldern, egen plan', '2020']];
 			for (const [gender, role, born] of children) {
 				await anna.goto(personUrl);
 				await anna.getByRole('link', { name: 'Registrera barn till personen' }).click();
@@ -401,6 +402,37 @@ async function main() {
 			await coord.getByLabel('Beviljad', { exact: true }).check();
 			await coord.getByRole('button', { name: 'Fatta beslut' }).click();
 			await coord.waitForURL(/\/queue\?done=decided$/);
+		});
+
+		await step('the person page shows the period\'s end and the days left; a child is covered through the parent', async () => {
+			await anna.goto(personUrl);
+			const main = text(await anna.locator('main').innerText());
+			/* day(0)..day(29): today and the last day both count */
+			assert.match(main, new RegExp(`Pågående period: ${day(0)} till och med ${day(29)}\\. 30 dagar kvar`));
+			assert.match(main, /reflektionsdygn kvar/, 'what is left of the allowance beside it');
+			const girl = anna.getByRole('listitem').filter({ hasText: 'Flicka' }).getByRole('link');
+			const girlCode = text(await girl.innerText());
+			const boyCode = text(await anna.getByRole('listitem').filter({ hasText: 'Pojke' }).getByRole('link').innerText());
+			await girl.click();
+			const child = text(await anna.locator('main').innerText());
+			assert.match(child, /Omfattas av programmet genom föräldern/);
+			assert.doesNotMatch(child, /Inte antagen i programmet/);
+			assert.match(child, /30 dagar kvar/);
+			assert.match(child, /Kön Flicka/);
+			await shot(anna, '06b-child-through-parent');
+			/* the persons list finds the person by a part of the case code, with the days left */
+			await anna.goto(base + '/persons');
+			await anna.getByLabel('Ärendekod').fill(personCode.slice(-4));
+			await anna.getByRole('button', { name: 'Sök' }).click();
+			await anna.waitForURL(/\/persons\?code=/);
+			const row = anna.locator('tbody tr', { hasText: personCode });
+			assert.match(text(await row.innerText()), new RegExp(`${day(29)} 30 dagar kvar`));
+			await shot(anna, '06c-persons-search');
+			/* the start page's recent persons are the newest: the boy was registered last */
+			await anna.goto(base + '/');
+			const recent = anna.locator('section.panel', { hasText: 'Senast registrerade personer' });
+			assert.equal(text(await recent.locator('li a').first().innerText()), boyCode);
+			assert.ok(girlCode !== boyCode);
 		});
 
 		await step('the caseworker start page lists the decision waiting for a claim', async () => {
