@@ -566,7 +566,11 @@ static json_t *identity_json(struct demo_run *d, const struct demo_attrs *a)
 			      "Fiktiv person i demonstrationsdata; inga verkliga uppgifter.");
 	if (a->birth_year) {
 		int m = (int)demo_rng_range(r, 1, 12), md = (int)demo_rng_range(r, 1, 28);
-		json_object_set_new(o, "birth_date", day_json(day_from_ymd(a->birth_year, m, md)));
+		day_t born = day_from_ymd(a->birth_year, m, md);
+		/* A child born this year is born by today (a birth date in the future is refused). */
+		if (born > day_today())
+			born = day_from_ymd(a->birth_year, 1, 1);
+		json_object_set_new(o, "birth_date", day_json(born));
 	}
 	return o;
 }
