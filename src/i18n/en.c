@@ -706,6 +706,7 @@ const struct i18n_entry i18n_en[] = {
 	{ "capacity.over_of", "{1} of {2} places occupied ({3} over)" },
 	{ "capacity.region_over", "{1} over in a target group" },
 	{ "capacity.over_n", "({1} over)" },
+	{ "capacity.free_of_one", "{1} free of {2}" },
 	{ "capacity.legend_room", "Places free" },
 	{ "capacity.legend_full", "Full" },
 	{ "capacity.legend_over", "More housed than places" },

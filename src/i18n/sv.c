@@ -706,6 +706,7 @@ const struct i18n_entry i18n_sv[] = {
 	{ "capacity.over_of", "{1} av {2} platser belagda ({3} över)" },
 	{ "capacity.region_over", "{1} över i en målgrupp" },
 	{ "capacity.over_n", "({1} över)" },
+	{ "capacity.free_of_one", "{1} ledig av {2}" },
 	{ "capacity.legend_room", "Lediga platser finns" },
 	{ "capacity.legend_full", "Fullt" },
 	{ "capacity.legend_over", "Fler boende än platser" },

@@ -54,9 +54,11 @@ void page_decisions(struct http_request *req)
 		for (size_t k = 0; k < n; k++) {
 			const json_t *d = json_array_get(ds, k);
 			html_raw(&p.h, "<tr><td>");
-			page_link(&p, page_s(d, "decided_on"), "/decisions/%lld", (long long)page_int(d, "id"));
-			html_raw(&p.h, "</td><td>");
-			html_text(&p.h, page_person_code(codes, page_int(d, "person_id")));
+			page_day(&p, json_object_get(d, "decided_on"));
+			html_raw(&p.h, "</td><td class=\"code\">");
+			/* The link sits on the case code, what a caseworker looks for. */
+			page_link(&p, page_person_code(codes, page_int(d, "person_id")), "/decisions/%lld",
+				  (long long)page_int(d, "id"));
 			html_raw(&p.h, "</td><td>");
 			html_text(&p.h, page_enum(&p, &enum_app_type, page_s(d, "type")));
 			html_raw(&p.h, "</td><td>");

@@ -764,7 +764,7 @@ void page_queue(struct http_request *req)
 					org = page_s(o, "name");
 			html_raw(&p.h, "<tr><td>");
 			page_day(&p, json_object_get(a, "submitted_on"));
-			html_raw(&p.h, "</td><td>");
+			html_raw(&p.h, "</td><td class=\"code\">");
 			html_text(&p.h, page_person_code(codes, page_int(a, "person_id")));
 			html_raw(&p.h, "</td><td>");
 			html_text(&p.h, org);

@@ -66,7 +66,7 @@ static void unclaimed_list(struct page *p, const json_t *rows)
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		html_raw(&p->h, "<tr><td>");
+		html_raw(&p->h, "<tr><td class=\"code\">");
 		page_link(p, page_s(r, "person_code"), "/persons/%lld", (long long)page_int(r, "person_id"));
 		html_raw(&p->h, "</td><td>");
 		html_text(&p->h, page_enum(p, &enum_app_type, page_s(r, "type")));
@@ -91,7 +91,7 @@ static void open_applications(struct page *p, const json_t *apps, const json_t *
 	size_t i;
 	json_t *a;
 	json_array_foreach(apps, i, a) {
-		html_raw(&p->h, "<tr><td>");
+		html_raw(&p->h, "<tr><td class=\"code\">");
 		html_text(&p->h, page_person_code(codes, page_int(a, "person_id")));
 		html_raw(&p->h, "</td><td>");
 		page_link(p, page_enum(p, &enum_app_type, page_s(a, "type")), "/applications/%lld",

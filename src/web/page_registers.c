@@ -104,7 +104,8 @@ static void region_map(struct page *p, const json_t *regions)
 		else if (region_over(jr) > 0 && page_int(total, "over") == 0)
 			page_textv(p, "capacity.region_over", num(a, region_over(jr)), NULL);
 		else
-			cell_text(p, total, "capacity.free_of");
+			/* Swedish agrees in number: "1 ledig av 6", "2 lediga av 6". */
+			cell_text(p, total, page_int(total, "available") == 1 ? "capacity.free_of_one" : "capacity.free_of");
 		html_raw(&p->h, "</text></g>");
 	}
 	html_raw(&p->h, "</svg><figcaption><ul class=\"legend\">");

@@ -650,8 +650,9 @@ static void field_input(struct page *p, const struct field *f, const char *err)
 	static const char *const types[] = {
 		[FIELD_TEXT] = "text", [FIELD_PASSWORD] = "password",
 		[FIELD_NUMBER] = "number", [FIELD_MONEY] = "text", [FIELD_HIDDEN] = "hidden",
-		/* Dates are typed as 2025-03-04 whatever the browser's locale would show. */
-		[FIELD_DATE] = "text",
+		/* A native date input: a calendar to pick from; the value sent is ISO
+		 * (2025-03-04) whatever the browser's locale shows. */
+		[FIELD_DATE] = "date",
 	};
 	if (f->kind == FIELD_TEXTAREA) {
 		html_raw(&p->h, "<textarea rows=\"5\"");
@@ -676,8 +677,7 @@ static void field_input(struct page *p, const struct field *f, const char *err)
 	if (f->kind == FIELD_MONEY)
 		html_raw(&p->h, " inputmode=\"decimal\" autocomplete=\"off\"");
 	if (f->kind == FIELD_DATE) {
-		html_raw(&p->h, " class=\"date\" maxlength=\"10\" pattern=\"[0-9]{4}-[0-9]{2}-[0-9]{2}\" autocomplete=\"off\"");
-		html_attr(&p->h, "placeholder", page_t(p, "form.date_format"));
+		html_raw(&p->h, " class=\"date\" min=\"1900-01-01\" max=\"2999-12-31\" autocomplete=\"off\"");
 	}
 	if (f->kind == FIELD_PASSWORD)
 		html_raw(&p->h, " autocomplete=\"current-password\"");
@@ -954,9 +954,12 @@ void page_available(struct page *p, const json_t *row)
 void page_day(struct page *p, const json_t *d)
 {
 	day_t day;
-	if (json_is_string(d) && day_parse(json_string_value(d), &day) == 0)
+	/* A date never breaks at its hyphens ("2026-12-/12"). */
+	if (json_is_string(d) && day_parse(json_string_value(d), &day) == 0) {
+		html_raw(&p->h, "<span class=\"day\">");
 		html_day(&p->h, day);
-	else
+		html_raw(&p->h, "</span>");
+	} else
 		html_raw(&p->h, "\xE2\x80\x93");
 }
 

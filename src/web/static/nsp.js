@@ -4,6 +4,9 @@
  *   is made (e.g. the denial fields of the complementarity basis).
  * - The error summary of a form that came back is focused, so that screen
  *   readers and keyboard users start where the problem is.
+ * - A table wider than its box (.table-wrap) is marked "scrolls" (and
+ *   "at-end" once scrolled to its end): the style sheet then fades its edge,
+ *   so that what is hidden sideways is seen to be there.
  */
 (function () {
 	"use strict";
@@ -43,5 +46,20 @@
 		}
 		var summary = document.querySelector(".error-summary");
 		if (summary) summary.focus();
+		var wraps = document.querySelectorAll(".table-wrap");
+		function mark(w) {
+			var wide = w.scrollWidth > w.clientWidth + 1;
+			w.classList.toggle("scrolls", wide);
+			w.classList.toggle("at-end", wide && w.scrollLeft + w.clientWidth >= w.scrollWidth - 1);
+		}
+		for (var k = 0; k < wraps.length; k++) {
+			(function (w) {
+				w.addEventListener("scroll", function () { mark(w); });
+				mark(w);
+			})(wraps[k]);
+		}
+		window.addEventListener("resize", function () {
+			for (var k = 0; k < wraps.length; k++) mark(wraps[k]);
+		});
 	});
 })();
