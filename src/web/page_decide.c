@@ -280,18 +280,32 @@ static void timeline(struct page *p, const json_t *granted, const json_t *app)
 }
 
 /* The application's own fields. */
-static void application_facts(struct page *p, const json_t *a, const json_t *codes)
+/* The application's facts; org_name (the applying organisation) is shown when given. */
+static void application_facts(struct page *p, const json_t *a, const json_t *codes, const char *org_name)
 {
 	struct html *h = &p->h;
 	const json_t *b = json_object_get(a, "basis");
+	int type = enum_parse(&enum_app_type, page_s(a, "type") ? page_s(a, "type") : "");
 	html_raw(h, "<dl class=\"facts\">");
+	if (org_name)
+		page_dl_row(p, "application.organisation", org_name);
 	page_dl_row(p, "application.submitted_on", page_s(a, "submitted_on"));
 	if (json_is_string(json_object_get(a, "from"))) {
-		char period[64];
-		snprintf(period, sizeof period, "%s \xE2\x80\x93 %s (%lld)", page_s(a, "from"), page_s(a, "to"),
-			 (long long)page_int(a, "days"));
+		/* The length with its unit: nights of daily compensation, days otherwise. */
+		char period[128];
+		snprintf(period, sizeof period, "%s \xE2\x80\x93 %s (%lld %s)", page_s(a, "from"), page_s(a, "to"),
+			 (long long)page_int(a, "days"),
+			 page_t(p, type >= 0 && app_type_is_daily_compensation((enum app_type)type) ? "unit.nights"
+												 : "unit.days"));
 		page_dl_row(p, "application.period", period);
 	}
+	if (page_s(a, "region"))
+		page_dl_row(p, "apply.region", page_enum(p, &enum_region, page_s(a, "region")));
+	if (page_s(a, "target_group"))
+		page_dl_row(p, "apply.target_group", page_enum(p, &enum_target_group, page_s(a, "target_group")));
+	if (type == APP_ADMISSION)
+		page_dl_row(p, "application.identified",
+			    page_t(p, json_is_true(json_object_get(a, "identified")) ? "yes" : "no"));
 	if (json_array_size(json_object_get(a, "children"))) {
 		html_raw(h, "<div><dt>");
 		page_text(p, "apply.children");
@@ -575,7 +589,10 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 		html_raw(h, "</span>");
 	}
 	html_raw(h, "</p><div class=\"columns\"><section>");
-	application_facts(p, a, codes);
+	/* The coordinator sees which organisation applies (a caseworker knows her own). */
+	json_t *org = coordinator ? svc_org_get(&p->svc, page_int(a, "organisation_id"), &e) : NULL;
+	application_facts(p, a, codes, page_s(org, "name"));
+	json_decref(org);
 	html_raw(h, "</section>");
 	if (checks) {
 		html_raw(h, "<section><h2>");

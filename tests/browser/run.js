@@ -339,6 +339,10 @@ async function main() {
 			await coord.goto(base + '/queue');
 			await coord.getByRole('link', { name: 'Tillträde' }).click();
 			assert.equal(await coord.locator('ul.checks li.fail').count(), 0);
+			/* the coordinator sees the identification answer and the needs assessment */
+			const facts = text(await coord.locator('dl.facts').first().innerText());
+			assert.match(facts, /Identifierad som brottsoffer av organisationen Ja/);
+			assert.match(facts, /Individuell behovsbedömning \S/);
 			await coord.getByLabel('Beviljad', { exact: true }).check();
 			await coord.getByRole('button', { name: 'Fatta beslut' }).click();
 			await coord.waitForURL(/\/queue\?done=decided$/);
@@ -384,6 +388,8 @@ async function main() {
 			await anna.getByLabel('Polisregion för boendeplatsen').selectOption({ label: 'Syd' });
 			await anna.getByRole('button', { name: 'Skicka ansökan' }).click();
 			await anna.waitForURL(/\/applications\/\d+\?done=applied$/);
+			/* the caseworker is told what happens next */
+			assert.match(text(await anna.locator('main').innerText()), /Nästa steg: samordnaren prövar den/);
 			reflectionApp = anna.url().replace(/\?.*$/, '');
 			/* the place arrives, so that occupancy counts against Syd's family places */
 			const app = await env.api.call('GET', '/api/v1' + new URL(reflectionApp).pathname);
@@ -398,6 +404,11 @@ async function main() {
 			await coord.goto(reflectionApp);
 			assert.ok(await coord.locator('figure.timeline svg rect.proposed').count() === 1, 'the period on the timeline');
 			assert.match(text(await coord.locator('tr.total').first().innerText()), /54 600 kr/);
+			/* the applying organisation, the place and the period with its unit */
+			const facts = text(await coord.locator('dl.facts').first().innerText());
+			assert.match(facts, /Ansökande organisation Skyddade Boendet Syd/);
+			assert.match(facts, /Polisregion för boendeplatsen Syd/);
+			assert.match(facts, new RegExp(`${day(0)} – ${day(29)} \\(30 dygn\\)`));
 			assert.ok(await coord.locator('ul.checks li.ok').count() >= 6);
 			assert.equal(await coord.locator('ul.checks li.fail').count(), 0);
 			await shot(coord, '06-application');
