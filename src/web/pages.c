@@ -403,6 +403,15 @@ static bool rule_id_shown(const struct page *p)
 	return p->err->status == SVC_RULE && r && r[0] == 'R' && r[1] >= '0' && r[1] <= '9';
 }
 
+/* The rule of p->err followed by its words ("R3 Reflektionsperiod högst 30
+ * dygn"), or its id alone when the catalogue has no words for it. */
+static const char *rule_words(const struct page *p)
+{
+	char key[32];
+	snprintf(key, sizeof key, "rule.%s", p->err->rule);
+	return i18n_has(p->lang, key) ? page_t(p, key) : p->err->rule;
+}
+
 /* Does message m already name the field (it starts with its label)? */
 static bool names_label(const char *m, const char *label)
 {
@@ -430,7 +439,7 @@ void page_errors(struct page *p)
 			html_raw(&p->h, ">");
 		}
 		if (rule_id_shown(p) && strncmp(m, p->err->rule, strlen(p->err->rule)) != 0) {
-			html_text(&p->h, p->err->rule);
+			html_text(&p->h, rule_words(p));
 			html_raw(&p->h, ": ");
 		} else if (label && !names_label(m, label)) {
 			/* A handler's own message ("ange åldersgrupp eller födelseår"): the label first. */
@@ -542,7 +551,7 @@ static void field_notes(struct page *p, const struct field *f, const char *err)
 		html_attrf(&p->h, "id", "f-%s-error", f->name);
 		html_raw(&p->h, ">");
 		if (rule_id_shown(p) && strncmp(err, p->err->rule, strlen(p->err->rule)) != 0) {
-			html_text(&p->h, p->err->rule);
+			html_text(&p->h, rule_words(p));
 			html_raw(&p->h, ": ");
 		}
 		html_text(&p->h, err);
