@@ -51,6 +51,8 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_letter(int argc, char **argv);
+int cmd_outbox(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
@@ -77,6 +79,11 @@ struct cli_serve_opts {
 	int backup_keep;              /* the newest N backups are kept [14] */
 	void (*on_usr1)(void *arg);   /* set by cli_serve_db: SIGUSR1 */
 	void *on_usr1_arg;
+	/* e-mail notices (issue 17): NULL when not given */
+	const char *smtp_url;         /* --smtp: without it the outbox is only kept */
+	const char *mail_from;        /* --mail-from */
+	const char *public_url;       /* --public-url: the base of the links in notices */
+	const char *smtp_ca;          /* --smtp-ca: CA certificates to verify the mail server by */
 };
 void cli_serve_opts_init(struct cli_serve_opts *o);
 

@@ -155,6 +155,14 @@ static const char *banner(void)
 		0) != 0 ||
 	    pad(buf, sizeof buf, &len, b32, 0) != 0 || pad(buf, sizeof buf, &len, "\n", 0) != 0)
 		return NULL;
+	/* E-mail notices: the demo runs without a mail server; what would be sent is kept. */
+	if (pad(buf, sizeof buf, &len,
+		en ? "E-mail notices: no mail server in the demo; the outbox is on the page /outbox\n"
+		     "(as the coordinator) and in `nsp outbox list --db FILE`.\n"
+		   : "E-postaviseringar: demon har ingen e-postserver; utkorgen finns på sidan /outbox\n"
+		     "(som samordnare) och i `nsp outbox list --db FIL`.\n",
+		0) != 0)
+		return NULL;
 	return buf;
 }
 

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "store/store.h"
 #include "web/app.h"
+#include "web/mailer.h"
 
 static const char usage_sv[] =
 	"Användning: nsp serve [--db FIL] [--listen ADRESS:PORT] [--key-file FIL]\n"
@@ -22,6 +23,7 @@ static const char usage_sv[] =
 	"                 [--secure-cookies] [--no-request-log]\n"
 	"                 [--tls-cert FIL --tls-key FIL [--redirect-listen ADRESS:PORT]]\n"
 	"                 [--backup-dir MAPP [--backup-keep N]] [--config FIL]\n"
+	"                 [--smtp URL --mail-from ADRESS [--smtp-ca FIL]] [--public-url URL]\n"
 	"Startar webbgränssnittet och API:t (standard 127.0.0.1:8080) och stannar\n"
 	"rent vid SIGINT/SIGTERM: pågående anrop får bli klara. Identitetsuppgifter\n"
 	"raderas --retention-days dygn efter utträdet (R12, standard 730): gallringen\n"
@@ -43,7 +45,12 @@ static const char usage_sv[] =
 	"granskningsloggens hashkedja) när servern startar, varje dygn och vid SIGUSR1;\n"
 	"de --backup-keep senaste sparas (standard 14).\n"
 	"--config: flaggorna ur en fil med rader nyckel = värde (nyckeln är flaggans\n"
-	"namn utan --, flaggor utan värde tar yes/no); kommandoraden går före filen.\n";
+	"namn utan --, flaggor utan värde tar yes/no); kommandoraden går före filen.\n"
+	"--smtp smtp://VÄRD:PORT (eller smtps://, användare:lösenord@ i adressen) och\n"
+	"--mail-from: e-postaviseringarna skickas (STARTTLS när servern erbjuder det;\n"
+	"--smtp-ca: CA-certifikat (PEM) som servern kontrolleras mot, annars systemets).\n"
+	"Utan --smtp sparas de i utkorgen (sidan /outbox, nsp outbox list). --public-url:\n"
+	"början på länkarna i aviseringarna (standard http://ADRESS:PORT).\n";
 static const char usage_en[] =
 	"Usage: nsp serve [--db FILE] [--listen ADDR:PORT] [--key-file FILE]\n"
 	"                 [--idle-timeout SEC] [--session-max SEC] [--threads N] [--per-ip N]\n"
@@ -51,6 +58,7 @@ static const char usage_en[] =
 	"                 [--secure-cookies] [--no-request-log]\n"
 	"                 [--tls-cert FILE --tls-key FILE [--redirect-listen ADDR:PORT]]\n"
 	"                 [--backup-dir DIR [--backup-keep N]] [--config FILE]\n"
+	"                 [--smtp URL --mail-from ADDR [--smtp-ca FILE]] [--public-url URL]\n"
 	"Serves the web interface and the API (default 127.0.0.1:8080) and stops\n"
 	"cleanly on SIGINT/SIGTERM: requests in flight are finished. Identity data is\n"
 	"erased --retention-days days after the exit (R12, default 730): the erasure\n"
@@ -72,7 +80,12 @@ static const char usage_en[] =
 	"the server starts, daily and on SIGUSR1; the newest --backup-keep are kept\n"
 	"(default 14).\n"
 	"--config: the options from a file of key = value lines (the key is the\n"
-	"option's name without --, flags take yes/no); the command line wins.\n";
+	"option's name without --, flags take yes/no); the command line wins.\n"
+	"--smtp smtp://HOST:PORT (or smtps://, user:password@ in the URL) and --mail-from:\n"
+	"the e-mail notices are sent (STARTTLS when the server offers it; --smtp-ca: CA\n"
+	"certificates (PEM) to verify the server by, else the system's). Without --smtp\n"
+	"they are kept in the outbox (the /outbox page, nsp outbox list). --public-url:\n"
+	"the base of the links in notices (default http://ADDR:PORT).\n";
 
 static int parse_positive(const char *s, long max, long *out)
 {
@@ -170,6 +183,10 @@ static const struct option serve_opts[] = {
 	{ "backup-dir", required_argument, NULL, 'B' },
 	{ "backup-keep", required_argument, NULL, 'N' },
 	{ "config", required_argument, NULL, 'f' },
+	{ "smtp", required_argument, NULL, 'M' },
+	{ "mail-from", required_argument, NULL, 'F' },
+	{ "public-url", required_argument, NULL, 'U' },
+	{ "smtp-ca", required_argument, NULL, 'A' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -213,6 +230,10 @@ static int serve_apply(struct serve_args *a, int c, char *arg)
 	case 'B': a->o.backup_dir = arg; return 0;
 	case 'N': return parse_positive(arg, 100000, &a->backup_keep);
 	case 'f': return 0; /* read before the command line (serve_config) */
+	case 'M': a->o.smtp_url = arg; return 0;
+	case 'F': a->o.mail_from = arg; return 0;
+	case 'U': a->o.public_url = arg; return 0;
+	case 'A': a->o.smtp_ca = arg; return 0;
 	default: return -1;
 	}
 }
@@ -344,6 +365,20 @@ static int serve_parse(struct serve_args *a_, int argc, char **argv)
 	}
 	if (optind < argc) {
 		cli_usage(stderr, usage_sv, usage_en);
+		return 2;
+	}
+	const struct cli_serve_opts *o = &a->o;
+	if (o->smtp_url && strncmp(o->smtp_url, "smtp://", 7) != 0 && strncmp(o->smtp_url, "smtps://", 8) != 0) {
+		cli_error("--smtp är en adress smtp://VÄRD:PORT eller smtps://VÄRD:PORT",
+			  "--smtp is an address smtp://HOST:PORT or smtps://HOST:PORT");
+		return 2;
+	}
+	if (o->smtp_url && !o->mail_from) {
+		cli_error("--smtp behöver --mail-from ADRESS", "--smtp needs --mail-from ADDR");
+		return 2;
+	}
+	if (o->mail_from && (!strchr(o->mail_from, '@') || strpbrk(o->mail_from, " <>\r\n\t,;\""))) {
+		cli_error("--mail-from är en e-postadress", "--mail-from is an e-mail address");
 		return 2;
 	}
 	a->o.idle_s = a->idle;
@@ -523,9 +558,16 @@ static void job_stop(struct job *j)
 int cli_serve_db(const struct cli_serve_opts *o, const char *banner)
 {
 	char keypath[4096], err[DB_ERR_MAX];
+	static char public_url[512];
 	const char *path = o->db_path, *key_file = o->key_file;
 	struct app_config cfg = { .db_path = path, .idle_timeout_s = o->idle_s, .absolute_timeout_s = o->max_s,
-				  .retention_days = o->retention_days, .secure_cookies = o->secure_cookies };
+				  .retention_days = o->retention_days, .secure_cookies = o->secure_cookies,
+				  .smtp_url = o->smtp_url, .mail_from = o->mail_from, .public_url = o->public_url,
+				  .smtp_ca = o->smtp_ca };
+	if (!cfg.public_url) {
+		snprintf(public_url, sizeof public_url, "%s://%s", o->tls_cert ? "https" : "http", o->listen);
+		cfg.public_url = public_url;
+	}
 	if (!key_file) {
 		int n = snprintf(keypath, sizeof keypath, "%s.key", path);
 		if (n < 0 || (size_t)n >= sizeof keypath) {
@@ -566,12 +608,23 @@ int cli_serve_db(const struct cli_serve_opts *o, const char *banner)
 		app_free(app);
 		return 1;
 	}
+	/* The outbox's sender: notices found by looking, and delivery when --smtp is given. */
+	struct mailer *mailer = mailer_start(app, err, sizeof err);
+	if (!mailer) {
+		fprintf(stderr, "nsp: %s\n", err);
+		if (o->backup_dir)
+			job_stop(&bak);
+		job_stop(&ret);
+		app_free(app);
+		return 1;
+	}
 	struct cli_serve_opts with_hooks = *o;
 	if (o->backup_dir) {
 		with_hooks.on_usr1 = job_poke;
 		with_hooks.on_usr1_arg = &bak;
 	}
 	rc = cli_serve_app(app, &with_hooks, banner);
+	mailer_stop(mailer);
 	if (o->backup_dir)
 		job_stop(&bak);
 	job_stop(&ret);

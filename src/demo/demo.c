@@ -332,6 +332,15 @@ static int setup(struct demo_run *d)
 		if (d->org_id[i] < 0)
 			return -1;
 		d->counts.organisations++;
+		/* E-mail notices: kept in the outbox (the demo has no mail server). */
+		char contact[64];
+		snprintf(contact, sizeof contact, "kontakt%d@demo.example", i + 1);
+		json_t *ce = json_pack("{s:s}", "contact_email", contact);
+		json_t *org = svc_org_set_contact_email(&s, d->org_id[i], ce, &e);
+		json_decref(ce);
+		if (!org)
+			return fail(d, "contact e-mail", &e);
+		json_decref(org);
 
 		/* Certification history: in process, certified, recertified with the checklist. */
 		struct cert_event ev[3];

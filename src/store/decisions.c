@@ -228,7 +228,43 @@ static int decision_insert(struct db *db, int64_t actor, const struct db_decisio
 		if ((rc = stmt_exec(db, st, "recording the decision's lines")) != DB_OK)
 			return rc;
 	}
+	for (size_t i = 0; i < d->n_refusals; i++) {
+		const struct verdict *v = &d->refusals[i];
+
+		if ((st = db_stmt(db, ST_REFUSAL_INSERT)) == NULL)
+			return DB_ERROR;
+		if (bind_i64(st, 1, *id) | bind_i64(st, 2, (int64_t)i) | bind_text(st, 3, v->rule ? v->rule : "") |
+		    bind_text(st, 4, v->sv) | bind_text(st, 5, v->en))
+			return db_fail_bind(db, st);
+		if ((rc = stmt_exec(db, st, "recording the rules that refused")) != DB_OK)
+			return rc;
+	}
 	return DB_OK;
+}
+
+/* Reads rule, message_sv, message_en into *row, a struct db_refusal. */
+static int refusal_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_refusal *r = row;
+
+	memset(r, 0, sizeof *r);
+	if (col_copy(st, 0, r->rule, sizeof r->rule) != 0 || col_copy(st, 1, r->sv, sizeof r->sv) != 0 ||
+	    col_copy(st, 2, r->en, sizeof r->en) != 0)
+		return db_fail(db, "a stored refusal is too long");
+	return DB_OK;
+}
+
+int db_decision_refusals(struct db *db, int64_t id, struct db_refusal **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_REFUSAL_LIST);
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, id))
+		return db_fail_bind(db, st);
+	return stmt_collect(db, st, "reading the rules that refused", sizeof **out, refusal_read, NULL, out, n);
 }
 
 /* Moves application id from 'submitted' to 'decided'; DB_CONFLICT when it was not submitted. */

@@ -522,6 +522,42 @@ static const char *const sql[ST__COUNT] = {
 		"GROUP BY 1, 2",
 	[ST_PLACE_PLACES] =
 		"SELECT places FROM capacity WHERE organisation_id = ?1 AND region = ?2 AND target_group = ?3",
+	[ST_SET_VERSION_8] = "PRAGMA user_version = 8",
+	[ST_REFUSAL_INSERT] =
+		"INSERT INTO decision_refusals (decision_id, position, rule, message_sv, message_en) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_REFUSAL_LIST] =
+		"SELECT rule, message_sv, message_en FROM decision_refusals WHERE decision_id = ?1 ORDER BY position",
+	/* e-mail notices (migration 8) */
+	[ST_SET_VERSION_9] = "PRAGMA user_version = 9",
+	[ST_ORG_SET_CONTACT_EMAIL] = "UPDATE organisations SET contact_email = ?2 WHERE id = ?1",
+	[ST_ORG_CONTACT_EMAIL] = "SELECT COALESCE(contact_email, '') FROM organisations WHERE id = ?1",
+	[ST_USER_SET_NOTIFY] = "UPDATE users SET email = ?2, notify = ?3 WHERE id = ?1",
+	[ST_USER_NOTIFY] = "SELECT COALESCE(email, ''), notify FROM users WHERE id = ?1",
+	/* The organisation's contact (in Swedish) and its active users who chose to be notified. */
+	[ST_RECIPIENTS_ORG] =
+		"SELECT contact_email, 'sv' FROM organisations WHERE id = ?1 AND COALESCE(contact_email, '') <> '' "
+		"UNION ALL SELECT email, lang FROM users WHERE organisation_id = ?1 AND active = 1 AND notify = 1 "
+		"AND COALESCE(email, '') <> ''",
+	[ST_RECIPIENTS_COORD] =
+		"SELECT email, lang FROM users WHERE role = ?1 AND active = 1 AND notify = 1 AND COALESCE(email, '') <> '' "
+		"ORDER BY id",
+	[ST_OUTBOX_INSERT] =
+		"INSERT OR IGNORE INTO outbox (kind, recipient, lang, subject, body, decision_id, dedupe, created_at, "
+		"next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+#define OUTBOX_COLS "id, kind, recipient, lang, subject, body, decision_id, created_at, attempts, " \
+	"next_attempt_at, last_error, sent_at"
+	[ST_OUTBOX_DUE] =
+		"SELECT " OUTBOX_COLS " FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 "
+		"ORDER BY next_attempt_at, id LIMIT ?2",
+	/* ?1 = 1: unsent only; newest first */
+	[ST_OUTBOX_LIST] =
+		"SELECT " OUTBOX_COLS " FROM outbox WHERE (?1 = 0 OR sent_at IS NULL) ORDER BY id DESC LIMIT ?2",
+	[ST_OUTBOX_SENT] = "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL "
+			   "WHERE id = ?1 AND sent_at IS NULL",
+	[ST_OUTBOX_FAILED] = "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3 "
+			     "WHERE id = ?1 AND sent_at IS NULL",
+	[ST_OUTBOX_RETRY] = "UPDATE outbox SET next_attempt_at = ?1 WHERE sent_at IS NULL",
 	/* The retention run's candidates (R12), from the partial index persons_exit_identity. */
 	[ST_PERSON_EXITS_WITH_IDENTITY] =
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "

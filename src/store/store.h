@@ -40,7 +40,7 @@
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 9
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -638,6 +638,8 @@ struct db_decision_new {
 	size_t n_lines;                /* <= DECISION_MAX_LINES */
 	int64_t decided_by;            /* who decided; 0 = the actor */
 	int64_t approved_by;           /* four-eyes: the approving coordinator (the actor); 0 = none */
+	const struct verdict *refusals; /* the rules that refused the application as applied for */
+	size_t n_refusals;             /* (kept for the letter, migration 8); 0 for none */
 };
 
 /*
@@ -651,6 +653,15 @@ struct db_decision_new {
  * second coordinator's approval and this is not that approval (approved_by 0).
  */
 int db_decision_record(struct db *db, int64_t actor, const struct db_decision_new *d, int64_t *out_id);
+/* A rule that refused the application as applied for, when it was decided. Fixed fields. */
+struct db_refusal {
+	char rule[16];                 /* "R3", "R2e" … */
+	char sv[VERDICT_MSG_MAX];
+	char en[VERDICT_MSG_MAX];
+};
+/* The refusals stored with decision id, in the order of the checks; free(*out). */
+int db_decision_refusals(struct db *db, int64_t id, struct db_refusal **out, size_t *n);
+
 /* With lines, paid_ore and released_ore. DB_NOTFOUND when missing. */
 int db_decision_get(struct db *db, int64_t id, struct db_decision *out);
 void db_decision_free(struct db_decision *d);
@@ -945,5 +956,60 @@ void db_proposal_list_free(struct db_proposal *ps, size_t n);
  */
 int db_proposal_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
 			int64_t decision_id, const char *reason);
+
+/* ---------------------------------------------------------------- e-mail notices (migration 9) */
+
+#define DB_EMAIL_MAX 256               /* an address and its NUL, at most */
+
+/* The organisation's contact e-mail ("" clears it), audited "organisation.contact_email".
+ * DB_NOTFOUND when no such organisation. */
+int db_org_set_contact_email(struct db *db, int64_t actor, int64_t org_id, const char *email);
+/* "" when none. DB_NOTFOUND when no such organisation. */
+int db_org_contact_email(struct db *db, int64_t org_id, char email[DB_EMAIL_MAX]);
+/* The user's own address and whether they want notices, audited "user.notify". DB_NOTFOUND when missing. */
+int db_user_set_notify(struct db *db, int64_t actor, int64_t user_id, const char *email, bool notify);
+int db_user_notify(struct db *db, int64_t user_id, char email[DB_EMAIL_MAX], bool *notify);
+
+/* Where a notice goes, in which language. Fixed fields. */
+struct db_recipient {
+	char email[DB_EMAIL_MAX];
+	char lang[DB_LANG_MAX];
+};
+/* The organisation's contact and its active users who chose notices; free(*out). */
+int db_recipients_org(struct db *db, int64_t org_id, struct db_recipient **out, size_t *n);
+/* Active coordinators who chose notices (the daily digest); free(*out). */
+int db_recipients_coordinators(struct db *db, struct db_recipient **out, size_t *n);
+
+/* Input of db_outbox_add(); nothing is kept after the call. */
+struct db_outbox_new {
+	const char *kind;              /* "decision", "period_ending", "recertification_due", "digest" */
+	const char *recipient, *lang, *subject, *body;
+	int64_t decision_id;           /* the letter to attach; 0 = none */
+	const char *dedupe;            /* the fact and the recipient: a second add is ignored; NULL = none */
+};
+/* Writes a notice to the outbox, in the caller's transaction when one is
+ * open. *added (may be NULL) is false when its dedupe key was there already. */
+int db_outbox_add(struct db *db, const struct db_outbox_new *m, bool *added);
+
+/* A notice of the outbox; recipient, subject, body and last_error owned (db_outbox_list_free). */
+struct db_outbox {
+	int64_t id;
+	char kind[24];
+	char lang[DB_LANG_MAX];
+	char *recipient, *subject, *body, *last_error;
+	int64_t decision_id;
+	int64_t created_at, attempts, next_attempt_at, sent_at;  /* Unix seconds; sent_at 0 while unsent */
+};
+/* Unsent notices due at now, the longest waiting first, at most limit. */
+int db_outbox_due(struct db *db, int64_t now, int64_t limit, struct db_outbox **out, size_t *n);
+/* The newest limit notices (unsent only when pending_only). */
+int db_outbox_list(struct db *db, bool pending_only, int64_t limit, struct db_outbox **out, size_t *n);
+void db_outbox_list_free(struct db_outbox *m, size_t n);
+/* Marks notice id sent at now (after the server's 250). DB_CONFLICT when it was sent already. */
+int db_outbox_sent(struct db *db, int64_t id, int64_t now);
+/* Counts a failed attempt: the next one at next_at; error is one line (no secrets). */
+int db_outbox_failed(struct db *db, int64_t id, int64_t next_at, const char *error);
+/* Every unsent notice due now (nsp outbox retry), audited "outbox.retry"; *n (may be NULL) their number. */
+int db_outbox_retry(struct db *db, int64_t actor, int64_t now, int64_t *n);
 
 #endif

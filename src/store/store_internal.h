@@ -92,6 +92,16 @@ enum stmt {
 	ST_SET_VERSION_4, ST_SET_VERSION_5, ST_SET_VERSION_6, ST_SET_VERSION_7, ST_PLACE_STAYS, ST_PLACE_PLACES, ST_OCCUPANCY_RANGE, ST_PERSON_EXITS_WITH_IDENTITY,
 	/* ---- end of the large database's section ---- */
 
+	/* ---- decision letters (migration 7) ---- */
+	ST_SET_VERSION_8, ST_REFUSAL_INSERT, ST_REFUSAL_LIST,
+	/* ---- end of the decision letters' section ---- */
+
+	/* ---- e-mail notices (migration 8, src/store/outbox.c) ---- */
+	ST_SET_VERSION_9, ST_ORG_SET_CONTACT_EMAIL, ST_ORG_CONTACT_EMAIL, ST_USER_SET_NOTIFY, ST_USER_NOTIFY,
+	ST_RECIPIENTS_ORG, ST_RECIPIENTS_COORD, ST_OUTBOX_INSERT, ST_OUTBOX_DUE, ST_OUTBOX_LIST,
+	ST_OUTBOX_SENT, ST_OUTBOX_FAILED, ST_OUTBOX_RETRY,
+	/* ---- end of the e-mail notices' section ---- */
+
 	ST__COUNT
 };
 

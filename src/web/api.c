@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "letter/letter.h"
 #include "report/export.h"
 #include "util/buf.h"
 
@@ -245,6 +246,38 @@ void api_report(struct http_request *req)
 	snprintf(name, sizeof name, "nsp-arsrapport-%d.%s", year, report_format_extension((enum report_format)format));
 	http_reply_bytes(req, 200, report_format_content_type((enum report_format)format), out.data, out.len,
 			 format == REPORT_JSON ? NULL : name);
+	buf_release(&out);
+}
+
+/* E-mail notices: addresses and the outbox. */
+void api_org_contact_email(struct http_request *req)
+{
+	WITH_BODY(200, 0, svc_org_set_contact_email(&s, req->ids[0], in, &e));
+}
+void api_me_notices(struct http_request *req) { WITH_BODY(200, 0, svc_me_set_notices(&s, in, &e)); }
+void api_outbox_list(struct http_request *req) { NO_BODY(svc_outbox_list(&s, http_query(req, "pending"), &e)); }
+void api_outbox_retry(struct http_request *req) { WITH_BODY(200, 1, svc_outbox_retry(&s, &e)); }
+
+/* Decision letters: ?lang=sv|en, else the user's language. */
+void api_decision_letter(struct http_request *req)
+{
+	struct svc s;
+	struct svc_error e;
+	struct buf out = BUF_INIT;
+	const char *lang = http_query(req, "lang");
+	if (lang && strcmp(lang, "sv") != 0 && strcmp(lang, "en") != 0) {
+		http_reply_error(req, 400, "invalid", "lang", "språket är sv eller en", "the language is sv or en");
+		return;
+	}
+	enum lang l = i18n_lang(lang ? lang : app_lang(req));
+	svc_of(req, &s);
+	if (svc_decision_letter(&s, req->ids[0], l, &out, &e) != 0) {
+		svc_reply_error(req, &e);
+		return;
+	}
+	char name[64];
+	letter_file_name(req->ids[0], l, name, sizeof name);
+	http_reply_bytes(req, 200, "application/pdf", out.data, out.len, name);
 	buf_release(&out);
 }
 

@@ -29,6 +29,11 @@ struct app_config {
 	int64_t absolute_timeout_s;          /* session absolute expiry [43200] */
 	int retention_days;                  /* R12 [730] */
 	bool secure_cookies;                 /* add Secure to cookies (behind TLS) */
+	/* e-mail notices (issue 17, web/mailer.h) */
+	const char *smtp_url;                /* smtp://host:port or smtps://…; NULL: the outbox is only kept */
+	const char *mail_from;               /* the sender's address */
+	const char *smtp_ca;                 /* CA certificates (PEM) to verify the mail server by; NULL: the system's */
+	const char *public_url;              /* the base of the links in notices [http://LISTEN] */
 };
 
 struct app;

@@ -216,6 +216,10 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 		page_dl_row(p, "decision.over_capacity_reason", page_s(d, "over_capacity_reason"));
 	html_raw(h, "</dl><p>");
 	page_link(p, page_t(p, "decision.application"), "/applications/%lld", (long long)page_int(d, "application_id"));
+	/* The decision letter (issue 17), in the page's language. */
+	html_raw(h, " \xC2\xB7 ");
+	page_link(p, page_t(p, "letter.download"), "/api/v1/decisions/%lld/letter.pdf?lang=%s", (long long)id,
+		  i18n_code(p->lang));
 	html_raw(h, "</p><h2>");
 	page_text(p, "claim.payments");
 	html_raw(h, "</h2>");

@@ -74,6 +74,33 @@ static void pending_section(struct page *p, const json_t *st)
 	html_raw(&p->h, "</button></form>");
 }
 
+/* E-mail notices (issue 17): the user's own address and whether they want notices. */
+static void notices_section(struct page *p, const json_t *me, const struct svc_error *err)
+{
+	const json_t *n = json_object_get(me, "notices");
+	html_raw(&p->h, "<section class=\"panel\" id=\"notices\"><h2>");
+	page_text(p, "me.notices_title");
+	html_raw(&p->h, "</h2><p class=\"hint\">");
+	page_text(p, "me.notices_intro");
+	html_raw(&p->h, "</p>");
+	const struct svc_error *saved = p->err;
+	p->err = err;
+	page_errors(p);
+	page_form(p, "/me/notices");
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "email", .label = "me.notices_email",
+				       .value = page_s(n, "email") });
+	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "notify", .label = "me.notices_notify",
+				       .value = json_is_true(json_object_get(n, "notify")) ? "1" : NULL });
+	page_form_end(p, "me.notices_save");
+	if (p->svc.actor->role == ROLE_COORDINATOR) {
+		html_raw(&p->h, "<p>");
+		page_link(p, page_t(p, "outbox.title"), "/outbox");
+		html_raw(&p->h, "</p>");
+	}
+	p->err = saved;
+	html_raw(&p->h, "</section>");
+}
+
 static void me_page(struct page *p, unsigned status)
 {
 	struct svc_error e;
@@ -82,6 +109,12 @@ static void me_page(struct page *p, unsigned status)
 	if (!st) {
 		json_decref(me);
 		return page_fail(p, &e);
+	}
+	/* An error of the notices' form is shown there, not beside the second factor. */
+	const struct svc_error *notices_err = NULL;
+	if (p->err && (strcmp(p->err->field, "email") == 0 || strcmp(p->err->field, "notify") == 0)) {
+		notices_err = p->err;
+		p->err = NULL;
 	}
 	bool enrolled = json_is_true(json_object_get(st, "enrolled"));
 	bool pending = json_is_true(json_object_get(st, "pending"));
@@ -124,6 +157,8 @@ static void me_page(struct page *p, unsigned status)
 		page_form_end(p, "me.totp_start");
 	}
 	html_raw(&p->h, "</section>");
+	if (p->svc.actor->role != ROLE_FUNDER && !(required && !enrolled))
+		notices_section(p, me, notices_err);
 	json_decref(me);
 	json_decref(st);
 	page_end_status(p, status);
@@ -192,4 +227,18 @@ void page_me_totp_confirm(struct http_request *req)
 	}
 	codes_page(&p, out);
 	json_decref(out);
+}
+
+void page_me_notices(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	const char *email = page_in(&p, "email"), *notify = page_in(&p, "notify");
+	json_t *in = json_pack("{s:s, s:b}", "email", email ? email : "", "notify", notify && *notify);
+	json_t *out = svc_me_set_notices(&p.svc, in, &e);
+	json_decref(in);
+	page_after_post(&p, out, &e, "/me?done=saved#notices", me_page);
 }

@@ -377,6 +377,23 @@ static void follow_up_section(struct page *p, int64_t id, const json_t *list)
 	html_raw(&p->h, "</section>");
 }
 
+/* E-mail notices (issue 17): where the organisation's notices go. */
+static void contact_email_form(struct page *p, int64_t id, const json_t *o)
+{
+	html_raw(&p->h, "<section class=\"panel\" id=\"contact-email\"><h2>");
+	page_text(p, "notice.contact_email");
+	html_raw(&p->h, "</h2><p class=\"hint\">");
+	page_text(p, "notice.contact_email_hint");
+	html_raw(&p->h, "</p>");
+	page_form(p, "/organisations/%lld/contact-email", (long long)id);
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "contact_email", .label = "notice.contact_email",
+				       .value = page_s(o, "contact_email") });
+	page_form_end(p, "notice.save");
+	html_raw(&p->h, "<p>");
+	page_link(p, page_t(p, "outbox.title"), "/outbox");
+	html_raw(&p->h, "</p></section>");
+}
+
 static void org_page(struct page *p, unsigned status)
 {
 	struct svc_error e;
@@ -402,6 +419,8 @@ static void org_page(struct page *p, unsigned status)
 	html_raw(&p->h, "<dl class=\"facts\">");
 	page_dl_row(p, "organisation.kind", page_enum(p, &enum_org_kind, page_s(o, "kind")));
 	page_dl_row(p, "organisation.contact", page_s(o, "contact"));
+	page_dl_row(p, "notice.contact_email", page_s(o, "contact_email") ? page_s(o, "contact_email")
+									 : page_t(p, "notice.no_contact_email"));
 	const json_t *cert = json_object_get(o, "certification");
 	page_dl_row(p, "organisation.cert", json_is_object(cert) ? page_enum(p, &enum_cert_status, page_s(cert, "status"))
 								  : page_t(p, "organisation.no_cert"));
@@ -422,6 +441,7 @@ static void org_page(struct page *p, unsigned status)
 		html_raw(&p->h, "</td></tr>");
 	}
 	page_table_end(p);
+	contact_email_form(p, id, o);
 	cert_form(p, id, checklist);
 	places_section(p, o, cap);
 	follow_up_section(p, id, fu);
@@ -795,4 +815,18 @@ void page_follow_up_create(struct http_request *req)
 	};
 	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_follow_up_create, "/follow-ups?done=saved",
 		  follow_ups_page);
+}
+
+void page_org_contact_email(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	const char *email = page_in(&p, "contact_email");
+	json_t *in = json_pack("{s:s}", "contact_email", email ? email : "");
+	json_t *out = svc_org_set_contact_email(&p.svc, req->ids[0], in, &e);
+	json_decref(in);
+	org_after(&p, out, &e, "#contact-email");
 }

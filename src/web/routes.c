@@ -23,6 +23,10 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/organisations", api_org_list, C | W },
 	{ "GET", "/api/v1/organisations/{id}", api_org_get, C | W },
 	{ "POST", "/api/v1/organisations/{id}/certification", api_cert_add, C },
+	{ "PUT", "/api/v1/organisations/{id}/contact-email", api_org_contact_email, C },
+	{ "PUT", "/api/v1/me/notices", api_me_notices, C | W },
+	{ "GET", "/api/v1/outbox", api_outbox_list, C },
+	{ "POST", "/api/v1/outbox/retry", api_outbox_retry, C },
 
 	{ "POST", "/api/v1/users", api_user_create, C },
 	{ "GET", "/api/v1/users", api_user_list, C },
@@ -52,6 +56,7 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/decisions/{id}/close", api_decision_close, C },
 	{ "POST", "/api/v1/decisions/{id}/emergency-cleared", api_decision_clear_emergency, C },
 	{ "GET", "/api/v1/decisions/{id}/payments", api_payment_list, C | W },
+	{ "GET", "/api/v1/decisions/{id}/letter.pdf", api_decision_letter, C | W },
 	{ "POST", "/api/v1/payments", api_payment_create, C | W },
 
 	{ "POST", "/api/v1/placement-requests", api_placement_create, C | W },
@@ -141,6 +146,9 @@ const struct route app_routes[] = {
 	{ "POST", "/users/{id}/deactivate", page_user_deactivate, C | ROUTE_FORM },
 	{ "POST", "/users/{id}/activate", page_user_activate, C | ROUTE_FORM },
 	{ "POST", "/users/{id}/totp/reset", page_user_totp_reset, C | ROUTE_FORM },
+	{ "POST", "/me/notices", page_me_notices, C | W | ROUTE_FORM },
+	{ "POST", "/organisations/{id}/contact-email", page_org_contact_email, C | ROUTE_FORM },
+	{ "GET", "/outbox", page_outbox, C },
 	/* ---- end of the HTML pages ---- */
 };
 

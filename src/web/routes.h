@@ -49,6 +49,11 @@ void api_decision_list(struct http_request *req);
 void api_decision_get(struct http_request *req);
 void api_decision_close(struct http_request *req);
 void api_decision_clear_emergency(struct http_request *req);
+void api_decision_letter(struct http_request *req);
+void api_org_contact_email(struct http_request *req);
+void api_me_notices(struct http_request *req);
+void api_outbox_list(struct http_request *req);
+void api_outbox_retry(struct http_request *req);
 void api_payment_create(struct http_request *req);
 void api_payment_list(struct http_request *req);
 void api_placement_create(struct http_request *req);
@@ -138,6 +143,10 @@ void page_follow_up_create(struct http_request *req);
 void page_capacity(struct http_request *req);
 void page_proposal_approve(struct http_request *req);
 void page_proposal_reject(struct http_request *req);
+/* e-mail notices (page_me.c, page_org.c, page_outbox.c) */
+void page_me_notices(struct http_request *req);
+void page_org_contact_email(struct http_request *req);
+void page_outbox(struct http_request *req);
 /* ---- end of the HTML pages ---- */
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "i18n/i18n.h"
 #include "web/app.h"
 
 /* Login: {"username","password"} → {"token","user":{...}} and *csrf_out filled
@@ -151,6 +152,24 @@ json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct
 json_t *svc_proposal_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
 struct buf;
+/* Decision letters (issue 17): decision id's letter as a PDF in lang appended to out (own
+ * organisation only: another's is SVC_NOT_FOUND). The read is audited ("decision.letter" of the
+ * person). Returns 0, or -1 with e filled. */
+int svc_decision_letter(struct svc *s, int64_t id, enum lang lang, struct buf *out, struct svc_error *e);
+
+/* ---- e-mail notices (issue 17, svc_notices.c; notices.h writes them, mailer.h sends them) ---- */
+/* {"contact_email": "a@b.se" | ""} (coordinator): the organisation's notices go there. Returns the organisation. */
+json_t *svc_org_set_contact_email(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+/* The organisation's contact e-mail into email ("" none); 0 or -1. */
+int svc_org_contact_email(struct svc *s, int64_t id, char email[DB_EMAIL_MAX]);
+/* The actor's own notices: {"email", "notify"}; PUT {"email", "notify": true|false} (not the funder). */
+json_t *svc_me_notices(struct svc *s, struct svc_error *e);
+json_t *svc_me_set_notices(struct svc *s, const json_t *in, struct svc_error *e);
+/* The outbox, newest first (?pending=1: unsent only): {"notices":[…], "sending": --smtp given}. */
+json_t *svc_outbox_list(struct svc *s, const char *pending, struct svc_error *e);
+/* Every unsent notice due now: {"retried": n}. */
+json_t *svc_outbox_retry(struct svc *s, struct svc_error *e);
+
 /* The annual report of year in format (enum report_format) appended to out;
  * with open_data, small person counts are suppressed (k). Returns 0, or -1
  * with e filled. Audited. */

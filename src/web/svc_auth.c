@@ -90,6 +90,12 @@ json_t *svc_me(struct svc *s, struct svc_error *e)
 		return NULL;
 	}
 	json_object_set_new(out, "second_factor", second);
+	json_t *notices = svc_me_notices(s, e);
+	if (!notices) {
+		json_decref(out);
+		return NULL;
+	}
+	json_object_set_new(out, "notices", notices);
 	return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "domain/money.h"
 #include "domain/registers.h"
+#include "web/notices.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -562,7 +563,54 @@ struct decision_ready {
 	struct decision_line lines[DECISION_MAX_LINES];
 	int n_lines;
 	int64_t total;
+	/* A partial grant or a denial: the rules that refuse the application as
+	 * applied for, now (the letter's reason in the rules' words). */
+	struct verdict refusals[RULE_CHECKS_MAX];
+	size_t n_refusals;
 };
+
+/*
+ * Inside the caller's transaction, for a partial grant or a denial: every
+ * rule that refuses application a as it was applied for, judged on the
+ * decision's day with R10 against the budget of its year, into x->refusals.
+ * Returns 0 or -1 (a database error).
+ */
+static int decision_refusals(struct svc *s, const struct db_application *r, const struct rule_input *in,
+			     struct decision_ready *x)
+{
+	const struct application *a = &r->app;
+	struct decision_line lines[DECISION_MAX_LINES];
+	int n_lines = 0;
+	struct budget b;
+	struct rule_checks all;
+
+	x->n_refusals = 0;
+	if (x->d.outcome == OUTCOME_GRANTED)
+		return 0;
+	if (amount_of(s, a, a->from, a->to, a->units, x->d.decided_on, lines, &n_lines) != 0 ||
+	    db_year_budget(s->db, day_year(x->d.decided_on), &b) != DB_OK)
+		return -1;
+	struct budget_facts bf = { .remaining_ore = b.has_budget ? b.remaining_ore : 0,
+				   .override_reason = x->d.budget_override_reason };
+	for (int i = 0; i < n_lines; i++)
+		bf.amount_ore += lines[i].amount_ore;
+	/* R15 over the period applied for, as the checks list judges it. */
+	struct place_facts pl;
+	struct stay *stays;
+	int has_place = place_of(s, r, a->from, a->to, &pl, &stays);
+	if (has_place < 0) {
+		free(stays);
+		return -1;
+	}
+	rules_check_all(in, &bf, has_place ? &pl : NULL, &all);
+	free(stays);
+	for (size_t i = 0; i < all.n; i++) {
+		const struct rule_check *c = &all.check[i];
+		if (c->status == CHECK_REFUSED && c->verdict.rule && c->verdict.rule[0] == 'R')
+			x->refusals[x->n_refusals++] = c->verdict;
+	}
+	return 0;
+}
 
 /*
  * Inside the caller's transaction: completes x->d with what was applied for
@@ -596,7 +644,12 @@ static int decision_prepare(struct svc *s, const struct db_application *r, struc
 		return -1;
 	}
 	bool allowed = rules_check_decision(&l.in, d, &verdict);
+	int refusals_rc = allowed ? decision_refusals(s, r, &l.in, x) : 0;
 	rule_load_release(&l);
+	if (refusals_rc != 0) {
+		svc_db_fail(s, e);
+		return -1;
+	}
 	if (!allowed) {
 		/* api.md: 422 is for a programme rule (R1…R14); a decision whose
 		 * period, units or outcome do not fit its application is an
@@ -669,6 +722,8 @@ static struct db_decision_new decision_new_of(const struct db_application *r, co
 					: NULL,
 		.lines = x->lines,
 		.n_lines = (size_t)x->n_lines,
+		.refusals = x->refusals,
+		.n_refusals = x->n_refusals,
 	};
 }
 
@@ -782,7 +837,8 @@ static int decide_tx(struct svc *s, const struct db_application *r, struct decis
 		svc_fail(e, SVC_CONFLICT, "ansökan är redan beslutad", "the application has been decided already");
 		return -1;
 	}
-	if (rc != DB_OK) {
+	/* Its notice in the same transaction: no decision without it, nor it without the decision. */
+	if (rc != DB_OK || notice_decision(s, out->decision_id) != 0) {
 		svc_db_fail(s, e);
 		return -1;
 	}
@@ -997,7 +1053,7 @@ json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct
 	int64_t did;
 	if (db_decision_record(s->db, s->actor->user_id, &nd, &did) != DB_OK ||
 	    db_proposal_resolve(s->db, s->actor->user_id, id, PROPOSAL_APPROVED, did, NULL) != DB_OK ||
-	    db_commit(s->db) != 0) {
+	    notice_decision(s, did) != 0 || db_commit(s->db) != 0) {
 		svc_db_fail(s, e);
 		goto rollback_app;
 	}

@@ -104,6 +104,12 @@ json_t *svc_org_get(struct svc *s, int64_t id, struct svc_error *e)
 		return svc_db_fail(s, e);
 	json_t *out = org_json(&o);
 	db_org_free(&o);
+	char email[DB_EMAIL_MAX];
+	if (svc_org_contact_email(s, id, email) != 0) {
+		json_decref(out);
+		return svc_db_fail(s, e);
+	}
+	json_object_set_new(out, "contact_email", *email ? json_string(email) : json_null());
 
 	struct db_cert *certs;
 	size_t n;

@@ -29,15 +29,62 @@ const CHROMIUM_ARGS = [
 	'--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/* Starts `nsp serve` on a new database; resolves to {base, stop, stderr()}. */
-async function startServer(nsp) {
+/*
+ * A real SMTP server for the e-mail notices (issue 17): Debian's aiosmtpd on a
+ * free port, keeping each message it accepts as a file of a Maildir. Resolves
+ * to {port, messages() (the raw messages so far), stop()}.
+ */
+async function startMailServer() {
+	const net = require('node:net');
+	const port = await new Promise((resolve) => {
+		const srv = net.createServer().listen(0, '127.0.0.1', () => {
+			const p = srv.address().port;
+			srv.close(() => resolve(p));
+		});
+	});
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsp-mail-'));
+	const maildir = path.join(dir, 'mail');
+	const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+	const proc = spawn(python, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox',
+		maildir], { stdio: 'ignore' });
+	/* Listening once a connection is accepted. */
+	for (let i = 0; i < 200; i++) {
+		const up = await new Promise((resolve) => {
+			const so = net.connect(port, '127.0.0.1', () => { so.destroy(); resolve(true); });
+			so.on('error', () => resolve(false));
+		});
+		if (up)
+			break;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return {
+		port,
+		messages: () => {
+			const out = [];
+			for (const sub of ['new', 'cur']) {
+				const d = path.join(maildir, sub);
+				if (fs.existsSync(d))
+					for (const f of fs.readdirSync(d))
+						out.push(fs.readFileSync(path.join(d, f), 'utf8'));
+			}
+			return out;
+		},
+		stop: () => {
+			proc.kill();
+			fs.rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+/* Starts `nsp serve` on a new database (extra: more arguments of serve); resolves to {base, stop, stderr()}. */
+async function startServer(nsp, extra = []) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsp-browser-'));
 	const db = path.join(dir, 'test.db');
 	const env = nspEnv({ ...process.env, NSP_PASSWORD: COORD_PASSWORD });
 	const init = spawnSync(nsp, ['init', '--db', db, '--coordinator', 'samordnare'], { env });
 	if (init.status !== 0)
 		throw new Error('nsp init failed: ' + init.stderr.toString());
-	const proc = spawn(nsp, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { env });
+	const proc = spawn(nsp, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...extra], { env });
 	let stderr = '';
 	proc.stderr.on('data', (d) => { stderr += d.toString(); });
 	const base = await new Promise((resolve, reject) => {
@@ -181,4 +228,4 @@ async function launch(chromium, viewport) {
 	return ctx;
 }
 
-module.exports = { startServer, setUp, launch, Api, Authenticator, phones, totp, clock };
+module.exports = { startServer, startMailServer, setUp, launch, Api, Authenticator, phones, totp, clock };

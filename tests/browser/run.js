@@ -27,9 +27,10 @@
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startServer, setUp, launch, Authenticator, phones, totp, clock } = require('./nsp');
+const { startServer, startMailServer, setUp, launch, Authenticator, phones, totp, clock } = require('./nsp');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
@@ -91,6 +92,18 @@ async function shot(page, name) {
 	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/* A decision letter fetched with the page's own session, as its link on the decision page does:
+ * saved with a picture of its first page (pdftoppm) in SHOTS; returns its text (pdftotext). */
+async function letterShot(page, href, name) {
+	const r = await page.context().request.get(href);
+	assert.equal(r.status(), 200, href);
+	assert.equal(r.headers()['content-type'], 'application/pdf');
+	const pdf = path.join(SHOTS, `${name}.pdf`);
+	fs.writeFileSync(pdf, await r.body());
+	execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', pdf, path.join(SHOTS, name)]);
+	return execFileSync('pdftotext', ['-layout', pdf, '-']).toString('utf8');
+}
+
 /* The password step; resolves when the next page (the code step, or a page of the logged-in user) is there. */
 async function passwordStep(page, base, user, password) {
 	await page.goto(base + '/login');
@@ -138,9 +151,12 @@ async function login(page, base, user, password) {
 async function main() {
 	fs.mkdirSync(SHOTS, { recursive: true });
 	const year = Number(day(0).slice(0, 4));
-	const server = await startServer(NSP);
+	/* A real SMTP server: the decision's notice arrives with its letter (issue 17). */
+	const mail = await startMailServer();
+	const server = await startServer(NSP, ['--smtp', `smtp://127.0.0.1:${mail.port}`, '--mail-from', 'nsp@stodprogrammet.example']);
 	const base = server.base;
 	const env = await setUp(base, year);
+	await env.api.call('PUT', `/api/v1/organisations/${env.orgA.id}/contact-email`, { contact_email: 'kontakt@orga.example' });
 	const browsers = [];
 	const open = async (viewport) => {
 		const ctx = await launch(chromium, viewport);
@@ -475,6 +491,66 @@ async function main() {
 			await shot(anna, '08-decision-claimed');
 		});
 
+		await step('the decision page links its letter: case code, days, amounts, never identity data', async () => {
+			const link = anna.getByRole('link', { name: 'Beslutsbrev (PDF)' });
+			const href = await link.getAttribute('href');
+			assert.match(href, /^\/api\/v1\/decisions\/\d+\/letter\.pdf\?lang=sv$/);
+			const t = text(await letterShot(anna, base + href, '24-letter-granted'));
+			assert.match(t, new RegExp(personCode));
+			assert.match(t, /Beslut: Reflektionsperiod/);
+			assert.match(t, /\(30 dygn\)/);
+			assert.match(t, /Barntillägg reflektionsperiod 30 15 000 kr/);
+			assert.match(t, /Totalt beviljat 54 600 kr/);
+			assert.match(t, /Rekvirera ersättning/);
+			assert.doesNotMatch(t, /Testa Personsson|070-000/);   // the identity stays out
+		});
+
+		await step('the decision\'s notice reaches the organisation by e-mail with the same letter attached', async () => {
+			/* The PDF attachments of the messages to the organisation's contact, as text. */
+			const letters = () => mail.messages()
+				.filter((m) => /^To: <kontakt@orga\.example>$/m.test(m) && /^X-NSP-Notice: decision$/m.test(m))
+				.map((m) => {
+					const part = m.split(/\r?\n--nsp-notice-boundary-7f3a\r?\n/).find((x) => /application\/pdf/.test(x));
+					if (!part)
+						return '';
+					const b64 = part.split(/\r?\n\r?\n/)[1].replace(/--nsp-notice-boundary-7f3a--[\s\S]*$/, '');
+					const file = path.join(SHOTS, 'mail-letter.pdf');
+					fs.writeFileSync(file, Buffer.from(b64.replace(/\s+/g, ''), 'base64'));
+					return text(execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8'));
+				});
+			const deadline = Date.now() + 30000;
+			let found;
+			while (!(found = letters().find((t) => t.includes(personCode) && /Reflektionsperiod/.test(t))) && Date.now() < deadline)
+				await new Promise((r) => setTimeout(r, 100));
+			assert.ok(found, `no mail with the letter among ${mail.messages().length} messages`);
+			assert.match(found, /Totalt beviljat 54 600 kr/);
+			assert.match(found, /\(30 dygn\)/);
+			assert.doesNotMatch(found, /Testa Personsson|070-000/);
+			for (const m of mail.messages())
+				assert.doesNotMatch(m, /Testa Personsson|070-000/);
+		});
+
+		await step('the coordinator chooses e-mail notices on /me and reads the outbox', async () => {
+			await coord.goto(base + '/me');
+			const form = coord.locator('section#notices');
+			await form.getByLabel('Din e-postadress').fill('inte-en-adress');
+			await form.getByLabel('Skicka aviseringar till mig').check();
+			await form.getByRole('button', { name: 'Spara aviseringsvalet' }).click();
+			await coord.locator('section#notices .field.has-error').waitFor();
+			assert.equal(await coord.locator('section#notices .field.has-error input').getAttribute('name'), 'email');
+			await coord.locator('section#notices').getByLabel('Din e-postadress').fill('samordnare@nsp.example');
+			await coord.locator('section#notices').getByRole('button', { name: 'Spara aviseringsvalet' }).click();
+			await coord.waitForURL(/\/me\?done=saved/);
+			assert.equal(await coord.locator('section#notices').getByLabel('Din e-postadress').inputValue(), 'samordnare@nsp.example');
+			assert.ok(await coord.locator('section#notices').getByLabel('Skicka aviseringar till mig').isChecked());
+			await coord.getByRole('link', { name: 'Utkorg för e-postaviseringar' }).click();
+			const main = text(await coord.locator('main').innerText());
+			assert.match(main, /kontakt@orga\.example/);
+			assert.match(main, /Skickad/);
+			assert.doesNotMatch(main, /Testa Personsson|070-000/);
+			await shot(coord, '26-outbox');
+		});
+
 		await step('the year page shows the new figures', async () => {
 			await coord.goto(base + '/year');
 			assert.match(coord.url(), new RegExp(`/years/${year}$`));
@@ -779,6 +855,17 @@ async function main() {
 				{ region: 'Syd', target_group: 'men', places: 0, occupied: 1, available: 0, over: 1 });
 		});
 
+		await step('the letter of a four-eyes decision names who approved it (in English on request)', async () => {
+			const all = (await env.api.call('GET', '/api/v1/decisions')).decisions;
+			const dec = all[all.length - 1];
+			assert.equal(dec.approved_by !== null, true);
+			const t = text(await letterShot(coord, `${base}/api/v1/decisions/${dec.id}/letter.pdf?lang=en`,
+				'25-letter-four-eyes-en'));
+			assert.match(t, /Decision: Reflection period/);
+			assert.match(t, /Approved by \(four eyes\) cecilia/);
+			assert.match(t, /Total granted 13 200 kr/);
+		});
+
 		await step('R2e: the coordinator follows up an emergency decision until the responsible actor is clear', async () => {
 			const basis = { kind: 'no_designated_actor' };
 			const p = await env.api.call('POST', '/api/v1/persons', { gender: 'female', age_group: 'adult', organisation_id: env.orgA.id, sweden_responsible: true });
@@ -890,6 +977,7 @@ async function main() {
 		for (const b of browsers)
 			await b.close().catch(() => {});
 		const code = await server.stop();
+		mail.stop();
 		await step('the server stopped cleanly, without a sanitizer report', async () => {
 			assert.equal(code, 0, server.stderr());
 			assert.doesNotMatch(server.stderr(), /AddressSanitizer|LeakSanitizer|runtime error/);
