@@ -308,6 +308,7 @@ def test_starttls_when_the_mail_server_offers_it():
             wait_for("the notice over TLS", lambda: box.all() and not outbox(s, w.coord, pending=True))
             assert box.tls is True and len(box.all()) == 1, box.all()
         # without the CA the certificate is not trusted: nothing is sent, the error is kept
+        port = free_port()      # a port of its own: the first server's may linger in TIME_WAIT
         with Mailbox(port, tls_context=ctx) as box, \
                 Server(serve_args=("--smtp", f"smtp://127.0.0.1:{port}", "--mail-from", FROM)) as s:
             w = World(s)
