@@ -33,6 +33,11 @@
 	"from_day, to_day, units, emergency, emergency_cleared_on, reason, " \
 	"budget_override_reason, total_ore, closed_on, decided_by, created_at, approved_by, over_capacity_reason"
 
+#define CLAIM_COLS \
+	"c.id, c.decision_id, c.organisation_id, d.person_id, d.type, c.status, c.from_day, c.to_day, " \
+	"c.units, c.reference, c.reject_reason, c.amount_ore, c.submitted_on, c.decided_on, " \
+	"c.submitted_by, c.decided_by, c.payment_id, c.created_at"
+
 #define AUDIT_COLS "id, at, user_id, action, entity, entity_id, detail, prev_hash, hash"
 
 static const char *const sql[ST__COUNT] = {
@@ -349,9 +354,9 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT (SELECT budget_ore FROM years WHERE year = ?10), "
 		"(SELECT COALESCE(SUM(amount_ore), 0) FROM ledger_totals WHERE year = ?10 AND kind = ?11), "
 		"(SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2)",
-	/* The year's payments by the intervention code of their decision (a
-	 * decision's type is its code), child supplements included: from the
-	 * totals the payments' trigger keeps (migration 5). */
+	/* The year's payments by the code of their lines (a child supplement
+	 * under its *_child code): from the totals the payment lines' trigger
+	 * keeps (migrations 5 and 7). */
 	[ST_REPORT_PAID_BY_CODE] =
 		"SELECT code, SUM(amount_ore) FROM payment_totals WHERE paid_on BETWEEN ?1 AND ?2 "
 		"GROUP BY code",
@@ -527,6 +532,36 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "
 		"ORDER BY exit_on, id",
 	/* ---- end of the large database's section ---- */
+
+	/* ---- claims and payments by line (migration 8, src/store/claims.c) ---- */
+	[ST_SET_VERSION_8] = "PRAGMA user_version = 8",
+	[ST_PAYMENT_LINE_INSERT] = "INSERT INTO payment_lines (payment_id, code, amount_ore) VALUES (?1, ?2, ?3)",
+	/* The decision's code first, its child supplement after. */
+	[ST_PAYMENT_LINES] =
+		"SELECT code, amount_ore FROM payment_lines WHERE payment_id = ?1 ORDER BY code LIKE '%_child', code",
+	[ST_CLAIM_INSERT] =
+		"INSERT INTO claims (decision_id, organisation_id, from_day, to_day, units, reference, amount_ore, "
+		"status, submitted_on, submitted_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_CLAIM_LINE_INSERT] = "INSERT INTO claim_lines (claim_id, code, days, amount_ore) VALUES (?1, ?2, ?3, ?4)",
+	[ST_CLAIM_GET] = "SELECT " CLAIM_COLS " FROM claims c JOIN decisions d ON d.id = c.decision_id WHERE c.id = ?1",
+	[ST_CLAIM_LINES] =
+		"SELECT code, days, amount_ore FROM claim_lines WHERE claim_id = ?1 ORDER BY code LIKE '%_child', code",
+	[ST_CLAIM_LIST] =
+		"SELECT " CLAIM_COLS " FROM claims c JOIN decisions d ON d.id = c.decision_id "
+		"WHERE (?1 = 0 OR c.organisation_id = ?1) AND (?2 IS NULL OR c.status = ?2) "
+		"AND (?3 = 0 OR c.decision_id = ?3) ORDER BY c.id LIMIT ?4",
+	[ST_CLAIM_RESERVED] =
+		"SELECT COALESCE(SUM(amount_ore), 0) FROM claims WHERE decision_id = ?1 AND status = ?3 AND id <> ?2",
+	[ST_CLAIM_OVERLAP] =
+		"SELECT id FROM claims WHERE decision_id = ?1 AND status <> ?4 AND from_day <= ?3 AND to_day >= ?2 "
+		"ORDER BY id LIMIT 1",
+	[ST_CLAIM_SET_PAID] =
+		"UPDATE claims SET status = ?2, decided_on = ?3, decided_by = ?4, payment_id = ?5 "
+		"WHERE id = ?1 AND status = ?6",
+	[ST_CLAIM_SET_REJECTED] =
+		"UPDATE claims SET status = ?2, decided_on = ?3, decided_by = ?4, reject_reason = ?5 "
+		"WHERE id = ?1 AND status = ?6",
+	/* ---- end of the claims' section ---- */
 };
 
 const char *stmt_sql(enum stmt s)

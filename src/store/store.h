@@ -4,7 +4,7 @@
  * Conventions of every function below:
  * - Returns DB_OK (0) on success, DB_ERROR (-1) on failure with a sentence
  *   in db_errmsg(), or one of the distinct codes of enum db_status where the
- *   comment says so (DB_NOTFOUND, DB_CONFLICT, DB_OVERPAY).
+ *   comment says so (DB_NOTFOUND, DB_CONFLICT).
  * - Days are day_t (src/domain/day.h), DAY_NONE when unset; money is int64
  *   öre; ids are int64 and 0 means "none" wherever an id is optional.
  * - `actor` is the id of the user who causes a change (0 = the system). Every
@@ -34,13 +34,14 @@
 #include <stdint.h>
 
 #include "domain/capacity.h"
+#include "domain/claims.h"
 #include "domain/day.h"
 #include "domain/enums.h"
 #include "domain/rates.h"
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -51,7 +52,6 @@ enum db_status {
 	DB_ERROR = -1,     /* db_errmsg() says why */
 	DB_NOTFOUND = -2,  /* no such row */
 	DB_CONFLICT = -3,  /* uniqueness conflict or the row is not in the state required */
-	DB_OVERPAY = -4,   /* a payment would exceed what its decision granted (R14) */
 };
 
 /* Flags of db_open(): exactly one of DB_CREATE / DB_EXISTING. */
@@ -695,21 +695,77 @@ struct db_payment {
 	char *reference;
 	int64_t created_by;
 	int64_t created_at;
+	struct payment_line lines[DECISION_MAX_LINES]; /* what it paid under which code */
+	size_t n_lines;
 };
 
 /*
- * Records a payment (claim) on a decision in one transaction: re-checks
- * there that paid + amount <= total, then inserts the payment, a ledger
- * 'payment' row (year = the decision's year) and the audit row.
- * amount_ore must be > 0 (else -1). DB_NOTFOUND when the decision is
- * missing; DB_CONFLICT when it is closed; DB_OVERPAY when it would exceed
- * what the decision granted (the caller reports R14).
+ * Records a payment on a decision, inside the caller's transaction when one
+ * is open (else in its own): the payment, its lines (which must add up to
+ * amount_ore), a ledger 'payment' row (year = the decision's year) and the
+ * audit row. The caller has judged R14 (claim_r14_allows) in the same
+ * transaction; the store does not judge rules. amount_ore must be > 0.
+ * DB_NOTFOUND when the decision is missing; DB_CONFLICT when it is closed.
  */
 int db_payment_record(struct db *db, int64_t actor, int64_t decision_id, int64_t amount_ore, day_t paid_on,
-		      const char *reference, int64_t *out_id);
+		      const char *reference, const struct payment_line *lines, size_t n_lines, int64_t *out_id);
 /* The decision's payments ordered by paid_on, id; release with db_payment_list_free(). */
 int db_payment_list(struct db *db, int64_t decision_id, struct db_payment **out, size_t *n);
 void db_payment_list_free(struct db_payment *ps, size_t n);
+
+/* ---------------------------------------------------------------- claims (rekvisitioner) */
+
+/* reference and reject_reason owned: release with db_claim_free(). */
+struct db_claim {
+	int64_t id, decision_id, organisation_id;
+	int64_t person_id;             /* the decision's person */
+	enum app_type type;            /* the decision's type */
+	enum claim_status status;
+	day_t from, to;                /* per-day codes: the days used; else DAY_NONE */
+	int64_t units;                 /* point interventions: the units used; else 0 */
+	char *reference;
+	char *reject_reason;           /* NULL unless rejected */
+	int64_t amount_ore;
+	day_t submitted_on;
+	day_t decided_on;              /* the payment's paid_on, or the day it was rejected */
+	int64_t submitted_by, decided_by, payment_id, created_at;
+	struct decision_line lines[DECISION_MAX_LINES]; /* days: days or units; person_id unused */
+	size_t n_lines;
+};
+
+/*
+ * Writes claim c (status submitted; id, status, decided_*, payment_id and
+ * created_* ignored) with its lines and the audit row "claim.submit",
+ * inside the caller's transaction when one is open. *out_id gets its id.
+ */
+int db_claim_create(struct db *db, int64_t actor, const struct db_claim *c, int64_t *out_id);
+/* DB_NOTFOUND when there is no claim id. */
+int db_claim_get(struct db *db, int64_t id, struct db_claim *out);
+void db_claim_free(struct db_claim *c);
+
+struct db_claim_filter {
+	int64_t organisation_id;       /* 0 = all */
+	int64_t decision_id;           /* 0 = all */
+	int status;                    /* enum claim_status, -1 = all */
+	int64_t limit;                 /* 0 = all */
+};
+/* Claims in the order they were submitted (id); release with db_claim_list_free(). */
+int db_claim_list(struct db *db, const struct db_claim_filter *f, struct db_claim **out, size_t *n);
+void db_claim_list_free(struct db_claim *cs, size_t n);
+
+/* The sum of decision_id's submitted claims other than except_id (R14's "reserved"). */
+int db_claim_reserved(struct db *db, int64_t decision_id, int64_t except_id, int64_t *sum);
+/* *claim_id gets a claim on decision_id not rejected whose days meet from..to, else 0. */
+int db_claim_overlap(struct db *db, int64_t decision_id, day_t from, day_t to, int64_t *claim_id);
+/*
+ * Approves submitted claim id inside the caller's transaction: records its
+ * payment dated paid_on with the claim's lines (db_payment_record), marks
+ * the claim paid and writes "claim.approve". DB_NOTFOUND; DB_CONFLICT when
+ * the claim is not submitted or its decision is closed.
+ */
+int db_claim_pay(struct db *db, int64_t actor, int64_t id, day_t paid_on, int64_t *payment_id);
+/* Rejects submitted claim id on day `on` with reason ("claim.reject"); DB_NOTFOUND; DB_CONFLICT as above. */
+int db_claim_reject(struct db *db, int64_t actor, int64_t id, day_t on, const char *reason);
 
 /* ---------------------------------------------------------------- years, budget, rates */
 
