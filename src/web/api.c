@@ -210,6 +210,15 @@ void api_decision_clear_emergency(struct http_request *req)
 
 void api_payment_create(struct http_request *req) { WITH_BODY(201, 0, svc_payment_create(&s, in, &e)); }
 void api_payment_list(struct http_request *req) { NO_BODY(svc_payment_list(&s, req->ids[0], &e)); }
+void api_claim_create(struct http_request *req) { WITH_BODY(201, 0, svc_claim_create(&s, in, &e)); }
+void api_claim_list(struct http_request *req)
+{
+	NO_BODY(svc_claim_list(&s, http_query(req, "status"), http_query(req, "decision_id"), &e));
+}
+void api_claim_left(struct http_request *req) { NO_BODY(svc_claim_left(&s, req->ids[0], &e)); }
+void api_claim_get(struct http_request *req) { NO_BODY(svc_claim_get(&s, req->ids[0], &e)); }
+void api_claim_approve(struct http_request *req) { WITH_BODY(200, 1, svc_claim_approve(&s, req->ids[0], in, &e)); }
+void api_claim_reject(struct http_request *req) { WITH_BODY(200, 0, svc_claim_reject(&s, req->ids[0], in, &e)); }
 
 void api_placement_create(struct http_request *req) { WITH_BODY(201, 0, svc_placement_create(&s, in, &e)); }
 void api_placement_list(struct http_request *req) { NO_BODY(svc_placement_list(&s, http_query(req, "year"), &e)); }

@@ -52,7 +52,13 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/decisions/{id}/close", api_decision_close, C },
 	{ "POST", "/api/v1/decisions/{id}/emergency-cleared", api_decision_clear_emergency, C },
 	{ "GET", "/api/v1/decisions/{id}/payments", api_payment_list, C | W },
-	{ "POST", "/api/v1/payments", api_payment_create, C | W },
+	{ "GET", "/api/v1/decisions/{id}/claims", api_claim_left, C | W },
+	{ "POST", "/api/v1/payments", api_payment_create, C }, /* organisations claim (below) */
+	{ "POST", "/api/v1/claims", api_claim_create, C | W },
+	{ "GET", "/api/v1/claims", api_claim_list, C | W },
+	{ "GET", "/api/v1/claims/{id}", api_claim_get, C | W },
+	{ "POST", "/api/v1/claims/{id}/approve", api_claim_approve, C },
+	{ "POST", "/api/v1/claims/{id}/reject", api_claim_reject, C },
 
 	{ "POST", "/api/v1/placement-requests", api_placement_create, C | W },
 	{ "GET", "/api/v1/placement-requests", api_placement_list, C | W },
@@ -110,6 +116,10 @@ const struct route app_routes[] = {
 	{ "GET", "/decisions", page_decisions, C | W },
 	{ "GET", "/decisions/{id}", page_decision, C | W },
 	{ "POST", "/decisions/{id}/claim", page_claim, C | W | ROUTE_FORM },
+	{ "GET", "/claims", page_claims, C | W },
+	{ "POST", "/claims/{id}/approve", page_claim_approve, C | ROUTE_FORM },
+	{ "GET", "/claims/{id}/reject", page_claim_reject_confirm, C },
+	{ "POST", "/claims/{id}/reject", page_claim_reject, C | ROUTE_FORM },
 	{ "POST", "/decisions/{id}/close", page_decision_close, C | ROUTE_FORM },
 	{ "POST", "/decisions/{id}/emergency-cleared", page_decision_clear_emergency, C | ROUTE_FORM },
 

@@ -99,8 +99,25 @@ json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct s
  * the decision. */
 json_t *svc_decision_clear_emergency(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
+/* ---- claims and payments (svc_claim.c, domain.md §8) ---- */
+/* A payment by amount (coordinator; a caseworker gets SVC_FORBIDDEN), split over the decision's lines. */
 json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e);
+/* {"decision_id","from","to"|"units","reference"[,"submitted_on"]} → the claim (status submitted):
+ * 400 for days outside the granted period or after the claim's date, 409 for a closed decision or
+ * days claimed already, 422 R14 when it would exceed what is left of the decision. */
+json_t *svc_claim_create(struct svc *s, const json_t *in, struct svc_error *e);
+json_t *svc_claim_get(struct svc *s, int64_t id, struct svc_error *e);
+/* status: NULL or submitted/paid/rejected; decision: NULL or an id string. Caseworkers: their organisation's. */
+json_t *svc_claim_list(struct svc *s, const char *status, const char *decision, struct svc_error *e);
+/* Decision id's claims and what is left of it (R14, claim_left_ore): {"claims","granted_ore","paid_ore",
+ * "reserved_ore","left_ore","granted_days"|"granted_units","days_left"|"units_left","next_day"}: the
+ * days (units) not claimed by a claim still standing, and the first day after the last one claimed. */
+json_t *svc_claim_left(struct svc *s, int64_t decision_id, struct svc_error *e);
+/* Coordinator: {"paid_on"} (default today) records the claim's payment line by line; 409 when decided. */
+json_t *svc_claim_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+/* Coordinator: {"reason"} rejects the claim; 409 when decided. */
+json_t *svc_claim_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
 json_t *svc_placement_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_placement_list(struct svc *s, const char *year, struct svc_error *e);

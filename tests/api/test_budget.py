@@ -38,9 +38,9 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
                                   "remaining_ore": 1_000_000 * KR - committed}
 
         # payments: one dated in the next year still counts against the decision's year
-        expect_ok(w.pay(d1["id"], 10_000 * KR, "2024-12-31", token=cw))
-        expect_ok(w.pay(d1["id"], 5_000 * KR + 1, "2025-01-15", token=cw))
-        expect_ok(w.pay(d3["id"], 2_000 * KR, "2024-05-20", token=cw))
+        expect_ok(w.pay(d1["id"], 10_000 * KR, "2024-12-31"))
+        expect_ok(w.pay(d1["id"], 5_000 * KR + 1, "2025-01-15"))
+        expect_ok(w.pay(d3["id"], 2_000 * KR, "2024-05-20"))
         b24 = w.budget(2024)
         assert b24["paid_ore"] == 17_000 * KR + 1, b24
         assert b24["remaining_ore"] == 1_000_000 * KR - committed, b24   # payments do not change remaining
