@@ -423,17 +423,22 @@ static void report_body(struct page *p, const json_t *r)
 		html_raw(&p->h, "</dd></div>");
 	}
 	html_raw(&p->h, "</dl>");
+	/* Each line of a payment under its own code: a child supplement on its own row (domain.md §8). */
+	html_raw(&p->h, "<div id=\"paid_by_code\">");
 	page_table(p, "report.paid_by_code", "decision.code", "report.paid", NULL);
 	const char *k;
 	json_t *v;
 	json_object_foreach(json_object_get(money, "paid_by_intervention_ore"), k, v) {
-		html_raw(&p->h, "<tr><th scope=\"row\">");
+		html_raw(&p->h, "<tr");
+		html_attr(&p->h, "data-code", k);
+		html_raw(&p->h, "><th scope=\"row\">");
 		html_text(&p->h, page_enum(p, &enum_code, k));
 		html_raw(&p->h, "</th><td class=\"num\">");
 		page_money(p, v);
 		html_raw(&p->h, "</td></tr>");
 	}
 	page_table_end(p);
+	html_raw(&p->h, "</div>");
 
 	html_raw(&p->h, "<div class=\"columns\"><section>");
 	count_table(p, "report.decisions", "decision.outcome", "report.decision", json_object_get(r, "decisions"));

@@ -30,6 +30,7 @@ static const struct {
 	{ "/queue", "nav.queue", C },
 	{ "/persons", "nav.persons", C | W },
 	{ "/decisions", "nav.decisions", C | W },
+	{ "/claims", "nav.claims", C | W },
 	{ "/year", "nav.year", C },
 	{ "/organisations", "nav.organisations", C },
 	{ "/capacity", "nav.capacity", C | W | F },

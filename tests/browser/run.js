@@ -8,8 +8,9 @@
  * A caseworker registers a person with two children and applies for
  * admission and a reflection period (a refused period first: the rule is
  * shown beside the field and nothing typed is lost); the coordinator
- * grants both; the caseworker claims 7 days; the year page shows the new
- * figures; a caseworker of another organisation cannot open the person;
+ * grants both; the caseworker claims 7 nights (a rekvisition), the
+ * coordinator approves it and the report's child-supplement row shows the
+ * supplement paid; the year page shows the new figures; a caseworker of another organisation cannot open the person;
  * the language switch works and is remembered per user. Coordinators and
  * caseworkers set up two-step verification (TOTP) at their first login and
  * give a code after the password at every later one; a coordinator resets a
@@ -359,8 +360,9 @@ async function main() {
 		});
 
 		await step('a refused period is explained beside the field and nothing typed is lost', async () => {
-			await anna.getByLabel(/Från och med/).fill(day(0));
-			await anna.getByLabel(/Till och med/).fill(day(30)); /* 31 days */
+			/* the period began a week ago: the nights used so far can be claimed (domain.md §8) */
+			await anna.getByLabel(/Från och med/).fill(day(-7));
+			await anna.getByLabel(/Till och med/).fill(day(23)); /* 31 days */
 			for (const box of await anna.locator('input[name=children]').all())
 				await box.check();
 			/* the organisation works in two regions: the place's region is chosen; the target group
@@ -375,8 +377,8 @@ async function main() {
 			const field = anna.locator('.field.has-error');
 			assert.match(await field.innerText(), /R3/);
 			assert.equal(await field.locator('input').getAttribute('name'), 'to');
-			assert.equal(await anna.getByLabel(/Från och med/).inputValue(), day(0));
-			assert.equal(await anna.getByLabel(/Till och med/).inputValue(), day(30));
+			assert.equal(await anna.getByLabel(/Från och med/).inputValue(), day(-7));
+			assert.equal(await anna.getByLabel(/Till och med/).inputValue(), day(23));
 			assert.equal(await anna.locator('input[name=children]:checked').count(), 2);
 			assert.equal(await anna.getByLabel('Polisregion för boendeplatsen').inputValue(), 'Väst');
 			assert.ok(await anna.getByLabel('Ingen offentlig aktör är tydligt ansvarig').isChecked());
@@ -384,7 +386,7 @@ async function main() {
 		});
 
 		await step('the caseworker applies for a 30-day reflection period with both children', async () => {
-			await anna.getByLabel(/Till och med/).fill(day(29));
+			await anna.getByLabel(/Till och med/).fill(day(22));
 			await anna.getByLabel('Polisregion för boendeplatsen').selectOption({ label: 'Syd' });
 			await anna.getByRole('button', { name: 'Skicka ansökan' }).click();
 			await anna.waitForURL(/\/applications\/\d+\?done=applied$/);
@@ -453,26 +455,50 @@ async function main() {
 			const panel = anna.locator('section.panel', { hasText: 'Beslut som väntar på rekvisition' });
 			assert.match(text(await panel.innerText()), /54 600 kr/);
 			await shot(anna, '07-home-caseworker');
-			await panel.getByRole('link', { name: 'Begär utbetalning' }).click();
+			await panel.getByRole('link', { name: 'Skicka rekvisition' }).click();
 			decisionUrl = anna.url();
 			assert.match(decisionUrl, /\/decisions\/\d+$/);
 		});
 
-		await step('a claim above the decision is refused beside the field', async () => {
-			await anna.getByLabel('Antal dygn som användes').fill('31');
-			await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		await step('a claim of nights that have not passed yet is refused beside the field', async () => {
+			/* the form starts at the first night not claimed yet: the period's first */
+			assert.equal(await anna.getByLabel('Första dygnet som användes').inputValue(), day(-7));
+			await anna.getByLabel('Sista dygnet som användes').fill(day(1));
+			await anna.getByLabel(/Fakturanummer/).fill('Faktura 2017');
+			await anna.getByRole('button', { name: 'Skicka rekvisition' }).click();
 			await anna.locator('.field.has-error').waitFor();
-			assert.match(await anna.locator('.field.has-error').innerText(), /1–30/);
-			assert.equal(await anna.getByLabel('Antal dygn som användes').inputValue(), '31');
+			assert.match(await anna.locator('.field.has-error').innerText(), /inte har passerat/);
+			assert.equal(await anna.getByLabel('Sista dygnet som användes').inputValue(), day(1));
 		});
 
-		await step('the caseworker claims 7 days: 7 × (1 320 + 500) kr', async () => {
-			await anna.getByLabel('Antal dygn som användes').fill('7');
-			await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		await step('the caseworker claims 7 nights: 7 × (1 320 + 500) kr, and sees what is left', async () => {
+			await anna.getByLabel('Sista dygnet som användes').fill(day(-1));
+			await anna.getByRole('button', { name: 'Skicka rekvisition' }).click();
 			await anna.waitForURL(/\?done=claimed$/);
 			const main = text(await anna.locator('main').innerText());
 			assert.match(main, /12 740 kr/);
+			/* 30 − 7 nights, 54 600 − 12 740 kr */
+			assert.match(main, /Kvar att begära: 23 dygn, 41 860 kr/);
+			assert.match(text(await anna.locator('td', { hasText: 'Inskickad' }).first().innerText()), /Inskickad/);
 			await shot(anna, '08-decision-claimed');
+		});
+
+		await step('the coordinator approves the claim in the queue; it is paid line by line', async () => {
+			await coord.goto(base + '/claims');
+			const row = coord.locator('tr', { hasText: 'Faktura 2017' });
+			assert.match(text(await row.innerText()), /12 740 kr/);
+			await shot(coord, '08b-claims-queue');
+			await row.getByRole('button', { name: 'Godkänn och betala ut' }).click();
+			await coord.waitForURL(/\/claims\?done=claim_paid$/);
+			await anna.goto(decisionUrl);
+			assert.match(text(await anna.locator('main').innerText()), /Utbetald/);
+		});
+
+		await step('the report shows the child supplement paid under its own row', async () => {
+			await coord.goto(`${base}/reports/${year}`);
+			const row = async (code) => text(await coord.locator(`#paid_by_code tr[data-code=${code}]`).innerText());
+			assert.match(await row('reflection_child'), /Barntillägg reflektionsperiod\s*3 500 kr/);   /* 7 × 500 kr */
+			assert.match(await row('reflection'), /Reflektionsperiod\s*9 240 kr/);                     /* 7 × 1 320 kr */
 		});
 
 		await step('the year page shows the new figures', async () => {
