@@ -394,7 +394,9 @@ static const char *const sql[ST__COUNT] = {
 	[ST_PAGE_UNCLAIMED] =
 		"SELECT " PAGE_DECISION_COLS " FROM decisions d JOIN persons p ON p.id = d.person_id "
 		"WHERE (?1 = 0 OR d.organisation_id = ?1) AND d.closed_on IS NULL AND d.total_ore > 0 "
-		"AND d.first_paid_on IS NULL ORDER BY d.decided_on, d.id",
+		"AND d.first_paid_on IS NULL "
+		"AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.decision_id = d.id AND c.status = 'submitted') "
+		"ORDER BY d.decided_on, d.id",
 	[ST_PAGE_LEDGER_DAYS] =
 		"SELECT kind, on_day, SUM(amount_ore) FROM ledger WHERE year = ?1 "
 		"GROUP BY kind, on_day ORDER BY on_day",
@@ -535,6 +537,8 @@ static const char *const sql[ST__COUNT] = {
 
 	/* ---- claims and payments by line (migration 8, src/store/claims.c) ---- */
 	[ST_SET_VERSION_8] = "PRAGMA user_version = 8",
+	/* The payments dated in a year (the index payments_paid of migration 4 covers it). */
+	[ST_PAYMENTS_DATED_SUM] = "SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2",
 	[ST_PAYMENT_LINE_INSERT] = "INSERT INTO payment_lines (payment_id, code, amount_ore) VALUES (?1, ?2, ?3)",
 	/* The decision's code first, its child supplement after. */
 	[ST_PAYMENT_LINES] =

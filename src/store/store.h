@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/budget.h"
 #include "domain/capacity.h"
 #include "domain/claims.h"
 #include "domain/day.h"
@@ -796,16 +797,11 @@ struct db_year {
 /* Replaces the year's budget, four-eyes threshold, rates and point rates with y's in one transaction. */
 int db_year_put(struct db *db, int64_t actor, const struct db_year *y);
 
-struct budget {
-	int64_t budget_ore;            /* 0 when !has_budget */
-	int has_budget;
-	int64_t committed_ore, paid_ore, released_ore;
-	int64_t remaining_ore;         /* budget − committed + released */
-};
-
-/* The budget arithmetic of domain.md §8 from the ledger rows of the
- * decisions of `year` (payments and releases count against the decision's
- * year even when dated later). A year never put has no budget. */
+/* The year's money figures of domain.md §8 (struct budget, src/domain/budget.h)
+ * from the ledger rows of the decisions of `year` (payments and releases
+ * count against the decision's year even when dated later) and the payments
+ * dated in it (paid_in_year_ore); completed by budget_compute(). A year
+ * never put has no budget. */
 int db_year_budget(struct db *db, int year, struct budget *out);
 
 /*

@@ -93,7 +93,7 @@ enum stmt {
 	/* ---- end of the large database's section ---- */
 
 	/* ---- claims and payments by line (migration 8, src/store/claims.c) ---- */
-	ST_SET_VERSION_8, ST_PAYMENT_LINE_INSERT, ST_PAYMENT_LINES, ST_CLAIM_INSERT, ST_CLAIM_LINE_INSERT,
+	ST_SET_VERSION_8, ST_PAYMENTS_DATED_SUM, ST_PAYMENT_LINE_INSERT, ST_PAYMENT_LINES, ST_CLAIM_INSERT, ST_CLAIM_LINE_INSERT,
 	ST_CLAIM_GET, ST_CLAIM_LINES, ST_CLAIM_LIST, ST_CLAIM_RESERVED, ST_CLAIM_OVERLAP, ST_CLAIM_SET_PAID,
 	ST_CLAIM_SET_REJECTED,
 	/* ---- end of the claims' section ---- */

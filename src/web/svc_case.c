@@ -514,9 +514,9 @@ static int budget_allows(struct svc *s, int64_t total, day_t decided_on, const c
 			 int *allowed)
 {
 	struct budget b;
-	if (db_year_budget(s->db, day_year(decided_on), &b) != DB_OK)
+	if (db_year_budget(s->db, budget_year_of(decided_on), &b) != DB_OK)
 		return -1;
-	*allowed = rule_r10_budget(total, b.has_budget ? b.remaining_ore : 0, override, v);
+	*allowed = rule_r10_budget(total, budget_r10_remaining(&b), override, v);
 	return 0;
 }
 
@@ -1269,12 +1269,12 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 	for (int i = 0; i < n_lines; i++)
 		total += lines[i].amount_ore;
 	struct budget b;
-	if (db_year_budget(s->db, day_year(today), &b) != DB_OK) {
+	if (db_year_budget(s->db, budget_year_of(today), &b) != DB_OK) {
 		svc_db_fail(s, e);
 		goto done;
 	}
 	/* As the decision path: a year without a budget has nothing left. */
-	struct budget_facts bf = { .amount_ore = total, .remaining_ore = b.has_budget ? b.remaining_ore : 0 };
+	struct budget_facts bf = { .amount_ore = total, .remaining_ore = budget_r10_remaining(&b) };
 	if (rule_load(s, &r.app, &l, e) != 0) {
 		rule_load_release(&l);
 		goto done;

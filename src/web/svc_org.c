@@ -407,11 +407,14 @@ json_t *svc_year_budget(struct svc *s, int year, struct svc_error *e)
 	struct budget b;
 	if (db_year_budget(s->db, year, &b) != DB_OK)
 		return svc_db_fail(s, e);
-	/* api.md fixes the budget object's fields: the threshold is in svc_year_get only. */
-	return json_pack("{s:i, s:o, s:I, s:I, s:I, s:I}", "year", year, "budget_ore",
+	/* api.md's fields, and the two figures of domain.md §8 the pages show beside them
+	 * (src/domain/budget.h): paid_in_year_ore (the report's "paid") and open_ore.
+	 * The threshold is in svc_year_get only. */
+	return json_pack("{s:i, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "year", year, "budget_ore",
 			 b.has_budget ? json_integer(b.budget_ore) : json_null(), "committed_ore",
 			 (json_int_t)b.committed_ore, "paid_ore", (json_int_t)b.paid_ore, "released_ore",
-			 (json_int_t)b.released_ore, "remaining_ore", (json_int_t)b.remaining_ore);
+			 (json_int_t)b.released_ore, "remaining_ore", (json_int_t)b.remaining_ore, "paid_in_year_ore",
+			 (json_int_t)b.paid_in_year_ore, "open_ore", (json_int_t)b.open_ore);
 }
 
 /* ---------------------------------------------------------------- placement requests */
