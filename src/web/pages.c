@@ -979,6 +979,46 @@ void page_str(struct page *p, const json_t *s)
 	html_text(&p->h, v && *v ? v : "\xE2\x80\x93");
 }
 
+void page_money_figures(struct page *p, const json_t *b)
+{
+	static const struct {
+		const char *key, *field;
+	} figs[] = {
+		{ "year.budget", "budget_ore" },     { "year.committed", "committed_ore" },
+		{ "year.released", "released_ore" }, { "year.remaining", "remaining_ore" },
+		{ "year.paid", "paid_ore" },	     { "year.paid_in_year", "paid_in_year_ore" },
+		{ "year.open", "open_ore" },
+	};
+	char year[16];
+	snprintf(year, sizeof year, "%lld", (long long)page_int(b, "year"));
+	html_raw(&p->h, "<div class=\"figures\">");
+	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+		const json_t *v = json_object_get(b, figs[i].field);
+		html_raw(&p->h, "<div class=\"figure\"");
+		html_attr(&p->h, "data-figure", figs[i].field);
+		html_raw(&p->h, "><span class=\"label\">");
+		page_text(p, figs[i].key);
+		html_raw(&p->h, "</span><span class=\"value\">");
+		if (json_is_null(v)) { /* a year without a budget: counted as 0 kr */
+			json_t *zero = json_integer(0);
+			page_money(p, zero);
+			json_decref(zero);
+		} else {
+			page_money(p, v);
+		}
+		html_raw(&p->h, "</span></div>");
+	}
+	html_raw(&p->h, "</div><p class=\"figures-why\">");
+	page_textv(p, "year.remaining_why", year, NULL);
+	html_raw(&p->h, " ");
+	page_textv(p, "year.paid_why", year, NULL);
+	if (json_is_null(json_object_get(b, "budget_ore"))) {
+		html_raw(&p->h, " ");
+		page_text(p, "year.no_budget");
+	}
+	html_raw(&p->h, "</p>");
+}
+
 void page_notice(struct page *p)
 {
 	const char *done = http_query(p->req, "done");

@@ -563,6 +563,8 @@ async function main() {
 			await login(funder, base, 'finansiar', env.password);
 			assert.match(funder.url(), new RegExp(`/reports/${year}$`));
 			assert.match(text(await funder.locator('main').innerText()), /54 600 kr/);
+			/* domain.md §8: the funder sees what remains of the year's budget, as the coordinator does */
+			assert.equal(text(await funder.locator('[data-figure=remaining_ore] .value').innerText()), '3 445 400 kr');
 			/* the report, and capacity per month only (issue 16): no day, no organisation */
 			assert.equal(await funder.locator('header.site nav a').count(), 2);
 			await funder.goto(base + '/capacity');
