@@ -603,14 +603,16 @@ static int do_register(struct demo_run *d, struct run_case *rc)
 	struct svc s = svc_as(d, &d->caseworker[rc->org]);
 	struct svc_error e;
 	json_t *in = person_in(d, &rc->plan.adult, 0);
-	rc->adult_id = take_id(d, svc_person_create(&s, in, &e), "person", &e);
+	/* The case code carries the year of registration (NSP-2025-… for a person registered in 2025). */
+	int year = day_year(rc->plan.start);
+	rc->adult_id = take_id(d, svc_person_register(&s, in, year, &e), "person", &e);
 	json_decref(in);
 	if (rc->adult_id < 0)
 		return -1;
 	d->counts.adults++;
 	for (int i = 0; i < rc->plan.n_children; i++) {
 		in = person_in(d, &rc->plan.child[i], rc->adult_id);
-		rc->child_id[i] = take_id(d, svc_person_create(&s, in, &e), "child", &e);
+		rc->child_id[i] = take_id(d, svc_person_register(&s, in, year, &e), "child", &e);
 		json_decref(in);
 		if (rc->child_id[i] < 0)
 			return -1;

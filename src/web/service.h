@@ -61,6 +61,10 @@ json_t *svc_year_get(struct svc *s, int year, struct svc_error *e);
 json_t *svc_year_budget(struct svc *s, int year, struct svc_error *e);
 
 json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e);
+/* svc_person_create() with the year of the case code (NSP-YYYY-NNNN) given: the
+ * year the person was registered, for records entered afterwards (the demo's
+ * earlier years). code_year 0: this year, as svc_person_create. */
+json_t *svc_person_register(struct svc *s, const json_t *in, int code_year, struct svc_error *e);
 /* Reads one person (audited); with identity only on the person's own page. */
 json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc_error *e);
 /* The persons list's query, strings from the URL (each NULL = not given): "code" a part of the

@@ -414,6 +414,17 @@ static void test_fill_properties(void **state)
 		assert_int_equal(parent.organisation_id, ps[i].organisation_id);
 		db_person_free(&parent);
 	}
+	/* Case codes carry the year of registration: persons of last year and of this one. */
+	char last[32], this[32];
+	int codes_last = 0, codes_this = 0;
+	snprintf(last, sizeof last, "NSP-%04d-", Y - 1);
+	snprintf(this, sizeof this, "NSP-%04d-", Y);
+	for (size_t i = 0; i < np; i++) {
+		codes_last += strncmp(ps[i].code, last, strlen(last)) == 0;
+		codes_this += strncmp(ps[i].code, this, strlen(this)) == 0;
+	}
+	assert_true(codes_last > 0 && codes_this > 0);
+	assert_int_equal(codes_last + codes_this, (int)np);
 	free(ps);
 	assert_true(roles[CHILD_PRIMARY] > 0 && roles[CHILD_SECONDARY] > 0);
 	assert_true(n.children > 0 && n.adults > n.children / 2);
