@@ -9,7 +9,7 @@ lines in proportion to their granted amounts, the remainder öre to the first.
 import datetime
 import sqlite3
 
-from harness import API, COORD_PASSWORD, Server, World, expect, expect_ok, expect_rule, period, run_nsp
+from harness import API, COORD_PASSWORD, Server, World, expect, expect_ok, expect_rule, period, run_nsp, today
 
 DAY = 132000       # 1 320 kr per day (2025 table, used for years without rates)
 CHILD_DAY = 50000  # 500 kr per day, the child supplement (R7)
@@ -100,19 +100,19 @@ def test_claim_days_outside_the_granted_period_are_refused_naming_the_field():
 
 def test_claim_days_in_the_future_are_refused():
     # The one test whose dates follow today: days that have not passed yet.
-    today = datetime.date.today()
-    start = (today - datetime.timedelta(days=5)).isoformat()
+    now = today()
+    start = (now - datetime.timedelta(days=5)).isoformat()
     with Server() as s:
-        w = World(s, budget_years=(today.year - 1, today.year, today.year + 1))
+        w = World(s)
         org = w.org()
         _, cw = w.user("caseworker", org)
-        p = w.admitted(org, on=(today - datetime.timedelta(days=10)).isoformat())
+        p = w.admitted(org, on=(now - datetime.timedelta(days=10)).isoformat())
         dec = w.grant(p["id"], "reflection", start, **span(start, 10))
-        tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+        tomorrow = (now + datetime.timedelta(days=1)).isoformat()
         r = expect(claim(s, cw, dec["id"], on=None, **{"from": start, "to": tomorrow}), 400, code="invalid",
                    field="to")
         assert "future" in r["error"]["message_en"], r
-        expect_ok(claim(s, cw, dec["id"], on=None, **{"from": start, "to": today.isoformat()}))
+        expect_ok(claim(s, cw, dec["id"], on=None, **{"from": start, "to": now.isoformat()}))
 
 
 def test_R14_counts_submitted_claims_as_reserved_refusing_and_allowing():

@@ -3,13 +3,12 @@ the coordinator's start page, the year page and the report page (the
 coordinator's and the funder's) equals GET /api/v1/years/{y}/budget, and
 the ones the report has equal the report, for the demo database."""
 import base64
-import datetime
 import html
 import re
 import subprocess
 import time
 
-from harness import API, Authenticator, Server, expect_ok
+from harness import API, Authenticator, Server, expect_ok, nsp_env, today
 
 DEMO_SECRET = base64.b32encode(b"nsp-demo-totp-secret").decode()
 FIELDS = ("budget_ore", "committed_ore", "released_ore", "remaining_ore", "paid_ore", "paid_in_year_ore",
@@ -21,7 +20,7 @@ class DemoServer(Server):
     that one and serve the file as any other)."""
 
     def init(self):
-        demo = subprocess.Popen([self.nsp, "demo", "--db", self.db, "--listen", "127.0.0.1:0"], env=self.env,
+        demo = subprocess.Popen([self.nsp, "demo", "--db", self.db, "--listen", "127.0.0.1:0"], env=nsp_env(self.env),
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         deadline = time.time() + 240
         try:
@@ -55,7 +54,7 @@ def figures(page):
 
 
 def test_every_money_figure_on_the_four_pages_equals_the_budget_and_the_report():
-    year = datetime.date.today().year
+    year = today().year
     with DemoServer() as s:
         coord = s.login("samordnare", "Demo-Samordnare-1")
         funder = s.login("finansiar", "Demo-Finansiar-1")
