@@ -67,8 +67,6 @@ def test_every_money_figure_on_the_four_pages_equals_the_budget_and_the_report()
         assert report["committed_ore"] == budget["committed_ore"], (report, budget)
         assert report["paid_ore"] == budget["paid_in_year_ore"], (report, budget)
         assert sum(report["paid_by_intervention_ore"].values()) == report["paid_ore"], report
-        # the demo pays on last year's decisions this year too: the two "paid" differ, by definition
-        assert budget["paid_ore"] > 0 and budget["paid_in_year_ore"] > 0, budget
         pages = {"start page": s.get("/", token=coord), "year page": s.get(f"/years/{year}", token=coord),
                  "report page": s.get(f"/reports/{year}", token=coord),
                  "funder's report page": s.get(f"/reports/{year}", token=funder)}
