@@ -356,7 +356,7 @@ static const char *const sql[ST__COUNT] = {
 		"(SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2)",
 	/* The year's payments by the code of their lines (a child supplement
 	 * under its *_child code): from the totals the payment lines' trigger
-	 * keeps (migrations 5 and 7). */
+	 * keeps (migrations 5 and 8). */
 	[ST_REPORT_PAID_BY_CODE] =
 		"SELECT code, SUM(amount_ore) FROM payment_totals WHERE paid_on BETWEEN ?1 AND ?2 "
 		"GROUP BY code",
