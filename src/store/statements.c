@@ -527,6 +527,24 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "
 		"ORDER BY exit_on, id",
 	/* ---- end of the large database's section ---- */
+
+	/* ---- four eyes on the control itself (migration 8, src/store/changes.c) ---- */
+	[ST_SET_VERSION_8] = "PRAGMA user_version = 8",
+#define CHANGE_COLS \
+	"id, kind, target_id, payload, status, proposed_by, created_at, resolved_by, resolved_at, " \
+	"resolution_reason, result_id"
+	[ST_CHANGE_INSERT] =
+		"INSERT INTO change_proposals (kind, target_id, payload, status, proposed_by, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_CHANGE_GET] = "SELECT " CHANGE_COLS " FROM change_proposals WHERE id = ?1",
+	[ST_CHANGE_LIST] =
+		"SELECT " CHANGE_COLS " FROM change_proposals WHERE (?1 IS NULL OR status = ?1) ORDER BY id",
+	/* ?3 'pending': only a pending proposal is resolved. */
+	[ST_CHANGE_RESOLVE] =
+		"UPDATE change_proposals SET status = ?2, resolved_by = ?4, resolved_at = ?5, "
+		"resolution_reason = ?6, result_id = ?7 WHERE id = ?1 AND status = ?3",
+	[ST_FOUR_EYES_ANY] = "SELECT EXISTS (SELECT 1 FROM years WHERE four_eyes_ore IS NOT NULL)",
+	/* ---- end of the four eyes' section ---- */
 };
 
 const char *stmt_sql(enum stmt s)

@@ -40,7 +40,7 @@
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -945,5 +945,41 @@ void db_proposal_list_free(struct db_proposal *ps, size_t n);
  */
 int db_proposal_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
 			int64_t decision_id, const char *reason);
+
+/*
+ * Four eyes on the control itself (domain.md §8): while a threshold is set,
+ * weakening it and creating or re-activating a coordinator are proposals a
+ * second coordinator approves. The store keeps them; the service applies
+ * the change on approval.
+ */
+enum db_change_kind { CHANGE_YEAR_SETTINGS, CHANGE_USER_CREATE, CHANGE_USER_ACTIVATE, CHANGE__COUNT };
+extern const struct enum_def enum_change_kind;
+
+/* payload and resolution_reason owned (db_change_free). */
+struct db_change {
+	int64_t id;
+	enum db_change_kind kind;
+	int64_t target_id;             /* the year, or the user to activate; 0 for a new user */
+	char *payload;                 /* the change as JSON */
+	enum db_proposal_status status;
+	int64_t proposed_by, created_at, resolved_by, resolved_at, result_id;
+	char *resolution_reason;
+};
+
+/* 1 in *any when some year has a four-eyes threshold. */
+int db_four_eyes_any(struct db *db, bool *any);
+/* Stores a pending change proposed by actor, audited "change_proposal.create" with summary. */
+int db_change_create(struct db *db, int64_t actor, enum db_change_kind kind, int64_t target_id,
+		     const char *payload, const char *summary, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_change_get(struct db *db, int64_t id, struct db_change *out);
+void db_change_free(struct db_change *c);
+/* Changes with status (-1 = all), ordered by id; release with db_change_list_free(). */
+int db_change_list(struct db *db, int status, struct db_change **out, size_t *n);
+void db_change_list_free(struct db_change *cs, size_t n);
+/* Resolves a pending change, audited; DB_CONFLICT when it is not pending
+ * (or, for an approval, when actor proposed it). */
+int db_change_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
+		      int64_t result_id, const char *reason);
 
 #endif

@@ -92,6 +92,10 @@ enum stmt {
 	ST_SET_VERSION_4, ST_SET_VERSION_5, ST_SET_VERSION_6, ST_SET_VERSION_7, ST_PLACE_STAYS, ST_PLACE_PLACES, ST_OCCUPANCY_RANGE, ST_PERSON_EXITS_WITH_IDENTITY,
 	/* ---- end of the large database's section ---- */
 
+	/* ---- four eyes on the control itself (migration 8, src/store/changes.c) ---- */
+	ST_SET_VERSION_8, ST_CHANGE_INSERT, ST_CHANGE_GET, ST_CHANGE_LIST, ST_CHANGE_RESOLVE, ST_FOUR_EYES_ANY,
+	/* ---- end of the four eyes' section ---- */
+
 	ST__COUNT
 };
 

@@ -41,4 +41,15 @@ int svc_query_year(const char *year, int dflt, struct svc_error *e);
  * 0..SVC_LIST_MAX, or "offset"). */
 int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e);
 
+/* ---- four eyes on the control itself (svc_changes.c) ---- */
+/* Stores a pending change (payload: the change as JSON, borrowed) and answers
+ * {"awaiting_approval":true,"proposal":{...}}; NULL with e filled. */
+json_t *svc_change_propose(struct svc *s, enum db_change_kind kind, int64_t target_id, const json_t *payload,
+			   const char *summary, struct svc_error *e);
+/* Apply an approved change inside the caller's transaction, as the approver:
+ * 0 with *result_id, or -1 with e filled. */
+int svc_year_apply(struct svc *s, int year, const json_t *in, struct svc_error *e);
+int svc_user_create_apply(struct svc *s, const json_t *payload, int64_t *result_id, struct svc_error *e);
+int svc_user_activate_apply(struct svc *s, int64_t id, struct svc_error *e);
+
 #endif

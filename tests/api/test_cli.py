@@ -148,8 +148,9 @@ def test_cli_backup_of_a_running_server_has_the_same_tables():
         assert run_nsp("audit", "verify", "--db", backup, "--key-file", live + ".key").returncode == 0
 
 
-# Migrations 6 and 5 turned back: what a database of schema 4 holds.
+# Migrations 8, 7, 6 and 5 turned back: what a database of schema 4 holds.
 UNDO_MIGRATIONS_6_5 = """
+    DROP TABLE change_proposals;
     DROP INDEX decisions_org_period; ALTER TABLE decisions DROP COLUMN over_capacity_reason;
     ALTER TABLE decision_proposals DROP COLUMN over_capacity_reason;
     DROP TRIGGER payments_first_paid_on; DROP INDEX decisions_unclaimed;
@@ -184,7 +185,7 @@ def test_cli_upgrading_a_database_says_so_and_rebuilds_what_it_derives():
             r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": lang})
             assert r.returncode == 0 and words in r.stderr, r
             with sqlite3.connect(s.db) as con:
-                assert con.execute("PRAGMA user_version").fetchone()[0] == 7
+                assert con.execute("PRAGMA user_version").fetchone()[0] == 8
                 totals = con.execute("SELECT paid_on, code, amount_ore FROM payment_totals ORDER BY 1").fetchall()
             assert totals == [(day("2024-03-06"), "reflection", 3500), (day("2024-04-02"), "reflection", 700)], totals
             assert words.replace("5", "6") in r.stderr, r      # and migration 6, which dates the first payment
