@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -253,6 +254,65 @@ static int token_equal(const char *a, const char *b)
 	return sodium_memcmp(a, b, la) == 0;
 }
 
+/* The authority ("host[:port]") of an absolute http(s) URL, into out; -1 when it is none. */
+static int url_authority(const char *url, char *out, size_t size)
+{
+	const char *p;
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return -1;
+	size_t n = strcspn(p, "/?#");
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* 1 when the absolute URL names this server (the request's Host). */
+static int names_this_server(const struct http_request *req, const char *url)
+{
+	const char *host = http_header(req, "Host");
+	char auth[256];
+	return host && *host && url_authority(url, auth, sizeof auth) == 0 && strcasecmp(auth, host) == 0;
+}
+
+/*
+ * Where a write comes from (CSRF, issue 16): ORIGIN_OURS when the browser
+ * says it comes from this server's own pages — its Origin, or without one
+ * (or "null") Sec-Fetch-Site same-origin or none, or a Referer of this
+ * server; ORIGIN_FOREIGN when any of them names another site; ORIGIN_UNKNOWN
+ * when none is sent (not a browser, or a very old one).
+ */
+enum origin { ORIGIN_UNKNOWN, ORIGIN_OURS, ORIGIN_FOREIGN };
+
+static enum origin request_origin(const struct http_request *req)
+{
+	const char *origin = http_header(req, "Origin");
+	const char *site = http_header(req, "Sec-Fetch-Site");
+	const char *referer = http_header(req, "Referer");
+	if (origin && strcmp(origin, "null") != 0)
+		return names_this_server(req, origin) ? ORIGIN_OURS : ORIGIN_FOREIGN;
+	if (site)
+		return strcmp(site, "same-origin") == 0 || strcmp(site, "none") == 0 ? ORIGIN_OURS : ORIGIN_FOREIGN;
+	if (origin) /* "null": a sandboxed or privacy-hidden origin, never ours for sure */
+		return ORIGIN_FOREIGN;
+	if (referer)
+		return names_this_server(req, referer) ? ORIGIN_OURS : ORIGIN_FOREIGN;
+	return ORIGIN_UNKNOWN;
+}
+
+static enum http_next refuse_cross_site(struct http_request *req)
+{
+	http_reply_error(req, 403, "csrf", NULL,
+			 "begäran kommer inte från den här tjänstens egna sidor; ladda om sidan och försök igen",
+			 "the request does not come from this service's own pages; reload the page and try again");
+	return HTTP_HANDLED;
+}
+
 static enum http_next app_before(struct http_request *req)
 {
 	struct actor *a = calloc(1, sizeof *a);
@@ -270,8 +330,31 @@ static enum http_next app_before(struct http_request *req)
 		return HTTP_HANDLED;
 	}
 	int have = load_session(req, db, a);
-	if (roles & ROUTE_PUBLIC)
+	int writes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+	/* CSRF (issue 16): a write the browser says is cross-site is refused
+	 * whatever it carries — login included (login CSRF), whatever its body
+	 * (empty ones too). A write riding on the session cookie must moreover
+	 * show that it comes from our own pages; Bearer-token clients send no
+	 * cookie and are not concerned. */
+	if (writes && !(have && !a->via_cookie)) {
+		enum origin o = request_origin(req);
+		if (o == ORIGIN_FOREIGN || (have && a->via_cookie && o != ORIGIN_OURS))
+			return refuse_cross_site(req);
+	}
+	if (roles & ROUTE_PUBLIC) {
+		/* The login and its second step take JSON only: a cross-site form
+		 * cannot send that without a preflight (login CSRF, issue 16). */
+		if (writes && http_is_api(req)) {
+			const char *ct = http_header(req, "Content-Type");
+			if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+				http_reply_error(req, 415, "unsupported_media_type", NULL,
+						 "inloggningen tar emot application/json",
+						 "the login takes application/json");
+				return HTTP_HANDLED;
+			}
+		}
 		return HTTP_CONTINUE;
+	}
 	if (!have) {
 		if (!http_is_api(req)) {
 			http_reply_redirect(req, 303, "/login");
@@ -295,7 +378,6 @@ static enum http_next app_before(struct http_request *req)
 				 "you must enrol a second factor first (POST /api/v1/me/totp)");
 		return HTTP_HANDLED;
 	}
-	int writes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 	if (writes && http_is_api(req) && a->via_cookie) {
 		/* A cookie-authenticated API write must be JSON: a cross-site form
 		 * cannot send that without a CORS preflight, which we never allow. */

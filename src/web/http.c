@@ -576,7 +576,7 @@ static int add_security_headers(struct MHD_Response *r, long cache_max_age, int 
 	if (MHD_add_response_header(r, "Content-Security-Policy", CSP) != MHD_YES ||
 	    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
 	    MHD_add_response_header(r, "X-Frame-Options", "DENY") != MHD_YES ||
-	    MHD_add_response_header(r, "Referrer-Policy", "no-referrer") != MHD_YES ||
+	    MHD_add_response_header(r, "Referrer-Policy", "same-origin") != MHD_YES ||
 	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc) != MHD_YES)
 		return -1;
 	/* Over HTTPS: browsers never try plain HTTP for this host again for a year. */
