@@ -25,12 +25,23 @@ struct throttle_slot {
 	int failures;
 };
 
+/* Counted audit events (issue 16): one row per (action, address, minute). */
+#define AUDIT_COUNT_SLOTS 256
+struct audit_count {
+	char action[32];
+	char addr[HTTP_CLIENT_ADDR_LEN];
+	int64_t minute;  /* Unix minutes; 0 = free */
+	unsigned count;
+};
+
 struct app {
 	struct app_config cfg;
 	pthread_key_t db_key;
 	pthread_mutex_t throttle_lock;
 	unsigned char throttle_key[crypto_shorthash_KEYBYTES];
 	struct throttle_slot throttle[THROTTLE_SLOTS];
+	pthread_mutex_t count_lock;
+	struct audit_count counts[AUDIT_COUNT_SLOTS];
 };
 
 static void close_thread_db(void *p)
@@ -58,6 +69,7 @@ struct app *app_create(const struct app_config *cfg, char *err, size_t errsz)
 		return NULL;
 	}
 	pthread_mutex_init(&app->throttle_lock, NULL);
+	pthread_mutex_init(&app->count_lock, NULL);
 	randombytes_buf(app->throttle_key, sizeof app->throttle_key);
 	/* Open once here so that a wrong path or key fails at start, not at the first request. */
 	struct db *db = app_db(app);
@@ -73,6 +85,8 @@ void app_free(struct app *app)
 {
 	if (!app)
 		return;
+	/* What the counted audit holds goes to the log before the end. */
+	app_audit_count(app, app_db(app), NULL, NULL, INT64_MAX / 2);
 	struct db *db = pthread_getspecific(app->db_key);
 	if (db) {
 		pthread_setspecific(app->db_key, NULL);
@@ -80,6 +94,7 @@ void app_free(struct app *app)
 	}
 	pthread_key_delete(app->db_key);
 	pthread_mutex_destroy(&app->throttle_lock);
+	pthread_mutex_destroy(&app->count_lock);
 	sodium_memzero(app->cfg.master, sizeof app->cfg.master);
 	free(app);
 }
@@ -524,4 +539,73 @@ void app_throttle_clear(struct app *app, const char *key)
 	if (s)
 		s->key = 0;
 	pthread_mutex_unlock(&app->throttle_lock);
+}
+
+int app_throttle_failed(struct app *app, const char *key, int64_t now)
+{
+	uint64_t h = throttle_hash(app, key);
+	pthread_mutex_lock(&app->throttle_lock);
+	struct throttle_slot *s = throttle_find(app, h, now, 0);
+	int failed = s && s->failures > 0 && now - s->last_fail <= THROTTLE_FORGET;
+	pthread_mutex_unlock(&app->throttle_lock);
+	return failed;
+}
+
+/* ---------------------------------------------------------------- counted audit */
+
+/* Writes one counted row: "address=A minute=2026-12-07T23:41Z count=N". */
+static void audit_count_write(struct db *db, const struct audit_count *c)
+{
+	char detail[160], when[32];
+	time_t t = (time_t)(c->minute * 60);
+	struct tm tm;
+	if (!db || !gmtime_r(&t, &tm) || strftime(when, sizeof when, "%Y-%m-%dT%H:%MZ", &tm) == 0)
+		return;
+	snprintf(detail, sizeof detail, "address=%s minute=%s count=%u", c->addr, when, c->count);
+	db_audit(db, 0, c->action, "address", 0, detail);
+}
+
+void app_audit_count(struct app *app, struct db *db, const char *action, const char *addr, int64_t now)
+{
+	struct audit_count done[AUDIT_COUNT_SLOTS];
+	size_t ndone = 0;
+	int64_t minute = now / 60;
+	struct audit_count *mine = NULL, *free_slot = NULL;
+	pthread_mutex_lock(&app->count_lock);
+	for (size_t i = 0; i < AUDIT_COUNT_SLOTS; i++) {
+		struct audit_count *c = &app->counts[i];
+		if (c->minute && c->minute < minute) {
+			done[ndone++] = *c;   /* a minute that is over: its row is written below */
+			c->minute = 0;
+		}
+		if (!c->minute) {
+			if (!free_slot)
+				free_slot = c;
+		} else if (action && addr && strcmp(c->action, action) == 0 && strcmp(c->addr, addr) == 0) {
+			mine = c;
+		}
+	}
+	struct audit_count single = { 0 };
+	if (action && addr) {
+		if (!mine && free_slot) {
+			mine = free_slot;
+			snprintf(mine->action, sizeof mine->action, "%s", action);
+			snprintf(mine->addr, sizeof mine->addr, "%s", addr);
+			mine->minute = minute;
+			mine->count = 0;
+		}
+		if (mine)
+			mine->count++;
+		else { /* more addresses in this minute than slots: a row of its own */
+			snprintf(single.action, sizeof single.action, "%s", action);
+			snprintf(single.addr, sizeof single.addr, "%s", addr);
+			single.minute = minute;
+			single.count = 1;
+		}
+	}
+	pthread_mutex_unlock(&app->count_lock);
+	for (size_t i = 0; i < ndone; i++)
+		audit_count_write(db, &done[i]);
+	if (single.count)
+		audit_count_write(db, &single);
 }

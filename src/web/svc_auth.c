@@ -28,13 +28,23 @@ json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], s
 		svc_invalid(e, &v);
 		return NULL;
 	}
-	char ukey[DB_USERNAME_MAX + 4], akey[HTTP_CLIENT_ADDR_LEN + 4];
+	/* Lock-out without denial of service (README "Failed logins"): an address
+	 * that fails waits, and so does an address guessing one username; the
+	 * account's own count slows down only addresses that have failed, so a
+	 * right password from an address that has not failed is never refused. */
+	const char *addr = s->client_addr ? s->client_addr : "";
+	char ukey[DB_USERNAME_MAX + 4], akey[HTTP_CLIENT_ADDR_LEN + 4], aukey[DB_USERNAME_MAX + HTTP_CLIENT_ADDR_LEN + 8];
 	snprintf(ukey, sizeof ukey, "u:%s", username);
-	snprintf(akey, sizeof akey, "a:%s", s->client_addr ? s->client_addr : "");
+	snprintf(akey, sizeof akey, "a:%s", addr);
+	snprintf(aukey, sizeof aukey, "au:%s\n%s", addr, username);
 	int64_t now = (int64_t)time(NULL);
-	int64_t wait_u = app_throttle_wait(s->app, ukey, now), wait_a = app_throttle_wait(s->app, akey, now);
-	if (wait_u > 0 || wait_a > 0) {
-		db_audit(s->db, 0, "login.throttled", "user", 0, username);
+	int64_t wait = app_throttle_wait(s->app, akey, now), w2 = app_throttle_wait(s->app, aukey, now);
+	if (w2 > wait)
+		wait = w2;
+	if (app_throttle_failed(s->app, akey, now) && (w2 = app_throttle_wait(s->app, ukey, now)) > wait)
+		wait = w2;
+	if (wait > 0) {
+		app_audit_count(s->app, s->db, "login.throttled", addr, now);
 		return svc_fail(e, SVC_THROTTLED, "för många misslyckade inloggningar; vänta en stund och försök igen",
 				"too many failed logins; wait a while and try again");
 	}
@@ -46,11 +56,12 @@ json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], s
 	if (!ok) {
 		app_throttle_fail(s->app, ukey, now);
 		app_throttle_fail(s->app, akey, now);
-		db_audit(s->db, 0, "login.failure", "user", 0, username);
+		app_throttle_fail(s->app, aukey, now);
+		app_audit_count(s->app, s->db, "login.failure", addr, now);
 		return svc_fail(e, SVC_UNAUTHENTICATED, "fel användarnamn eller lösenord",
 				"wrong username or password");
 	}
-	app_throttle_clear(s->app, ukey);
+	app_throttle_clear(s->app, aukey);
 	/* With a second factor enrolled, the password only earns a challenge (svc_totp.c). */
 	struct db_totp t;
 	if (db_totp_get(s->db, u.id, false, &t) != DB_OK)
