@@ -81,8 +81,9 @@ static int parse_count(const char *s, int64_t max, int64_t *out)
 int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e)
 {
 	*off = 0;
-	if (parse_count(limit, SVC_LIST_MAX, lim) != 0) {
-		svc_fail_field(e, SVC_INVALID, "limit", "limit är 0–1000", "limit is 0–1000");
+	/* 1..1000: ?limit=0 used to answer everything (issue 16). */
+	if (parse_count(limit, SVC_LIST_MAX, lim) != 0 || (limit && *lim < 1)) {
+		svc_fail_field(e, SVC_INVALID, "limit", "limit är 1–1000", "limit is 1–1000");
 		return -1;
 	}
 	if (parse_count(offset, INT64_MAX / 2, off) != 0) {

@@ -38,7 +38,7 @@ int svc_query_year(const char *year, int dflt, struct svc_error *e);
 #define SVC_LIST_MAX 1000
 /* A page of a list from ?limit= and ?offset= (NULL: not given, *lim keeps
  * its default, *off 0): 0, or -1 with e filled (SVC_INVALID of "limit",
- * 0..SVC_LIST_MAX, or "offset"). */
+ * 1..SVC_LIST_MAX, or "offset"). */
 int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e);
 
 /* ---- four eyes on the control itself (svc_changes.c) ---- */

@@ -226,6 +226,10 @@ def test_application_list_pages_and_filters():
         assert listed("?status=submitted&limit=1&offset=1") == ids[1:]
         assert listed(f"?limit=2&offset={len(everything) - 1}") == everything[-1:]
         expect(s.get(f"{API}/applications?limit=1001", token=w.coord), 400, field="limit")
+        # limit is 1-1000: 0 no longer answers everything (issue 16)
+        expect(s.get(f"{API}/applications?limit=0", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/decisions?limit=0", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/persons?limit=0", token=w.coord), 400, field="limit")
         expect(s.get(f"{API}/applications?offset=x", token=w.coord), 400, field="offset")
 
 
