@@ -269,57 +269,6 @@ static int token_equal(const char *a, const char *b)
 	return sodium_memcmp(a, b, la) == 0;
 }
 
-/* The authority ("host[:port]") of an absolute http(s) URL, into out; -1 when it is none. */
-static int url_authority(const char *url, char *out, size_t size)
-{
-	const char *p;
-	if (strncasecmp(url, "http://", 7) == 0)
-		p = url + 7;
-	else if (strncasecmp(url, "https://", 8) == 0)
-		p = url + 8;
-	else
-		return -1;
-	size_t n = strcspn(p, "/?#");
-	if (n == 0 || n >= size)
-		return -1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
-
-/* 1 when the absolute URL names this server (the request's Host). */
-static int names_this_server(const struct http_request *req, const char *url)
-{
-	const char *host = http_header(req, "Host");
-	char auth[256];
-	return host && *host && url_authority(url, auth, sizeof auth) == 0 && strcasecmp(auth, host) == 0;
-}
-
-/*
- * Where a write comes from (CSRF, issue 16): ORIGIN_OURS when the browser
- * says it comes from this server's own pages — its Origin, or without one
- * (or "null") Sec-Fetch-Site same-origin or none, or a Referer of this
- * server; ORIGIN_FOREIGN when any of them names another site; ORIGIN_UNKNOWN
- * when none is sent (not a browser, or a very old one).
- */
-enum origin { ORIGIN_UNKNOWN, ORIGIN_OURS, ORIGIN_FOREIGN };
-
-static enum origin request_origin(const struct http_request *req)
-{
-	const char *origin = http_header(req, "Origin");
-	const char *site = http_header(req, "Sec-Fetch-Site");
-	const char *referer = http_header(req, "Referer");
-	if (origin && strcmp(origin, "null") != 0)
-		return names_this_server(req, origin) ? ORIGIN_OURS : ORIGIN_FOREIGN;
-	if (site)
-		return strcmp(site, "same-origin") == 0 || strcmp(site, "none") == 0 ? ORIGIN_OURS : ORIGIN_FOREIGN;
-	if (origin) /* "null": a sandboxed or privacy-hidden origin, never ours for sure */
-		return ORIGIN_FOREIGN;
-	if (referer)
-		return names_this_server(req, referer) ? ORIGIN_OURS : ORIGIN_FOREIGN;
-	return ORIGIN_UNKNOWN;
-}
-
 static enum http_next refuse_cross_site(struct http_request *req)
 {
 	http_reply_error(req, 403, "csrf", NULL,
@@ -352,8 +301,9 @@ static enum http_next app_before(struct http_request *req)
 	 * show that it comes from our own pages; Bearer-token clients send no
 	 * cookie and are not concerned. */
 	if (writes && !(have && !a->via_cookie)) {
-		enum origin o = request_origin(req);
-		if (o == ORIGIN_FOREIGN || (have && a->via_cookie && o != ORIGIN_OURS))
+		enum form_origin o = form_request_origin(http_header(req, "Origin"), http_header(req, "Sec-Fetch-Site"),
+							 http_header(req, "Referer"), http_header(req, "Host"));
+		if (o == FORM_ORIGIN_FOREIGN || (have && a->via_cookie && o != FORM_ORIGIN_OURS))
 			return refuse_cross_site(req);
 	}
 	if (roles & ROUTE_PUBLIC) {
