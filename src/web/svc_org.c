@@ -729,6 +729,11 @@ json_t *svc_consultation_summary(struct svc *s, const char *year, struct svc_err
 	for (size_t i = 0; i < k; i++)
 		json_array_append_new(by_topic, rows[i]);
 	free(rows);
-	return json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "year", y, "total", (json_int_t)n, "minutes",
-			 (json_int_t)minutes, "by_asker", by_asker, "by_region", by_region, "by_topic", by_topic);
+	json_t *out = json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "year", y, "total", (json_int_t)n, "minutes",
+				(json_int_t)minutes, "by_asker", by_asker, "by_region", by_region, "by_topic", by_topic);
+	/* The funder sees categories only (issue 16): who asked and from which
+	 * region; a topic is free text, which may describe one person's case. */
+	if (out && s->actor->role == ROLE_FUNDER)
+		json_object_del(out, "by_topic");
+	return out;
 }
