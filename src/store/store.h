@@ -223,13 +223,18 @@ struct audit_report {
 int db_audit_verify(struct db *db, struct audit_report *out);
 
 /*
- * Checks that the keys set by db_set_keys() are this database's: the newest
- * audit entry's MAC must verify under them. DB_OK (also for an empty log),
+ * Checks that the keys set by db_set_keys() are this database's: the stored
+ * key-check value must match them (a database without one: the newest audit
+ * entry's MAC must verify, then the value is stored). DB_OK (also for an empty log),
  * DB_CONFLICT with a sentence in db_errmsg() for another key, else DB_ERROR.
  * A server started with a wrong key would seal identities no one can open
  * and append entries that break the chain, so serve refuses to start.
  */
 int db_audit_check_key(struct db *db);
+/* Stores the key-check value of the keys set (nsp init; db_audit_check_key
+ * on a database from before it): from then on the value, not the newest
+ * audit entry, tells a wrong key, also while the log is empty. */
+int db_key_check_store(struct db *db);
 
 /* The newest entry's id and hash; id 0 and 32 zero bytes when the log is empty. */
 int db_audit_head(struct db *db, int64_t *id, unsigned char hash[DB_HASH_BYTES]);
