@@ -103,15 +103,6 @@ static const char *const sql[ST__COUNT] = {
 		"exploitation, places, violence, referral_source, legal_status, sweden_responsible, "
 		"parent_id, child_role, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	/* The highest sequence number of the codes in [?1, ?2): "NSP-2025-" .. "NSP-2025.".
-	 * Codes are only handed out as the year's highest + 1 under the write lock
-	 * (persons.c, next_code), so the newest person with a code of the year has
-	 * it: read backwards by id ('+code' keeps SQLite off the code index) and
-	 * stop at the first. MAX over the year's codes read all of them for every
-	 * registration: 10 ms a person at 100,000 a year (bench/, issue 7). */
-	[ST_PERSON_LAST_SEQ] =
-		"SELECT COALESCE((SELECT CAST(substr(code, 10) AS INTEGER) FROM persons "
-		"WHERE +code >= ?1 AND +code < ?2 ORDER BY id DESC LIMIT 1), 0)",
 	[ST_PERSON_SET_IDENTITY] =
 		"UPDATE persons SET identity = ?2 WHERE id = ?1 AND identity_erased_on IS NULL",
 	[ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM persons WHERE id = ?1",

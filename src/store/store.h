@@ -441,7 +441,7 @@ void db_cert_list_free(struct db_cert *certs, size_t n);
 
 /* ---------------------------------------------------------------- persons */
 
-#define DB_CODE_MAX 24  /* "NSP-2025-0042" and longer sequences */
+#define DB_CODE_MAX 24  /* "NSP-2025-48213907" */
 
 /* Input of db_person_create(); nothing is kept after the call. */
 struct db_person_new {
@@ -485,8 +485,8 @@ struct db_person {
 };
 
 /*
- * Registers a person with the next code of code_year (NSP-YYYY-NNNN, at
- * least four digits) and seals identity_json bound to the new id, all in one
+ * Registers a person with a fresh random code of code_year (NSP-YYYY-NNNNNNNN,
+ * eight random digits: codes say nothing of how many were registered) and seals identity_json bound to the new id, all in one
  * transaction. Fills *out_id and code (may be NULL). DB_NOTFOUND when the
  * organisation or the parent is missing.
  */

@@ -76,7 +76,7 @@ def test_the_whole_flow_through_every_endpoint():
                                                 "referral_source": "regional_coordinator",
                                                 "legal_status": "reflection_permit", "sweden_responsible": True,
                                                 "identity": {"name": "Testperson Ett"}}, token=tok))
-        assert isinstance(p["id"], int) and re.fullmatch(r"NSP-\d{4}-\d{4}", p["code"]), p
+        assert isinstance(p["id"], int) and re.fullmatch(r"NSP-\d{4}-[1-9]\d{7}", p["code"]), p
         assert p["organisation_id"] == org["id"] and p["age_group"] == "adult", p
         kid = expect_ok(s.post(API + "/persons", {"gender": "male", "age_group": "child", "parent_id": p["id"],
                                                   "child_role": "secondary"}, token=tok))

@@ -212,3 +212,25 @@ def test_audit_verify_passes_and_detects_altered_removed_and_swapped_entries():
 
             # the original is untouched and still verifies
             assert _verify(s.db).returncode == 0
+
+
+def test_person_codes_do_not_count_other_organisations_registrations():
+    """Issue 16: person codes were one sequence across organisations, so a
+    caseworker read from their own codes how many others had registered.
+    Codes are now random per person (NSP-YYYY- and eight digits)."""
+    import re
+    from harness import API, Server, World, expect_ok
+    with Server() as s:
+        w = World(s)
+        a, b = w.org(), w.org()
+        _, cw = w.user("caseworker", a)
+        mine = [w.person(token=cw)["code"] for _ in range(3)]
+        for _ in range(5):
+            w.person(b)
+        mine.append(w.person(token=cw)["code"])
+        assert all(re.fullmatch(r"NSP-\d{4}-[1-9]\d{7}", c) for c in mine), mine
+        numbers = [int(c[9:]) for c in mine]
+        # not a sequence: the gap over the other organisation's five says nothing
+        assert any(y - x != 1 for x, y in zip(numbers, numbers[1:])), numbers
+        assert len(set(mine)) == len(mine)
+        assert expect_ok(s.get(API + "/persons", token=cw), 200)
