@@ -30,6 +30,7 @@ struct throttle_slot {
 struct audit_count {
 	char action[32];
 	char addr[HTTP_CLIENT_ADDR_LEN];
+	int64_t user_id;
 	int64_t minute;  /* Unix minutes; 0 = free */
 	unsigned count;
 };
@@ -86,7 +87,7 @@ void app_free(struct app *app)
 	if (!app)
 		return;
 	/* What the counted audit holds goes to the log before the end. */
-	app_audit_count(app, app_db(app), NULL, NULL, INT64_MAX / 2);
+	app_audit_count(app, app_db(app), NULL, NULL, 0, INT64_MAX / 2);
 	struct db *db = pthread_getspecific(app->db_key);
 	if (db) {
 		pthread_setspecific(app->db_key, NULL);
@@ -512,10 +513,11 @@ static void audit_count_write(struct db *db, const struct audit_count *c)
 	if (!db || !gmtime_r(&t, &tm) || strftime(when, sizeof when, "%Y-%m-%dT%H:%MZ", &tm) == 0)
 		return;
 	snprintf(detail, sizeof detail, "address=%s minute=%s count=%u", c->addr, when, c->count);
-	db_audit(db, 0, c->action, "address", 0, detail);
+	db_audit(db, c->user_id, c->action, "address", 0, detail);
 }
 
-void app_audit_count(struct app *app, struct db *db, const char *action, const char *addr, int64_t now)
+void app_audit_count(struct app *app, struct db *db, const char *action, const char *addr, int64_t user_id,
+		     int64_t now)
 {
 	struct audit_count done[AUDIT_COUNT_SLOTS];
 	size_t ndone = 0;
@@ -531,7 +533,8 @@ void app_audit_count(struct app *app, struct db *db, const char *action, const c
 		if (!c->minute) {
 			if (!free_slot)
 				free_slot = c;
-		} else if (action && addr && strcmp(c->action, action) == 0 && strcmp(c->addr, addr) == 0) {
+		} else if (action && addr && c->user_id == user_id && strcmp(c->action, action) == 0 &&
+			   strcmp(c->addr, addr) == 0) {
 			mine = c;
 		}
 	}
@@ -541,6 +544,7 @@ void app_audit_count(struct app *app, struct db *db, const char *action, const c
 			mine = free_slot;
 			snprintf(mine->action, sizeof mine->action, "%s", action);
 			snprintf(mine->addr, sizeof mine->addr, "%s", addr);
+			mine->user_id = user_id;
 			mine->minute = minute;
 			mine->count = 0;
 		}
@@ -549,6 +553,7 @@ void app_audit_count(struct app *app, struct db *db, const char *action, const c
 		else { /* more addresses in this minute than slots: a row of its own */
 			snprintf(single.action, sizeof single.action, "%s", action);
 			snprintf(single.addr, sizeof single.addr, "%s", addr);
+			single.user_id = user_id;
 			single.minute = minute;
 			single.count = 1;
 		}

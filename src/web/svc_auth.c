@@ -44,7 +44,7 @@ json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], s
 	if (app_throttle_failed(s->app, akey, now) && (w2 = app_throttle_wait(s->app, ukey, now)) > wait)
 		wait = w2;
 	if (wait > 0) {
-		app_audit_count(s->app, s->db, "login.throttled", addr, now);
+		app_audit_count(s->app, s->db, "login.throttled", addr, 0, now);
 		return svc_fail(e, SVC_THROTTLED, "för många misslyckade inloggningar; vänta en stund och försök igen",
 				"too many failed logins; wait a while and try again");
 	}
@@ -57,7 +57,7 @@ json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], s
 		app_throttle_fail(s->app, ukey, now);
 		app_throttle_fail(s->app, akey, now);
 		app_throttle_fail(s->app, aukey, now);
-		app_audit_count(s->app, s->db, "login.failure", addr, now);
+		app_audit_count(s->app, s->db, "login.failure", addr, 0, now);
 		return svc_fail(e, SVC_UNAUTHENTICATED, "fel användarnamn eller lösenord",
 				"wrong username or password");
 	}

@@ -104,7 +104,7 @@ json_t *svc_login_totp(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MA
 	/* Guessed challenges are throttled by address before they cost a lookup and an audit row. */
 	const char *addr = s->client_addr ? s->client_addr : "";
 	if (app_throttle_wait(s->app, akey, now) > 0) {
-		app_audit_count(s->app, s->db, "login.throttled", addr, now);
+		app_audit_count(s->app, s->db, "login.throttled", addr, 0, now);
 		return svc_fail_field(e, SVC_THROTTLED, "code", "för många misslyckade försök; vänta en stund och försök igen",
 				      "too many failed attempts; wait a while and try again");
 	}
@@ -121,7 +121,7 @@ json_t *svc_login_totp(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MA
 		rc = DB_NOTFOUND;
 	if (rc == DB_NOTFOUND) {
 		app_throttle_fail(s->app, akey, now);
-		app_audit_count(s->app, s->db, "login.challenge_invalid", addr, now);
+		app_audit_count(s->app, s->db, "login.challenge_invalid", addr, 0, now);
 		return svc_fail(e, SVC_UNAUTHENTICATED, "inloggningen har gått ut; logga in igen",
 				"the login has expired; log in again");
 	}
@@ -130,7 +130,7 @@ json_t *svc_login_totp(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MA
 	/* The user's count of wrong codes slows down only addresses that have
 	 * failed: the right code from a clean address is never refused. */
 	if (app_throttle_failed(s->app, akey, now) && app_throttle_wait(s->app, tkey, now) > 0) {
-		app_audit_count(s->app, s->db, "login.throttled", addr, now);
+		app_audit_count(s->app, s->db, "login.throttled", addr, 0, now);
 		svc_fail(e, SVC_THROTTLED, "för många felaktiga koder; vänta en stund och försök igen",
 			 "too many wrong codes; wait a while and try again");
 		snprintf(e->field, sizeof e->field, "code");

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 json_t *svc_db_fail(struct svc *s, struct svc_error *e)
 {
@@ -46,6 +47,14 @@ json_t *svc_mask_json(const struct enum_def *def, uint32_t mask)
 		if (mask & (1u << i))
 			json_array_append_new(a, json_string(def->values[i]));
 	return a;
+}
+
+json_t *svc_not_theirs(struct svc *s, struct svc_error *e)
+{
+	if (s->app)
+		app_audit_count(s->app, s->db, "read.denied", s->client_addr ? s->client_addr : "",
+				s->actor ? s->actor->user_id : 0, (int64_t)time(NULL));
+	return svc_not_found(e);
 }
 
 bool svc_sees_org(const struct svc *s, int64_t org)

@@ -12,6 +12,10 @@
 json_t *svc_db_fail(struct svc *s, struct svc_error *e);
 /* SVC_NOT_FOUND with the standard message. Returns NULL. */
 json_t *svc_not_found(struct svc_error *e);
+/* SVC_NOT_FOUND for a record that exists but is another organisation's (the
+ * same answer as for none, so existence does not leak), counted in the audit
+ * log as "read.denied" per (user, address, minute) (issue 16). Returns NULL. */
+json_t *svc_not_theirs(struct svc *s, struct svc_error *e);
 /* svc_fail with a field name. Returns NULL. */
 json_t *svc_fail_field(struct svc_error *e, enum svc_status st, const char *field, const char *sv, const char *en);
 /* SVC_RULE from a refusing verdict. Returns NULL. */
