@@ -320,3 +320,32 @@ def test_four_eyes_a_second_coordinator_approves_a_new_or_reactivated_coordinato
         # caseworkers and funders are not controlled by four eyes
         expect_ok(s.post(API + "/users", {"username": "finans", "password": "ett annat långt lösenord",
                                           "role": "funder"}, token=w.coord), 201)
+
+
+def test_four_eyes_change_proposals_on_the_users_page():
+    """The users page lists the pending changes: the proposer may withdraw
+    (no approve button), another coordinator approves with the page's form."""
+    import re
+    with Server() as s:
+        w = World(s)
+        second_id, second = w.user("coordinator")
+        year_with(w, 2024, 20_000 * KR)
+        prop = expect(s.put(f"{API}/years/2024", {"budget_ore": 10 ** 11}, token=w.coord), 202)["proposal"]
+        origin = {"Origin": f"http://127.0.0.1:{s.port}"}
+
+        def page(token):
+            r = s.get("/users", headers={"Cookie": f"nsp_session={token}"})
+            assert r.status == 200, r
+            return r.text
+
+        mine = page(w.coord)
+        assert f"/change-proposals/{prop['id']}/reject" in mine and f"/change-proposals/{prop['id']}/approve" not in mine
+        theirs = page(second)
+        assert f"/change-proposals/{prop['id']}/approve" in theirs and "2024" in theirs
+        csrf = re.search(r'name="csrf" value="([^"]+)"', theirs).group(1)
+        r = s.post(f"/change-proposals/{prop['id']}/approve", raw=f"csrf={csrf}".encode(),
+                   headers=dict(origin, Cookie=f"nsp_session={second}",
+                                **{"Content-Type": "application/x-www-form-urlencoded"}))
+        assert r.status == 303 and r.headers["Location"].endswith("done=change_approved"), r
+        assert expect_ok(s.get(f"{API}/years/2024", token=w.coord), 200)["four_eyes_ore"] is None
+        assert f"/change-proposals/{prop['id']}/" not in page(w.coord)
