@@ -70,7 +70,7 @@ struct payment_line {
  * A payment recorded by amount split over the decision's lines in
  * proportion to their granted amounts, each share rounded down and the
  * remainder öre to the first line (domain.md §8); lines whose share is 0
- * are left out. Migration 8 splits the payments made before it with the
+ * are left out. Migration 9 splits the payments made before it with the
  * same arithmetic. Returns the number of lines written (at least 1 when
  * amount_ore > 0 and the decision granted anything), or -1 when the
  * decision has no amount to split by.

@@ -210,7 +210,7 @@ static int load_money(struct db *db, int year, struct report *r)
 }
 
 /* Payments dated in the year by the code of each of their lines: a child
- * supplement under its own *_child code (migration 8). */
+ * supplement under its own *_child code (migration 9). */
 static int load_paid_by_code(struct db *db, int year, struct report *r)
 {
 	sqlite3_stmt *st = report_stmt(db, ST_REPORT_PAID_BY_CODE, year);

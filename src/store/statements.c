@@ -108,15 +108,6 @@ static const char *const sql[ST__COUNT] = {
 		"exploitation, places, violence, referral_source, legal_status, sweden_responsible, "
 		"parent_id, child_role, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	/* The highest sequence number of the codes in [?1, ?2): "NSP-2025-" .. "NSP-2025.".
-	 * Codes are only handed out as the year's highest + 1 under the write lock
-	 * (persons.c, next_code), so the newest person with a code of the year has
-	 * it: read backwards by id ('+code' keeps SQLite off the code index) and
-	 * stop at the first. MAX over the year's codes read all of them for every
-	 * registration: 10 ms a person at 100,000 a year (bench/, issue 7). */
-	[ST_PERSON_LAST_SEQ] =
-		"SELECT COALESCE((SELECT CAST(substr(code, 10) AS INTEGER) FROM persons "
-		"WHERE +code >= ?1 AND +code < ?2 ORDER BY id DESC LIMIT 1), 0)",
 	[ST_PERSON_SET_IDENTITY] =
 		"UPDATE persons SET identity = ?2 WHERE id = ?1 AND identity_erased_on IS NULL",
 	[ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM persons WHERE id = ?1",
@@ -356,7 +347,7 @@ static const char *const sql[ST__COUNT] = {
 		"(SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2)",
 	/* The year's payments by the code of their lines (a child supplement
 	 * under its *_child code): from the totals the payment lines' trigger
-	 * keeps (migrations 5 and 8). */
+	 * keeps (migrations 5 and 9). */
 	[ST_REPORT_PAID_BY_CODE] =
 		"SELECT code, SUM(amount_ore) FROM payment_totals WHERE paid_on BETWEEN ?1 AND ?2 "
 		"GROUP BY code",
@@ -535,8 +526,25 @@ static const char *const sql[ST__COUNT] = {
 		"ORDER BY exit_on, id",
 	/* ---- end of the large database's section ---- */
 
-	/* ---- claims and payments by line (migration 8, src/store/claims.c) ---- */
+	/* ---- four eyes on the control itself (migration 8, src/store/changes.c) ---- */
 	[ST_SET_VERSION_8] = "PRAGMA user_version = 8",
+#define CHANGE_COLS \
+	"id, kind, target_id, payload, status, proposed_by, created_at, resolved_by, resolved_at, " \
+	"resolution_reason, result_id"
+	[ST_CHANGE_INSERT] =
+		"INSERT INTO change_proposals (kind, target_id, payload, status, proposed_by, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_CHANGE_GET] = "SELECT " CHANGE_COLS " FROM change_proposals WHERE id = ?1",
+	[ST_CHANGE_LIST] =
+		"SELECT " CHANGE_COLS " FROM change_proposals WHERE (?1 IS NULL OR status = ?1) ORDER BY id",
+	/* ?3 'pending': only a pending proposal is resolved. */
+	[ST_CHANGE_RESOLVE] =
+		"UPDATE change_proposals SET status = ?2, resolved_by = ?4, resolved_at = ?5, "
+		"resolution_reason = ?6, result_id = ?7 WHERE id = ?1 AND status = ?3",
+	[ST_FOUR_EYES_ANY] = "SELECT EXISTS (SELECT 1 FROM years WHERE four_eyes_ore IS NOT NULL)",
+	/* ---- end of the four eyes' section ---- */
+	/* ---- claims and payments by line (migration 9, src/store/claims.c) ---- */
+	[ST_SET_VERSION_9] = "PRAGMA user_version = 9",
 	/* The payments dated in a year (the index payments_paid of migration 4 covers it). */
 	[ST_PAYMENTS_DATED_SUM] = "SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2",
 	[ST_PAYMENT_LINE_INSERT] = "INSERT INTO payment_lines (payment_id, code, amount_ore) VALUES (?1, ?2, ?3)",

@@ -42,7 +42,7 @@
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -224,13 +224,18 @@ struct audit_report {
 int db_audit_verify(struct db *db, struct audit_report *out);
 
 /*
- * Checks that the keys set by db_set_keys() are this database's: the newest
- * audit entry's MAC must verify under them. DB_OK (also for an empty log),
+ * Checks that the keys set by db_set_keys() are this database's: the stored
+ * key-check value must match them (a database without one: the newest audit
+ * entry's MAC must verify, then the value is stored). DB_OK (also for an empty log),
  * DB_CONFLICT with a sentence in db_errmsg() for another key, else DB_ERROR.
  * A server started with a wrong key would seal identities no one can open
  * and append entries that break the chain, so serve refuses to start.
  */
 int db_audit_check_key(struct db *db);
+/* Stores the key-check value of the keys set (nsp init; db_audit_check_key
+ * on a database from before it): from then on the value, not the newest
+ * audit entry, tells a wrong key, also while the log is empty. */
+int db_key_check_store(struct db *db);
 
 /* The newest entry's id and hash; id 0 and 32 zero bytes when the log is empty. */
 int db_audit_head(struct db *db, int64_t *id, unsigned char hash[DB_HASH_BYTES]);
@@ -437,7 +442,7 @@ void db_cert_list_free(struct db_cert *certs, size_t n);
 
 /* ---------------------------------------------------------------- persons */
 
-#define DB_CODE_MAX 24  /* "NSP-2025-0042" and longer sequences */
+#define DB_CODE_MAX 24  /* "NSP-2025-48213907" */
 
 /* Input of db_person_create(); nothing is kept after the call. */
 struct db_person_new {
@@ -481,8 +486,8 @@ struct db_person {
 };
 
 /*
- * Registers a person with the next code of code_year (NSP-YYYY-NNNN, at
- * least four digits) and seals identity_json bound to the new id, all in one
+ * Registers a person with a fresh random code of code_year (NSP-YYYY-NNNNNNNN,
+ * eight random digits: codes say nothing of how many were registered) and seals identity_json bound to the new id, all in one
  * transaction. Fills *out_id and code (may be NULL). DB_NOTFOUND when the
  * organisation or the parent is missing.
  */
@@ -997,5 +1002,41 @@ void db_proposal_list_free(struct db_proposal *ps, size_t n);
  */
 int db_proposal_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
 			int64_t decision_id, const char *reason);
+
+/*
+ * Four eyes on the control itself (domain.md §8): while a threshold is set,
+ * weakening it and creating or re-activating a coordinator are proposals a
+ * second coordinator approves. The store keeps them; the service applies
+ * the change on approval.
+ */
+enum db_change_kind { CHANGE_YEAR_SETTINGS, CHANGE_USER_CREATE, CHANGE_USER_ACTIVATE, CHANGE__COUNT };
+extern const struct enum_def enum_change_kind;
+
+/* payload and resolution_reason owned (db_change_free). */
+struct db_change {
+	int64_t id;
+	enum db_change_kind kind;
+	int64_t target_id;             /* the year, or the user to activate; 0 for a new user */
+	char *payload;                 /* the change as JSON */
+	enum db_proposal_status status;
+	int64_t proposed_by, created_at, resolved_by, resolved_at, result_id;
+	char *resolution_reason;
+};
+
+/* 1 in *any when some year has a four-eyes threshold. */
+int db_four_eyes_any(struct db *db, bool *any);
+/* Stores a pending change proposed by actor, audited "change_proposal.create" with summary. */
+int db_change_create(struct db *db, int64_t actor, enum db_change_kind kind, int64_t target_id,
+		     const char *payload, const char *summary, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_change_get(struct db *db, int64_t id, struct db_change *out);
+void db_change_free(struct db_change *c);
+/* Changes with status (-1 = all), ordered by id; release with db_change_list_free(). */
+int db_change_list(struct db *db, int status, struct db_change **out, size_t *n);
+void db_change_list_free(struct db_change *cs, size_t n);
+/* Resolves a pending change, audited; DB_CONFLICT when it is not pending
+ * (or, for an approval, when actor proposed it). */
+int db_change_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
+		      int64_t result_id, const char *reason);
 
 #endif

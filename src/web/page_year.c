@@ -289,7 +289,10 @@ void page_year_post(struct http_request *req)
 		p.err = &e;
 		return year_page(&p, year, 400);
 	}
+	bool awaiting = json_is_true(json_object_get(out, "awaiting_approval"));
 	json_decref(out);
+	if (awaiting) /* four eyes on the threshold itself: it waits on the users page */
+		return page_redirect(&p, "/users?done=change_proposed");
 	page_redirectf(&p, "/years/%d?done=saved", year);
 }
 

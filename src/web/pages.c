@@ -275,8 +275,10 @@ unsigned page_form_status(const struct svc_error *e)
 void page_after_post(struct page *p, json_t *out, struct svc_error *e, const char *where, page_again_fn *again)
 {
 	if (out) {
+		/* Four eyes on the control itself: the change waits on the users page. */
+		bool awaiting = json_is_true(json_object_get(out, "awaiting_approval"));
 		json_decref(out);
-		return page_redirect(p, where);
+		return page_redirect(p, awaiting ? "/users?done=change_proposed" : where);
 	}
 	if (e->status == SVC_NOT_FOUND && !e->field[0])
 		return page_fail(p, e);

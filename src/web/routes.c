@@ -83,6 +83,11 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/decision-proposals/{id}", api_proposal_get, C },
 	{ "POST", "/api/v1/decision-proposals/{id}/approve", api_proposal_approve, C },
 	{ "POST", "/api/v1/decision-proposals/{id}/reject", api_proposal_reject, C },
+	/* four eyes on the control itself: weakening a threshold, a new or re-activated coordinator */
+	{ "GET", "/api/v1/change-proposals", api_change_list, C },
+	{ "GET", "/api/v1/change-proposals/{id}", api_change_get, C },
+	{ "POST", "/api/v1/change-proposals/{id}/approve", api_change_approve, C },
+	{ "POST", "/api/v1/change-proposals/{id}/reject", api_change_reject, C },
 
 	{ "GET", "/api/v1/reports/annual/{year}", api_report, C | F },
 
@@ -113,6 +118,8 @@ const struct route app_routes[] = {
 	{ "POST", "/applications/{id}/decide", page_decide, C | ROUTE_FORM },
 	{ "POST", "/proposals/{id}/approve", page_proposal_approve, C | ROUTE_FORM },
 	{ "POST", "/proposals/{id}/reject", page_proposal_reject, C | ROUTE_FORM },
+	{ "POST", "/change-proposals/{id}/approve", page_change_approve, C | ROUTE_FORM },
+	{ "POST", "/change-proposals/{id}/reject", page_change_reject, C | ROUTE_FORM },
 	{ "GET", "/decisions", page_decisions, C | W },
 	{ "GET", "/decisions/{id}", page_decision, C | W },
 	{ "POST", "/decisions/{id}/claim", page_claim, C | W | ROUTE_FORM },

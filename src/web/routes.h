@@ -79,6 +79,10 @@ void api_proposal_list(struct http_request *req);
 void api_proposal_get(struct http_request *req);
 void api_proposal_approve(struct http_request *req);
 void api_proposal_reject(struct http_request *req);
+void api_change_list(struct http_request *req);
+void api_change_get(struct http_request *req);
+void api_change_approve(struct http_request *req);
+void api_change_reject(struct http_request *req);
 
 /* ---- HTML pages (pages.c, page_*.c) ---- */
 
@@ -148,6 +152,8 @@ void page_follow_up_create(struct http_request *req);
 void page_capacity(struct http_request *req);
 void page_proposal_approve(struct http_request *req);
 void page_proposal_reject(struct http_request *req);
+void page_change_approve(struct http_request *req);
+void page_change_reject(struct http_request *req);
 /* ---- end of the HTML pages ---- */
 
 #endif

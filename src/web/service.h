@@ -171,6 +171,15 @@ json_t *svc_proposal_get(struct svc *s, int64_t id, struct svc_error *e);
 json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 json_t *svc_proposal_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
+/* Four eyes on the control itself (domain.md §8): while some year has a threshold, a PUT /years
+ * that removes or raises a year's threshold, and creating or re-activating a coordinator, answer
+ * {"awaiting_approval":true,"proposal":{...}} (202) and change nothing until another coordinator
+ * approves. Approving one's own is SVC_FORBIDDEN; any coordinator rejects (the proposer: a withdrawal). */
+json_t *svc_change_list(struct svc *s, const char *status, struct svc_error *e);
+json_t *svc_change_get(struct svc *s, int64_t id, struct svc_error *e);
+json_t *svc_change_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+json_t *svc_change_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+
 struct buf;
 /* The annual report of year in format (enum report_format) appended to out;
  * with open_data, small person counts are suppressed (k). Returns 0, or -1

@@ -457,7 +457,7 @@ json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e)
 		return svc_db_fail(s, e);
 	json_t *out = NULL;
 	if (!svc_sees_org(s, r.app.organisation_id))
-		svc_not_found(e);
+		svc_not_theirs(s, e);
 	else
 		out = application_json(&r);
 	db_application_free(&r);
@@ -1049,7 +1049,7 @@ json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)
 		return svc_not_found(e);
 	if (rc != DB_OK)
 		return svc_db_fail(s, e);
-	json_t *out = svc_sees_org(s, d.organisation_id) ? decision_json(&d) : svc_not_found(e);
+	json_t *out = svc_sees_org(s, d.organisation_id) ? decision_json(&d) : svc_not_theirs(s, e);
 	db_decision_free(&d);
 	return out;
 }

@@ -103,7 +103,7 @@ static int load_visible(struct svc *s, int64_t id, bool with_identity, struct db
 	}
 	if (!svc_sees_org(s, p->organisation_id)) {
 		db_person_free(p);
-		svc_not_found(e);
+		svc_not_theirs(s, e);
 		return -1;
 	}
 	return 0;

@@ -238,9 +238,9 @@ def test_point_intervention_claims_units():
         assert c["amount_ore"] == dec["total_ore"] * 3 // 4, (c, dec)
 
 
-# Migration 8 turned back: what a database of schema 7 holds (payments
+# Migration 9 turned back: what a database of schema 8 holds (payments
 # counted under their decision's type in payment_totals).
-UNDO_MIGRATION_8 = """
+UNDO_MIGRATION_9 = """
     DROP TABLE claim_lines; DROP TABLE claims;
     DROP TRIGGER payment_totals_add; DROP TRIGGER payment_totals_no_delete;
     DROP TRIGGER payment_lines_no_update; DROP TRIGGER payment_lines_no_delete; DROP TABLE payment_lines;
@@ -256,10 +256,10 @@ UNDO_MIGRATION_8 = """
         END;
     CREATE TRIGGER payment_totals_no_delete BEFORE DELETE ON payment_totals
         BEGIN SELECT RAISE(ABORT, 'payment totals follow the payments'); END;
-    PRAGMA user_version = 7;"""
+    PRAGMA user_version = 8;"""
 
 
-def test_migration_8_splits_the_payments_made_before_it_by_line():
+def test_migration_9_splits_the_payments_made_before_it_by_line():
     with Server() as s:
         w = World(s)
         org = w.org()
@@ -271,14 +271,14 @@ def test_migration_8_splits_the_payments_made_before_it_by_line():
         expect_ok(w.pay(single["id"], 5_000, "2024-04-02"))
         s.stop()
         with sqlite3.connect(s.db) as con:
-            con.executescript(UNDO_MIGRATION_8)
+            con.executescript(UNDO_MIGRATION_9)
             before = con.execute("SELECT code, SUM(amount_ore) FROM payment_totals GROUP BY code ORDER BY code").fetchall()
         # before: everything on the family's decision counted as reflection, no supplement
         assert before == [("point_adult", 5_000), ("reflection", 1_374_002)], before
         r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": "en"})
-        assert r.returncode == 0 and "upgrading the database to schema version 8" in r.stderr, r
+        assert r.returncode == 0 and "upgrading the database to schema version 9" in r.stderr, r
         with sqlite3.connect(s.db) as con:
-            assert con.execute("PRAGMA user_version").fetchone()[0] == 8
+            assert con.execute("PRAGMA user_version").fetchone()[0] == 9
             lines = con.execute("SELECT p.amount_ore, l.code, l.amount_ore FROM payment_lines l "
                                 "JOIN payments p ON p.id = l.payment_id ORDER BY p.id, l.code").fetchall()
             totals = con.execute("SELECT code, SUM(amount_ore) FROM payment_totals GROUP BY code ORDER BY code").fetchall()

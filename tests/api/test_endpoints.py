@@ -76,7 +76,7 @@ def test_the_whole_flow_through_every_endpoint():
                                                 "referral_source": "regional_coordinator",
                                                 "legal_status": "reflection_permit", "sweden_responsible": True,
                                                 "identity": {"name": "Testperson Ett"}}, token=tok))
-        assert isinstance(p["id"], int) and re.fullmatch(r"NSP-\d{4}-\d{4}", p["code"]), p
+        assert isinstance(p["id"], int) and re.fullmatch(r"NSP-\d{4}-[1-9]\d{7}", p["code"]), p
         assert p["organisation_id"] == org["id"] and p["age_group"] == "adult", p
         kid = expect_ok(s.post(API + "/persons", {"gender": "male", "age_group": "child", "parent_id": p["id"],
                                                   "child_role": "secondary"}, token=tok))
@@ -232,6 +232,10 @@ def test_application_list_pages_and_filters():
         assert listed("?status=submitted&limit=1&offset=1") == ids[1:]
         assert listed(f"?limit=2&offset={len(everything) - 1}") == everything[-1:]
         expect(s.get(f"{API}/applications?limit=1001", token=w.coord), 400, field="limit")
+        # limit is 1-1000: 0 no longer answers everything (issue 16)
+        expect(s.get(f"{API}/applications?limit=0", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/decisions?limit=0", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/persons?limit=0", token=w.coord), 400, field="limit")
         expect(s.get(f"{API}/applications?offset=x", token=w.coord), 400, field="offset")
 
 

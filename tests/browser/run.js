@@ -775,6 +775,8 @@ async function main() {
 		});
 
 		await step('four-eyes: above the year\'s threshold a decision waits for a second coordinator', async () => {
+			// the second coordinator first: while a threshold is set, a new one is itself a proposal
+			await env.api.call('POST', '/api/v1/users', { username: 'cecilia', password: env.coordPassword, role: 'coordinator' });
 			await coord.goto(`${base}/years/${year}`);
 			await coord.getByLabel('Gräns för fyra ögon').fill('10 000');
 			await coord.getByRole('button', { name: 'Spara', exact: true }).click();
@@ -794,7 +796,6 @@ async function main() {
 			assert.ok(await coord.getByRole('button', { name: 'Dra tillbaka beslutet' }).isVisible());
 			await coord.goto(base + '/queue');
 			assert.match(text(await coord.locator('main').innerText()), /väntar på godkännande/);
-			await env.api.call('POST', '/api/v1/users', { username: 'cecilia', password: env.coordPassword, role: 'coordinator' });
 			const second = watch(await (await open()).newPage(), 'cecilia');
 			await login(second, base, 'cecilia', env.coordPassword);
 			await second.goto(`${base}/applications/${refl.id}`);
