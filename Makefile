@@ -114,6 +114,15 @@ crash-quick: $(BUILD)/nsp
 .PHONY: checksrc
 checksrc:
 	@scripts/checksrc
+
+# docs/schema.sql: every table's current shape after all migrations (scripts/schema-doc);
+# schema-check, in make check, fails when a migration landed without `make schema`.
+.PHONY: schema schema-check
+schema: $(BUILD)/nsp
+	@scripts/schema-doc $(BUILD)/nsp > docs/schema.sql
+schema-check: $(BUILD)/nsp
+	@scripts/schema-doc $(BUILD)/nsp | diff -u docs/schema.sql - \
+		|| { echo "docs/schema.sql is out of date: run make schema" >&2; exit 1; }
 # ---- end of mechanical hygiene
 
 # ---- any day (scripts/check-dates): the date-sensitive suites with nsp's clock set by
@@ -131,6 +140,7 @@ check-dates-quick: $(BUILD)/nsp $(UNIT_BIN)
 check: $(DEPS_OK)
 	@$(MAKE) --no-print-directory checksrc
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory schema-check
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory api
 	@$(MAKE) --no-print-directory check-dates-quick

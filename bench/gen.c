@@ -33,6 +33,7 @@
 #include <sodium.h>
 
 #include "demo/demo.h"
+#include "domain/claims.h"
 #include "domain/rules.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -165,6 +166,9 @@ static int write_case(struct gen *g, const struct demo_case *c, int org, int spl
 	struct application app[DEMO_MAX_STEPS];
 	int64_t kids[DEMO_MAX_STEPS][DEMO_MAX_CHILDREN];
 	int64_t dec[DEMO_MAX_STEPS] = { 0 }, total[DEMO_MAX_STEPS] = { 0 }, paid[DEMO_MAX_STEPS] = { 0 };
+	/* each decision's lines, for splitting its payments (payment_split) */
+	struct decision_line dlines[DEMO_MAX_STEPS][DECISION_MAX_LINES];
+	size_t n_dlines[DEMO_MAX_STEPS] = { 0 };
 	struct named_child named[DEMO_MAX_CHILDREN];
 	struct demo_event ev[DEMO_MAX_EVENTS];
 	struct verdict v;
@@ -262,6 +266,8 @@ static int write_case(struct gen *g, const struct demo_case *c, int org, int spl
 				return die_db(g, "decision");
 			for (int k = 0; k < nl; k++)
 				total[e->step] += lines[k].amount_ore;
+			memcpy(dlines[e->step], lines, sizeof lines);
+			n_dlines[e->step] = (size_t)nl;
 			g->decisions++;
 			if (total[e->step] > 0) {
 				g->rows_commit++;
@@ -286,9 +292,13 @@ static int write_case(struct gen *g, const struct demo_case *c, int org, int spl
 				int64_t part = amount / parts + (k < amount % parts ? 1 : 0);
 				if (part <= 0)
 					continue;
-				if (!rule_r14_claim(total[e->step], paid[e->step], part, &v))
+				struct claim_facts f = { .granted_ore = total[e->step], .paid_ore = paid[e->step] };
+				struct payment_line pl[DECISION_MAX_LINES];
+				if (!claim_r14_allows(&f, part, &v))
 					return die_rule("a payment", &v);
-				if (db_payment_record(g->db, cw, dec[e->step], part, s->pay[e->pay].on, "bench", &pid) != DB_OK)
+				int npl = payment_split(dlines[e->step], n_dlines[e->step], part, pl);
+				if (npl <= 0 || db_payment_record(g->db, cw, dec[e->step], part, s->pay[e->pay].on, "bench", pl,
+								  (size_t)npl, &pid) != DB_OK)
 					return die_db(g, "payment");
 				paid[e->step] += part;
 				g->payments++;

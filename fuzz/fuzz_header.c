@@ -14,6 +14,12 @@
  *    found again;
  *  - form_bearer agrees with the RFC 6750 grammar "Bearer" SP b64token *"=",
  *    the scheme in any case, nothing before or after.
+ *  - CSRF (issue 16): the input split at newlines into Origin, Sec-Fetch-Site,
+ *    Referer and Host (a missing line, or one that is exactly "-", is an
+ *    absent header): form_request_origin agrees with an independent reading
+ *    of the order Origin, Sec-Fetch-Site, Origin "null", Referer, and
+ *    form_url_authority never writes past its buffer and returns exactly the
+ *    characters between "http(s)://" and the first '/', '?' or '#'.
  */
 #include "fuzz.h"
 
@@ -166,6 +172,75 @@ static void check_bearer(const char *h)
 	free(out);
 }
 
+/* Reference: 1 when url is http(s)://AUTH... with AUTH equal to host (any case). */
+static int ref_names_host(const char *url, const char *host)
+{
+	const char *p = NULL;
+	size_t n = 0;
+
+	if (!url || !host || !*host)
+		return 0;
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return 0;
+	while (p[n] && p[n] != '/' && p[n] != '?' && p[n] != '#')
+		n++;
+	return n > 0 && n < 256 && strlen(host) == n && strncasecmp(p, host, n) == 0;
+}
+
+static enum form_origin ref_origin(const char *origin, const char *site, const char *referer, const char *host)
+{
+	int null_origin = origin && strcmp(origin, "null") == 0;
+
+	if (origin && !null_origin)
+		return ref_names_host(origin, host) ? FORM_ORIGIN_OURS : FORM_ORIGIN_FOREIGN;
+	if (site)
+		return (!strcmp(site, "same-origin") || !strcmp(site, "none")) ? FORM_ORIGIN_OURS : FORM_ORIGIN_FOREIGN;
+	if (null_origin)
+		return FORM_ORIGIN_FOREIGN;
+	if (referer)
+		return ref_names_host(referer, host) ? FORM_ORIGIN_OURS : FORM_ORIGIN_FOREIGN;
+	return FORM_ORIGIN_UNKNOWN;
+}
+
+static void check_origin(const char *input)
+{
+	char *copy = strdup(input), *field[4] = { NULL, NULL, NULL, NULL }, *p = copy;
+
+	if (!copy)
+		abort();
+	for (int i = 0; i < 4 && p; i++) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		field[i] = strcmp(p, "-") == 0 ? NULL : p;
+		p = nl ? nl + 1 : NULL;
+	}
+	FZ_CHECK(form_request_origin(field[0], field[1], field[2], field[3]) ==
+		 ref_origin(field[0], field[1], field[2], field[3]));
+	/* The authority of each field, in a buffer of exactly the size it needs and one less. */
+	for (int i = 0; i < 4; i++) {
+		char big[4096], *out;
+		size_t n;
+
+		if (!field[i] || form_url_authority(field[i], big, sizeof big) != 0)
+			continue;
+		n = strlen(big);
+		FZ_CHECK(n > 0 && !strpbrk(big, "/?#"));
+		FZ_CHECK(memcmp(field[i] + (strncasecmp(field[i], "https://", 8) == 0 ? 8 : 7), big, n) == 0);
+		out = malloc(n + 1);
+		if (!out)
+			abort();
+		FZ_CHECK(form_url_authority(field[i], out, n + 1) == 0 && strcmp(out, big) == 0);
+		FZ_CHECK(form_url_authority(field[i], out, n) == -1);
+		free(out);
+	}
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fz_strndup(data, size); /* stops at the first NUL as a header would */
@@ -183,6 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_cookie(header, name);
 	check_bearer(header);
 	check_bearer(s);
+	check_origin(s);
 	/* NULL header and NULL or empty names are refused, never dereferenced. */
 	{
 		char out[8];

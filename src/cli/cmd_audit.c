@@ -16,11 +16,13 @@
  * verify also checks that it is the one this database's key derives, so a
  * head signed with any other key is refused.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -46,7 +48,9 @@ static const char usage_sv[] =
 	"posten med huvudets id har kvar exakt samma hash.\n"
 	"head skriver ut den senaste postens id och hash, tid, publik nyckel och en\n"
 	"Ed25519-signatur (nyckeln härleds ur databasens nyckelfil). Spara texten\n"
-	"utanför servern.\n";
+	"utanför servern. Det senaste huvudet sparas också som NYCKELFIL.head; verify\n"
+	"utan --head kontrollerar loggen mot det (en tömd eller kortad logg upptäcks)\n"
+	"och sparar efter godkänd kontroll ett nytt.\n";
 static const char usage_en[] =
 	"Usage: nsp audit verify [--db FILE] [--key-file FILE] [--head HEADFILE]\n"
 	"       nsp audit head [--db FILE] [--key-file FILE]\n"
@@ -56,7 +60,9 @@ static const char usage_en[] =
 	"entry with the head's id still has exactly that hash.\n"
 	"head prints the newest entry's id and hash, the time, the public key and an\n"
 	"Ed25519 signature (the key is derived from the database's key file). Keep the\n"
-	"text outside the server.\n";
+	"text outside the server. The newest head is also kept as KEYFILE.head; verify\n"
+	"without --head checks the log against it (an emptied or cut-back log is found)\n"
+	"and, after a pass, keeps a new one.\n";
 
 /* A signed head as printed by `nsp audit head`. All fields fixed. */
 struct head {
@@ -149,8 +155,38 @@ static int head_message(const struct head *h, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
-/* nsp audit head: prints the signed head of db. Returns the exit status. */
-static int print_head(struct db *db, const char *keyfile)
+/* The newest signed head this key knows: "KEYFILE.head", beside the key file. 0 or -1. */
+static int known_head_path(const char *keyfile, char *out, size_t outsz)
+{
+	int n = snprintf(out, outsz, "%s.head", keyfile);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+/* Writes text as the known head (mode 0600, replaced at once by a rename). 0 or -1. */
+static int save_known_head(const char *keyfile, const char *text)
+{
+	char path[4200], tmp[4300];
+	if (known_head_path(keyfile, path, sizeof path) != 0 ||
+	    snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(text);
+	int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The signed head of db's newest entry as text (size HEAD_MAX + 200) into
+ * out. Returns 0, or -1 after printing why.
+ */
+static int make_head(struct db *db, const char *keyfile, char *out, size_t outsz)
 {
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
 	char msg[HEAD_MAX], sig[2 * crypto_sign_BYTES + 1];
@@ -159,20 +195,35 @@ static int print_head(struct db *db, const char *keyfile)
 
 	if (db_audit_head(db, &h.id, h.hash) != DB_OK) {
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
-		return 1;
+		return -1;
 	}
 	if (signing_keys(keyfile, h.pk, sk) != 0)
-		return 1;
+		return -1;
 	format_time((int64_t)time(NULL), h.time);
 	if ((len = head_message(&h, msg, sizeof msg)) < 0 ||
 	    crypto_sign_detached(h.sig, NULL, (const unsigned char *)msg, (unsigned long long)len, sk) != 0) {
 		sodium_memzero(sk, sizeof sk);
 		cli_error("huvudet kan inte signeras", "the head cannot be signed");
-		return 1;
+		return -1;
 	}
 	sodium_memzero(sk, sizeof sk);
 	sodium_bin2hex(sig, sizeof sig, h.sig, sizeof h.sig);
-	printf("%ssignature: %s\n", msg, sig);
+	if (snprintf(out, outsz, "%ssignature: %s\n", msg, sig) >= (int)outsz)
+		return -1;
+	return 0;
+}
+
+/* nsp audit head: prints the signed head of db, and keeps it as the newest
+ * head the key knows. Returns the exit status. */
+static int print_head(struct db *db, const char *keyfile)
+{
+	char text[HEAD_MAX + 200];
+	if (make_head(db, keyfile, text, sizeof text) != 0)
+		return 1;
+	if (save_known_head(keyfile, text) != 0)
+		cli_error("varning: huvudet kunde inte sparas bredvid nyckelfilen",
+			  "warning: the head could not be kept beside the key file");
+	fputs(text, stdout);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -380,7 +431,21 @@ int cmd_audit(int argc, char **argv)
 					     : "granskningsloggen är hel och har bara vuxit sedan huvudet (post %lld)\n",
 			       (long long)id);
 	} else {
+		/* The chain, then the newest head this key knows (issue 16): an
+		 * emptied or cut-back log verifies as a chain, not against a head.
+		 * After a pass, the head of today's newest entry is kept instead. */
+		char known[4200], text[HEAD_MAX + 200];
+		int64_t id = 0;
 		rc = verify_chain(db, 0);
+		if (rc == 0 && known_head_path(keypath, known, sizeof known) == 0 && access(known, F_OK) == 0) {
+			rc = verify_head(db, keypath, known, &id);
+			if (rc == 0)
+				printf(cli_english() ? "and only grown since the newest head known beside the key file (entry %lld)\n"
+						     : "och har bara vuxit sedan det senaste huvudet bredvid nyckelfilen (post %lld)\n",
+				       (long long)id);
+		}
+		if (rc == 0 && make_head(db, keypath, text, sizeof text) == 0)
+			(void)save_known_head(keypath, text);
 	}
 	db_close(db);
 	return rc;

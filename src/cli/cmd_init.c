@@ -96,7 +96,7 @@ int cmd_init(int argc, char **argv)
 	}
 	made_key = 1;
 	int64_t uid;
-	if (db_set_keys(db, master) != 0 ||
+	if (db_set_keys(db, master) != 0 || db_key_check_store(db) != 0 ||
 	    db_user_create(db, 0, name, hash, ROLE_COORDINATOR, 0, "sv", &uid) != 0) {
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
 		goto out;

@@ -612,14 +612,16 @@ static int do_register(struct demo_run *d, struct run_case *rc)
 	struct svc s = svc_as(d, &d->caseworker[rc->org]);
 	struct svc_error e;
 	json_t *in = person_in(d, &rc->plan.adult, 0);
-	rc->adult_id = take_id(d, svc_person_create(&s, in, &e), "person", &e);
+	/* The case code carries the year of registration (NSP-2025-… for a person registered in 2025). */
+	int year = day_year(rc->plan.start);
+	rc->adult_id = take_id(d, svc_person_register(&s, in, year, &e), "person", &e);
 	json_decref(in);
 	if (rc->adult_id < 0)
 		return -1;
 	d->counts.adults++;
 	for (int i = 0; i < rc->plan.n_children; i++) {
 		in = person_in(d, &rc->plan.child[i], rc->adult_id);
-		rc->child_id[i] = take_id(d, svc_person_create(&s, in, &e), "child", &e);
+		rc->child_id[i] = take_id(d, svc_person_register(&s, in, year, &e), "child", &e);
 		json_decref(in);
 		if (rc->child_id[i] < 0)
 			return -1;
@@ -741,25 +743,67 @@ static int do_decide(struct demo_run *d, struct run_case *rc, int i)
 	return 0;
 }
 
+/* A claim's days or units: the plan's claims on a period follow each other
+ * from the first granted day, num days each; on a point intervention the
+ * units used. Adds them to in. */
+static void claim_extent(const struct demo_step *st, int k, json_t *in)
+{
+	if (!app_type_has_period(st->type)) {
+		json_object_set_new(in, "units", json_integer(st->pay[k].num));
+		return;
+	}
+	day_t from = st->gfrom;
+	for (int j = 0; j < k; j++)
+		from += (day_t)st->pay[j].num;
+	json_object_set_new(in, "from", day_json(from));
+	json_object_set_new(in, "to", day_json(from + (day_t)st->pay[k].num - 1));
+}
+
+/*
+ * The organisation's claim k on decision i (domain.md §8), then the
+ * coordinator's decision on it. The latest claim of a decision still open,
+ * submitted in the last ten days, waits in the coordinator's queue; now and
+ * then a first claim is rejected (no invoice attached) and sent again.
+ */
 static int do_pay(struct demo_run *d, struct run_case *rc, int i, int k)
 {
 	const struct demo_step *st = &rc->plan.step[i];
-	int64_t amount = demo_claim_ore(rc->total[i], &st->pay[k]);
-	if (amount <= 0)
+	if (demo_claim_ore(rc->total[i], &st->pay[k]) <= 0)
 		return 0;
-	/* Most claims are registered by the organisation, some by the coordinator. */
+	/* Most claims are sent by the organisation, some by the coordinator on its behalf. */
 	const struct actor *a = (i + k) % 3 == 2 ? &d->coordinator : &d->caseworker[rc->org];
-	struct svc s = svc_as(d, a);
+	struct svc s = svc_as(d, a), sc = svc_as(d, &d->coordinator);
 	struct svc_error e;
 	char ref[64];
 	int y, m, md;
 	day_to_ymd(st->pay[k].on, &y, &m, &md);
-	snprintf(ref, sizeof ref, "Rekvisition %04d-%02d nr %lld", y, m, (long long)rc->dec_id[i]);
-	json_t *in = json_pack("{s:I, s:I, s:o, s:s}", "decision_id", (json_int_t)rc->dec_id[i], "amount_ore",
-			       (json_int_t)amount, "paid_on", day_json(st->pay[k].on), "reference", ref);
-	int64_t id = take_id(d, svc_payment_create(&s, in, &e), "payment", &e);
+	snprintf(ref, sizeof ref, "Faktura %04d-%02d nr %lld", y, m, (long long)rc->dec_id[i]);
+	json_t *in = json_pack("{s:I, s:o, s:s}", "decision_id", (json_int_t)rc->dec_id[i], "submitted_on",
+			       day_json(st->pay[k].on), "reference", ref);
+	claim_extent(st, k, in);
+	bool waits = st->close_on == DAY_NONE && k == st->n_pay - 1 && st->pay[k].on >= d->today - 10;
+	bool rejected_first = !waits && k == 0 && rc->dec_id[i] % 11 == 0;
+	int64_t id = take_id(d, svc_claim_create(&s, in, &e), "claim", &e);
+	if (id > 0 && rejected_first) {
+		json_t *why = json_pack("{s:s}", "reason", "Fakturan saknades; skicka rekvisitionen igen med fakturan.");
+		json_t *res = svc_claim_reject(&sc, id, why, &e);
+		json_decref(why);
+		id = res ? take_id(d, svc_claim_create(&s, in, &e), "claim", &e) : take_id(d, NULL, "rejecting a claim", &e);
+		json_decref(res);
+		d->counts.claims_rejected++;
+	}
 	json_decref(in);
 	if (id < 0)
+		return -1;
+	d->counts.claims++;
+	if (waits) {
+		d->counts.claims_waiting++;
+		return 0;
+	}
+	in = json_pack("{s:o}", "paid_on", day_json(st->pay[k].on));
+	int64_t paid = take_id(d, svc_claim_approve(&sc, id, in, &e), "approving a claim", &e);
+	json_decref(in);
+	if (paid < 0)
 		return -1;
 	d->counts.payments++;
 	return 0;
@@ -900,12 +944,12 @@ static int demo_family(struct demo_run *d, bool over)
 					.exploitation = 1u << EXPL_OTHER_CRIME, .referral_source = -1,
 					.legal_status = -1 };
 	json_t *in = person_in(d, &mother, 0);
-	int64_t parent = take_id(d, svc_person_create(&cw, in, &e), "family: the mother", &e);
+	int64_t parent = take_id(d, svc_person_register(&cw, in, day_year(on), &e), "family: the mother", &e);
 	json_decref(in);
 	if (parent < 0)
 		return -1;
 	in = person_in(d, &son, parent);
-	int64_t child = take_id(d, svc_person_create(&cw, in, &e), "family: the son", &e);
+	int64_t child = take_id(d, svc_person_register(&cw, in, day_year(on), &e), "family: the son", &e);
 	json_decref(in);
 	if (child < 0)
 		return -1;
@@ -951,6 +995,14 @@ static int demo_family(struct demo_run *d, bool over)
 						"under perioden."));
 	}
 	json_t *res = svc_decision_create(&co, adm, in, &e);
+	if (!res && e.status == SVC_RULE && e.rule && strcmp(e.rule, "R10") == 0) {
+		/* Decided in a year whose budget is spent (the first days of January: the
+		 * period began in December): R10 allows it with a written reason. */
+		json_object_set_new(json_array_get(json_object_get(in, "together"), 0), "budget_override_reason",
+				    json_string("Skyddsbehovet är akut; samordnaren beviljar trots att årets budget "
+						"inte räcker."));
+		res = svc_decision_create(&co, adm, in, &e);
+	}
 	json_decref(in);
 	if (!res)
 		return fail(d, "family: the decision", &e);

@@ -215,6 +215,7 @@ struct demo_counts {
 	int64_t applications, submitted;               /* submitted = still waiting */
 	int64_t decisions, granted, partly_granted, denied, emergency;
 	int64_t payments, closed, exits, placements, consultations, follow_ups;
+	int64_t claims, claims_waiting, claims_rejected; /* claims sent; still submitted; rejected (then sent again) */
 };
 
 /*

@@ -147,6 +147,11 @@ static const char *const ledger_kind_names[] = {
 };
 ENUM_DEF(ledger_kind, LEDGER__COUNT);
 
+static const char *const claim_status_names[] = {
+	"submitted", "paid", "rejected",
+};
+ENUM_DEF(claim_status, CLAIM__COUNT);
+
 int enum_parse(const struct enum_def *e, const char *s)
 {
 	if (e == NULL || s == NULL)

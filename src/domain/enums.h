@@ -99,12 +99,15 @@ enum asker {
 
 enum ledger_kind { LEDGER_COMMIT, LEDGER_PAYMENT, LEDGER_RELEASE, LEDGER__COUNT };
 
+/* A claim (rekvisition) is submitted, then paid (approved) or rejected (domain.md §8). */
+enum claim_status { CLAIM_SUBMITTED, CLAIM_PAID, CLAIM_REJECTED, CLAIM__COUNT };
+
 extern const struct enum_def enum_gender, enum_age_group, enum_exploitation, enum_place,
 	enum_violence, enum_referral, enum_legal_status, enum_child_role, enum_exit_destination,
 	enum_org_kind, enum_region, enum_cert_status, enum_role, enum_app_type, enum_code,
 	enum_point_category, enum_basis_kind, enum_actor_kind, enum_reason_category,
 	enum_app_status, enum_outcome, enum_target_group, enum_placement_outcome, enum_asker,
-	enum_ledger_kind;
+	enum_ledger_kind, enum_claim_status;
 
 /* The intervention code that an application type pays under; -1 for admission. */
 int app_type_code(enum app_type t);

@@ -33,9 +33,9 @@ static void say(char buf[VERDICT_MSG_MAX], const char *rule, const char *fmt, va
 /* Fills *v (when not NULL) with the rule id and both messages, which take
  * the same arguments. Where the languages need different words, both are
  * passed and each format skips the other's with "%.0s" (prints nothing).
- * Always returns false, so that a rule can `return refuse(...)`. */
+ * Always returns false, so that a rule can `return verdict_refuse(...)`. */
 __attribute__((format(printf, 3, 5), format(printf, 4, 5)))
-static bool refuse(struct verdict *v, const char *rule, const char *sv, const char *en, ...)
+bool verdict_refuse(struct verdict *v, const char *rule, const char *sv, const char *en, ...)
 {
 	va_list ap, aq;
 
@@ -149,10 +149,10 @@ bool rule_r1_certified(const struct cert_event *cert, size_t n, day_t on, struct
 			last = &cert[i];
 	day_format(on, d);
 	if (last == NULL)
-		return refuse(v, "R1", "organisationen har ingen certifiering den %s",
+		return verdict_refuse(v, "R1", "organisationen har ingen certifiering den %s",
 			      "the organisation has no certification on %s", d);
 	if (last->status != CERT_CERTIFIED)
-		return refuse(v, "R1", "organisationen är inte certifierad den %s (status: %s%.0s)",
+		return verdict_refuse(v, "R1", "organisationen är inte certifierad den %s (status: %s%.0s)",
 			      "the organisation is not certified on %s (status: %.0s%s)", d,
 			      cert_sv((int)last->status), cert_en((int)last->status));
 	return true;
@@ -161,23 +161,23 @@ bool rule_r1_certified(const struct cert_event *cert, size_t n, day_t on, struct
 bool rule_r2_basis(const struct basis *b, struct verdict *v)
 {
 	if (b == NULL || !b->present)
-		return refuse(v, "R2", "ansökan anger ingen grund enligt kompletteringsprincipen",
+		return verdict_refuse(v, "R2", "ansökan anger ingen grund enligt kompletteringsprincipen",
 			      "the application states no basis under the complementarity principle");
 	if ((int)b->kind < 0 || b->kind >= BASIS__COUNT ||
 	    b->actor_kind < -1 || b->actor_kind >= ACTOR__COUNT ||
 	    b->reason_category < -1 || b->reason_category >= REASON__COUNT)
-		return refuse(v, "R2", "okänd grund, aktörstyp eller skälkategori",
+		return verdict_refuse(v, "R2", "okänd grund, aktörstyp eller skälkategori",
 			      "unknown basis, actor kind or reason category");
 	if (b->kind != BASIS_PUBLIC_ACTOR_DENIED)
 		return true;
 	if (blank(b->actor))
-		return refuse(v, "R2", "ange vilken offentlig aktör som nekade stödet",
+		return verdict_refuse(v, "R2", "ange vilken offentlig aktör som nekade stödet",
 			      "name the public actor that refused support");
 	if (blank(b->reason))
-		return refuse(v, "R2", "ange skälet som den offentliga aktören gav",
+		return verdict_refuse(v, "R2", "ange skälet som den offentliga aktören gav",
 			      "state the reason the public actor gave");
 	if (blank(b->reference))
-		return refuse(v, "R2",
+		return verdict_refuse(v, "R2",
 			      "ange beslutets diarienummer, eller no_written_decision när inget skriftligt beslut gavs",
 			      "give the decision's reference, or no_written_decision when no written decision was given");
 	return true;
@@ -189,7 +189,7 @@ bool rule_r3_reflection(const struct person_facts *p, int64_t days, struct verdi
 	int64_t had = person_granted_days(p, APP_REFLECTION);
 
 	if (had + days > max)
-		return refuse(v, "R3",
+		return verdict_refuse(v, "R3",
 			      "reflektionsperioden är max %lld dygn totalt; %lld dygn är redan beviljade och %lld dygn söks",
 			      "the reflection period is at most %lld days in total; %lld days are already granted and %lld days are applied for",
 			      (long long)max, (long long)had, (long long)days);
@@ -204,29 +204,29 @@ bool rule_r4_extended(const struct person_facts *p, const struct application *a,
 	char d1[DAY_BUFSZ], d2[DAY_BUFSZ];
 
 	if (days > EXTENDED_MAX_DAYS_PER_DECISION)
-		return refuse(v, "R4",
+		return verdict_refuse(v, "R4",
 			      "ett beslut om förlängd reflektionsperiod gäller högst %d dygn; ansökan gäller %lld dygn",
 			      "one decision on an extended reflection period covers at most %d days; the application covers %lld days",
 			      EXTENDED_MAX_DAYS_PER_DECISION, (long long)days);
 	if (had + days > max)
-		return refuse(v, "R4",
+		return verdict_refuse(v, "R4",
 			      "förlängd reflektionsperiod är max %lld dygn totalt; %lld dygn är redan beviljade och %lld dygn söks",
 			      "the extended reflection period is at most %lld days in total; %lld days are already granted and %lld days are applied for",
 			      (long long)max, (long long)had, (long long)days);
 	if (blank(a->plan))
-		return refuse(v, "R4", "en genomförandeplan krävs för förlängd reflektionsperiod",
+		return verdict_refuse(v, "R4", "en genomförandeplan krävs för förlängd reflektionsperiod",
 			      "an implementation plan is required for an extended reflection period");
 	if (blank(a->evaluation))
-		return refuse(v, "R4", "en utvärdering av den senaste månaden krävs för förlängd reflektionsperiod",
+		return verdict_refuse(v, "R4", "en utvärdering av den senaste månaden krävs för förlängd reflektionsperiod",
 			      "an evaluation of the past month is required for an extended reflection period");
 	if (!p->sweden_responsible)
-		return refuse(v, "R4", "Sverige har inte ansvar för personens skydd, så förlängd reflektionsperiod kan inte beviljas",
+		return verdict_refuse(v, "R4", "Sverige har inte ansvar för personens skydd, så förlängd reflektionsperiod kan inte beviljas",
 			      "Sweden is not responsible for the person's protection, so an extended reflection period cannot be granted");
 	for (size_t i = 0; i < p->n_granted; i++) {
 		const struct granted *g = &p->granted[i];
 
 		if (g->type == APP_REFLECTION && g->to != DAY_NONE && a->from <= g->to)
-			return refuse(v, "R4",
+			return verdict_refuse(v, "R4",
 				      "förlängd reflektionsperiod kan börja först efter reflektionsperiodens sista dag %s; ansökan börjar %s",
 				      "an extended reflection period can start only after the last day of the reflection period, %s; the application starts %s",
 				      day_format(g->to, d1), day_format(a->from, d2));
@@ -240,14 +240,14 @@ bool rule_r5_integration_housing(const struct person_facts *p, const struct appl
 	day_t before;
 
 	if (blank(a->plan))
-		return refuse(v, "R5",
+		return verdict_refuse(v, "R5",
 			      "en plan för utslussningsfasen krävs, som visar hur den leder till ett liv fritt från exploatering",
 			      "a plan for the exit phase is required, showing how it leads to a life free from exploitation");
 	if (a->from <= DAY_NONE + 1) /* so that from - 1 is a real day */
-		return refuse(v, "R5", "periodens första dag saknas", "the period's first day is missing");
+		return verdict_refuse(v, "R5", "periodens första dag saknas", "the period's first day is missing");
 	before = a->from - 1;
 	if (daily_covering(p, before, true) == NULL)
-		return refuse(v, "R5",
+		return verdict_refuse(v, "R5",
 			      "integration med dygnsersättning kräver att personen bor i NSP-boende med beviljad reflektionsperiod eller förlängd period den %s, dagen före periodens start %s",
 			      "integration with daily compensation requires that the person lives in NSP housing with a granted reflection or extended period on %s, the day before the period starts on %s",
 			      day_format(before, d1), day_format(a->from, d2));
@@ -263,16 +263,16 @@ bool rule_r6_integration_total(const struct person_facts *p, const struct applic
 	    a->type != APP_INTEGRATION_CHILD)
 		return true;
 	if (a->type == APP_INTEGRATION_ADULT && p->age_group != AGE_ADULT)
-		return refuse(v, "R6", "integrationsstöd vuxen gäller bara vuxna; sök integrationsstöd barn",
+		return verdict_refuse(v, "R6", "integrationsstöd vuxen gäller bara vuxna; sök integrationsstöd barn",
 			      "integration support for adults is only for adults; apply for integration support for children");
 	if (a->type == APP_INTEGRATION_CHILD && p->age_group != AGE_CHILD)
-		return refuse(v, "R6", "integrationsstöd barn gäller bara barn; sök integrationsstöd vuxen",
+		return verdict_refuse(v, "R6", "integrationsstöd barn gäller bara barn; sök integrationsstöd vuxen",
 			      "integration support for children is only for children; apply for integration support for adults");
 	had = person_granted_days(p, APP_INTEGRATION_HOUSING) + person_granted_days(p, APP_INTEGRATION_ADULT) +
 	      person_granted_days(p, APP_INTEGRATION_CHILD);
 	days = day_count(a->from, a->to);
 	if (had + days > max)
-		return refuse(v, "R6",
+		return verdict_refuse(v, "R6",
 			      "integrationsstöd är max %lld dagar totalt i båda formerna; %lld dagar är redan beviljade och %lld dagar söks",
 			      "integration support is at most %lld days in total across both forms; %lld days are already granted and %lld days are applied for",
 			      (long long)max, (long long)had, (long long)days);
@@ -287,7 +287,7 @@ bool rule_r7_children(const struct rule_input *in, struct verdict *v)
 	if (a->n_children == 0)
 		return true;
 	if (!app_type_is_daily_compensation(a->type))
-		return refuse(v, "R7",
+		return verdict_refuse(v, "R7",
 			      "barn kan bara anges på ansökningar om dygnsersättning (reflektionsperiod, förlängd period, integration med dygnsersättning)",
 			      "children can be named only on applications for daily compensation (reflection period, extended period, integration with daily compensation)");
 	for (size_t i = 0; i < a->n_children; i++) {
@@ -296,14 +296,14 @@ bool rule_r7_children(const struct rule_input *in, struct verdict *v)
 
 		for (size_t j = 0; j < i; j++)
 			if (a->children[j] == a->children[i])
-				return refuse(v, "R7", "barn %lld anges två gånger", "child %lld is named twice", id);
+				return verdict_refuse(v, "R7", "barn %lld anges två gånger", "child %lld is named twice", id);
 		if (c == NULL || !c->found || c->id != a->children[i])
-			return refuse(v, "R7", "barn %lld finns inte", "child %lld was not found", id);
+			return verdict_refuse(v, "R7", "barn %lld finns inte", "child %lld was not found", id);
 		if (c->parent_id != a->person_id)
-			return refuse(v, "R7", "person %lld är inte sökandens barn",
+			return verdict_refuse(v, "R7", "person %lld är inte sökandens barn",
 				      "person %lld is not the applicant's child", id);
 		if (c->role != CHILD_PRIMARY && c->role != CHILD_SECONDARY)
-			return refuse(v, "R7", "barn %lld bor inte hos föräldern utan på annan plats",
+			return verdict_refuse(v, "R7", "barn %lld bor inte hos föräldern utan på annan plats",
 				      "child %lld does not live with the parent but elsewhere", id);
 	}
 	return true;
@@ -315,22 +315,22 @@ bool rule_r8_point(const struct person_facts *p, const struct application *a, st
 	char d1[DAY_BUFSZ], d2[DAY_BUFSZ], d3[DAY_BUFSZ];
 
 	if (a->type == APP_POINT_ADULT && p->age_group != AGE_ADULT)
-		return refuse(v, "R8", "punktinsatser vuxen gäller bara vuxna; sök punktinsatser barn",
+		return verdict_refuse(v, "R8", "punktinsatser vuxen gäller bara vuxna; sök punktinsatser barn",
 			      "point interventions for adults are only for adults; apply for point interventions for children");
 	if (a->type == APP_POINT_CHILD && p->age_group != AGE_CHILD)
-		return refuse(v, "R8", "punktinsatser barn gäller bara barn; sök punktinsatser vuxen",
+		return verdict_refuse(v, "R8", "punktinsatser barn gäller bara barn; sök punktinsatser vuxen",
 			      "point interventions for children are only for children; apply for point interventions for adults");
 	if ((int)a->category < 0 || a->category >= POINT__COUNT)
-		return refuse(v, "R8", "okänd kategori för punktinsats", "unknown point-intervention category");
+		return verdict_refuse(v, "R8", "okänd kategori för punktinsats", "unknown point-intervention category");
 	if (a->units < 1)
-		return refuse(v, "R8", "antalet enheter måste vara minst 1; ansökan anger %lld",
+		return verdict_refuse(v, "R8", "antalet enheter måste vara minst 1; ansökan anger %lld",
 			      "the number of units must be at least 1; the application states %lld",
 			      (long long)a->units);
 	/* While the person lives in housing with daily compensation, that
 	 * compensation already pays for basic needs. */
 	if (a->category == POINT_BASIC_NEEDS &&
 	    (g = daily_covering(p, a->submitted_on, false)) != NULL)
-		return refuse(v, "R8",
+		return verdict_refuse(v, "R8",
 			      "basbehov täcks redan av dygnsersättningen (%s%.0s %s–%s) på ansökningsdagen %s",
 			      "basic needs are already covered by the daily compensation (%.0s%s %s–%s) on the application day %s",
 			      daily_sv(g->type), daily_en(g->type), day_format(g->from, d1), day_format(g->to, d2),
@@ -350,7 +350,7 @@ bool rule_r9_no_overlap(const struct person_facts *p, day_t from, day_t to, stru
 			continue;
 		shared = day_overlap(from, to, g->from, g->to);
 		if (shared > 0)
-			return refuse(v, "R9",
+			return verdict_refuse(v, "R9",
 				      "perioden %s–%s delar %lld dygn med en beviljad %s%.0s %s–%s; samma dygn kan inte ersättas två gånger",
 				      "the period %s–%s shares %lld day(s) with a granted %.0s%s %s–%s; a day cannot be compensated twice",
 				      day_format(from, d1), day_format(to, d2), (long long)shared,
@@ -368,7 +368,7 @@ bool rule_r10_budget(int64_t amount_ore, int64_t remaining_ore, const char *over
 		return true;
 	money_format(amount_ore, amount, sizeof amount, 0);
 	money_format(remaining_ore, remaining, sizeof remaining, 0);
-	return refuse(v, "R10",
+	return verdict_refuse(v, "R10",
 		      "beslutet på %s överskrider årets återstående budget på %s; samordnaren kan bevilja ändå med ett skriftligt skäl",
 		      "the decision of %s exceeds the year's remaining budget of %s; the coordinator may grant it anyway with a written reason",
 		      amount, remaining);
@@ -383,17 +383,17 @@ bool rule_r11_child_parent(const struct person_facts *child, const struct person
 	if (child->age_group != AGE_CHILD)
 		return true;
 	if (child->child_role == CHILD_SECONDARY || child->child_role == CHILD_ELSEWHERE)
-		return refuse(v, "R11",
+		return verdict_refuse(v, "R11",
 			      "barn med rollen %s antas inte själva i programmet; bara barn med rollen primary har egna insatser",
 			      "a child with role %s is not admitted to the programme itself; only a child with role primary has its own interventions",
 			      enum_name(&enum_child_role, (int)child->child_role));
 	if (child->child_role != CHILD_PRIMARY || child->parent_id == 0 || parent == NULL ||
 	    parent->id != child->parent_id)
-		return refuse(v, "R11",
+		return verdict_refuse(v, "R11",
 			      "barnet har ingen länkad förälder i programmet och ska hänvisas till socialtjänsten",
 			      "the child has no linked parent in the programme and is to be referred to social services");
 	if (!person_admitted_on(parent, on))
-		return refuse(v, "R11", "barnets förälder är inte antagen i programmet den %s",
+		return verdict_refuse(v, "R11", "barnets förälder är inte antagen i programmet den %s",
 			      "the child's parent is not admitted to the programme on %s", day_format(on, d));
 	return true;
 }
@@ -420,13 +420,13 @@ bool rule_r13_admitted(const struct person_facts *p, day_t on, struct verdict *v
 		return true;
 	day_format(on, d1);
 	if (p == NULL || p->admitted_on == DAY_NONE)
-		return refuse(v, "R13", "personen är inte antagen i programmet den %s; ansök först om tillträde",
+		return verdict_refuse(v, "R13", "personen är inte antagen i programmet den %s; ansök först om tillträde",
 			      "the person is not admitted to the programme on %s; apply for admission first", d1);
 	if (on < p->admitted_on)
-		return refuse(v, "R13", "personen är inte antagen i programmet den %s; tillträde gäller från %s",
+		return verdict_refuse(v, "R13", "personen är inte antagen i programmet den %s; tillträde gäller från %s",
 			      "the person is not admitted to the programme on %s; admission applies from %s",
 			      d1, day_format(p->admitted_on, d2));
-	return refuse(v, "R13", "personen är inte antagen i programmet den %s; utträde skedde %s",
+	return verdict_refuse(v, "R13", "personen är inte antagen i programmet den %s; utträde skedde %s",
 		      "the person is not admitted to the programme on %s; the person exited on %s",
 		      d1, day_format(p->exit_on, d2));
 }
@@ -450,37 +450,16 @@ bool rule_r13_intervention(const struct rule_input *in, struct verdict *v)
 	if (person_admitted_on(p, in->decided_on))
 		return true;
 	if (p->admission_pending && !exited_before)
-		return refuse(v, "R13",
+		return verdict_refuse(v, "R13",
 			      "personen är inte antagen i programmet den %s; ansökan om tillträde (inlämnad %s) är ännu inte beslutad: besluta den först, eller båda tillsammans",
 			      "the person is not admitted to the programme on %s; the admission application (submitted %s) is not decided yet: decide it first, or both together",
 			      day_format(in->decided_on, d1), day_format(p->admission_pending_on, d2));
 	if (p->admitted_on == DAY_NONE && p->admission_denied)
-		return refuse(v, "R13",
+		return verdict_refuse(v, "R13",
 			      "personen är inte antagen i programmet: ansökan om tillträde avslogs den %s; ansökan kan bara avslås",
 			      "the person is not admitted to the programme: the admission was denied on %s; the application can only be denied",
 			      day_format(p->admission_denied_on, d1));
 	return rule_r13_admitted(p, in->decided_on, v);
-}
-
-bool rule_r14_claim(int64_t granted_ore, int64_t paid_ore, int64_t amount_ore, struct verdict *v)
-{
-	char amount[64], granted[64], paid[64], left[64];
-	int64_t rest;
-
-	if (amount_ore < 1)
-		return refuse(v, "R14", "beloppet måste vara större än 0 kr", "the amount must be greater than 0 kr");
-	if (money_add(granted_ore, -paid_ore, &rest) < 0)
-		rest = 0; /* out-of-range inputs: nothing can be claimed safely */
-	if (amount_ore <= rest)
-		return true;
-	money_format(amount_ore, amount, sizeof amount, 0);
-	money_format(granted_ore, granted, sizeof granted, 0);
-	money_format(paid_ore, paid, sizeof paid, 0);
-	money_format(rest, left, sizeof left, 0);
-	return refuse(v, "R14",
-		      "utbetalningen på %s överskrider beviljat belopp %s minus redan utbetalt %s, alltså %s",
-		      "the payment of %s exceeds the granted %s minus the already paid %s, that is %s",
-		      amount, granted, paid, left);
 }
 
 /*
@@ -560,7 +539,7 @@ static bool judge_r13(const struct rule_input *in, struct verdict *v)
 	if (a->type != APP_ADMISSION)
 		return rule_r13_intervention(in, v);
 	if (person_admitted_on(p, a->submitted_on))
-		return refuse(v, "R13", "personen är redan antagen i programmet den %s (sedan %s)",
+		return verdict_refuse(v, "R13", "personen är redan antagen i programmet den %s (sedan %s)",
 			      "the person is already admitted to the programme on %s (since %s)",
 			      day_format(a->submitted_on, d1), day_format(p->admitted_on, d2));
 	return true;
@@ -636,20 +615,20 @@ static bool check_shape(const struct rule_input *in, struct verdict *v)
 	char d1[DAY_BUFSZ], d2[DAY_BUFSZ];
 
 	if (in == NULL || in->app == NULL || in->person == NULL)
-		return refuse(v, "application", "ansökan eller personen saknas",
+		return verdict_refuse(v, "application", "ansökan eller personen saknas",
 			      "the application or the person is missing");
 	a = in->app;
 	if ((int)a->type < 0 || a->type >= APP_TYPE__COUNT)
-		return refuse(v, "application", "okänd typ av ansökan", "unknown application type");
+		return verdict_refuse(v, "application", "okänd typ av ansökan", "unknown application type");
 	if (a->person_id != in->person->id)
-		return refuse(v, "application", "ansökan gäller en annan person",
+		return verdict_refuse(v, "application", "ansökan gäller en annan person",
 			      "the application concerns another person");
 	if (a->submitted_on == DAY_NONE)
-		return refuse(v, "application", "ansökningsdatum saknas", "the application date is missing");
+		return verdict_refuse(v, "application", "ansökningsdatum saknas", "the application date is missing");
 	if (a->n_children > 0 && a->children == NULL)
-		return refuse(v, "application", "barnlistan saknas", "the list of children is missing");
+		return verdict_refuse(v, "application", "barnlistan saknas", "the list of children is missing");
 	if (app_type_has_period(a->type) && day_count(a->from, a->to) == 0)
-		return refuse(v, "application",
+		return verdict_refuse(v, "application",
 			      "perioden %s–%s saknar start eller slutar före den börjar",
 			      "the period %s–%s lacks a start or ends before it starts",
 			      day_format(a->from, d1), day_format(a->to, d2));
@@ -673,19 +652,19 @@ static void not_judged(struct rule_check *c, const char *needs)
 	c->status = CHECK_NOT_JUDGED;
 	c->needs = needs;
 	if (strcmp(needs, "amount") == 0)
-		(void)refuse(&c->verdict, c->rule,
+		(void)verdict_refuse(&c->verdict, c->rule,
 			     "inte bedömd, eftersom beloppet inte kan räknas ut utan en giltig period eller ett giltigt antal enheter",
 			     "not judged, because the amount cannot be computed without a valid period or number of units");
 	else if (strcmp(needs, "place") == 0)
-		(void)refuse(&c->verdict, c->rule,
+		(void)verdict_refuse(&c->verdict, c->rule,
 			     "inte bedömd, eftersom ansökan inte anger boendeplatsens polisregion och målgrupp",
 			     "not judged, because the application names no police region and target group for the place");
 	else if (strcmp(needs, "places") == 0)
-		(void)refuse(&c->verdict, c->rule,
+		(void)verdict_refuse(&c->verdict, c->rule,
 			     "inte bedömd, eftersom organisationen inte har angett några platser för den polisregionen och målgruppen",
 			     "not judged, because the organisation has declared no places for that police region and target group");
 	else
-		(void)refuse(&c->verdict, c->rule,
+		(void)verdict_refuse(&c->verdict, c->rule,
 			     "inte bedömd, eftersom själva ansökan är ofullständig eller felaktig; regeln prövas när ansökan är rättad",
 			     "not judged, because the application itself is incomplete or invalid; the rule is tried once it is corrected");
 }
@@ -779,7 +758,7 @@ static bool check_granted_part(const struct application *a, const struct decisio
 
 	if (a->type == APP_ADMISSION) {
 		if (d->outcome == OUTCOME_PARTLY_GRANTED)
-			return refuse(v, "decision", "tillträde kan bara beviljas eller avslås",
+			return verdict_refuse(v, "decision", "tillträde kan bara beviljas eller avslås",
 				      "admission can only be granted or denied");
 		return true;
 	}
@@ -787,7 +766,7 @@ static bool check_granted_part(const struct application *a, const struct decisio
 		asked = day_count(a->from, a->to);
 		got = day_count(d->from, d->to);
 		if (got == 0 || d->from < a->from || d->to > a->to)
-			return refuse(v, "decision",
+			return verdict_refuse(v, "decision",
 				      "den beviljade perioden %s–%s ligger inte inom den sökta %s–%s",
 				      "the granted period %s–%s is not within the period applied for, %s–%s",
 				      day_format(d->from, d1), day_format(d->to, d2),
@@ -796,23 +775,23 @@ static bool check_granted_part(const struct application *a, const struct decisio
 		asked = a->units;
 		got = d->units;
 		if (got < 1 || got > asked)
-			return refuse(v, "decision",
+			return verdict_refuse(v, "decision",
 				      "beviljat antal enheter %lld ligger inte mellan 1 och det sökta %lld",
 				      "the granted %lld units are not between 1 and the %lld applied for",
 				      (long long)got, (long long)asked);
 	}
 	if (d->outcome == OUTCOME_GRANTED && got != asked)
-		return refuse(v, "decision",
+		return verdict_refuse(v, "decision",
 			      "ett beviljat beslut gäller allt som söktes (%lld); för %lld, använd delvis beviljat",
 			      "a granted decision covers all that was applied for (%lld); for %lld, use partly granted",
 			      (long long)asked, (long long)got);
 	if (d->outcome == OUTCOME_PARTLY_GRANTED && got >= asked)
-		return refuse(v, "decision",
+		return verdict_refuse(v, "decision",
 			      "delvis beviljat måste gälla färre än de sökta %lld; beslutet gäller %lld",
 			      "partly granted must cover fewer than the %lld applied for; the decision covers %lld",
 			      (long long)asked, (long long)got);
 	if (d->outcome == OUTCOME_PARTLY_GRANTED && blank(d->reason))
-		return refuse(v, "decision", "ett delvis beviljat beslut behöver ett skäl",
+		return verdict_refuse(v, "decision", "ett delvis beviljat beslut behöver ett skäl",
 			      "a partly granted decision needs a reason");
 	return true;
 }
@@ -834,23 +813,23 @@ bool rules_check_decision(const struct rule_input *in, const struct decision_req
 		return false;
 	a = in->app;
 	if (d == NULL || (int)d->outcome < 0 || d->outcome >= OUTCOME__COUNT)
-		return refuse(v, "decision", "okänt beslut", "unknown decision outcome");
+		return verdict_refuse(v, "decision", "okänt beslut", "unknown decision outcome");
 	if (d->decided_on == DAY_NONE || d->decided_on < a->submitted_on)
-		return refuse(v, "decision", "beslutsdatum %s får inte ligga före ansökningsdatum %s",
+		return verdict_refuse(v, "decision", "beslutsdatum %s får inte ligga före ansökningsdatum %s",
 			      "the decision date %s may not be before the application date %s",
 			      day_format(d->decided_on, d1), day_format(a->submitted_on, d2));
 	if (d->outcome == OUTCOME_DENIED) {
 		if (blank(d->reason))
-			return refuse(v, "decision", "ett avslag behöver ett skäl", "a denial needs a reason");
+			return verdict_refuse(v, "decision", "ett avslag behöver ett skäl", "a denial needs a reason");
 		if (d->emergency)
-			return refuse(v, "R2e", "ett avslag kan inte vara ett akutbeslut",
+			return verdict_refuse(v, "R2e", "ett avslag kan inte vara ett akutbeslut",
 				      "a denial cannot be an emergency decision");
 		return true;
 	}
 	if (!check_granted_part(a, d, v))
 		return false;
 	if (d->emergency && !app_type_is_daily_compensation(a->type))
-		return refuse(v, "R2e",
+		return verdict_refuse(v, "R2e",
 			      "akutbeslut kan bara fattas om dygnsersättning (reflektionsperiod, förlängd period, integration med dygnsersättning)",
 			      "an emergency decision is possible only for daily compensation (reflection period, extended period, integration with daily compensation)");
 	/* The history may have changed since submission: check again with

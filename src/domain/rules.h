@@ -28,6 +28,12 @@ struct verdict {
 	char en[VERDICT_MSG_MAX];
 };
 
+/* Fills *v (when not NULL) with the rule id and both messages, formatted
+ * with the same arguments (a language skips the other's words with "%.0s").
+ * Always returns false, so that a rule can `return verdict_refuse(...)`. */
+__attribute__((format(printf, 3, 5), format(printf, 4, 5)))
+bool verdict_refuse(struct verdict *v, const char *rule, const char *sv, const char *en, ...);
+
 struct cert_event {
 	day_t date;
 	enum cert_status status;
@@ -118,7 +124,7 @@ bool rule_r10_budget(int64_t amount_ore, int64_t remaining_ore, const char *over
 bool rule_r11_child_parent(const struct person_facts *child, const struct person_facts *parent, day_t on, struct verdict *v);
 bool rule_r12_retention_due(day_t exit_on, day_t today, int retention_days);
 bool rule_r13_admitted(const struct person_facts *p, day_t on, struct verdict *v);
-bool rule_r14_claim(int64_t granted_ore, int64_t paid_ore, int64_t amount_ore, struct verdict *v);
+/* R14 lives with the claims: src/domain/claims.h. */
 
 /* Days of the person's granted decisions of type t (the sums R3, R4 and R6 limit). */
 int64_t person_granted_days(const struct person_facts *p, enum app_type t);

@@ -328,18 +328,61 @@ int db_audit_verify(struct db *db, struct audit_report *out)
 	return DB_OK;
 }
 
+/* The settings row of the key-check value. */
+#define KEY_CHECK_SETTING "key_check"
+
+/* A 63-bit keyed hash that tells this database's key from any other (not a
+ * secret: it reveals nothing of the key). Never 0. */
+static int64_t key_check_value(const struct db *db)
+{
+	static const char what[] = "nsp key check v1";
+	unsigned char h[8];
+	int64_t v;
+	crypto_generichash(h, sizeof h, (const unsigned char *)what, sizeof what - 1, db->audit_key,
+			   sizeof db->audit_key);
+	memcpy(&v, h, sizeof v);
+	v &= INT64_MAX;
+	return v ? v : 1;
+}
+
+static void wrong_key(struct db *db)
+{
+	db_fail(db, "the key file does not belong to this database (its key-check value differs) / "
+		    "nyckelfilen hör inte till databasen (kontrollvärdet skiljer sig)");
+}
+
 int db_audit_check_key(struct db *db)
 {
 	unsigned char head[DB_HASH_BYTES];
 	struct audit_row r;
 	sqlite3_stmt *st;
-	int64_t id;
+	int64_t id, stored = 0;
 	int rc;
 
-	if (db_require_keys(db) != DB_OK || db_audit_head(db, &id, head) != DB_OK)
+	if (db_require_keys(db) != DB_OK)
+		return DB_ERROR;
+	/* The stored key-check value decides (issue 16): also on an empty log. */
+	if ((st = db_stmt(db, ST_SETTING_GET)) == NULL)
+		return DB_ERROR;
+	if (bind_text(st, 1, KEY_CHECK_SETTING))
+		return db_fail_bind(db, st);
+	rc = stmt_row(db, st, "reading the key-check value");
+	if (rc == DB_OK) {
+		stored = col_i64(st, 0);
+		stmt_done(st);
+		if (stored != key_check_value(db)) {
+			wrong_key(db);
+			return DB_CONFLICT;
+		}
+		return DB_OK;
+	}
+	if (rc != DB_NOTFOUND)
+		return rc;
+	/* A database from before the value: the newest audit entry tells, then the value is kept. */
+	if (db_audit_head(db, &id, head) != DB_OK)
 		return DB_ERROR;
 	if (id == 0)
-		return DB_OK; /* nothing written yet: nothing to tell the key by */
+		return db_key_check_store(db); /* nothing written yet: this key is the first */
 	if ((st = db_stmt(db, ST_AUDIT_RANGE)) == NULL)
 		return DB_ERROR;
 	if (bind_i64(st, 1, id) | bind_i64(st, 2, id))
@@ -353,5 +396,24 @@ int db_audit_check_key(struct db *db)
 		db_fail(db, "the newest audit entry does not verify: the key file does not belong to this database, "
 			    "or the entry was altered (run nsp audit verify) / den senaste granskningsposten stämmer inte: "
 			    "nyckelfilen hör inte till databasen, eller posten är ändrad (kör nsp audit verify)");
-	return rc;
+	return rc == DB_OK ? db_key_check_store(db) : rc;
+}
+
+int db_key_check_store(struct db *db)
+{
+	struct db_op op;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_require_keys(db) != DB_OK)
+		return DB_ERROR;
+	if (db->readonly)
+		return DB_OK; /* a reader leaves it to the next writer */
+	if ((rc = op_begin(db, &op)) != DB_OK)
+		return rc;
+	if ((st = db_stmt(db, ST_SETTING_PUT)) == NULL)
+		return op_end(db, &op, DB_ERROR);
+	if (bind_text(st, 1, KEY_CHECK_SETTING) | bind_i64(st, 2, key_check_value(db)))
+		return op_end(db, &op, db_fail_bind(db, st));
+	return op_end(db, &op, stmt_exec(db, st, "storing the key-check value"));
 }

@@ -29,6 +29,8 @@ extern const char nsp_migration_6_sql[];
 extern const char nsp_migration_7_sql[];
 extern const char nsp_migration_8_sql[];
 extern const char nsp_migration_9_sql[];
+extern const char nsp_migration_10_sql[];
+extern const char nsp_migration_11_sql[];
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -45,8 +47,10 @@ static const struct migration {
 	{ nsp_migration_5_sql, ST_SET_VERSION_5 },   /* covering year indexes, payment totals per day and code */
 	{ nsp_migration_6_sql, ST_SET_VERSION_6 },   /* a decision's first payment: the unclaimed decisions */
 	{ nsp_migration_7_sql, ST_SET_VERSION_7 },   /* R15: over-capacity reasons, granted periods per organisation */
-	{ nsp_migration_8_sql, ST_SET_VERSION_8 },   /* decision letters: the rules that refused */
-	{ nsp_migration_9_sql, ST_SET_VERSION_9 },   /* e-mail notices: addresses, the outbox */
+	{ nsp_migration_8_sql, ST_SET_VERSION_8 },   /* four eyes on the threshold and on coordinator accounts */
+	{ nsp_migration_9_sql, ST_SET_VERSION_9 },   /* claims, payments split by line */
+	{ nsp_migration_10_sql, ST_SET_VERSION_10 },   /* decision letters: the rules that refused */
+	{ nsp_migration_11_sql, ST_SET_VERSION_11 },   /* e-mail notices: addresses, the outbox */
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
 	       "DB_SCHEMA_VERSION must equal the number of migrations");

@@ -463,32 +463,33 @@ out:
 }
 
 int db_payment_record(struct db *db, int64_t actor, int64_t decision_id, int64_t amount_ore, day_t paid_on,
-		      const char *reference, int64_t *out_id)
+		      const char *reference, const struct payment_line *lines, size_t n_lines, int64_t *out_id)
 {
 	struct money_state m;
 	char detail[96];
 	sqlite3_stmt *st;
 	struct db_op op;
-	int64_t id;
+	int64_t id, sum = 0;
 	int rc;
 
 	if (amount_ore <= 0 || amount_ore > MONEY_MAX_ORE || paid_on == DAY_NONE)
 		return db_fail(db, "a payment needs a positive amount and a date");
+	if (n_lines == 0 || n_lines > DECISION_MAX_LINES || lines == NULL)
+		return db_fail(db, "a payment needs its lines");
+	for (size_t i = 0; i < n_lines; i++)
+		if ((unsigned)lines[i].code >= CODE__COUNT || lines[i].amount_ore <= 0 ||
+		    money_add(sum, lines[i].amount_ore, &sum) != 0)
+			return db_fail(db, "a payment line is out of range");
+	if (sum != amount_ore)
+		return db_fail(db, "the payment's lines add up to %lld öre, not %lld", (long long)sum,
+			       (long long)amount_ore);
 	if ((rc = op_begin(db, &op)) != DB_OK)
 		return rc;
-	/* The R14 check again, inside the write transaction: of two claims
-	 * racing for the rest of a decision, the second sees the first. */
 	if ((rc = decision_money(db, decision_id, &m)) != DB_OK)
 		goto out;
 	if (m.closed_on != DAY_NONE) {
 		rc = DB_CONFLICT;
 		db_fail(db, "decision %lld is closed", (long long)decision_id);
-		goto out;
-	}
-	if (amount_ore > m.total_ore - m.paid_ore) {
-		rc = DB_OVERPAY;
-		db_fail(db, "a payment of %lld öre exceeds the %lld öre left on decision %lld",
-			(long long)amount_ore, (long long)(m.total_ore - m.paid_ore), (long long)decision_id);
 		goto out;
 	}
 	if ((st = db_stmt(db, ST_PAYMENT_INSERT)) == NULL) {
@@ -504,6 +505,19 @@ int db_payment_record(struct db *db, int64_t actor, int64_t decision_id, int64_t
 	if ((rc = stmt_exec(db, st, "recording the payment")) != DB_OK)
 		goto out;
 	id = sqlite3_last_insert_rowid(db->conn);
+	for (size_t i = 0; i < n_lines; i++) {
+		if ((st = db_stmt(db, ST_PAYMENT_LINE_INSERT)) == NULL) {
+			rc = DB_ERROR;
+			goto out;
+		}
+		if (bind_i64(st, 1, id) | bind_enum(st, 2, &enum_code, (int)lines[i].code) |
+		    bind_i64(st, 3, lines[i].amount_ore)) {
+			rc = db_fail_bind(db, st);
+			goto out;
+		}
+		if ((rc = stmt_exec(db, st, "recording the payment's lines")) != DB_OK)
+			goto out;
+	}
 	if ((rc = ledger_append(db, m.year, decision_id, LEDGER_PAYMENT, amount_ore, paid_on, id)) != DB_OK)
 		goto out;
 	if (snprintf(detail, sizeof detail, "decision=%lld amount_ore=%lld", (long long)decision_id,
@@ -523,6 +537,32 @@ void db_payment_list_free(struct db_payment *ps, size_t n)
 	free(ps);
 }
 
+/* Loads the lines of payment p. */
+static int payment_lines(struct db *db, struct db_payment *p)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_PAYMENT_LINES);
+	int rc, code;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, p->id))
+		return db_fail_bind(db, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (p->n_lines == DECISION_MAX_LINES || (code = col_enum(st, 0, &enum_code)) < 0) {
+			stmt_done(st);
+			return db_fail(db, "payment %lld has invalid lines", (long long)p->id);
+		}
+		p->lines[p->n_lines++] = (struct payment_line){ (enum code)code, col_i64(st, 1) };
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail_sqlite(db, "reading the payment's lines");
+		stmt_done(st);
+		return rc;
+	}
+	stmt_done(st);
+	return DB_OK;
+}
+
 /* Reads a ST_PAYMENT_LIST row into *row, a struct db_payment (reference owned by it). */
 static int payment_read(struct db *db, sqlite3_stmt *st, void *row)
 {
@@ -537,6 +577,11 @@ static int payment_read(struct db *db, sqlite3_stmt *st, void *row)
 	p->paid_on = col_day(st, 3);
 	p->created_by = col_i64(st, 5);
 	p->created_at = col_i64(st, 6);
+	if (payment_lines(db, p) != DB_OK) {
+		free(p->reference);
+		p->reference = NULL;
+		return DB_ERROR;
+	}
 	return DB_OK;
 }
 

@@ -1,4 +1,4 @@
-/* E-mail notices (migration 9): addresses, recipients and the outbox. */
+/* E-mail notices (migration 11): addresses, recipients and the outbox. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

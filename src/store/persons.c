@@ -104,32 +104,25 @@ out:
 	return rc;
 }
 
-/* The next code of year (NSP-YYYY-NNNN) into code; the caller holds the write lock. */
-static int next_code(struct db *db, int year, char code[DB_CODE_MAX])
+/*
+ * A fresh code of year, NSP-YYYY-NNNNNNNN with eight random digits (issue 16:
+ * a sequence across organisations let a caseworker count the others'
+ * registrations from the codes of their own). Unique by the table's
+ * constraint: the caller retries on DB_CONFLICT.
+ */
+static int random_code(struct db *db, int year, char code[DB_CODE_MAX])
 {
-	char lo[16], hi[16];
-	sqlite3_stmt *st;
-	int64_t seq;
-	int rc, n;
+	int n;
 
 	if (year < DAY_MIN_YEAR || year > DAY_MAX_YEAR)
 		return db_fail(db, "invalid code year %d", year);
-	/* Codes of the year sort between "NSP-2025-" and "NSP-2025." ('.' follows '-'). */
-	if (snprintf(lo, sizeof lo, "NSP-%04d-", year) < 0 || snprintf(hi, sizeof hi, "NSP-%04d.", year) < 0)
-		return db_fail(db, "cannot format the code");
-	if ((st = db_stmt(db, ST_PERSON_LAST_SEQ)) == NULL)
-		return DB_ERROR;
-	if (bind_text(st, 1, lo) | bind_text(st, 2, hi))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_row(db, st, "numbering the person")) != DB_OK)
-		return rc == DB_NOTFOUND ? DB_ERROR : rc;
-	seq = col_i64(st, 0) + 1;
-	stmt_done(st);
-	n = snprintf(code, DB_CODE_MAX, "NSP-%04d-%04lld", year, (long long)seq);
+	n = snprintf(code, DB_CODE_MAX, "NSP-%04d-%08u", year, 10000000u + randombytes_uniform(90000000u));
 	if (n < 0 || n >= DB_CODE_MAX)
 		return db_fail(db, "the person code does not fit");
 	return DB_OK;
 }
+
+#define CODE_TRIES 8
 
 int db_person_create(struct db *db, int64_t actor, const struct db_person_new *p, int64_t *out_id,
 		     char code_out[DB_CODE_MAX])
@@ -147,24 +140,32 @@ int db_person_create(struct db *db, int64_t actor, const struct db_person_new *p
 		return db_fail(db, "invalid gender or age group");
 	if ((rc = op_begin(db, &op)) != DB_OK)
 		return rc;
-	if ((rc = next_code(db, year, code)) != DB_OK)
-		goto out;
-	if ((st = db_stmt(db, ST_PERSON_INSERT)) == NULL) {
-		rc = DB_ERROR;
-		goto out;
+	/* A code taken already (one chance in millions): draw again. The code is
+	 * the only unique column a conflict can come from (the id is the table's). */
+	for (int tries = 0;; tries++) {
+		if ((rc = random_code(db, year, code)) != DB_OK)
+			goto out;
+		if ((st = db_stmt(db, ST_PERSON_INSERT)) == NULL) {
+			rc = DB_ERROR;
+			goto out;
+		}
+		if (bind_text(st, 1, code) | bind_i64(st, 2, p->organisation_id) |
+		    bind_enum(st, 3, &enum_gender, (int)p->gender) |
+		    bind_enum(st, 4, &enum_age_group, (int)p->age_group) |
+		    bind_id(st, 5, p->birth_year) /* 0 = unknown: NULL */ | bind_i64(st, 6, p->exploitation) |
+		    bind_i64(st, 7, p->places) | bind_i64(st, 8, p->violence) |
+		    bind_enum(st, 9, &enum_referral, p->referral_source) |
+		    bind_enum(st, 10, &enum_legal_status, p->legal_status) | bind_i64(st, 11, p->sweden_responsible) |
+		    bind_id(st, 12, p->parent_id) | bind_enum(st, 13, &enum_child_role, (int)p->child_role) |
+		    bind_i64(st, 14, db_now())) {
+			rc = db_fail_bind(db, st);
+			goto out;
+		}
+		rc = stmt_exec(db, st, "registering the person");
+		if (rc != DB_CONFLICT || tries + 1 >= CODE_TRIES)
+			break;
 	}
-	if (bind_text(st, 1, code) | bind_i64(st, 2, p->organisation_id) |
-	    bind_enum(st, 3, &enum_gender, (int)p->gender) | bind_enum(st, 4, &enum_age_group, (int)p->age_group) |
-	    bind_id(st, 5, p->birth_year) /* 0 = unknown: NULL */ | bind_i64(st, 6, p->exploitation) |
-	    bind_i64(st, 7, p->places) | bind_i64(st, 8, p->violence) |
-	    bind_enum(st, 9, &enum_referral, p->referral_source) |
-	    bind_enum(st, 10, &enum_legal_status, p->legal_status) | bind_i64(st, 11, p->sweden_responsible) |
-	    bind_id(st, 12, p->parent_id) | bind_enum(st, 13, &enum_child_role, (int)p->child_role) |
-	    bind_i64(st, 14, db_now())) {
-		rc = db_fail_bind(db, st);
-		goto out;
-	}
-	if ((rc = stmt_exec(db, st, "registering the person")) != DB_OK)
+	if (rc != DB_OK)
 		goto out;
 	id = sqlite3_last_insert_rowid(db->conn);
 	/* The id is the associated data, so the identity is sealed after the insert. */

@@ -209,26 +209,18 @@ static int load_money(struct db *db, int year, struct report *r)
 	return rc < 0 ? DB_ERROR : DB_OK;
 }
 
-/* Payments dated in the year by their decision's code (its type). */
+/* Payments dated in the year by the code of each of their lines: a child
+ * supplement under its own *_child code (migration 9). */
 static int load_paid_by_code(struct db *db, int year, struct report *r)
 {
 	sqlite3_stmt *st = report_stmt(db, ST_REPORT_PAID_BY_CODE, year);
-	int rc, type;
+	int rc, code;
 
 	if (st == NULL)
 		return DB_ERROR;
 	while ((rc = report_step(db, st, "annual report: payments")) == 1) {
-		if (report_enum(db, st, 0, &enum_app_type, &type) != 0) {
-			rc = -1;
-			break;
-		}
-		int code = app_type_code((enum app_type)type);
-		if (code < 0) {
-			/* Cannot happen through the API (an admission grants no money). */
-			rc = db_fail(db, "annual report: a payment belongs to an admission decision");
-			break;
-		}
-		if (report_add(db, &r->money.paid_by_code_ore[code], col_i64(st, 1)) != 0) {
+		if (report_enum(db, st, 0, &enum_code, &code) != 0 ||
+		    report_add(db, &r->money.paid_by_code_ore[code], col_i64(st, 1)) != 0) {
 			rc = -1;
 			break;
 		}

@@ -33,6 +33,11 @@
 	"from_day, to_day, units, emergency, emergency_cleared_on, reason, " \
 	"budget_override_reason, total_ore, closed_on, decided_by, created_at, approved_by, over_capacity_reason"
 
+#define CLAIM_COLS \
+	"c.id, c.decision_id, c.organisation_id, d.person_id, d.type, c.status, c.from_day, c.to_day, " \
+	"c.units, c.reference, c.reject_reason, c.amount_ore, c.submitted_on, c.decided_on, " \
+	"c.submitted_by, c.decided_by, c.payment_id, c.created_at"
+
 #define AUDIT_COLS "id, at, user_id, action, entity, entity_id, detail, prev_hash, hash"
 
 static const char *const sql[ST__COUNT] = {
@@ -103,15 +108,6 @@ static const char *const sql[ST__COUNT] = {
 		"exploitation, places, violence, referral_source, legal_status, sweden_responsible, "
 		"parent_id, child_role, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	/* The highest sequence number of the codes in [?1, ?2): "NSP-2025-" .. "NSP-2025.".
-	 * Codes are only handed out as the year's highest + 1 under the write lock
-	 * (persons.c, next_code), so the newest person with a code of the year has
-	 * it: read backwards by id ('+code' keeps SQLite off the code index) and
-	 * stop at the first. MAX over the year's codes read all of them for every
-	 * registration: 10 ms a person at 100,000 a year (bench/, issue 7). */
-	[ST_PERSON_LAST_SEQ] =
-		"SELECT COALESCE((SELECT CAST(substr(code, 10) AS INTEGER) FROM persons "
-		"WHERE +code >= ?1 AND +code < ?2 ORDER BY id DESC LIMIT 1), 0)",
 	[ST_PERSON_SET_IDENTITY] =
 		"UPDATE persons SET identity = ?2 WHERE id = ?1 AND identity_erased_on IS NULL",
 	[ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM persons WHERE id = ?1",
@@ -349,9 +345,9 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT (SELECT budget_ore FROM years WHERE year = ?10), "
 		"(SELECT COALESCE(SUM(amount_ore), 0) FROM ledger_totals WHERE year = ?10 AND kind = ?11), "
 		"(SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2)",
-	/* The year's payments by the intervention code of their decision (a
-	 * decision's type is its code), child supplements included: from the
-	 * totals the payments' trigger keeps (migration 5). */
+	/* The year's payments by the code of their lines (a child supplement
+	 * under its *_child code): from the totals the payment lines' trigger
+	 * keeps (migrations 5 and 9). */
 	[ST_REPORT_PAID_BY_CODE] =
 		"SELECT code, SUM(amount_ore) FROM payment_totals WHERE paid_on BETWEEN ?1 AND ?2 "
 		"GROUP BY code",
@@ -389,7 +385,9 @@ static const char *const sql[ST__COUNT] = {
 	[ST_PAGE_UNCLAIMED] =
 		"SELECT " PAGE_DECISION_COLS " FROM decisions d JOIN persons p ON p.id = d.person_id "
 		"WHERE (?1 = 0 OR d.organisation_id = ?1) AND d.closed_on IS NULL AND d.total_ore > 0 "
-		"AND d.first_paid_on IS NULL ORDER BY d.decided_on, d.id",
+		"AND d.first_paid_on IS NULL "
+		"AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.decision_id = d.id AND c.status = 'submitted') "
+		"ORDER BY d.decided_on, d.id",
 	[ST_PAGE_LEDGER_DAYS] =
 		"SELECT kind, on_day, SUM(amount_ore) FROM ledger WHERE year = ?1 "
 		"GROUP BY kind, on_day ORDER BY on_day",
@@ -522,14 +520,14 @@ static const char *const sql[ST__COUNT] = {
 		"GROUP BY 1, 2",
 	[ST_PLACE_PLACES] =
 		"SELECT places FROM capacity WHERE organisation_id = ?1 AND region = ?2 AND target_group = ?3",
-	[ST_SET_VERSION_8] = "PRAGMA user_version = 8",
+	[ST_SET_VERSION_10] = "PRAGMA user_version = 10",
 	[ST_REFUSAL_INSERT] =
 		"INSERT INTO decision_refusals (decision_id, position, rule, message_sv, message_en) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_REFUSAL_LIST] =
 		"SELECT rule, message_sv, message_en FROM decision_refusals WHERE decision_id = ?1 ORDER BY position",
-	/* e-mail notices (migration 8) */
-	[ST_SET_VERSION_9] = "PRAGMA user_version = 9",
+	/* e-mail notices (migration 11) */
+	[ST_SET_VERSION_11] = "PRAGMA user_version = 11",
 	[ST_ORG_SET_CONTACT_EMAIL] = "UPDATE organisations SET contact_email = ?2 WHERE id = ?1",
 	[ST_ORG_CONTACT_EMAIL] = "SELECT COALESCE(contact_email, '') FROM organisations WHERE id = ?1",
 	[ST_USER_SET_NOTIFY] = "UPDATE users SET email = ?2, notify = ?3 WHERE id = ?1",
@@ -563,6 +561,55 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "
 		"ORDER BY exit_on, id",
 	/* ---- end of the large database's section ---- */
+
+	/* ---- four eyes on the control itself (migration 8, src/store/changes.c) ---- */
+	[ST_SET_VERSION_8] = "PRAGMA user_version = 8",
+#define CHANGE_COLS \
+	"id, kind, target_id, payload, status, proposed_by, created_at, resolved_by, resolved_at, " \
+	"resolution_reason, result_id"
+	[ST_CHANGE_INSERT] =
+		"INSERT INTO change_proposals (kind, target_id, payload, status, proposed_by, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_CHANGE_GET] = "SELECT " CHANGE_COLS " FROM change_proposals WHERE id = ?1",
+	[ST_CHANGE_LIST] =
+		"SELECT " CHANGE_COLS " FROM change_proposals WHERE (?1 IS NULL OR status = ?1) ORDER BY id",
+	/* ?3 'pending': only a pending proposal is resolved. */
+	[ST_CHANGE_RESOLVE] =
+		"UPDATE change_proposals SET status = ?2, resolved_by = ?4, resolved_at = ?5, "
+		"resolution_reason = ?6, result_id = ?7 WHERE id = ?1 AND status = ?3",
+	[ST_FOUR_EYES_ANY] = "SELECT EXISTS (SELECT 1 FROM years WHERE four_eyes_ore IS NOT NULL)",
+	/* ---- end of the four eyes' section ---- */
+	/* ---- claims and payments by line (migration 9, src/store/claims.c) ---- */
+	[ST_SET_VERSION_9] = "PRAGMA user_version = 9",
+	/* The payments dated in a year (the index payments_paid of migration 4 covers it). */
+	[ST_PAYMENTS_DATED_SUM] = "SELECT COALESCE(SUM(amount_ore), 0) FROM payments WHERE paid_on BETWEEN ?1 AND ?2",
+	[ST_PAYMENT_LINE_INSERT] = "INSERT INTO payment_lines (payment_id, code, amount_ore) VALUES (?1, ?2, ?3)",
+	/* The decision's code first, its child supplement after. */
+	[ST_PAYMENT_LINES] =
+		"SELECT code, amount_ore FROM payment_lines WHERE payment_id = ?1 ORDER BY code LIKE '%_child', code",
+	[ST_CLAIM_INSERT] =
+		"INSERT INTO claims (decision_id, organisation_id, from_day, to_day, units, reference, amount_ore, "
+		"status, submitted_on, submitted_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_CLAIM_LINE_INSERT] = "INSERT INTO claim_lines (claim_id, code, days, amount_ore) VALUES (?1, ?2, ?3, ?4)",
+	[ST_CLAIM_GET] = "SELECT " CLAIM_COLS " FROM claims c JOIN decisions d ON d.id = c.decision_id WHERE c.id = ?1",
+	[ST_CLAIM_LINES] =
+		"SELECT code, days, amount_ore FROM claim_lines WHERE claim_id = ?1 ORDER BY code LIKE '%_child', code",
+	[ST_CLAIM_LIST] =
+		"SELECT " CLAIM_COLS " FROM claims c JOIN decisions d ON d.id = c.decision_id "
+		"WHERE (?1 = 0 OR c.organisation_id = ?1) AND (?2 IS NULL OR c.status = ?2) "
+		"AND (?3 = 0 OR c.decision_id = ?3) ORDER BY c.id LIMIT ?4",
+	[ST_CLAIM_RESERVED] =
+		"SELECT COALESCE(SUM(amount_ore), 0) FROM claims WHERE decision_id = ?1 AND status = ?3 AND id <> ?2",
+	[ST_CLAIM_OVERLAP] =
+		"SELECT id FROM claims WHERE decision_id = ?1 AND status <> ?4 AND from_day <= ?3 AND to_day >= ?2 "
+		"ORDER BY id LIMIT 1",
+	[ST_CLAIM_SET_PAID] =
+		"UPDATE claims SET status = ?2, decided_on = ?3, decided_by = ?4, payment_id = ?5 "
+		"WHERE id = ?1 AND status = ?6",
+	[ST_CLAIM_SET_REJECTED] =
+		"UPDATE claims SET status = ?2, decided_on = ?3, decided_by = ?4, reject_reason = ?5 "
+		"WHERE id = ?1 AND status = ?6",
+	/* ---- end of the claims' section ---- */
 };
 
 const char *stmt_sql(enum stmt s)

@@ -4,7 +4,7 @@
  * Conventions of every function below:
  * - Returns DB_OK (0) on success, DB_ERROR (-1) on failure with a sentence
  *   in db_errmsg(), or one of the distinct codes of enum db_status where the
- *   comment says so (DB_NOTFOUND, DB_CONFLICT, DB_OVERPAY).
+ *   comment says so (DB_NOTFOUND, DB_CONFLICT).
  * - Days are day_t (src/domain/day.h), DAY_NONE when unset; money is int64
  *   öre; ids are int64 and 0 means "none" wherever an id is optional.
  * - `actor` is the id of the user who causes a change (0 = the system). Every
@@ -33,14 +33,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/budget.h"
 #include "domain/capacity.h"
+#include "domain/claims.h"
 #include "domain/day.h"
 #include "domain/enums.h"
 #include "domain/rates.h"
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 9
+#define DB_SCHEMA_VERSION 11
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -51,7 +53,6 @@ enum db_status {
 	DB_ERROR = -1,     /* db_errmsg() says why */
 	DB_NOTFOUND = -2,  /* no such row */
 	DB_CONFLICT = -3,  /* uniqueness conflict or the row is not in the state required */
-	DB_OVERPAY = -4,   /* a payment would exceed what its decision granted (R14) */
 };
 
 /* Flags of db_open(): exactly one of DB_CREATE / DB_EXISTING. */
@@ -223,13 +224,18 @@ struct audit_report {
 int db_audit_verify(struct db *db, struct audit_report *out);
 
 /*
- * Checks that the keys set by db_set_keys() are this database's: the newest
- * audit entry's MAC must verify under them. DB_OK (also for an empty log),
+ * Checks that the keys set by db_set_keys() are this database's: the stored
+ * key-check value must match them (a database without one: the newest audit
+ * entry's MAC must verify, then the value is stored). DB_OK (also for an empty log),
  * DB_CONFLICT with a sentence in db_errmsg() for another key, else DB_ERROR.
  * A server started with a wrong key would seal identities no one can open
  * and append entries that break the chain, so serve refuses to start.
  */
 int db_audit_check_key(struct db *db);
+/* Stores the key-check value of the keys set (nsp init; db_audit_check_key
+ * on a database from before it): from then on the value, not the newest
+ * audit entry, tells a wrong key, also while the log is empty. */
+int db_key_check_store(struct db *db);
 
 /* The newest entry's id and hash; id 0 and 32 zero bytes when the log is empty. */
 int db_audit_head(struct db *db, int64_t *id, unsigned char hash[DB_HASH_BYTES]);
@@ -436,7 +442,7 @@ void db_cert_list_free(struct db_cert *certs, size_t n);
 
 /* ---------------------------------------------------------------- persons */
 
-#define DB_CODE_MAX 24  /* "NSP-2025-0042" and longer sequences */
+#define DB_CODE_MAX 24  /* "NSP-2025-48213907" */
 
 /* Input of db_person_create(); nothing is kept after the call. */
 struct db_person_new {
@@ -480,8 +486,8 @@ struct db_person {
 };
 
 /*
- * Registers a person with the next code of code_year (NSP-YYYY-NNNN, at
- * least four digits) and seals identity_json bound to the new id, all in one
+ * Registers a person with a fresh random code of code_year (NSP-YYYY-NNNNNNNN,
+ * eight random digits: codes say nothing of how many were registered) and seals identity_json bound to the new id, all in one
  * transaction. Fills *out_id and code (may be NULL). DB_NOTFOUND when the
  * organisation or the parent is missing.
  */
@@ -639,7 +645,7 @@ struct db_decision_new {
 	int64_t decided_by;            /* who decided; 0 = the actor */
 	int64_t approved_by;           /* four-eyes: the approving coordinator (the actor); 0 = none */
 	const struct verdict *refusals; /* the rules that refused the application as applied for */
-	size_t n_refusals;             /* (kept for the letter, migration 8); 0 for none */
+	size_t n_refusals;             /* (kept for the letter, migration 10); 0 for none */
 };
 
 /*
@@ -706,21 +712,77 @@ struct db_payment {
 	char *reference;
 	int64_t created_by;
 	int64_t created_at;
+	struct payment_line lines[DECISION_MAX_LINES]; /* what it paid under which code */
+	size_t n_lines;
 };
 
 /*
- * Records a payment (claim) on a decision in one transaction: re-checks
- * there that paid + amount <= total, then inserts the payment, a ledger
- * 'payment' row (year = the decision's year) and the audit row.
- * amount_ore must be > 0 (else -1). DB_NOTFOUND when the decision is
- * missing; DB_CONFLICT when it is closed; DB_OVERPAY when it would exceed
- * what the decision granted (the caller reports R14).
+ * Records a payment on a decision, inside the caller's transaction when one
+ * is open (else in its own): the payment, its lines (which must add up to
+ * amount_ore), a ledger 'payment' row (year = the decision's year) and the
+ * audit row. The caller has judged R14 (claim_r14_allows) in the same
+ * transaction; the store does not judge rules. amount_ore must be > 0.
+ * DB_NOTFOUND when the decision is missing; DB_CONFLICT when it is closed.
  */
 int db_payment_record(struct db *db, int64_t actor, int64_t decision_id, int64_t amount_ore, day_t paid_on,
-		      const char *reference, int64_t *out_id);
+		      const char *reference, const struct payment_line *lines, size_t n_lines, int64_t *out_id);
 /* The decision's payments ordered by paid_on, id; release with db_payment_list_free(). */
 int db_payment_list(struct db *db, int64_t decision_id, struct db_payment **out, size_t *n);
 void db_payment_list_free(struct db_payment *ps, size_t n);
+
+/* ---------------------------------------------------------------- claims (rekvisitioner) */
+
+/* reference and reject_reason owned: release with db_claim_free(). */
+struct db_claim {
+	int64_t id, decision_id, organisation_id;
+	int64_t person_id;             /* the decision's person */
+	enum app_type type;            /* the decision's type */
+	enum claim_status status;
+	day_t from, to;                /* per-day codes: the days used; else DAY_NONE */
+	int64_t units;                 /* point interventions: the units used; else 0 */
+	char *reference;
+	char *reject_reason;           /* NULL unless rejected */
+	int64_t amount_ore;
+	day_t submitted_on;
+	day_t decided_on;              /* the payment's paid_on, or the day it was rejected */
+	int64_t submitted_by, decided_by, payment_id, created_at;
+	struct decision_line lines[DECISION_MAX_LINES]; /* days: days or units; person_id unused */
+	size_t n_lines;
+};
+
+/*
+ * Writes claim c (status submitted; id, status, decided_*, payment_id and
+ * created_* ignored) with its lines and the audit row "claim.submit",
+ * inside the caller's transaction when one is open. *out_id gets its id.
+ */
+int db_claim_create(struct db *db, int64_t actor, const struct db_claim *c, int64_t *out_id);
+/* DB_NOTFOUND when there is no claim id. */
+int db_claim_get(struct db *db, int64_t id, struct db_claim *out);
+void db_claim_free(struct db_claim *c);
+
+struct db_claim_filter {
+	int64_t organisation_id;       /* 0 = all */
+	int64_t decision_id;           /* 0 = all */
+	int status;                    /* enum claim_status, -1 = all */
+	int64_t limit;                 /* 0 = all */
+};
+/* Claims in the order they were submitted (id); release with db_claim_list_free(). */
+int db_claim_list(struct db *db, const struct db_claim_filter *f, struct db_claim **out, size_t *n);
+void db_claim_list_free(struct db_claim *cs, size_t n);
+
+/* The sum of decision_id's submitted claims other than except_id (R14's "reserved"). */
+int db_claim_reserved(struct db *db, int64_t decision_id, int64_t except_id, int64_t *sum);
+/* *claim_id gets a claim on decision_id not rejected whose days meet from..to, else 0. */
+int db_claim_overlap(struct db *db, int64_t decision_id, day_t from, day_t to, int64_t *claim_id);
+/*
+ * Approves submitted claim id inside the caller's transaction: records its
+ * payment dated paid_on with the claim's lines (db_payment_record), marks
+ * the claim paid and writes "claim.approve". DB_NOTFOUND; DB_CONFLICT when
+ * the claim is not submitted or its decision is closed.
+ */
+int db_claim_pay(struct db *db, int64_t actor, int64_t id, day_t paid_on, int64_t *payment_id);
+/* Rejects submitted claim id on day `on` with reason ("claim.reject"); DB_NOTFOUND; DB_CONFLICT as above. */
+int db_claim_reject(struct db *db, int64_t actor, int64_t id, day_t on, const char *reason);
 
 /* ---------------------------------------------------------------- years, budget, rates */
 
@@ -751,16 +813,11 @@ struct db_year {
 /* Replaces the year's budget, four-eyes threshold, rates and point rates with y's in one transaction. */
 int db_year_put(struct db *db, int64_t actor, const struct db_year *y);
 
-struct budget {
-	int64_t budget_ore;            /* 0 when !has_budget */
-	int has_budget;
-	int64_t committed_ore, paid_ore, released_ore;
-	int64_t remaining_ore;         /* budget − committed + released */
-};
-
-/* The budget arithmetic of domain.md §8 from the ledger rows of the
- * decisions of `year` (payments and releases count against the decision's
- * year even when dated later). A year never put has no budget. */
+/* The year's money figures of domain.md §8 (struct budget, src/domain/budget.h)
+ * from the ledger rows of the decisions of `year` (payments and releases
+ * count against the decision's year even when dated later) and the payments
+ * dated in it (paid_in_year_ore); completed by budget_compute(). A year
+ * never put has no budget. */
 int db_year_budget(struct db *db, int year, struct budget *out);
 
 /*
@@ -957,7 +1014,42 @@ void db_proposal_list_free(struct db_proposal *ps, size_t n);
 int db_proposal_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
 			int64_t decision_id, const char *reason);
 
-/* ---------------------------------------------------------------- e-mail notices (migration 9) */
+/*
+ * Four eyes on the control itself (domain.md §8): while a threshold is set,
+ * weakening it and creating or re-activating a coordinator are proposals a
+ * second coordinator approves. The store keeps them; the service applies
+ * the change on approval.
+ */
+enum db_change_kind { CHANGE_YEAR_SETTINGS, CHANGE_USER_CREATE, CHANGE_USER_ACTIVATE, CHANGE__COUNT };
+extern const struct enum_def enum_change_kind;
+
+/* payload and resolution_reason owned (db_change_free). */
+struct db_change {
+	int64_t id;
+	enum db_change_kind kind;
+	int64_t target_id;             /* the year, or the user to activate; 0 for a new user */
+	char *payload;                 /* the change as JSON */
+	enum db_proposal_status status;
+	int64_t proposed_by, created_at, resolved_by, resolved_at, result_id;
+	char *resolution_reason;
+};
+
+/* 1 in *any when some year has a four-eyes threshold. */
+int db_four_eyes_any(struct db *db, bool *any);
+/* Stores a pending change proposed by actor, audited "change_proposal.create" with summary. */
+int db_change_create(struct db *db, int64_t actor, enum db_change_kind kind, int64_t target_id,
+		     const char *payload, const char *summary, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_change_get(struct db *db, int64_t id, struct db_change *out);
+void db_change_free(struct db_change *c);
+/* Changes with status (-1 = all), ordered by id; release with db_change_list_free(). */
+int db_change_list(struct db *db, int status, struct db_change **out, size_t *n);
+void db_change_list_free(struct db_change *cs, size_t n);
+/* Resolves a pending change, audited; DB_CONFLICT when it is not pending
+ * (or, for an approval, when actor proposed it). */
+int db_change_resolve(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status,
+		      int64_t result_id, const char *reason);
+/* ---------------------------------------------------------------- e-mail notices (migration 11) */
 
 #define DB_EMAIL_MAX 256               /* an address and its NUL, at most */
 

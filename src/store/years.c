@@ -123,8 +123,16 @@ int db_year_budget(struct db *db, int year, struct budget *out)
 		return rc;
 	}
 	stmt_done(st);
-	/* remaining = budget − committed + released (domain.md §8). */
-	out->remaining_ore = out->budget_ore - out->committed_ore + out->released_ore;
+	/* The annual report's "paid": payments dated in the year, whatever their decision's year. */
+	if ((st = db_stmt(db, ST_PAYMENTS_DATED_SUM)) == NULL)
+		return DB_ERROR;
+	if (bind_day(st, 1, day_from_ymd(year, 1, 1)) | bind_day(st, 2, day_from_ymd(year, 12, 31)))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "summing the year's payments")) != DB_OK)
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	out->paid_in_year_ore = col_i64(st, 0);
+	stmt_done(st);
+	budget_compute(out);
 	return DB_OK;
 }
 

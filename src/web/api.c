@@ -133,17 +133,57 @@ void api_org_list(struct http_request *req) { NO_BODY(svc_org_list(&s, &e)); }
 void api_org_get(struct http_request *req) { NO_BODY(svc_org_get(&s, req->ids[0], &e)); }
 void api_cert_add(struct http_request *req) { WITH_BODY(201, 0, svc_cert_add(&s, req->ids[0], in, &e)); }
 
-void api_user_create(struct http_request *req) { WITH_BODY(201, 0, svc_user_create(&s, in, &e)); }
+/* 202 when a change waits for a second coordinator (four eyes), else ok. */
+static unsigned status_of(const json_t *out, unsigned ok)
+{
+	return out && json_is_true(json_object_get(out, "awaiting_approval")) ? 202 : ok;
+}
+
+void api_user_create(struct http_request *req)
+{
+	struct svc s;
+	struct svc_error e;
+	json_t *in = body_object(req, 0);
+	if (!in)
+		return;
+	svc_of(req, &s);
+	json_t *out = svc_user_create(&s, in, &e);
+	json_decref(in);
+	answer(req, status_of(out, 201), out, &e);
+}
+
 void api_user_list(struct http_request *req) { NO_BODY(svc_user_list(&s, &e)); }
 void api_user_deactivate(struct http_request *req) { NO_BODY(svc_user_set_active(&s, req->ids[0], false, &e)); }
-void api_user_activate(struct http_request *req) { NO_BODY(svc_user_set_active(&s, req->ids[0], true, &e)); }
+
+void api_user_activate(struct http_request *req)
+{
+	struct svc s;
+	struct svc_error e;
+	svc_of(req, &s);
+	json_t *out = svc_user_set_active(&s, req->ids[0], true, &e);
+	answer(req, status_of(out, 200), out, &e);
+}
 
 void api_year_put(struct http_request *req)
 {
 	int year = path_year(req);
-	if (year >= 0)
-		WITH_BODY(200, 0, svc_year_put(&s, year, in, &e));
+	if (year < 0)
+		return;
+	struct svc s;
+	struct svc_error e;
+	json_t *in = body_object(req, 0);
+	if (!in)
+		return;
+	svc_of(req, &s);
+	json_t *out = svc_year_put(&s, year, in, &e);
+	json_decref(in);
+	answer(req, status_of(out, 200), out, &e);
 }
+
+void api_change_list(struct http_request *req) { NO_BODY(svc_change_list(&s, http_query(req, "status"), &e)); }
+void api_change_get(struct http_request *req) { NO_BODY(svc_change_get(&s, req->ids[0], &e)); }
+void api_change_approve(struct http_request *req) { WITH_BODY(200, 1, svc_change_approve(&s, req->ids[0], in, &e)); }
+void api_change_reject(struct http_request *req) { WITH_BODY(200, 1, svc_change_reject(&s, req->ids[0], in, &e)); }
 
 void api_year_get(struct http_request *req)
 {
@@ -211,6 +251,15 @@ void api_decision_clear_emergency(struct http_request *req)
 
 void api_payment_create(struct http_request *req) { WITH_BODY(201, 0, svc_payment_create(&s, in, &e)); }
 void api_payment_list(struct http_request *req) { NO_BODY(svc_payment_list(&s, req->ids[0], &e)); }
+void api_claim_create(struct http_request *req) { WITH_BODY(201, 0, svc_claim_create(&s, in, &e)); }
+void api_claim_list(struct http_request *req)
+{
+	NO_BODY(svc_claim_list(&s, http_query(req, "status"), http_query(req, "decision_id"), &e));
+}
+void api_claim_left(struct http_request *req) { NO_BODY(svc_claim_left(&s, req->ids[0], &e)); }
+void api_claim_get(struct http_request *req) { NO_BODY(svc_claim_get(&s, req->ids[0], &e)); }
+void api_claim_approve(struct http_request *req) { WITH_BODY(200, 1, svc_claim_approve(&s, req->ids[0], in, &e)); }
+void api_claim_reject(struct http_request *req) { WITH_BODY(200, 0, svc_claim_reject(&s, req->ids[0], in, &e)); }
 
 void api_placement_create(struct http_request *req) { WITH_BODY(201, 0, svc_placement_create(&s, in, &e)); }
 void api_placement_list(struct http_request *req) { NO_BODY(svc_placement_list(&s, http_query(req, "year"), &e)); }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -24,12 +25,24 @@ struct throttle_slot {
 	int failures;
 };
 
+/* Counted audit events (issue 16): one row per (action, address, minute). */
+#define AUDIT_COUNT_SLOTS 256
+struct audit_count {
+	char action[32];
+	char addr[HTTP_CLIENT_ADDR_LEN];
+	int64_t user_id;
+	int64_t minute;  /* Unix minutes; 0 = free */
+	unsigned count;
+};
+
 struct app {
 	struct app_config cfg;
 	pthread_key_t db_key;
 	pthread_mutex_t throttle_lock;
 	unsigned char throttle_key[crypto_shorthash_KEYBYTES];
 	struct throttle_slot throttle[THROTTLE_SLOTS];
+	pthread_mutex_t count_lock;
+	struct audit_count counts[AUDIT_COUNT_SLOTS];
 };
 
 static void close_thread_db(void *p)
@@ -57,6 +70,7 @@ struct app *app_create(const struct app_config *cfg, char *err, size_t errsz)
 		return NULL;
 	}
 	pthread_mutex_init(&app->throttle_lock, NULL);
+	pthread_mutex_init(&app->count_lock, NULL);
 	randombytes_buf(app->throttle_key, sizeof app->throttle_key);
 	/* Open once here so that a wrong path or key fails at start, not at the first request. */
 	struct db *db = app_db(app);
@@ -72,6 +86,8 @@ void app_free(struct app *app)
 {
 	if (!app)
 		return;
+	/* What the counted audit holds goes to the log before the end. */
+	app_audit_count(app, app_db(app), NULL, NULL, 0, INT64_MAX / 2);
 	struct db *db = pthread_getspecific(app->db_key);
 	if (db) {
 		pthread_setspecific(app->db_key, NULL);
@@ -79,6 +95,7 @@ void app_free(struct app *app)
 	}
 	pthread_key_delete(app->db_key);
 	pthread_mutex_destroy(&app->throttle_lock);
+	pthread_mutex_destroy(&app->count_lock);
 	sodium_memzero(app->cfg.master, sizeof app->cfg.master);
 	free(app);
 }
@@ -253,6 +270,14 @@ static int token_equal(const char *a, const char *b)
 	return sodium_memcmp(a, b, la) == 0;
 }
 
+static enum http_next refuse_cross_site(struct http_request *req)
+{
+	http_reply_error(req, 403, "csrf", NULL,
+			 "begäran kommer inte från den här tjänstens egna sidor; ladda om sidan och försök igen",
+			 "the request does not come from this service's own pages; reload the page and try again");
+	return HTTP_HANDLED;
+}
+
 static enum http_next app_before(struct http_request *req)
 {
 	struct actor *a = calloc(1, sizeof *a);
@@ -270,8 +295,32 @@ static enum http_next app_before(struct http_request *req)
 		return HTTP_HANDLED;
 	}
 	int have = load_session(req, db, a);
-	if (roles & ROUTE_PUBLIC)
+	int writes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+	/* CSRF (issue 16): a write the browser says is cross-site is refused
+	 * whatever it carries — login included (login CSRF), whatever its body
+	 * (empty ones too). A write riding on the session cookie must moreover
+	 * show that it comes from our own pages; Bearer-token clients send no
+	 * cookie and are not concerned. */
+	if (writes && !(have && !a->via_cookie)) {
+		enum form_origin o = form_request_origin(http_header(req, "Origin"), http_header(req, "Sec-Fetch-Site"),
+							 http_header(req, "Referer"), http_header(req, "Host"));
+		if (o == FORM_ORIGIN_FOREIGN || (have && a->via_cookie && o != FORM_ORIGIN_OURS))
+			return refuse_cross_site(req);
+	}
+	if (roles & ROUTE_PUBLIC) {
+		/* The login and its second step take JSON only: a cross-site form
+		 * cannot send that without a preflight (login CSRF, issue 16). */
+		if (writes && http_is_api(req)) {
+			const char *ct = http_header(req, "Content-Type");
+			if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+				http_reply_error(req, 415, "unsupported_media_type", NULL,
+						 "inloggningen tar emot application/json",
+						 "the login takes application/json");
+				return HTTP_HANDLED;
+			}
+		}
 		return HTTP_CONTINUE;
+	}
 	if (!have) {
 		if (!http_is_api(req)) {
 			http_reply_redirect(req, 303, "/login");
@@ -295,7 +344,6 @@ static enum http_next app_before(struct http_request *req)
 				 "you must enrol a second factor first (POST /api/v1/me/totp)");
 		return HTTP_HANDLED;
 	}
-	int writes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 	if (writes && http_is_api(req) && a->via_cookie) {
 		/* A cookie-authenticated API write must be JSON: a cross-site form
 		 * cannot send that without a CORS preflight, which we never allow. */
@@ -442,4 +490,77 @@ void app_throttle_clear(struct app *app, const char *key)
 	if (s)
 		s->key = 0;
 	pthread_mutex_unlock(&app->throttle_lock);
+}
+
+int app_throttle_failed(struct app *app, const char *key, int64_t now)
+{
+	uint64_t h = throttle_hash(app, key);
+	pthread_mutex_lock(&app->throttle_lock);
+	struct throttle_slot *s = throttle_find(app, h, now, 0);
+	int failed = s && s->failures > 0 && now - s->last_fail <= THROTTLE_FORGET;
+	pthread_mutex_unlock(&app->throttle_lock);
+	return failed;
+}
+
+/* ---------------------------------------------------------------- counted audit */
+
+/* Writes one counted row: "address=A minute=2026-12-07T23:41Z count=N". */
+static void audit_count_write(struct db *db, const struct audit_count *c)
+{
+	char detail[160], when[32];
+	time_t t = (time_t)(c->minute * 60);
+	struct tm tm;
+	if (!db || !gmtime_r(&t, &tm) || strftime(when, sizeof when, "%Y-%m-%dT%H:%MZ", &tm) == 0)
+		return;
+	snprintf(detail, sizeof detail, "address=%s minute=%s count=%u", c->addr, when, c->count);
+	db_audit(db, c->user_id, c->action, "address", 0, detail);
+}
+
+void app_audit_count(struct app *app, struct db *db, const char *action, const char *addr, int64_t user_id,
+		     int64_t now)
+{
+	struct audit_count done[AUDIT_COUNT_SLOTS];
+	size_t ndone = 0;
+	int64_t minute = now / 60;
+	struct audit_count *mine = NULL, *free_slot = NULL;
+	pthread_mutex_lock(&app->count_lock);
+	for (size_t i = 0; i < AUDIT_COUNT_SLOTS; i++) {
+		struct audit_count *c = &app->counts[i];
+		if (c->minute && c->minute < minute) {
+			done[ndone++] = *c;   /* a minute that is over: its row is written below */
+			c->minute = 0;
+		}
+		if (!c->minute) {
+			if (!free_slot)
+				free_slot = c;
+		} else if (action && addr && c->user_id == user_id && strcmp(c->action, action) == 0 &&
+			   strcmp(c->addr, addr) == 0) {
+			mine = c;
+		}
+	}
+	struct audit_count single = { 0 };
+	if (action && addr) {
+		if (!mine && free_slot) {
+			mine = free_slot;
+			snprintf(mine->action, sizeof mine->action, "%s", action);
+			snprintf(mine->addr, sizeof mine->addr, "%s", addr);
+			mine->user_id = user_id;
+			mine->minute = minute;
+			mine->count = 0;
+		}
+		if (mine)
+			mine->count++;
+		else { /* more addresses in this minute than slots: a row of its own */
+			snprintf(single.action, sizeof single.action, "%s", action);
+			snprintf(single.addr, sizeof single.addr, "%s", addr);
+			single.user_id = user_id;
+			single.minute = minute;
+			single.count = 1;
+		}
+	}
+	pthread_mutex_unlock(&app->count_lock);
+	for (size_t i = 0; i < ndone; i++)
+		audit_count_write(db, &done[i]);
+	if (single.count)
+		audit_count_write(db, &single);
 }

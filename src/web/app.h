@@ -139,6 +139,20 @@ void app_set_session_cookie(struct http_request *req, const char *token);
 int64_t app_throttle_wait(struct app *app, const char *key, int64_t now);
 void app_throttle_fail(struct app *app, const char *key, int64_t now);
 void app_throttle_clear(struct app *app, const char *key);
+/* 1 when key has failed within the throttle's memory (15 minutes). */
+int app_throttle_failed(struct app *app, const char *key, int64_t now);
+
+/*
+ * Counted audit (issue 16, audit floods): events that can come in floods —
+ * failed and throttled logins, guessed challenges (user_id 0), reads of
+ * another organisation's records refused as 404 (the user's id) — make one
+ * audit row per (action, address, user, minute), "address=A
+ * minute=YYYY-MM-DDTHH:MMZ count=N", written when the minute is over (at
+ * the next counted event) or when the server stops. With action NULL it
+ * only writes what is over.
+ */
+void app_audit_count(struct app *app, struct db *db, const char *action, const char *addr, int64_t user_id,
+		     int64_t now);
 
 /* Replies with the status, code and messages of e (the one error mapping). */
 void svc_reply_error(struct http_request *req, const struct svc_error *e);

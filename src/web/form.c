@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define FORM_DEFAULT_MAX_PAIRS 1000
 
@@ -322,4 +323,46 @@ int form_bearer(const char *header, char *out, size_t outsz)
 	memcpy(out, t, len);
 	out[len] = '\0';
 	return 0;
+}
+
+int form_url_authority(const char *url, char *out, size_t outsz)
+{
+	const char *p;
+	if (!url || !out)
+		return -1;
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return -1;
+	size_t n = strcspn(p, "/?#");
+	if (n == 0 || n >= outsz)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* 1 when url names host. */
+static int names_host(const char *url, const char *host)
+{
+	char auth[256];
+	return host && *host && form_url_authority(url, auth, sizeof auth) == 0 && strcasecmp(auth, host) == 0;
+}
+
+enum form_origin form_request_origin(const char *origin, const char *sec_fetch_site, const char *referer,
+				     const char *host)
+{
+	if (origin && strcmp(origin, "null") != 0)
+		return names_host(origin, host) ? FORM_ORIGIN_OURS : FORM_ORIGIN_FOREIGN;
+	if (sec_fetch_site)
+		return strcmp(sec_fetch_site, "same-origin") == 0 || strcmp(sec_fetch_site, "none") == 0
+			       ? FORM_ORIGIN_OURS
+			       : FORM_ORIGIN_FOREIGN;
+	if (origin) /* "null": sandboxed or hidden, never ours for sure */
+		return FORM_ORIGIN_FOREIGN;
+	if (referer)
+		return names_host(referer, host) ? FORM_ORIGIN_OURS : FORM_ORIGIN_FOREIGN;
+	return FORM_ORIGIN_UNKNOWN;
 }

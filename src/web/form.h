@@ -84,4 +84,24 @@ int form_cookie(const char *header, const char *name, char *out, size_t outsz);
  */
 int form_bearer(const char *header, char *out, size_t outsz);
 
+/*
+ * Where a write comes from (CSRF): FORM_ORIGIN_OURS when the browser says it
+ * comes from this server's own pages, FORM_ORIGIN_FOREIGN when it names
+ * another site, FORM_ORIGIN_UNKNOWN when it says nothing (not a browser).
+ * The arguments are the request's headers, each NULL when absent: Origin
+ * decides unless absent or "null"; then Sec-Fetch-Site ("same-origin" or
+ * "none" are ours, anything else foreign); then an Origin of "null" is
+ * foreign; then the Referer. An Origin or Referer is ours when it is an
+ * absolute http(s) URL whose authority ("host[:port]") equals host
+ * (case-insensitive); a NULL or empty host makes nothing ours.
+ */
+enum form_origin { FORM_ORIGIN_UNKNOWN, FORM_ORIGIN_OURS, FORM_ORIGIN_FOREIGN };
+enum form_origin form_request_origin(const char *origin, const char *sec_fetch_site, const char *referer,
+				     const char *host);
+
+/* The authority of an absolute http:// or https:// URL (up to the first '/',
+ * '?' or '#'; not empty) into out (size outsz, NUL-terminated): 0, or -1 when
+ * it is none or does not fit. */
+int form_url_authority(const char *url, char *out, size_t outsz);
+
 #endif

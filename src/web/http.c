@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -66,11 +67,33 @@ struct http_server {
 	struct tls *tls;         /* NULL: plain HTTP */
 	struct MHD_Daemon *redirect; /* cfg.redirect_listen's daemon, or NULL */
 	uint16_t redirect_port;
+
+
+	/* Slow clients (issue 16): every open connection, its network (/24 of
+	 * IPv4, /64 of IPv6) and the deadline of the phase it is in. */
+	pthread_mutex_t conns_lock;
+	struct conn_track *conns; /* cfg.connection_limit + CONN_SLACK slots */
+	size_t nconns_cap;
+	pthread_t watchdog;
+	int watchdog_running;
+	atomic_int watchdog_stop;
 };
 
 struct header {
 	char *name;
 	char *value;
+};
+
+static void conn_deadline(struct http_server *srv, struct MHD_Connection *conn, unsigned seconds);
+
+/* One open connection, for the absolute deadlines and the per-network cap. */
+#define CONN_SLACK 16
+struct conn_track {
+	int used;
+	MHD_socket fd;
+	unsigned char net[16];  /* the peer's network: /24 (IPv4) or /64 (IPv6), zero-padded */
+	time_t deadline;        /* CLOCK_MONOTONIC seconds; 0: none (a handler is answering) */
+	int cut;                /* shut down by the watchdog already */
 };
 
 struct http_request_impl {
@@ -576,7 +599,7 @@ static int add_security_headers(struct MHD_Response *r, long cache_max_age, int 
 	if (MHD_add_response_header(r, "Content-Security-Policy", CSP) != MHD_YES ||
 	    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
 	    MHD_add_response_header(r, "X-Frame-Options", "DENY") != MHD_YES ||
-	    MHD_add_response_header(r, "Referrer-Policy", "no-referrer") != MHD_YES ||
+	    MHD_add_response_header(r, "Referrer-Policy", "same-origin") != MHD_YES ||
 	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc) != MHD_YES)
 		return -1;
 	/* Over HTTPS: browsers never try plain HTTP for this host again for a year. */
@@ -944,8 +967,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req_full *rf = *con_cls;
 	struct http_request_impl *im;
 
-	(void)conn;
 	(void)toe;
+	/* A kept-alive connection has header_deadline_s for its next head. */
+	conn_deadline(srv, conn, srv->cfg.header_deadline_s);
 	if (!rf)
 		return;
 	*con_cls = NULL;
@@ -1145,6 +1169,43 @@ static void set_client_addr(struct http_request *req)
 	ip16_format(&addr, req->client_addr, sizeof(req->client_addr));
 }
 
+/* Counts of the framing headers of a request (request smuggling). */
+struct framing {
+	unsigned content_lengths, transfer_encodings;
+	const char *first_length;
+	int lengths_differ;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->content_lengths++ == 0)
+			f->first_length = value;
+		else if (!value || !f->first_length || strcmp(value, f->first_length) != 0)
+			f->lengths_differ = 1;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->transfer_encodings++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Strict HTTP (issue 16): libmicrohttpd's own strictness option
+ * (MHD_OPTION_STRICT_FOR_CLIENT, set at start) refuses what it knows; what
+ * it lets through is checked here: more than one Content-Length, or a
+ * Content-Length beside a Transfer-Encoding, which proxies may frame
+ * differently from us. Answered 400, and the connection is closed, so
+ * nothing after the ambiguous framing is read as a request.
+ */
+static int ambiguous_framing(struct http_request *req)
+{
+	struct framing f = { 0 };
+	MHD_get_connection_values(req->impl->conn, MHD_HEADER_KIND, count_framing, &f);
+	return f.content_lengths > 1 || (f.content_lengths && f.transfer_encodings) || f.transfer_encodings > 1;
+}
+
 /*
  * The first call for a request: everything that can be refused before the
  * body is read. Returns MHD_YES to go on reading, or the result of queueing
@@ -1160,11 +1221,20 @@ static enum MHD_Result begin_request(struct http_request *req, const char *metho
 	size_t plen;
 
 	req->method = method;
+	conn_deadline(srv, im->conn, srv->cfg.body_deadline_s); /* the head is in: now the body */
 	set_client_addr(req);
 	if (im->url_too_long) {
 		req->path = "";
 		return refuse(req, 414, "too_large", "Adressen är för lång.",
 			      "The address (URL) is too long.");
+	}
+	if (ambiguous_framing(req)) {
+		req->path = "";
+		if (push_header(im, MHD_HTTP_HEADER_CONNECTION, "close") < 0)
+			return MHD_NO;
+		im->refuse_status = 400; /* a body that follows is not kept */
+		return refuse(req, 400, "invalid", "Begärans längd är tvetydig (Content-Length/Transfer-Encoding).",
+			      "The request's length is ambiguous (Content-Length/Transfer-Encoding).");
 	}
 	q = strchr(im->url, '?');
 	plen = q ? (size_t)(q - im->url) : strlen(im->url);
@@ -1296,6 +1366,7 @@ static enum MHD_Result finish_request(struct http_request *req)
 		return refuse_too_large(req);
 	if (im->refuse_status)
 		return refuse_busy(req);
+	conn_deadline(im->srv, im->conn, 0); /* the request is in: the answer is ours */
 	req->body = im->body;
 	req->body_len = im->body_len;
 	if (!cfg->before || cfg->before(req) == HTTP_CONTINUE)
@@ -1337,6 +1408,157 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return take_body(req, upload_data, n);
 	}
 	return finish_request(req);
+}
+
+/* ------------------------------------------------------------ slow clients */
+
+/*
+ * Slow clients (issue 16): libmicrohttpd's timeout is an idle timeout that
+ * restarts at every byte, so a client sending a header byte every few
+ * seconds held its connection for ever. Here every connection has an
+ * absolute deadline: its request head must be complete within
+ * header_deadline_s of the connection (or of the previous answer, on a
+ * kept-alive one), its body within body_deadline_s of the head. A watchdog
+ * thread shuts down the socket of a connection past its deadline; MHD then
+ * sees the end of the stream and closes it. Besides the per-address cap,
+ * connections are capped per network (/24 of IPv4, /64 of IPv6), so that
+ * one network cannot take every connection of the server.
+ */
+
+static time_t mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* The network of a peer address into net (16 bytes); 0, or -1 when not IP. */
+static int peer_net(const struct sockaddr *sa, unsigned char net[16])
+{
+	memset(net, 0, 16);
+	if (!sa)
+		return -1;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		net[0] = 4;
+		memcpy(net + 1, &in->sin_addr, 3); /* /24 */
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(in6->sin6_addr.s6_addr, mapped, 12) == 0) {
+			net[0] = 4;
+			memcpy(net + 1, in6->sin6_addr.s6_addr + 12, 3);
+			return 0;
+		}
+		net[0] = 6;
+		memcpy(net + 1, in6->sin6_addr.s6_addr, 8); /* /64 */
+		return 0;
+	}
+	return -1;
+}
+
+static int per_net_unlimited(const struct http_server *srv)
+{
+	return srv->cfg.per_net_limit == HTTP_PER_IP_UNLIMITED || srv->cfg.per_ip_limit == HTTP_PER_IP_UNLIMITED;
+}
+
+/* MHD's accept policy: refuses a connection whose network has its cap. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http_server *srv = cls;
+	unsigned char net[16];
+	unsigned n = 0;
+
+	(void)addrlen;
+	if (per_net_unlimited(srv) || peer_net(addr, net) != 0)
+		return MHD_YES;
+	pthread_mutex_lock(&srv->conns_lock);
+	for (size_t i = 0; i < srv->nconns_cap; i++)
+		if (srv->conns[i].used && memcmp(srv->conns[i].net, net, 16) == 0)
+			n++;
+	pthread_mutex_unlock(&srv->conns_lock);
+	return n >= srv->cfg.per_net_limit ? MHD_NO : MHD_YES;
+}
+
+/* MHD's connection notifier: a connection starts (tracked, its head's
+ * deadline set) or closes (forgotten). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fdi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ai = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		struct conn_track *t = NULL;
+
+		*socket_context = NULL;
+		pthread_mutex_lock(&srv->conns_lock);
+		for (size_t i = 0; i < srv->nconns_cap && !t; i++)
+			if (!srv->conns[i].used)
+				t = &srv->conns[i];
+		if (t && fdi) {
+			memset(t, 0, sizeof(*t));
+			t->used = 1;
+			t->fd = fdi->connect_fd;
+			if (peer_net(ai ? ai->client_addr : NULL, t->net) != 0)
+				memset(t->net, 0xff, sizeof(t->net)); /* counts with no network */
+			t->deadline = mono_now() + (time_t)srv->cfg.header_deadline_s;
+			*socket_context = t;
+		}
+		pthread_mutex_unlock(&srv->conns_lock);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct conn_track *t = *socket_context;
+
+		if (t) {
+			pthread_mutex_lock(&srv->conns_lock);
+			t->used = 0;
+			pthread_mutex_unlock(&srv->conns_lock);
+			*socket_context = NULL;
+		}
+	}
+}
+
+/* Sets the deadline of conn's phase: seconds from now, or 0 for none. */
+static void conn_deadline(struct http_server *srv, struct MHD_Connection *conn, unsigned seconds)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_track *t = ci ? ci->socket_context : NULL;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&srv->conns_lock);
+	if (t->used)
+		t->deadline = seconds ? mono_now() + (time_t)seconds : 0;
+	pthread_mutex_unlock(&srv->conns_lock);
+}
+
+/* Once a second: shuts down the sockets of connections past their deadline.
+ * Under the lock, so a socket is never closed (MHD closes it after telling
+ * on_connection) while it is being shut down here. */
+static void *watchdog_main(void *arg)
+{
+	struct http_server *srv = arg;
+	struct timespec tick = { 0, 250 * 1000 * 1000 };
+
+	while (!atomic_load(&srv->watchdog_stop)) {
+		time_t now = mono_now();
+
+		pthread_mutex_lock(&srv->conns_lock);
+		for (size_t i = 0; i < srv->nconns_cap; i++) {
+			struct conn_track *t = &srv->conns[i];
+
+			if (t->used && !t->cut && t->deadline && now >= t->deadline) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->cut = 1;
+			}
+		}
+		pthread_mutex_unlock(&srv->conns_lock);
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
 }
 
 /* ------------------------------------------------------------------ server */
@@ -1609,6 +1831,7 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		set_err(err, errsz, "Out of memory.");
 		return NULL;
 	}
+	pthread_mutex_init(&s->conns_lock, NULL);
 	s->stop_pipe[0] = s->stop_pipe[1] = -1;
 	s->cfg = *cfg;
 	if (!s->cfg.listen)
@@ -1621,6 +1844,12 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		s->cfg.timeout_s = DEFAULT_TIMEOUT_S;
 	if (!s->cfg.per_ip_limit)
 		s->cfg.per_ip_limit = HTTP_DEFAULT_PER_IP;
+	if (!s->cfg.per_net_limit)
+		s->cfg.per_net_limit = HTTP_DEFAULT_PER_NET;
+	if (!s->cfg.header_deadline_s)
+		s->cfg.header_deadline_s = HTTP_DEFAULT_HEADER_DEADLINE;
+	if (!s->cfg.body_deadline_s)
+		s->cfg.body_deadline_s = HTTP_DEFAULT_BODY_DEADLINE;
 	if (!s->cfg.connection_limit)
 		s->cfg.connection_limit = DEFAULT_CONN_LIMIT;
 	if (!s->cfg.connection_memory)
@@ -1691,8 +1920,14 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		goto fail;
 	}
 
+	s->nconns_cap = (size_t)s->cfg.connection_limit + CONN_SLACK;
+	s->conns = calloc(s->nconns_cap, sizeof(*s->conns));
+	if (!s->conns) {
+		set_err(err, errsz, "Out of memory.");
+		goto fail;
+	}
 	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, &on_request, s,
+		flags, 0, &on_accept, s, &on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->cfg.timeout_s,
@@ -1702,11 +1937,18 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)s->cfg.connection_limit,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.connection_memory,
 		/* Refuse sloppy requests (bare LF, spaces in header names) that
-		 * proxies may read differently (request smuggling). */
+		 * proxies may read differently (request smuggling). Since 0.9.77
+		 * the discipline level says more; 0.9.75 (Debian 12) still takes
+		 * a bare LF as a line end, which nothing here can see (README). */
+#if MHD_VERSION >= 0x00097701
+		MHD_OPTION_CLIENT_DISCIPLINE_LVL, (int)2,
+#else
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+#endif
 		MHD_OPTION_URI_LOG_CALLBACK, &on_uri, s,
 		MHD_OPTION_NOTIFY_COMPLETED, &on_completed, s,
 		MHD_OPTION_ARRAY, tls_opts,
+		MHD_OPTION_NOTIFY_CONNECTION, &on_connection, s,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		set_err(err, errsz, "Could not listen on the address (in use, or not allowed).");
@@ -1719,10 +1961,24 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err, 
 		s->daemon = NULL;
 		goto fail;
 	}
+
+	atomic_init(&s->watchdog_stop, 0);
+	if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
+		MHD_stop_daemon(s->daemon);
+		s->daemon = NULL;
+		if (s->redirect)
+			MHD_stop_daemon(s->redirect);
+		s->redirect = NULL;
+		set_err(err, errsz, "Could not start the connection watchdog.");
+		goto fail;
+	}
+	s->watchdog_running = 1;
 	return s;
 fail:
 	tls_free(s->tls);
 	free(s->trusted);
+	free(s->conns);
+	pthread_mutex_destroy(&s->conns_lock);
 	if (s->stop_pipe[0] >= 0)
 		close(s->stop_pipe[0]);
 	if (s->stop_pipe[1] >= 0)
@@ -1794,6 +2050,12 @@ static void graceful_stop(struct http_server *s)
 	if (s->redirect)
 		MHD_stop_daemon(s->redirect);
 	s->redirect = NULL;
+
+	if (s->watchdog_running) {
+		atomic_store(&s->watchdog_stop, 1);
+		pthread_join(s->watchdog, NULL);
+		s->watchdog_running = 0;
+	}
 }
 
 /* The write end of the pipe of the server waiting in run_until_signal. */
@@ -1891,5 +2153,7 @@ void http_server_stop(struct http_server *s)
 	close(s->stop_pipe[1]);
 	tls_free(s->tls);
 	free(s->trusted);
+	free(s->conns);
+	pthread_mutex_destroy(&s->conns_lock);
 	free(s);
 }

@@ -81,6 +81,9 @@ struct route {
 #define HTTP_DEFAULT_MAX_BODY (1024u * 1024u)
 #define HTTP_CLIENT_ADDR_LEN 64    /* fits any IPv6 text form + NUL */
 #define HTTP_DEFAULT_PER_IP 32     /* connections per client address unless configured */
+#define HTTP_DEFAULT_PER_NET 64    /* connections per /24 (IPv4) or /64 (IPv6) unless configured */
+#define HTTP_DEFAULT_HEADER_DEADLINE 10 /* seconds for a request's head, from its connection or last answer */
+#define HTTP_DEFAULT_BODY_DEADLINE 60   /* seconds for a request's body, from its head */
 #define HTTP_PER_IP_UNLIMITED UINT_MAX /* http_config.per_ip_limit: no limit (behind a proxy) */
 
 /* ---------------------------------------------------------------- request */
@@ -273,6 +276,10 @@ struct http_config {
 	unsigned per_ip_limit;       /* connections per client address [HTTP_DEFAULT_PER_IP];
 	                              * HTTP_PER_IP_UNLIMITED: none, for a server behind a
 	                              * reverse proxy, where every client has the proxy's address */
+	unsigned per_net_limit;      /* connections per /24 (IPv4) or /64 (IPv6) [HTTP_DEFAULT_PER_NET];
+	                              * HTTP_PER_IP_UNLIMITED, or per_ip_limit unlimited: none */
+	unsigned header_deadline_s;  /* absolute deadline of a request's head [10] */
+	unsigned body_deadline_s;    /* absolute deadline of a request's body after its head [60] */
 	unsigned connection_limit;   /* connections in total [256] */
 	size_t connection_memory;    /* per-connection header/URL memory [32 KiB] */
 	size_t max_body;             /* per request body [1 MiB] */

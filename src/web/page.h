@@ -180,6 +180,13 @@ void page_table(struct page *p, const char *caption_key, ...) __attribute__((sen
 void page_table_end(struct page *p);
 /* Opens <section class="panel"> with an <h2> of key; the caller closes the section. */
 void page_panel(struct page *p, const char *key);
+/*
+ * The year's money figures of b (the budget object of svc_year_budget) with
+ * the labels of domain.md §8, each marked data-figure="<field>", and one
+ * line where two figures differ by definition. The same on the start page,
+ * the year page and the report page (coordinator and funder).
+ */
+void page_money_figures(struct page *p, const json_t *b);
 /* <a href="formatted">text</a> (text escaped). */
 void page_link(struct page *p, const char *text, const char *href_fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -6,11 +6,66 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/money.h"
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/svc_pages.h"
 
 /* ---------------------------------------------------------------- users */
+
+/* Four eyes on the control itself: the pending changes, each with approve
+ * (not one's own) and reject (one's own: withdraw). */
+static void changes_panel(struct page *p)
+{
+	struct svc_error e;
+	json_t *list = svc_change_list(&p->svc, "pending", &e);
+	json_t *arr = list ? json_object_get(list, "proposals") : NULL;
+	if (!arr || json_array_size(arr) == 0) {
+		json_decref(list);
+		return;
+	}
+	page_panel(p, "change.title");
+	page_table(p, NULL, "change.what", "change.proposed_by", "user.action", NULL);
+	size_t i;
+	json_t *c;
+	json_array_foreach(arr, i, c) {
+		const char *kind = page_s(c, "kind");
+		json_t *ch = json_object_get(c, "change");
+		char what[160];
+		html_raw(&p->h, "<tr><td>");
+		if (kind && strcmp(kind, "year_settings") == 0) {
+			json_t *fe = json_object_get(ch, "four_eyes_ore");
+			char kr[40] = "";
+			if (json_is_integer(fe))
+				money_format((int64_t)json_integer_value(fe), kr, sizeof kr, 1);
+			snprintf(what, sizeof what, "%lld", (long long)page_int(c, "target_id"));
+			page_textv(p, json_is_integer(fe) ? "change.year_raise" : "change.year_remove", what, kr, NULL);
+		} else if (kind && strcmp(kind, "user_create") == 0) {
+			page_textv(p, "change.user_create", page_s(ch, "username"), NULL);
+		} else {
+			page_textv(p, "change.user_activate", page_s(ch, "username"), NULL);
+		}
+		html_raw(&p->h, "</td><td>");
+		snprintf(what, sizeof what, "%lld", (long long)page_int(c, "proposed_by"));
+		html_text(&p->h, what);
+		html_raw(&p->h, "</td><td>");
+		bool mine = page_int(c, "proposed_by") == p->svc.actor->user_id;
+		if (!mine) {
+			page_form(p, "/change-proposals/%lld/approve", (long long)page_int(c, "id"));
+			html_raw(&p->h, "<button class=\"small\">");
+			page_text(p, "change.approve");
+			html_raw(&p->h, "</button></form>");
+		}
+		page_form(p, "/change-proposals/%lld/reject", (long long)page_int(c, "id"));
+		html_raw(&p->h, "<button class=\"small\">");
+		page_text(p, mine ? "change.withdraw" : "change.reject");
+		html_raw(&p->h, "</button></form>");
+		html_raw(&p->h, "</td></tr>");
+	}
+	page_table_end(p);
+	html_raw(&p->h, "</section>");
+	json_decref(list);
+}
 
 static void users_page(struct page *p, unsigned status)
 {
@@ -66,6 +121,7 @@ static void users_page(struct page *p, unsigned status)
 	}
 	page_table_end(p);
 
+	changes_panel(p);
 	page_panel(p, "users.new");
 	page_errors(p);
 	page_form(p, "/users");
@@ -154,3 +210,21 @@ void page_user_totp_reset(struct http_request *req)
 
 void page_user_deactivate(struct http_request *req) { set_active(req, false); }
 void page_user_activate(struct http_request *req) { set_active(req, true); }
+
+static void change_resolve(struct http_request *req, bool approve)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = json_object();
+	json_t *out = approve ? svc_change_approve(&p.svc, req->ids[0], in, &e)
+			      : svc_change_reject(&p.svc, req->ids[0], in, &e);
+	json_decref(in);
+	page_after_post(&p, out, &e, approve ? "/users?done=change_approved" : "/users?done=change_rejected",
+			users_page);
+}
+
+void page_change_approve(struct http_request *req) { change_resolve(req, true); }
+void page_change_reject(struct http_request *req) { change_resolve(req, false); }

@@ -1,6 +1,8 @@
 /*
- * Decisions and payment claims: the list, one decision with its payments,
- * claiming the days actually used (never above the decision, R14), and
+ * Decisions, claims (rekvisitioner) and payments (utbetalningar): the list,
+ * one decision with its claims, payments and what is left of it, the
+ * organisation's claim of the days actually used (never above what is
+ * left, R14), the coordinator's queue of claims to approve or reject, and
  * closing a decision (the coordinator) to release what was not used.
  */
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "domain/money.h"
+#include "web/i18n_html.h"
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/svc_pages.h"
@@ -97,38 +100,110 @@ void page_decisions(struct http_request *req)
 	page_end(&p);
 }
 
-/* The claim form: days (or units) actually used, priced as the decision was. */
-static void claim_form(struct page *p, const json_t *d)
+/* The state of a claim in words: submitted, paid (on a day) or rejected (with the reason). */
+static void claim_state(struct page *p, const json_t *c)
+{
+	const char *status = page_s(c, "status");
+	html_raw(&p->h, "<span class=\"tag claim-");
+	html_text(&p->h, status);
+	html_raw(&p->h, "\">");
+	html_text(&p->h, page_enum(p, &enum_claim_status, status));
+	html_raw(&p->h, "</span>");
+	if (json_is_string(json_object_get(c, "decided_on"))) {
+		html_raw(&p->h, " ");
+		page_day(p, json_object_get(c, "decided_on"));
+	}
+	if (json_is_string(json_object_get(c, "reject_reason"))) {
+		html_raw(&p->h, ": ");
+		page_str(p, json_object_get(c, "reject_reason"));
+	}
+}
+
+/* The days (from – to, and how many) or the units of a claim. */
+static void claim_extent(struct page *p, const json_t *c)
+{
+	if (json_is_string(json_object_get(c, "from"))) {
+		char n[24];
+		page_day(p, json_object_get(c, "from"));
+		html_raw(&p->h, " \xE2\x80\x93 ");
+		page_day(p, json_object_get(c, "to"));
+		snprintf(n, sizeof n, " (%lld)", (long long)page_int(c, "days"));
+		html_text(&p->h, n);
+	} else {
+		char n[24];
+		snprintf(n, sizeof n, "%lld", (long long)page_int(c, "units"));
+		html_text(&p->h, n);
+	}
+}
+
+/* The decision's claims with their states, and what is left of it in days (or units) and kronor. */
+static void claims_panel(struct page *p, const json_t *left, bool period)
+{
+	char days[24], kr[64], granted[64], paid[64], reserved[64];
+	snprintf(days, sizeof days, "%lld", (long long)page_int(left, period ? "days_left" : "units_left"));
+	money_format(page_int(left, "left_ore"), kr, sizeof kr, 1);
+	money_format(page_int(left, "granted_ore"), granted, sizeof granted, 1);
+	money_format(page_int(left, "paid_ore"), paid, sizeof paid, 1);
+	money_format(page_int(left, "reserved_ore"), reserved, sizeof reserved, 1);
+	page_panel(p, "claim.list");
+	html_raw(&p->h, "<p class=\"claim-left\" data-figure=\"left\">");
+	const char *args[] = { days, kr, granted, paid, reserved };
+	i18n_html(&p->h, p->lang, period ? "claim.left_days" : "claim.left_units", args, 5);
+	html_raw(&p->h, "</p>");
+	const json_t *cs = json_object_get(left, "claims");
+	if (json_array_size(cs) == 0) {
+		html_raw(&p->h, "<p>");
+		page_text(p, "claim.none");
+		html_raw(&p->h, "</p></section>");
+		return;
+	}
+	page_table(p, NULL, "claim.submitted_on", period ? "claim.days_used" : "claim.units", "claim.amount",
+		   "claim.reference", "claim.state", NULL);
+	size_t i;
+	json_t *c;
+	json_array_foreach(cs, i, c) {
+		html_raw(&p->h, "<tr><td>");
+		page_day(p, json_object_get(c, "submitted_on"));
+		html_raw(&p->h, "</td><td>");
+		claim_extent(p, c);
+		html_raw(&p->h, "</td><td class=\"num\">");
+		page_money(p, json_object_get(c, "amount_ore"));
+		html_raw(&p->h, "</td><td>");
+		page_str(p, json_object_get(c, "reference"));
+		html_raw(&p->h, "</td><td>");
+		claim_state(p, c);
+		html_raw(&p->h, "</td></tr>");
+	}
+	page_table_end(p);
+	if (p->svc.actor->role == ROLE_COORDINATOR) {
+		html_raw(&p->h, "<p>");
+		page_link(p, page_t(p, "claim.queue_link"), "/claims");
+		html_raw(&p->h, "</p>");
+	}
+	html_raw(&p->h, "</section>");
+}
+
+/* The claim form (rekvisition): the days used (or units), with the organisation's reference. */
+static void claim_form(struct page *p, const json_t *d, const json_t *left)
 {
 	bool period = json_is_string(json_object_get(d, "from"));
-	int64_t granted = period ? 0 : page_int(d, "units");
-	if (period) {
-		day_t f, t;
-		day_parse(page_s(d, "from"), &f);
-		day_parse(page_s(d, "to"), &t);
-		granted = day_count(f, t);
-	}
-	char hint[256], total[64], paid[64], max[24], today[DAY_BUFSZ];
-	money_format(page_int(d, "total_ore"), total, sizeof total, 1);
-	money_format(page_int(d, "paid_ore"), paid, sizeof paid, 1);
-	snprintf(max, sizeof max, "%lld", (long long)granted);
-	struct html tmp = HTML_INIT;
-	const char *args[] = { max, total, paid };
-	i18n_html(&tmp, p->lang, period ? "claim.days_hint" : "claim.units_hint", args, 3);
-	snprintf(hint, sizeof hint, "%s", buf_str(&tmp.b));
-	html_release(&tmp);
-
 	page_panel(p, "claim.title");
+	html_raw(&p->h, "<p class=\"hint\">");
+	page_text(p, "claim.hint");
+	html_raw(&p->h, "</p>");
 	page_errors(p);
 	page_form(p, "/decisions/%lld/claim", (long long)page_int(d, "id"));
-	page_field(p, &(struct field){ .kind = FIELD_NUMBER, .name = "days",
-				       .label = period ? "claim.days" : "claim.units", .hint_text = hint });
-	page_field(p, &(struct field){ .kind = FIELD_MONEY, .name = "amount", .label = "claim.amount",
-				       .hint = "claim.amount_hint" });
-	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "paid_on", .label = "claim.paid_on",
-				       .value = day_format(day_today(), today), .required = true });
+	if (period) {
+		page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "from", .label = "claim.from",
+					       .value = page_s(left, "next_day"), .required = true });
+		page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "to", .label = "claim.to",
+					       .hint = "claim.to_hint", .required = true });
+	} else {
+		page_field(p, &(struct field){ .kind = FIELD_NUMBER, .name = "units", .label = "claim.units",
+					       .required = true });
+	}
 	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "reference", .label = "claim.reference",
-				       .hint = "claim.reference_hint" });
+				       .hint = "claim.reference_hint", .required = true });
 	page_form_end(p, "claim.submit");
 	html_raw(&p->h, "</section>");
 }
@@ -160,16 +235,19 @@ enum decision_form { FORM_CLAIM, FORM_EMERGENCY };
 static void decision_page(struct page *p, int64_t id, unsigned status, enum decision_form failed)
 {
 	struct svc_error e;
-	json_t *d = svc_decision_get(&p->svc, id, &e), *pays = NULL, *codes = NULL;
+	json_t *d = svc_decision_get(&p->svc, id, &e), *pays = NULL, *codes = NULL, *left = NULL;
 	if (d)
 		pays = svc_payment_list(&p->svc, id, &e);
-	if (pays) {
+	if (pays)
+		left = svc_claim_left(&p->svc, id, &e);
+	if (left) {
 		int64_t pid = page_int(d, "person_id");
 		codes = svc_page_person_codes(&p->svc, &pid, 1, &e);
 	}
 	if (!codes) {
 		json_decref(d);
 		json_decref(pays);
+		json_decref(left);
 		return page_fail(p, &e);
 	}
 	struct html *h = &p->h;
@@ -220,7 +298,19 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 	html_raw(h, " \xC2\xB7 ");
 	page_link(p, page_t(p, "letter.download"), "/api/v1/decisions/%lld/letter.pdf?lang=%s", (long long)id,
 		  i18n_code(p->lang));
-	html_raw(h, "</p><h2>");
+	html_raw(h, "</p>");
+	bool period = json_is_string(json_object_get(d, "from"));
+	const struct svc_error *err = p->err;
+	const struct form *in = p->in;
+	if (open && page_int(left, "left_ore") > 0) {
+		p->err = failed == FORM_CLAIM ? err : NULL;
+		p->in = failed == FORM_CLAIM ? in : NULL;
+		claim_form(p, d, left);
+		p->err = err;
+		p->in = in;
+	}
+	claims_panel(p, left, period);
+	html_raw(h, "<h2>");
 	page_text(p, "claim.payments");
 	html_raw(h, "</h2>");
 	const json_t *ps = json_object_get(pays, "payments");
@@ -243,13 +333,6 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 		}
 		page_table_end(p);
 	}
-	const struct svc_error *err = p->err;
-	const struct form *in = p->in;
-	if (open && page_int(d, "total_ore") > page_int(d, "paid_ore")) {
-		p->err = failed == FORM_CLAIM ? err : NULL;
-		p->in = failed == FORM_CLAIM ? in : NULL;
-		claim_form(p, d);
-	}
 	if (emergency_open && p->svc.actor->role == ROLE_COORDINATOR) {
 		p->err = failed == FORM_EMERGENCY ? err : NULL;
 		p->in = failed == FORM_EMERGENCY ? in : NULL;
@@ -271,6 +354,7 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 	}
 	json_decref(d);
 	json_decref(pays);
+	json_decref(left);
 	json_decref(codes);
 	page_end_status(p, status);
 }
@@ -282,67 +366,238 @@ void page_decision(struct http_request *req)
 	decision_page(&p, req->ids[0], 200, FORM_CLAIM);
 }
 
-/* The amount to claim: the price of the days used, or an amount typed in kronor. */
-static int claim_amount(struct page *p, int64_t decision_id, int64_t *ore, struct svc_error *e)
-{
-	const char *days = page_in(p, "days"), *amount = page_in(p, "amount");
-	if (days && *days) {
-		char *end;
-		long long n = strtoll(days, &end, 10);
-		if (*end || n < 1) {
-			page_invalid(e, "days", "ange ett helt antal dygn, minst 1",
-				       "give a whole number of days, at least 1");
-			return -1;
-		}
-		json_t *r = svc_page_claim_amount(&p->svc, decision_id, n, e);
-		if (!r)
-			return -1;
-		*ore = page_int(r, "amount_ore");
-		json_decref(r);
-		return 0;
-	}
-	if (amount && *amount) {
-		if (money_parse_kr(amount, ore) != 0 || *ore <= 0) {
-			page_invalid(e, "amount", "beloppet kunde inte läsas; skriv till exempel 9 240",
-				       "the amount could not be read; write for example 9 240");
-			return -1;
-		}
-		return 0;
-	}
-	page_invalid(e, "days", "ange hur många dygn som användes (eller ett belopp)",
-		       "give the number of days used (or an amount)");
-	return -1;
-}
-
+/* The claim form posted: the days (or units) used and the reference, for the service to judge. */
 void page_claim(struct http_request *req)
 {
+	static const struct fj spec[] = { { "from", FJ_STR }, { "to", FJ_STR }, { "units", FJ_INT },
+					  { "reference", FJ_STR } };
 	struct page p;
 	struct svc_error e;
-	int64_t ore;
 	page_init(&p, req);
 	if (page_parse(&p) != 0)
 		return;
-	json_t *out = NULL;
-	if (claim_amount(&p, req->ids[0], &ore, &e) == 0) {
-		json_t *in = json_pack("{s:I, s:I}", "decision_id", (json_int_t)req->ids[0], "amount_ore", (json_int_t)ore);
-		if (page_in(&p, "paid_on") && *page_in(&p, "paid_on"))
-			json_object_set_new(in, "paid_on", json_string(page_in(&p, "paid_on")));
-		if (page_in(&p, "reference"))
-			json_object_set_new(in, "reference", json_string(page_in(&p, "reference")));
-		out = svc_payment_create(&p.svc, in, &e);
+	json_t *in = page_form_json(&p, spec, sizeof spec / sizeof spec[0], &e), *out = NULL;
+	if (in) {
+		json_object_set_new(in, "decision_id", json_integer(req->ids[0]));
+		out = svc_claim_create(&p.svc, in, &e);
 		json_decref(in);
 	}
 	if (!out) {
+		/* The decision itself missing is the error page; a refused claim is shown beside its field. */
+		if (e.status == SVC_NOT_FOUND && strcmp(e.field, "decision_id") == 0)
+			e.field[0] = '\0';
 		if (e.status == SVC_NOT_FOUND)
 			return page_fail(&p, &e);
 		p.err = &e;
-		/* An amount typed in kronor is where R14 belongs then. */
-		if (!(page_in(&p, "days") && *page_in(&p, "days")))
-			p.rule_field = "amount";
+		/* R14 belongs beside the days (or units) claimed. */
+		if (e.status == SVC_RULE)
+			p.rule_field = page_in(&p, "units") && *page_in(&p, "units") ? "units" : "to";
 		return decision_page(&p, req->ids[0], page_form_status(&e), FORM_CLAIM);
 	}
 	json_decref(out);
 	page_redirectf(&p, "/decisions/%lld?done=claimed", (long long)req->ids[0]);
+}
+
+/* ---------------------------------------------------------------- the coordinator's queue of claims */
+
+/* The approve form of one submitted claim: the payment's date, today unless changed. */
+static void approve_form(struct page *p, int64_t id)
+{
+	char today[DAY_BUFSZ];
+	page_form(p, "/claims/%lld/approve", (long long)id);
+	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "paid_on", .label = "claim.paid_on",
+				       .value = day_format(day_today(), today), .required = true });
+	page_form_end(p, "claim.approve");
+}
+
+/*
+ * /claims: for the coordinator the claims waiting for a decision, each
+ * with its approval (dated) and a link to reject it (a confirmation page
+ * asking for the reason); for a caseworker the organisation's claims with
+ * their states. failed: the claim whose approval p->err belongs to.
+ */
+static void claims_page(struct page *p, unsigned status, int64_t failed)
+{
+	struct svc_error e;
+	bool coord = p->svc.actor->role == ROLE_COORDINATOR;
+	const char *all = http_query(p->req, "all");
+	json_t *list = svc_claim_list(&p->svc, coord && !all ? "submitted" : NULL, NULL, &e);
+	if (!list)
+		return page_fail(p, &e);
+	const json_t *cs = json_object_get(list, "claims");
+	json_t *codes = page_person_codes(p, cs, "person_id", &e);
+	if (!codes) {
+		json_decref(list);
+		return page_fail(p, &e);
+	}
+	page_start(p, page_t(p, coord && !all ? "claims.queue_title" : "claims.title"));
+	page_h1(p, coord && !all ? "claims.queue_title" : "claims.title");
+	page_notice(p);
+	if (coord) {
+		html_raw(&p->h, "<p class=\"filters\">");
+		page_link(p, page_t(p, "claims.waiting"), "/claims");
+		html_raw(&p->h, " \xC2\xB7 ");
+		page_link(p, page_t(p, "claims.all"), "/claims?all=1");
+		html_raw(&p->h, "</p>");
+	}
+	const struct svc_error *err = p->err;
+	if (err && failed == 0)
+		page_errors(p);
+	if (json_array_size(cs) == 0) {
+		html_raw(&p->h, "<p>");
+		page_text(p, coord && !all ? "claims.none_waiting" : "claim.none");
+		html_raw(&p->h, "</p>");
+	} else {
+		bool actions = coord && !all;
+		page_table(p, NULL, "claim.submitted_on", "person.code", "application.type", "claim.days_used",
+			   "claim.amount", "claim.reference", actions ? "claim.decide" : "claim.state", NULL);
+		size_t i;
+		json_t *c;
+		json_array_foreach(cs, i, c) {
+			int64_t id = page_int(c, "id");
+			html_raw(&p->h, "<tr");
+			html_attrf(&p->h, "id", "claim-%lld", (long long)id);
+			html_raw(&p->h, "><td>");
+			page_day(p, json_object_get(c, "submitted_on"));
+			html_raw(&p->h, "</td><td>");
+			html_text(&p->h, page_person_code(codes, page_int(c, "person_id")));
+			html_raw(&p->h, "</td><td>");
+			page_link(p, page_enum(p, &enum_app_type, page_s(c, "type")), "/decisions/%lld",
+				  (long long)page_int(c, "decision_id"));
+			html_raw(&p->h, "</td><td>");
+			claim_extent(p, c);
+			html_raw(&p->h, "</td><td class=\"num\">");
+			page_money(p, json_object_get(c, "amount_ore"));
+			html_raw(&p->h, "</td><td>");
+			page_str(p, json_object_get(c, "reference"));
+			html_raw(&p->h, "</td><td>");
+			if (actions) {
+				p->err = id == failed ? err : NULL;
+				if (p->err)
+					page_errors(p);
+				approve_form(p, id);
+				page_link(p, page_t(p, "claim.reject_link"), "/claims/%lld/reject", (long long)id);
+				p->err = err;
+			} else {
+				claim_state(p, c);
+			}
+			html_raw(&p->h, "</td></tr>");
+		}
+		page_table_end(p);
+	}
+	json_decref(list);
+	json_decref(codes);
+	page_end_status(p, status);
+}
+
+void page_claims(struct http_request *req)
+{
+	struct page p;
+	page_init(&p, req);
+	claims_page(&p, 200, 0);
+}
+
+void page_claim_approve(struct http_request *req)
+{
+	static const struct fj spec[] = { { "paid_on", FJ_STR } };
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = page_form_json(&p, spec, 1, &e);
+	json_t *out = in ? svc_claim_approve(&p.svc, req->ids[0], in, &e) : NULL;
+	json_decref(in);
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND)
+			return page_fail(&p, &e);
+		p.err = &e;
+		return claims_page(&p, page_form_status(&e), req->ids[0]);
+	}
+	json_decref(out);
+	page_redirect(&p, "/claims?done=claim_paid");
+}
+
+/* The confirmation before a rejection, which cannot be undone: the claim and the reason asked for. */
+static void reject_page(struct page *p, int64_t id, unsigned status)
+{
+	struct svc_error e;
+	json_t *c = svc_claim_get(&p->svc, id, &e);
+	if (!c)
+		return page_fail(p, &e);
+	int64_t pid = page_int(c, "person_id");
+	json_t *codes = svc_page_person_codes(&p->svc, &pid, 1, &e);
+	if (!codes) {
+		json_decref(c);
+		return page_fail(p, &e);
+	}
+	page_start(p, page_t(p, "claim.reject_title"));
+	page_h1(p, "claim.reject_title");
+	html_raw(&p->h, "<dl class=\"facts\">");
+	page_dl_row(p, "person.code", page_person_code(codes, pid));
+	page_dl_row(p, "application.type", page_enum(p, &enum_app_type, page_s(c, "type")));
+	page_dl_row(p, "claim.submitted_on", page_s(c, "submitted_on"));
+	html_raw(&p->h, "<div><dt>");
+	page_text(p, "claim.days_used");
+	html_raw(&p->h, "</dt><dd>");
+	claim_extent(p, c);
+	html_raw(&p->h, "</dd></div><div><dt>");
+	page_text(p, "claim.amount");
+	html_raw(&p->h, "</dt><dd>");
+	page_money(p, json_object_get(c, "amount_ore"));
+	html_raw(&p->h, "</dd></div>");
+	page_dl_row(p, "claim.reference", page_s(c, "reference"));
+	html_raw(&p->h, "</dl>");
+	if (strcmp(page_s(c, "status"), "submitted") != 0) {
+		html_raw(&p->h, "<p>");
+		page_text(p, "claim.decided_already");
+		html_raw(&p->h, " ");
+		claim_state(p, c);
+		html_raw(&p->h, "</p>");
+	} else {
+		html_raw(&p->h, "<p class=\"hint\">");
+		page_text(p, "claim.reject_hint");
+		html_raw(&p->h, "</p>");
+		page_errors(p);
+		page_form(p, "/claims/%lld/reject", (long long)id);
+		page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "reason", .label = "claim.reject_reason",
+					       .hint = "claim.reject_reason_hint", .required = true });
+		page_form_end(p, "claim.reject_confirm");
+	}
+	html_raw(&p->h, "<p>");
+	page_link(p, page_t(p, "claim.back_to_queue"), "/claims");
+	html_raw(&p->h, "</p>");
+	json_decref(c);
+	json_decref(codes);
+	page_end_status(p, status);
+}
+
+void page_claim_reject_confirm(struct http_request *req)
+{
+	struct page p;
+	page_init(&p, req);
+	reject_page(&p, req->ids[0], 200);
+}
+
+void page_claim_reject(struct http_request *req)
+{
+	static const struct fj spec[] = { { "reason", FJ_STR } };
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = page_form_json(&p, spec, 1, &e);
+	json_t *out = in ? svc_claim_reject(&p.svc, req->ids[0], in, &e) : NULL;
+	json_decref(in);
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND)
+			return page_fail(&p, &e);
+		p.err = &e;
+		return reject_page(&p, req->ids[0], page_form_status(&e));
+	}
+	json_decref(out);
+	page_redirect(&p, "/claims?done=claim_rejected");
 }
 
 void page_decision_close(struct http_request *req)

@@ -127,28 +127,16 @@ static void own_persons(struct page *p, const json_t *list)
 	html_raw(&p->h, "</a></p></section>");
 }
 
-/* The coordinator's view of the year's money, in short. */
+/* The coordinator's view of the year's money: the figures of every money page (page_money_figures). */
 static void year_summary(struct page *p, const json_t *b)
 {
 	char year[16];
 	snprintf(year, sizeof year, "%lld", (long long)page_int(b, "year"));
-	html_raw(&p->h, "<section class=\"panel\"><h2>");
+	html_raw(&p->h, "<section class=\"panel\" id=\"year-money\"><h2>");
 	page_textv(p, "home.year", year, NULL);
-	html_raw(&p->h, "</h2><div class=\"figures\">");
-	static const struct {
-		const char *key, *field;
-	} figs[] = {
-		{ "year.budget", "budget_ore" }, { "year.committed", "committed_ore" },
-		{ "year.paid", "paid_ore" },	  { "year.remaining", "remaining_ore" },
-	};
-	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
-		html_raw(&p->h, "<div class=\"figure\"><span class=\"label\">");
-		page_text(p, figs[i].key);
-		html_raw(&p->h, "</span><span class=\"value\">");
-		page_money(p, json_object_get(b, figs[i].field));
-		html_raw(&p->h, "</span></div>");
-	}
-	html_raw(&p->h, "</div><p>");
+	html_raw(&p->h, "</h2>");
+	page_money_figures(p, b);
+	html_raw(&p->h, "<p>");
 	page_link(p, page_t(p, "home.year_details"), "/years/%s", year);
 	html_raw(&p->h, "</p></section>");
 }

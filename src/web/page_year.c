@@ -52,27 +52,6 @@ static void year_nav(struct page *p, const char *base, int year)
 	html_raw(&p->h, "</p>");
 }
 
-static void figures(struct page *p, const json_t *y)
-{
-	static const struct {
-		const char *key, *field;
-	} figs[] = {
-		{ "year.budget", "budget_ore" }, { "year.committed", "committed_ore" }, { "year.paid", "paid_ore" },
-		{ "year.released", "released_ore" }, { "year.remaining", "remaining_ore" },
-	};
-	html_raw(&p->h, "<div class=\"figures\">");
-	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
-		html_raw(&p->h, "<div class=\"figure\"");
-		html_attrf(&p->h, "data-figure", "%s", figs[i].field);
-		html_raw(&p->h, "><span class=\"label\">");
-		page_text(p, figs[i].key);
-		html_raw(&p->h, "</span><span class=\"value\">");
-		page_money(p, json_object_get(y, figs[i].field));
-		html_raw(&p->h, "</span></div>");
-	}
-	html_raw(&p->h, "</div>");
-}
-
 /* One month's bar of a series. */
 static void chart_bar(struct page *p, int month, int series, int64_t v, int64_t max, const char *cls, const char *key)
 {
@@ -254,7 +233,7 @@ static void year_page(struct page *p, int year, unsigned status)
 		page_text(p, "year.no_budget");
 		html_raw(&p->h, "</p>");
 	}
-	figures(p, y);
+	page_money_figures(p, y);
 	html_raw(&p->h, "<h2>");
 	page_text(p, "year.chart");
 	html_raw(&p->h, "</h2>");
@@ -310,7 +289,10 @@ void page_year_post(struct http_request *req)
 		p.err = &e;
 		return year_page(&p, year, 400);
 	}
+	bool awaiting = json_is_true(json_object_get(out, "awaiting_approval"));
 	json_decref(out);
+	if (awaiting) /* four eyes on the threshold itself: it waits on the users page */
+		return page_redirect(&p, "/users?done=change_proposed");
 	page_redirectf(&p, "/years/%d?done=saved", year);
 }
 
@@ -376,7 +358,7 @@ static void count_table(struct page *p, const char *caption, const char *head, c
 	page_table_end(p);
 }
 
-static void report_body(struct page *p, const json_t *r)
+static void report_body(struct page *p, const json_t *r, const json_t *budget)
 {
 	const json_t *persons = json_object_get(r, "persons");
 	html_raw(&p->h, "<div class=\"figures\">");
@@ -411,29 +393,26 @@ static void report_body(struct page *p, const json_t *r)
 	const json_t *money = json_object_get(r, "money");
 	html_raw(&p->h, "<h2>");
 	page_text(p, "report.money");
-	html_raw(&p->h, "</h2><dl class=\"facts\">");
-	static const struct {
-		const char *key, *field;
-	} mk[] = { { "year.budget", "budget_ore" }, { "year.committed", "committed_ore" }, { "report.paid", "paid_ore" } };
-	for (size_t i = 0; i < 3; i++) {
-		html_raw(&p->h, "<div><dt>");
-		page_text(p, mk[i].key);
-		html_raw(&p->h, "</dt><dd>");
-		page_money(p, json_object_get(money, mk[i].field));
-		html_raw(&p->h, "</dd></div>");
-	}
-	html_raw(&p->h, "</dl>");
+	html_raw(&p->h, "</h2>");
+	/* The year's money as on the start and year pages: the report's budget,
+	 * committed and paid (dated in the year) are three of them. */
+	page_money_figures(p, budget);
+	/* Each line of a payment under its own code: a child supplement on its own row (domain.md §8). */
+	html_raw(&p->h, "<div id=\"paid_by_code\">");
 	page_table(p, "report.paid_by_code", "decision.code", "report.paid", NULL);
 	const char *k;
 	json_t *v;
 	json_object_foreach(json_object_get(money, "paid_by_intervention_ore"), k, v) {
-		html_raw(&p->h, "<tr><th scope=\"row\">");
+		html_raw(&p->h, "<tr");
+		html_attr(&p->h, "data-code", k);
+		html_raw(&p->h, "><th scope=\"row\">");
 		html_text(&p->h, page_enum(p, &enum_code, k));
 		html_raw(&p->h, "</th><td class=\"num\">");
 		page_money(p, v);
 		html_raw(&p->h, "</td></tr>");
 	}
 	page_table_end(p);
+	html_raw(&p->h, "</div>");
 
 	html_raw(&p->h, "<div class=\"columns\"><section>");
 	count_table(p, "report.decisions", "decision.outcome", "report.decision", json_object_get(r, "decisions"));
@@ -495,8 +474,11 @@ void page_report(struct http_request *req)
 	if (svc_report(&p.svc, year, REPORT_JSON, 0, 0, &b, &e) == 0 && !(r = json_loads(buf_str(&b), 0, NULL)))
 		svc_fail(&e, SVC_INTERNAL, "rapporten kunde inte läsas", "the report could not be read");
 	buf_release(&b);
-	if (!r)
+	json_t *budget = r ? svc_year_budget(&p.svc, year, &e) : NULL;
+	if (!budget) {
+		json_decref(r);
 		return page_fail(&p, &e);
+	}
 	char title[64];
 	snprintf(title, sizeof title, "%s %d", page_t(&p, "report.title"), year);
 	page_start(&p, title);
@@ -514,7 +496,8 @@ void page_report(struct http_request *req)
 		page_link(&p, label, "/api/v1/reports/annual/%d?format=%s", year, formats[i]);
 	}
 	html_raw(&p.h, "</p>");
-	report_body(&p, r);
+	report_body(&p, r, budget);
 	json_decref(r);
+	json_decref(budget);
 	page_end(&p);
 }

@@ -30,6 +30,7 @@ static const struct {
 	{ "/queue", "nav.queue", C },
 	{ "/persons", "nav.persons", C | W },
 	{ "/decisions", "nav.decisions", C | W },
+	{ "/claims", "nav.claims", C | W },
 	{ "/year", "nav.year", C },
 	{ "/organisations", "nav.organisations", C },
 	{ "/capacity", "nav.capacity", C | W | F },
@@ -274,8 +275,10 @@ unsigned page_form_status(const struct svc_error *e)
 void page_after_post(struct page *p, json_t *out, struct svc_error *e, const char *where, page_again_fn *again)
 {
 	if (out) {
+		/* Four eyes on the control itself: the change waits on the users page. */
+		bool awaiting = json_is_true(json_object_get(out, "awaiting_approval"));
 		json_decref(out);
-		return page_redirect(p, where);
+		return page_redirect(p, awaiting ? "/users?done=change_proposed" : where);
 	}
 	if (e->status == SVC_NOT_FOUND && !e->field[0])
 		return page_fail(p, e);
@@ -976,6 +979,46 @@ void page_str(struct page *p, const json_t *s)
 {
 	const char *v = json_string_value(s);
 	html_text(&p->h, v && *v ? v : "\xE2\x80\x93");
+}
+
+void page_money_figures(struct page *p, const json_t *b)
+{
+	static const struct {
+		const char *key, *field;
+	} figs[] = {
+		{ "year.budget", "budget_ore" },     { "year.committed", "committed_ore" },
+		{ "year.released", "released_ore" }, { "year.remaining", "remaining_ore" },
+		{ "year.paid", "paid_ore" },	     { "year.paid_in_year", "paid_in_year_ore" },
+		{ "year.open", "open_ore" },
+	};
+	char year[16];
+	snprintf(year, sizeof year, "%lld", (long long)page_int(b, "year"));
+	html_raw(&p->h, "<div class=\"figures\">");
+	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+		const json_t *v = json_object_get(b, figs[i].field);
+		html_raw(&p->h, "<div class=\"figure\"");
+		html_attr(&p->h, "data-figure", figs[i].field);
+		html_raw(&p->h, "><span class=\"label\">");
+		page_text(p, figs[i].key);
+		html_raw(&p->h, "</span><span class=\"value\">");
+		if (json_is_null(v)) { /* a year without a budget: counted as 0 kr */
+			json_t *zero = json_integer(0);
+			page_money(p, zero);
+			json_decref(zero);
+		} else {
+			page_money(p, v);
+		}
+		html_raw(&p->h, "</span></div>");
+	}
+	html_raw(&p->h, "</div><p class=\"figures-why\">");
+	page_textv(p, "year.remaining_why", year, NULL);
+	html_raw(&p->h, " ");
+	page_textv(p, "year.paid_why", year, NULL);
+	if (json_is_null(json_object_get(b, "budget_ore"))) {
+		html_raw(&p->h, " ");
+		page_text(p, "year.no_budget");
+	}
+	html_raw(&p->h, "</p>");
 }
 
 void page_notice(struct page *p)

@@ -56,8 +56,14 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/decisions/{id}/close", api_decision_close, C },
 	{ "POST", "/api/v1/decisions/{id}/emergency-cleared", api_decision_clear_emergency, C },
 	{ "GET", "/api/v1/decisions/{id}/payments", api_payment_list, C | W },
+	{ "GET", "/api/v1/decisions/{id}/claims", api_claim_left, C | W },
+	{ "POST", "/api/v1/payments", api_payment_create, C }, /* organisations claim (below) */
+	{ "POST", "/api/v1/claims", api_claim_create, C | W },
+	{ "GET", "/api/v1/claims", api_claim_list, C | W },
+	{ "GET", "/api/v1/claims/{id}", api_claim_get, C | W },
+	{ "POST", "/api/v1/claims/{id}/approve", api_claim_approve, C },
+	{ "POST", "/api/v1/claims/{id}/reject", api_claim_reject, C },
 	{ "GET", "/api/v1/decisions/{id}/letter.pdf", api_decision_letter, C | W },
-	{ "POST", "/api/v1/payments", api_payment_create, C | W },
 
 	{ "POST", "/api/v1/placement-requests", api_placement_create, C | W },
 	{ "GET", "/api/v1/placement-requests", api_placement_list, C | W },
@@ -82,6 +88,11 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/decision-proposals/{id}", api_proposal_get, C },
 	{ "POST", "/api/v1/decision-proposals/{id}/approve", api_proposal_approve, C },
 	{ "POST", "/api/v1/decision-proposals/{id}/reject", api_proposal_reject, C },
+	/* four eyes on the control itself: weakening a threshold, a new or re-activated coordinator */
+	{ "GET", "/api/v1/change-proposals", api_change_list, C },
+	{ "GET", "/api/v1/change-proposals/{id}", api_change_get, C },
+	{ "POST", "/api/v1/change-proposals/{id}/approve", api_change_approve, C },
+	{ "POST", "/api/v1/change-proposals/{id}/reject", api_change_reject, C },
 
 	{ "GET", "/api/v1/reports/annual/{year}", api_report, C | F },
 
@@ -112,9 +123,15 @@ const struct route app_routes[] = {
 	{ "POST", "/applications/{id}/decide", page_decide, C | ROUTE_FORM },
 	{ "POST", "/proposals/{id}/approve", page_proposal_approve, C | ROUTE_FORM },
 	{ "POST", "/proposals/{id}/reject", page_proposal_reject, C | ROUTE_FORM },
+	{ "POST", "/change-proposals/{id}/approve", page_change_approve, C | ROUTE_FORM },
+	{ "POST", "/change-proposals/{id}/reject", page_change_reject, C | ROUTE_FORM },
 	{ "GET", "/decisions", page_decisions, C | W },
 	{ "GET", "/decisions/{id}", page_decision, C | W },
 	{ "POST", "/decisions/{id}/claim", page_claim, C | W | ROUTE_FORM },
+	{ "GET", "/claims", page_claims, C | W },
+	{ "POST", "/claims/{id}/approve", page_claim_approve, C | ROUTE_FORM },
+	{ "GET", "/claims/{id}/reject", page_claim_reject_confirm, C },
+	{ "POST", "/claims/{id}/reject", page_claim_reject, C | ROUTE_FORM },
 	{ "POST", "/decisions/{id}/close", page_decision_close, C | ROUTE_FORM },
 	{ "POST", "/decisions/{id}/emergency-cleared", page_decision_clear_emergency, C | ROUTE_FORM },
 

@@ -56,6 +56,12 @@ void api_outbox_list(struct http_request *req);
 void api_outbox_retry(struct http_request *req);
 void api_payment_create(struct http_request *req);
 void api_payment_list(struct http_request *req);
+void api_claim_create(struct http_request *req);
+void api_claim_left(struct http_request *req);
+void api_claim_list(struct http_request *req);
+void api_claim_get(struct http_request *req);
+void api_claim_approve(struct http_request *req);
+void api_claim_reject(struct http_request *req);
 void api_placement_create(struct http_request *req);
 void api_placement_list(struct http_request *req);
 void api_consultation_create(struct http_request *req);
@@ -78,6 +84,10 @@ void api_proposal_list(struct http_request *req);
 void api_proposal_get(struct http_request *req);
 void api_proposal_approve(struct http_request *req);
 void api_proposal_reject(struct http_request *req);
+void api_change_list(struct http_request *req);
+void api_change_get(struct http_request *req);
+void api_change_approve(struct http_request *req);
+void api_change_reject(struct http_request *req);
 
 /* ---- HTML pages (pages.c, page_*.c) ---- */
 
@@ -104,6 +114,10 @@ void page_decide(struct http_request *req);
 void page_decisions(struct http_request *req);
 void page_decision(struct http_request *req);
 void page_claim(struct http_request *req);
+void page_claims(struct http_request *req);
+void page_claim_approve(struct http_request *req);
+void page_claim_reject_confirm(struct http_request *req);
+void page_claim_reject(struct http_request *req);
 void page_decision_close(struct http_request *req);
 void page_decision_clear_emergency(struct http_request *req);
 
@@ -143,6 +157,8 @@ void page_follow_up_create(struct http_request *req);
 void page_capacity(struct http_request *req);
 void page_proposal_approve(struct http_request *req);
 void page_proposal_reject(struct http_request *req);
+void page_change_approve(struct http_request *req);
+void page_change_reject(struct http_request *req);
 /* e-mail notices (page_me.c, page_org.c, page_outbox.c) */
 void page_me_notices(struct http_request *req);
 void page_org_contact_email(struct http_request *req);

@@ -62,6 +62,10 @@ json_t *svc_year_get(struct svc *s, int year, struct svc_error *e);
 json_t *svc_year_budget(struct svc *s, int year, struct svc_error *e);
 
 json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e);
+/* svc_person_create() with the year of the case code (NSP-YYYY-NNNN) given: the
+ * year the person was registered, for records entered afterwards (the demo's
+ * earlier years). code_year 0: this year, as svc_person_create. */
+json_t *svc_person_register(struct svc *s, const json_t *in, int code_year, struct svc_error *e);
 /* Reads one person (audited); with identity only on the person's own page. */
 json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc_error *e);
 /* The persons list's query, strings from the URL (each NULL = not given): "code" a part of the
@@ -100,8 +104,25 @@ json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct s
  * the decision. */
 json_t *svc_decision_clear_emergency(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
+/* ---- claims and payments (svc_claim.c, domain.md §8) ---- */
+/* A payment by amount (coordinator; a caseworker gets SVC_FORBIDDEN), split over the decision's lines. */
 json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e);
+/* {"decision_id","from","to"|"units","reference"[,"submitted_on"]} → the claim (status submitted):
+ * 400 for days outside the granted period or after the claim's date, 409 for a closed decision or
+ * days claimed already, 422 R14 when it would exceed what is left of the decision. */
+json_t *svc_claim_create(struct svc *s, const json_t *in, struct svc_error *e);
+json_t *svc_claim_get(struct svc *s, int64_t id, struct svc_error *e);
+/* status: NULL or submitted/paid/rejected; decision: NULL or an id string. Caseworkers: their organisation's. */
+json_t *svc_claim_list(struct svc *s, const char *status, const char *decision, struct svc_error *e);
+/* Decision id's claims and what is left of it (R14, claim_left_ore): {"claims","granted_ore","paid_ore",
+ * "reserved_ore","left_ore","granted_days"|"granted_units","days_left"|"units_left","next_day"}: the
+ * days (units) not claimed by a claim still standing, and the first day after the last one claimed. */
+json_t *svc_claim_left(struct svc *s, int64_t decision_id, struct svc_error *e);
+/* Coordinator: {"paid_on"} (default today) records the claim's payment line by line; 409 when decided. */
+json_t *svc_claim_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+/* Coordinator: {"reason"} rejects the claim; 409 when decided. */
+json_t *svc_claim_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
 json_t *svc_placement_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_placement_list(struct svc *s, const char *year, struct svc_error *e);
@@ -150,6 +171,15 @@ json_t *svc_proposal_list(struct svc *s, const char *status, struct svc_error *e
 json_t *svc_proposal_get(struct svc *s, int64_t id, struct svc_error *e);
 json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 json_t *svc_proposal_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+
+/* Four eyes on the control itself (domain.md §8): while some year has a threshold, a PUT /years
+ * that removes or raises a year's threshold, and creating or re-activating a coordinator, answer
+ * {"awaiting_approval":true,"proposal":{...}} (202) and change nothing until another coordinator
+ * approves. Approving one's own is SVC_FORBIDDEN; any coordinator rejects (the proposer: a withdrawal). */
+json_t *svc_change_list(struct svc *s, const char *status, struct svc_error *e);
+json_t *svc_change_get(struct svc *s, int64_t id, struct svc_error *e);
+json_t *svc_change_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
+json_t *svc_change_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 
 struct buf;
 /* Decision letters (issue 17): decision id's letter as a PDF in lang appended to out (own

@@ -28,13 +28,23 @@ json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], s
 		svc_invalid(e, &v);
 		return NULL;
 	}
-	char ukey[DB_USERNAME_MAX + 4], akey[HTTP_CLIENT_ADDR_LEN + 4];
+	/* Lock-out without denial of service (README "Failed logins"): an address
+	 * that fails waits, and so does an address guessing one username; the
+	 * account's own count slows down only addresses that have failed, so a
+	 * right password from an address that has not failed is never refused. */
+	const char *addr = s->client_addr ? s->client_addr : "";
+	char ukey[DB_USERNAME_MAX + 4], akey[HTTP_CLIENT_ADDR_LEN + 4], aukey[DB_USERNAME_MAX + HTTP_CLIENT_ADDR_LEN + 8];
 	snprintf(ukey, sizeof ukey, "u:%s", username);
-	snprintf(akey, sizeof akey, "a:%s", s->client_addr ? s->client_addr : "");
+	snprintf(akey, sizeof akey, "a:%s", addr);
+	snprintf(aukey, sizeof aukey, "au:%s\n%s", addr, username);
 	int64_t now = (int64_t)time(NULL);
-	int64_t wait_u = app_throttle_wait(s->app, ukey, now), wait_a = app_throttle_wait(s->app, akey, now);
-	if (wait_u > 0 || wait_a > 0) {
-		db_audit(s->db, 0, "login.throttled", "user", 0, username);
+	int64_t wait = app_throttle_wait(s->app, akey, now), w2 = app_throttle_wait(s->app, aukey, now);
+	if (w2 > wait)
+		wait = w2;
+	if (app_throttle_failed(s->app, akey, now) && (w2 = app_throttle_wait(s->app, ukey, now)) > wait)
+		wait = w2;
+	if (wait > 0) {
+		app_audit_count(s->app, s->db, "login.throttled", addr, 0, now);
 		return svc_fail(e, SVC_THROTTLED, "för många misslyckade inloggningar; vänta en stund och försök igen",
 				"too many failed logins; wait a while and try again");
 	}
@@ -46,11 +56,12 @@ json_t *svc_login(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MAX], s
 	if (!ok) {
 		app_throttle_fail(s->app, ukey, now);
 		app_throttle_fail(s->app, akey, now);
-		db_audit(s->db, 0, "login.failure", "user", 0, username);
+		app_throttle_fail(s->app, aukey, now);
+		app_audit_count(s->app, s->db, "login.failure", addr, 0, now);
 		return svc_fail(e, SVC_UNAUTHENTICATED, "fel användarnamn eller lösenord",
 				"wrong username or password");
 	}
-	app_throttle_clear(s->app, ukey);
+	app_throttle_clear(s->app, aukey);
 	/* With a second factor enrolled, the password only earns a challenge (svc_totp.c). */
 	struct db_totp t;
 	if (db_totp_get(s->db, u.id, false, &t) != DB_OK)
@@ -160,7 +171,35 @@ json_t *svc_user_create(struct svc *s, const json_t *in, struct svc_error *e)
 	if (password_hash(password, hash) != 0)
 		return svc_fail(e, SVC_INTERNAL, "lösenordet kunde inte hashas", "the password could not be hashed");
 	int64_t id;
-	int rc = db_user_create(s->db, s->actor->user_id, username, hash, (enum role)role, org, lang, &id);
+	int rc;
+	if (role == ROLE_COORDINATOR) {
+		/* Four eyes on the control itself (domain.md §8): while a threshold
+		 * is set, a new coordinator — a second pair of eyes one could log
+		 * in as — waits for another coordinator's approval. */
+		bool any;
+		struct db_user taken;
+		if (db_four_eyes_any(s->db, &any) != DB_OK)
+			return svc_db_fail(s, e);
+		rc = db_user_get_by_username(s->db, username, &taken);
+		if (rc == DB_OK)
+			return svc_fail_field(e, SVC_CONFLICT, "username", "användarnamnet är upptaget",
+					      "the username is taken");
+		if (rc != DB_NOTFOUND)
+			return svc_db_fail(s, e);
+		if (any) {
+			char summary[160];
+			json_t *payload = json_pack("{s:s, s:s, s:s, s:s}", "username", username, "role", "coordinator",
+						    "lang", lang, "password_hash", hash);
+			sodium_memzero(hash, sizeof hash);
+			snprintf(summary, sizeof summary, "user_create role=coordinator username=%s", username);
+			json_t *out = payload ? svc_change_propose(s, CHANGE_USER_CREATE, 0, payload, summary, e)
+					      : svc_fail(e, SVC_INTERNAL, "internt fel", "internal error");
+			json_decref(payload);
+			return out;
+		}
+	}
+	rc = db_user_create(s->db, s->actor->user_id, username, hash, (enum role)role, org, lang, &id);
+	sodium_memzero(hash, sizeof hash);
 	if (rc == DB_CONFLICT)
 		return svc_fail_field(e, SVC_CONFLICT, "username", "användarnamnet är upptaget",
 				      "the username is taken");
@@ -194,12 +233,76 @@ json_t *svc_user_list(struct svc *s, struct svc_error *e)
 	return json_pack("{s:o}", "users", arr);
 }
 
+int svc_user_create_apply(struct svc *s, const json_t *payload, int64_t *result_id, struct svc_error *e)
+{
+	const char *username = json_string_value(json_object_get(payload, "username"));
+	const char *hash = json_string_value(json_object_get(payload, "password_hash"));
+	const char *lang = json_string_value(json_object_get(payload, "lang"));
+	if (!username || !hash || !lang) {
+		svc_fail(e, SVC_INTERNAL, "förslaget är skadat", "the proposal is damaged");
+		return -1;
+	}
+	int rc = db_user_create(s->db, s->actor->user_id, username, hash, ROLE_COORDINATOR, 0, lang, result_id);
+	if (rc == DB_CONFLICT) {
+		svc_fail_field(e, SVC_CONFLICT, "username", "användarnamnet har tagits sedan förslaget gjordes",
+			       "the username has been taken since the proposal was made");
+		return -1;
+	}
+	if (rc != DB_OK) {
+		svc_db_fail(s, e);
+		return -1;
+	}
+	return 0;
+}
+
+int svc_user_activate_apply(struct svc *s, int64_t id, struct svc_error *e)
+{
+	int rc = db_user_set_active(s->db, s->actor->user_id, id, true);
+	if (rc == DB_NOTFOUND) {
+		svc_not_found(e);
+		return -1;
+	}
+	if (rc != DB_OK) {
+		svc_db_fail(s, e);
+		return -1;
+	}
+	return 0;
+}
+
 json_t *svc_user_set_active(struct svc *s, int64_t id, bool active, struct svc_error *e)
 {
 	if (id == s->actor->user_id && !active)
 		return svc_fail(e, SVC_CONFLICT, "du kan inte inaktivera dig själv", "you cannot deactivate yourself");
 	if (db_begin(s->db) != 0)
 		return svc_db_fail(s, e);
+	if (active) {
+		/* Four eyes on the control itself (domain.md §8): re-activating a
+		 * coordinator while a threshold is set waits for another one. */
+		struct db_user target;
+		bool any;
+		int grc = db_user_get(s->db, id, &target);
+		if (grc == DB_NOTFOUND) {
+			db_rollback(s->db);
+			return svc_not_found(e);
+		}
+		if (grc != DB_OK || db_four_eyes_any(s->db, &any) != DB_OK) {
+			db_rollback(s->db);
+			return svc_db_fail(s, e);
+		}
+		if (any && target.role == ROLE_COORDINATOR && !target.active) {
+			char summary[160];
+			json_t *payload = json_pack("{s:I, s:s}", "user_id", (json_int_t)id, "username", target.username);
+			snprintf(summary, sizeof summary, "user_activate role=coordinator user=%lld", (long long)id);
+			json_t *out = payload ? svc_change_propose(s, CHANGE_USER_ACTIVATE, id, payload, summary, e) : NULL;
+			json_decref(payload);
+			if (!out || db_commit(s->db) != 0) {
+				db_rollback(s->db);
+				json_decref(out);
+				return out ? svc_db_fail(s, e) : (payload ? NULL : svc_fail(e, SVC_INTERNAL, "internt fel", "internal error"));
+			}
+			return out;
+		}
+	}
 	int rc = db_user_set_active(s->db, s->actor->user_id, id, active);
 	if (rc == DB_OK && !active)
 		rc = db_session_delete_user(s->db, id); /* their sessions end at once */

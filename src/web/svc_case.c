@@ -1,4 +1,4 @@
-/* Applications, decisions and payments: where the programme's rules are applied. */
+/* Applications and decisions: where the programme's rules are applied (claims and payments: svc_claim.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,7 +458,7 @@ json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e)
 		return svc_db_fail(s, e);
 	json_t *out = NULL;
 	if (!svc_sees_org(s, r.app.organisation_id))
-		svc_not_found(e);
+		svc_not_theirs(s, e);
 	else
 		out = application_json(&r);
 	db_application_free(&r);
@@ -515,9 +515,9 @@ static int budget_allows(struct svc *s, int64_t total, day_t decided_on, const c
 			 int *allowed)
 {
 	struct budget b;
-	if (db_year_budget(s->db, day_year(decided_on), &b) != DB_OK)
+	if (db_year_budget(s->db, budget_year_of(decided_on), &b) != DB_OK)
 		return -1;
-	*allowed = rule_r10_budget(total, b.has_budget ? b.remaining_ore : 0, override, v);
+	*allowed = rule_r10_budget(total, budget_r10_remaining(&b), override, v);
 	return 0;
 }
 
@@ -1105,7 +1105,7 @@ json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)
 		return svc_not_found(e);
 	if (rc != DB_OK)
 		return svc_db_fail(s, e);
-	json_t *out = svc_sees_org(s, d.organisation_id) ? decision_json(&d) : svc_not_found(e);
+	json_t *out = svc_sees_org(s, d.organisation_id) ? decision_json(&d) : svc_not_theirs(s, e);
 	db_decision_free(&d);
 	return out;
 }
@@ -1169,7 +1169,27 @@ json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct s
 	if (on < decided_on)
 		return svc_fail_field(e, SVC_INVALID, "date", "beslutet kan inte avslutas före beslutsdagen",
 				      "the decision cannot be closed before the day it was made");
+	/* domain.md §8: closing releases what is not paid, so it waits until
+	 * every submitted claim is approved or rejected; checked in the same
+	 * transaction as the close, so no claim slips in between. */
+	if (db_begin(s->db) != 0)
+		return svc_db_fail(s, e);
+	int64_t reserved;
+	if (db_claim_reserved(s->db, id, 0, &reserved) != DB_OK) {
+		db_rollback(s->db);
+		return svc_db_fail(s, e);
+	}
+	if (reserved > 0) {
+		db_rollback(s->db);
+		return svc_fail(e, SVC_CONFLICT,
+				"en rekvisition på beslutet väntar på beslut; godkänn eller avslå den innan beslutet avslutas",
+				"a claim on the decision awaits a decision; approve or reject it before closing the decision");
+	}
 	rc = db_decision_close(s->db, s->actor->user_id, id, on);
+	if (rc == DB_OK && db_commit(s->db) != 0)
+		rc = DB_ERROR;
+	if (rc != DB_OK)
+		db_rollback(s->db);
 	if (rc == DB_NOTFOUND)
 		return svc_not_found(e);
 	if (rc == DB_CONFLICT)
@@ -1231,94 +1251,6 @@ json_t *svc_decision_clear_emergency(struct svc *s, int64_t id, const json_t *in
 	if (rc != DB_OK)
 		return svc_db_fail(s, e);
 	return svc_decision_get(s, id, e);
-}
-
-/* ---------------------------------------------------------------- payments */
-
-static json_t *payment_json(const struct db_payment *p)
-{
-	return json_pack("{s:I, s:I, s:I, s:o, s:s}", "id", (json_int_t)p->id, "decision_id",
-			 (json_int_t)p->decision_id, "amount_ore", (json_int_t)p->amount_ore, "paid_on",
-			 svc_day_json(p->paid_on), "reference", p->reference ? p->reference : "");
-}
-
-json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e)
-{
-	static const char *const known[] = { "decision_id", "amount_ore", "paid_on", "reference", NULL };
-	struct vctx v;
-	int64_t decision_id = 0, amount = 0, id;
-	day_t paid_on = day_today();
-	const char *reference = "";
-	struct db_decision d;
-	struct verdict verdict;
-
-	vctx_init(&v);
-	v_known_keys(&v, in, known);
-	v_id(&v, in, "decision_id", V_REQUIRED, &decision_id);
-	v_int(&v, in, "amount_ore", 1, MONEY_MAX_ORE, V_REQUIRED, &amount);
-	v_day(&v, in, "paid_on", V_OPTIONAL, &paid_on);
-	v_string(&v, in, "reference", V_OPTIONAL | V_EMPTY_OK | V_SINGLE_LINE, 200, &reference);
-	if (!v.failed && paid_on > day_today())
-		v_fail(&v, "paid_on", "datumet får inte ligga i framtiden", "the date must not be in the future");
-	if (v.failed) {
-		svc_invalid(e, &v);
-		return NULL;
-	}
-	int rc = db_decision_get(s->db, decision_id, &d);
-	if (rc == DB_OK && !svc_sees_org(s, d.organisation_id)) {
-		db_decision_free(&d);
-		rc = DB_NOTFOUND;
-	}
-	if (rc != DB_OK)
-		return rc == DB_NOTFOUND ? svc_fail_field(e, SVC_NOT_FOUND, "decision_id", "beslutet finns inte",
-							  "the decision does not exist")
-					 : svc_db_fail(s, e);
-	day_t decided_on = d.decided_on;
-	bool closed = d.closed_on != DAY_NONE;
-	bool allowed = rule_r14_claim(d.total_ore, d.paid_ore, amount, &verdict);
-	db_decision_free(&d);
-	if (paid_on < decided_on)
-		return svc_fail_field(e, SVC_INVALID, "paid_on", "betalningen kan inte vara daterad före beslutet",
-				      "the payment cannot be dated before the decision");
-	if (closed)
-		return svc_fail(e, SVC_CONFLICT, "beslutet är avslutat; inga fler utbetalningar",
-				"the decision is closed; no further payments");
-	if (!allowed)
-		return svc_rule(e, &verdict);
-	rc = db_payment_record(s->db, s->actor->user_id, decision_id, amount, paid_on, reference, &id);
-	if (rc == DB_OVERPAY) {
-		/* Another claim got in first: report R14 with the numbers as they are now. */
-		if (db_decision_get(s->db, decision_id, &d) != DB_OK)
-			return svc_db_fail(s, e);
-		rule_r14_claim(d.total_ore, d.paid_ore, amount, &verdict);
-		db_decision_free(&d);
-		return svc_rule(e, &verdict);
-	}
-	if (rc == DB_CONFLICT)
-		return svc_fail(e, SVC_CONFLICT, "beslutet är avslutat; inga fler utbetalningar",
-				"the decision is closed; no further payments");
-	if (rc != DB_OK)
-		return svc_db_fail(s, e);
-	struct db_payment p = { .id = id, .decision_id = decision_id, .amount_ore = amount, .paid_on = paid_on,
-				.reference = (char *)reference };
-	return payment_json(&p);
-}
-
-json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e)
-{
-	json_t *d = svc_decision_get(s, decision_id, e);
-	if (!d)
-		return NULL;
-	json_decref(d);
-	struct db_payment *ps;
-	size_t n;
-	if (db_payment_list(s->db, decision_id, &ps, &n) != DB_OK)
-		return svc_db_fail(s, e);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, payment_json(&ps[i]));
-	db_payment_list_free(ps, n);
-	return json_pack("{s:o}", "payments", arr);
 }
 
 /* One check of rules_check_all() as JSON: {"rule","status"}, and for a
@@ -1393,12 +1325,12 @@ json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e)
 	for (int i = 0; i < n_lines; i++)
 		total += lines[i].amount_ore;
 	struct budget b;
-	if (db_year_budget(s->db, day_year(today), &b) != DB_OK) {
+	if (db_year_budget(s->db, budget_year_of(today), &b) != DB_OK) {
 		svc_db_fail(s, e);
 		goto done;
 	}
 	/* As the decision path: a year without a budget has nothing left. */
-	struct budget_facts bf = { .amount_ore = total, .remaining_ore = b.has_budget ? b.remaining_ore : 0 };
+	struct budget_facts bf = { .amount_ore = total, .remaining_ore = budget_r10_remaining(&b) };
 	if (rule_load(s, &r.app, &l, e) != 0) {
 		rule_load_release(&l);
 		goto done;

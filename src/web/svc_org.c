@@ -305,23 +305,23 @@ done:
 
 /* ---------------------------------------------------------------- years */
 
-json_t *svc_year_put(struct svc *s, int year, const json_t *in, struct svc_error *e)
+/* Validates a PUT /years body into *y, whose rates and point_rates arrays
+ * (CODE__COUNT and POINT__COUNT long) the caller supplies: 0, or -1 with e filled. */
+static int year_parse(const json_t *in, struct db_year *y, struct db_rate *rates, struct db_point_rate *points,
+		      struct svc_error *e)
 {
 	static const char *const known[] = { "budget_ore", "four_eyes_ore", "rates_ore", "point_rates", NULL };
 	struct vctx v;
-	struct db_rate rates[CODE__COUNT];
-	struct db_point_rate points[POINT__COUNT];
-	struct db_year y = { .year = year, .rates = rates, .point_rates = points };
 	json_t *jr = NULL, *jp = NULL;
 	const char *k;
 	json_t *val;
 
 	vctx_init(&v);
 	v_known_keys(&v, in, known);
-	y.has_budget = v_int(&v, in, "budget_ore", 0, MONEY_MAX_ORE, V_OPTIONAL, &y.budget_ore) == 1;
+	y->has_budget = v_int(&v, in, "budget_ore", 0, MONEY_MAX_ORE, V_OPTIONAL, &y->budget_ore) == 1;
 	/* Four-eyes (none by default): decisions above it need a second coordinator.
 	 * Like the budget, a PUT without it sets none. */
-	y.has_four_eyes = v_int(&v, in, "four_eyes_ore", 0, MONEY_MAX_ORE, V_OPTIONAL, &y.four_eyes_ore) == 1;
+	y->has_four_eyes = v_int(&v, in, "four_eyes_ore", 0, MONEY_MAX_ORE, V_OPTIONAL, &y->four_eyes_ore) == 1;
 	v_object(&v, in, "rates_ore", V_OPTIONAL, &jr);
 	v_object(&v, in, "point_rates", V_OPTIONAL, &jp);
 	if (jr) {
@@ -336,7 +336,7 @@ json_t *svc_year_put(struct svc *s, int year, const json_t *in, struct svc_error
 			int64_t ore;
 			if (v_int(&v, jr, k, 0, MONEY_MAX_ORE, V_REQUIRED, &ore) != 1)
 				break;
-			rates[y.n_rates++] = (struct db_rate){ (enum code)code, ore };
+			rates[y->n_rates++] = (struct db_rate){ (enum code)code, ore };
 		}
 		v_pop(&v);
 	}
@@ -356,7 +356,7 @@ json_t *svc_year_put(struct svc *s, int year, const json_t *in, struct svc_error
 			v_pop(&v);
 			if (v.failed)
 				break;
-			struct db_point_rate *p = &points[y.n_point_rates++];
+			struct db_point_rate *p = &points[y->n_point_rates++];
 			p->category = (enum point_category)cat;
 			p->rate_ore = ore;
 			snprintf(p->unit, sizeof p->unit, "%s", unit);
@@ -365,10 +365,59 @@ json_t *svc_year_put(struct svc *s, int year, const json_t *in, struct svc_error
 	}
 	if (v.failed) {
 		svc_invalid(e, &v);
-		return NULL;
+		return -1;
 	}
-	if (db_year_put(s->db, s->actor->user_id, &y) != DB_OK)
+	return 0;
+}
+
+int svc_year_apply(struct svc *s, int year, const json_t *in, struct svc_error *e)
+{
+	struct db_rate rates[CODE__COUNT];
+	struct db_point_rate points[POINT__COUNT];
+	struct db_year y = { .year = year, .rates = rates, .point_rates = points };
+	if (year_parse(in, &y, rates, points, e) != 0)
+		return -1;
+	if (db_year_put(s->db, s->actor->user_id, &y) != DB_OK) {
+		svc_db_fail(s, e);
+		return -1;
+	}
+	return 0;
+}
+
+json_t *svc_year_put(struct svc *s, int year, const json_t *in, struct svc_error *e)
+{
+	struct db_rate rates[CODE__COUNT];
+	struct db_point_rate points[POINT__COUNT];
+	struct db_year y = { .year = year, .rates = rates, .point_rates = points };
+	bool has;
+	int64_t threshold;
+	if (year_parse(in, &y, rates, points, e) != 0)
+		return NULL;
+	if (db_begin(s->db) != 0)
 		return svc_db_fail(s, e);
+	if (db_year_four_eyes(s->db, year, &has, &threshold) != DB_OK) {
+		db_rollback(s->db);
+		return svc_db_fail(s, e);
+	}
+	/* Four eyes on the control itself (domain.md §8): removing a threshold,
+	 * or raising it so that fewer decisions need a second coordinator, is
+	 * itself a proposal. Setting one, or a lower one, is stricter: at once. */
+	if (has && (!y.has_four_eyes || y.four_eyes_ore > threshold)) {
+		char summary[96];
+		snprintf(summary, sizeof summary, "year=%d four_eyes_ore=%lld->%s", year, (long long)threshold,
+			 y.has_four_eyes ? "raised" : "none");
+		json_t *out = svc_change_propose(s, CHANGE_YEAR_SETTINGS, year, in, summary, e);
+		if (!out || db_commit(s->db) != 0) {
+			db_rollback(s->db);
+			json_decref(out);
+			return out ? svc_db_fail(s, e) : NULL;
+		}
+		return out;
+	}
+	if (db_year_put(s->db, s->actor->user_id, &y) != DB_OK || db_commit(s->db) != 0) {
+		db_rollback(s->db);
+		return svc_db_fail(s, e);
+	}
 	return svc_year_get(s, year, e);
 }
 
@@ -413,11 +462,14 @@ json_t *svc_year_budget(struct svc *s, int year, struct svc_error *e)
 	struct budget b;
 	if (db_year_budget(s->db, year, &b) != DB_OK)
 		return svc_db_fail(s, e);
-	/* api.md fixes the budget object's fields: the threshold is in svc_year_get only. */
-	return json_pack("{s:i, s:o, s:I, s:I, s:I, s:I}", "year", year, "budget_ore",
+	/* api.md's fields, and the two figures of domain.md §8 the pages show beside them
+	 * (src/domain/budget.h): paid_in_year_ore (the report's "paid") and open_ore.
+	 * The threshold is in svc_year_get only. */
+	return json_pack("{s:i, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "year", year, "budget_ore",
 			 b.has_budget ? json_integer(b.budget_ore) : json_null(), "committed_ore",
 			 (json_int_t)b.committed_ore, "paid_ore", (json_int_t)b.paid_ore, "released_ore",
-			 (json_int_t)b.released_ore, "remaining_ore", (json_int_t)b.remaining_ore);
+			 (json_int_t)b.released_ore, "remaining_ore", (json_int_t)b.remaining_ore, "paid_in_year_ore",
+			 (json_int_t)b.paid_in_year_ore, "open_ore", (json_int_t)b.open_ore);
 }
 
 /* ---------------------------------------------------------------- placement requests */
@@ -686,6 +738,11 @@ json_t *svc_consultation_summary(struct svc *s, const char *year, struct svc_err
 	for (size_t i = 0; i < k; i++)
 		json_array_append_new(by_topic, rows[i]);
 	free(rows);
-	return json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "year", y, "total", (json_int_t)n, "minutes",
-			 (json_int_t)minutes, "by_asker", by_asker, "by_region", by_region, "by_topic", by_topic);
+	json_t *out = json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "year", y, "total", (json_int_t)n, "minutes",
+				(json_int_t)minutes, "by_asker", by_asker, "by_region", by_region, "by_topic", by_topic);
+	/* The funder sees categories only (issue 16): who asked and from which
+	 * region; a topic is free text, which may describe one person's case. */
+	if (out && s->actor->role == ROLE_FUNDER)
+		json_object_del(out, "by_topic");
+	return out;
 }

@@ -39,13 +39,5 @@ json_t *svc_page_year_months(struct svc *s, int year, struct svc_error *e);
  */
 json_t *svc_page_person_codes(struct svc *s, const int64_t *ids, size_t n, struct svc_error *e);
 
-/*
- * What a claim for the first `days` days (units for point interventions)
- * of decision id amounts to, priced exactly as the decision was
- * (decision_amount): {"decision_id","days","max_days","amount_ore"}.
- * SVC_INVALID (field "days") when days is not 1..what was granted. The
- * claim itself still goes through svc_payment_create (R14).
- */
-json_t *svc_page_claim_amount(struct svc *s, int64_t decision_id, int64_t days, struct svc_error *e);
 
 #endif

@@ -103,7 +103,7 @@ static int load_visible(struct svc *s, int64_t id, bool with_identity, struct db
 	}
 	if (!svc_sees_org(s, p->organisation_id)) {
 		db_person_free(p);
-		svc_not_found(e);
+		svc_not_theirs(s, e);
 		return -1;
 	}
 	return 0;
@@ -169,6 +169,11 @@ static int person_birth_year(const struct db_person *p)
 }
 
 json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
+{
+	return svc_person_register(s, in, 0, e);
+}
+
+json_t *svc_person_register(struct svc *s, const json_t *in, int code_year, struct svc_error *e)
 {
 	static const char *const known[] = { "gender", "age_group", "birth_year", "exploitation_forms", "places",
 					     "violence", "referral_source", "legal_status", "sweden_responsible",
@@ -257,6 +262,7 @@ json_t *svc_person_create(struct svc *s, const json_t *in, struct svc_error *e)
 	p.sweden_responsible = sweden;
 	p.child_role = role >= 0 ? (enum child_role)role : CHILD_ROLE_NONE;
 	p.identity_json = ident_text;
+	p.code_year = code_year;
 
 	int64_t id;
 	char code[DB_CODE_MAX];

@@ -102,8 +102,9 @@ json_t *svc_login_totp(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MA
 	char tkey[32], akey[HTTP_CLIENT_ADDR_LEN + 4];
 	snprintf(akey, sizeof akey, "a:%s", s->client_addr ? s->client_addr : "");
 	/* Guessed challenges are throttled by address before they cost a lookup and an audit row. */
+	const char *addr = s->client_addr ? s->client_addr : "";
 	if (app_throttle_wait(s->app, akey, now) > 0) {
-		db_audit(s->db, 0, "login.throttled", "user", 0, "second_factor");
+		app_audit_count(s->app, s->db, "login.throttled", addr, 0, now);
 		return svc_fail_field(e, SVC_THROTTLED, "code", "för många misslyckade försök; vänta en stund och försök igen",
 				      "too many failed attempts; wait a while and try again");
 	}
@@ -120,14 +121,16 @@ json_t *svc_login_totp(struct svc *s, const json_t *in, char csrf_out[DB_CSRF_MA
 		rc = DB_NOTFOUND;
 	if (rc == DB_NOTFOUND) {
 		app_throttle_fail(s->app, akey, now);
-		db_audit(s->db, 0, "login.challenge_invalid", "user", 0, NULL);
+		app_audit_count(s->app, s->db, "login.challenge_invalid", addr, 0, now);
 		return svc_fail(e, SVC_UNAUTHENTICATED, "inloggningen har gått ut; logga in igen",
 				"the login has expired; log in again");
 	}
 
 	snprintf(tkey, sizeof tkey, "t:%lld", (long long)u.id);
-	if (app_throttle_wait(s->app, tkey, now) > 0) {
-		db_audit(s->db, u.id, "login.throttled", "user", u.id, "second_factor");
+	/* The user's count of wrong codes slows down only addresses that have
+	 * failed: the right code from a clean address is never refused. */
+	if (app_throttle_failed(s->app, akey, now) && app_throttle_wait(s->app, tkey, now) > 0) {
+		app_audit_count(s->app, s->db, "login.throttled", addr, 0, now);
 		svc_fail(e, SVC_THROTTLED, "för många felaktiga koder; vänta en stund och försök igen",
 			 "too many wrong codes; wait a while and try again");
 		snprintf(e->field, sizeof e->field, "code");

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 json_t *svc_db_fail(struct svc *s, struct svc_error *e)
 {
@@ -48,6 +49,14 @@ json_t *svc_mask_json(const struct enum_def *def, uint32_t mask)
 	return a;
 }
 
+json_t *svc_not_theirs(struct svc *s, struct svc_error *e)
+{
+	if (s->app)
+		app_audit_count(s->app, s->db, "read.denied", s->client_addr ? s->client_addr : "",
+				s->actor ? s->actor->user_id : 0, (int64_t)time(NULL));
+	return svc_not_found(e);
+}
+
 bool svc_sees_org(const struct svc *s, int64_t org)
 {
 	switch (s->actor->role) {
@@ -81,8 +90,9 @@ static int parse_count(const char *s, int64_t max, int64_t *out)
 int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e)
 {
 	*off = 0;
-	if (parse_count(limit, SVC_LIST_MAX, lim) != 0) {
-		svc_fail_field(e, SVC_INVALID, "limit", "limit är 0–1000", "limit is 0–1000");
+	/* 1..1000: ?limit=0 used to answer everything (issue 16). */
+	if (parse_count(limit, SVC_LIST_MAX, lim) != 0 || (limit && *lim < 1)) {
+		svc_fail_field(e, SVC_INVALID, "limit", "limit är 1–1000", "limit is 1–1000");
 		return -1;
 	}
 	if (parse_count(offset, INT64_MAX / 2, off) != 0) {

@@ -12,6 +12,10 @@
 json_t *svc_db_fail(struct svc *s, struct svc_error *e);
 /* SVC_NOT_FOUND with the standard message. Returns NULL. */
 json_t *svc_not_found(struct svc_error *e);
+/* SVC_NOT_FOUND for a record that exists but is another organisation's (the
+ * same answer as for none, so existence does not leak), counted in the audit
+ * log as "read.denied" per (user, address, minute) (issue 16). Returns NULL. */
+json_t *svc_not_theirs(struct svc *s, struct svc_error *e);
 /* svc_fail with a field name. Returns NULL. */
 json_t *svc_fail_field(struct svc_error *e, enum svc_status st, const char *field, const char *sv, const char *en);
 /* SVC_RULE from a refusing verdict. Returns NULL. */
@@ -38,7 +42,18 @@ int svc_query_year(const char *year, int dflt, struct svc_error *e);
 #define SVC_LIST_MAX 1000
 /* A page of a list from ?limit= and ?offset= (NULL: not given, *lim keeps
  * its default, *off 0): 0, or -1 with e filled (SVC_INVALID of "limit",
- * 0..SVC_LIST_MAX, or "offset"). */
+ * 1..SVC_LIST_MAX, or "offset"). */
 int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e);
+
+/* ---- four eyes on the control itself (svc_changes.c) ---- */
+/* Stores a pending change (payload: the change as JSON, borrowed) and answers
+ * {"awaiting_approval":true,"proposal":{...}}; NULL with e filled. */
+json_t *svc_change_propose(struct svc *s, enum db_change_kind kind, int64_t target_id, const json_t *payload,
+			   const char *summary, struct svc_error *e);
+/* Apply an approved change inside the caller's transaction, as the approver:
+ * 0 with *result_id, or -1 with e filled. */
+int svc_year_apply(struct svc *s, int year, const json_t *in, struct svc_error *e);
+int svc_user_create_apply(struct svc *s, const json_t *payload, int64_t *result_id, struct svc_error *e);
+int svc_user_activate_apply(struct svc *s, int64_t id, struct svc_error *e);
 
 #endif

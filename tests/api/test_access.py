@@ -34,7 +34,13 @@ def build():
                                  children=[side["child"]["id"]], **span_days("2024-03-01", 10))
             side["decision"] = expect_ok(w.decide(refl["id"], decided_on="2024-03-01"))
             side["application"] = refl
-            side["payment"] = expect_ok(w.pay(side["decision"]["id"], 1000, "2024-03-20", token=side["cw"]))
+            # the organisation claims two nights; the coordinator approves (domain.md §8)
+            side["claim"] = expect_ok(s.post(API + "/claims", {"decision_id": side["decision"]["id"],
+                                                               "from": "2024-03-01", "to": "2024-03-02",
+                                                               "reference": "Faktura 1", "submitted_on": "2024-03-20"},
+                                             token=side["cw"]))
+            expect_ok(s.post(f"{API}/claims/{side['claim']['id']}/approve", {"paid_on": "2024-03-20"},
+                             token=w.coord), 200)
             side["open_app"] = w.application(p["id"], "point_adult", token=side["cw"], submitted_on="2024-03-02",
                                              category="interpreter", units=1)
             side["placement"] = expect_ok(s.post(API + "/placement-requests",
@@ -152,8 +158,13 @@ def test_every_endpoint_by_role_and_organisation():
              dict(coord=200, own=403, other=403, funder=403, anon=401)),
             ("GET", f"{API}/decisions/{A['decision']['id']}/payments", None,
              dict(coord=200, own=200, other=404, funder=403, anon=401)),
+            # organisations claim; only the coordinator pays by amount (domain.md §8)
             ("POST", API + "/payments", {"decision_id": A["decision"]["id"], "amount_ore": 100, "paid_on": "2024-03-21"},
-             dict(coord=201, own=201, other=404, funder=403, anon=401)),
+             dict(coord=201, own=403, other=403, funder=403, anon=401)),
+            ("GET", API + "/claims", None, dict(coord=200, own=200, other=200, funder=403, anon=401)),
+            ("GET", f"{API}/claims/{A['claim']['id']}", None, dict(coord=200, own=200, other=404, funder=403, anon=401)),
+            ("POST", f"{API}/claims/{A['claim']['id']}/reject", {"reason": "Nej."},
+             dict(coord=409, own=403, other=403, funder=403, anon=401)),
             ("POST", API + "/placement-requests", {"date": "2024-04-01", "region": "Syd", "target_group": "men",
                                                    "outcome": "no_place_available", "organisation_id": A["org"]},
              dict(coord=201, own=201, other=404, funder=403, anon=401)),
@@ -234,8 +245,8 @@ def test_caseworker_of_other_organisation_cannot_use_foreign_records_in_writes()
             ("POST", API + "/persons", {"gender": "male", "age_group": "child", "child_role": "secondary",
                                         "parent_id": a["person"]["id"]}, (404,)),
             ("POST", API + "/persons", {"gender": "male", "age_group": "adult", "organisation_id": a["org"]}, (404,)),
-            ("POST", API + "/payments", {"decision_id": a["decision"]["id"], "amount_ore": 1,
-                                         "paid_on": "2024-03-25"}, (404,)),
+            ("POST", API + "/claims", {"decision_id": a["decision"]["id"], "from": "2024-03-05", "to": "2024-03-05",
+                                       "reference": "F-9", "submitted_on": "2024-03-25"}, (404,)),
             ("POST", f"{API}/persons/{a['person']['id']}/exit", {"destination": "other"}, (404,)),
             ("PUT", f"{API}/persons/{a['person']['id']}/identity", {"identity": {"name": "Överskriven"}}, (404,)),
             ("POST", API + "/placement-requests", {"region": "Nord", "target_group": "women", "outcome": "declined",
@@ -250,7 +261,7 @@ def test_caseworker_of_other_organisation_cannot_use_foreign_records_in_writes()
         assert pa["exit"] is None and pa["identity"]["name"] == a["secret_name"], pa
         assert [c["id"] for c in pa["children"]] == [a["child"]["id"]], pa
         dec = expect_ok(s.get(f"{API}/decisions/{a['decision']['id']}", token=a["cw"]), 200)
-        assert dec["paid_ore"] == 1000, dec
+        assert dec["paid_ore"] == 2 * 182_000, dec   # the two nights claimed and approved
         # an id that does not exist answers exactly like a foreign one
         missing = s.get(f"{API}/persons/999999", token=b["cw"])
         foreign = s.get(f"{API}/persons/{a['person']['id']}", token=b["cw"])
@@ -263,8 +274,8 @@ def test_caseworker_of_other_organisation_cannot_use_foreign_records_in_writes()
                                      "submitted_on": "2024-03-05", "basis": NO_ACTOR},
              {"person_id": a["person"]["id"], "type": "point_adult", "category": "travel", "units": 1,
               "submitted_on": "2024-03-05", "basis": NO_ACTOR}),
-            (API + "/payments", {"decision_id": 999999, "amount_ore": 1, "paid_on": "2024-03-25"},
-             {"decision_id": a["decision"]["id"], "amount_ore": 1, "paid_on": "2024-03-25"}),
+            (API + "/claims", {"decision_id": 999999, "from": "2024-03-05", "to": "2024-03-05", "reference": "F-9"},
+             {"decision_id": a["decision"]["id"], "from": "2024-03-05", "to": "2024-03-05", "reference": "F-9"}),
             (API + "/persons", {"gender": "male", "age_group": "child", "child_role": "secondary", "parent_id": 999999},
              {"gender": "male", "age_group": "child", "child_role": "secondary", "parent_id": a["person"]["id"]}),
         ]

@@ -157,7 +157,8 @@ def test_verify_head_fails_when_the_log_is_cut_back_or_rewritten_with_the_key():
         con.commit()
         con.close()
         rechain(s.db, s.db + ".key")
-        assert run_nsp("audit", "verify", "--db", s.db).returncode == 0
+        # the chain alone cannot see it; the head kept beside the key file can (issue 16)
+        refused(run_nsp("audit", "verify", "--db", s.db), str(entry))
         refused(verify(s, hf), str(entry))
 
     with Server() as s:
@@ -171,13 +172,14 @@ def test_verify_head_fails_when_the_log_is_cut_back_or_rewritten_with_the_key():
         con.execute("DELETE FROM audit WHERE id >= ?", (entry,))
         con.commit()
         con.close()
-        assert run_nsp("audit", "verify", "--db", s.db).returncode == 0
+        # an intact, shorter chain: refused against the newest head known beside the key file
+        refused(run_nsp("audit", "verify", "--db", s.db, env={"NSP_LANG": "en"}), str(entry), "cut back")
         refused(verify(s, hf), str(entry))
         # ... also when the missing entries are replaced by new ones (same ids, new content)
         s.start()
         writes(s, World(s, budget_years=()), 2)
         assert stored_head(s.db)[0] >= entry
-        assert run_nsp("audit", "verify", "--db", s.db).returncode == 0
+        refused(run_nsp("audit", "verify", "--db", s.db), str(entry))
         refused(verify(s, hf), str(entry))
 
 
@@ -234,3 +236,57 @@ def test_verify_head_refuses_a_forged_or_foreign_head():
             refused(verify(s, ohf), "nyckel")
         # and ours still verifies
         assert verify(s, hf).returncode == 0
+
+
+def test_verify_without_head_finds_an_emptied_or_cut_back_log_by_the_head_it_keeps():
+    """Issue 16: `nsp audit verify` without --head passed an emptied or cut-back
+    log. It now keeps the newest signed head it has seen beside the key file
+    (KEYFILE.head, written by `head` and by every passing `verify`) and checks
+    the log against it."""
+    with Server() as s:
+        w = World(s, budget_years=(2024,))
+        writes(s, w)
+        s.stop()
+        known = s.db + ".key.head"
+        r = run_nsp("audit", "verify", "--db", s.db)
+        assert r.returncode == 0 and os.path.exists(known), r
+        assert oct(os.stat(known).st_mode & 0o777) == "0o600"
+        newest = stored_head(s.db)[0]
+        assert HEAD_RE.match(open(known).read()).group(1) == str(newest)
+        # a second pass checks against it and says so
+        r = run_nsp("audit", "verify", "--db", s.db, env={"NSP_LANG": "en"})
+        assert r.returncode == 0 and f"entry {newest}" in r.stdout, r
+        # cut back by two entries: refused, naming the entry the head knows
+        con = sqlite3.connect(s.db)
+        con.execute("DELETE FROM audit WHERE id > ?", (newest - 2,))
+        con.commit()
+        con.close()
+        refused(run_nsp("audit", "verify", "--db", s.db, env={"NSP_LANG": "en"}), str(newest), "cut back")
+        # emptied: refused too
+        con = sqlite3.connect(s.db)
+        con.execute("DELETE FROM audit")
+        con.commit()
+        con.close()
+        refused(run_nsp("audit", "verify", "--db", s.db), str(newest))
+
+
+def test_a_wrong_key_is_refused_by_the_key_check_value_also_on_an_empty_log():
+    """Issue 16: serve started with a wrong key when the audit table was empty
+    (the key was checked against the newest audit row). A key-check value
+    stored at init now decides."""
+    with tempfile.TemporaryDirectory(prefix="nsp-kcv-") as tmp:
+        db = os.path.join(tmp, "nsp.db")
+        other = os.path.join(tmp, "other.db")
+        assert run_nsp("init", "--db", db, "--coordinator", "samordnare", env=PW).returncode == 0
+        assert run_nsp("init", "--db", other, "--coordinator", "samordnare", env=PW).returncode == 0
+        con = sqlite3.connect(db)
+        assert con.execute("SELECT value FROM settings WHERE key = 'key_check'").fetchone()
+        con.execute("DELETE FROM audit")
+        con.commit()
+        con.close()
+        r = run_nsp("serve", "--db", db, "--key-file", other + ".key", "--listen", "127.0.0.1:0", timeout=20,
+                    env={"NSP_LANG": "en"})
+        assert r.returncode != 0 and "key" in r.stderr, r
+        r = run_nsp("user", "set-password", "samordnare", "--db", db, "--key-file", other + ".key",
+                    env=dict(PW, NSP_LANG="en"))
+        assert r.returncode != 0 and "key" in r.stderr, r

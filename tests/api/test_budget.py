@@ -19,7 +19,8 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         _, cw = w.user("caseworker", org)
         zero = w.budget(2024)
         assert zero == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": 0, "paid_ore": 0,
-                        "released_ore": 0, "remaining_ore": 1_000_000 * KR}, zero
+                        "released_ore": 0, "remaining_ore": 1_000_000 * KR, "paid_in_year_ore": 0,
+                        "open_ore": 0}, zero
 
         p1, p2, p3 = w.admitted(org), w.admitted(org), w.admitted(org)
         kid = w.child(p1["id"], "secondary", org_id=org)
@@ -35,17 +36,23 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         committed = d1["total_ore"] + d2["total_ore"] + d3["total_ore"]
         assert w.budget(2024) == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": committed,
                                   "paid_ore": 0, "released_ore": 0,
-                                  "remaining_ore": 1_000_000 * KR - committed}
+                                  "remaining_ore": 1_000_000 * KR - committed, "paid_in_year_ore": 0,
+                                  "open_ore": committed}
 
         # payments: one dated in the next year still counts against the decision's year
-        expect_ok(w.pay(d1["id"], 10_000 * KR, "2024-12-31", token=cw))
-        expect_ok(w.pay(d1["id"], 5_000 * KR + 1, "2025-01-15", token=cw))
-        expect_ok(w.pay(d3["id"], 2_000 * KR, "2024-05-20", token=cw))
+        expect_ok(w.pay(d1["id"], 10_000 * KR, "2024-12-31"))
+        expect_ok(w.pay(d1["id"], 5_000 * KR + 1, "2025-01-15"))
+        expect_ok(w.pay(d3["id"], 2_000 * KR, "2024-05-20"))
         b24 = w.budget(2024)
         assert b24["paid_ore"] == 17_000 * KR + 1, b24
         assert b24["remaining_ore"] == 1_000_000 * KR - committed, b24   # payments do not change remaining
+        # domain.md §8: "paid" counts payments on 2024's decisions, whenever dated; paid in the year (the
+        # report's) counts the payments dated in 2024, so the one of 2025-01-15 is 2025's
+        assert b24["paid_in_year_ore"] == 12_000 * KR, b24
+        assert b24["open_ore"] == committed - b24["paid_ore"], b24
         b25 = w.budget(2025)
         assert (b25["committed_ore"], b25["paid_ore"], b25["released_ore"]) == (0, 0, 0), b25
+        assert b25["paid_in_year_ore"] == 5_000 * KR + 1, b25
 
         # closing releases the unused commitment, also when closed in a later year
         c3 = expect_ok(s.post(f"{API}/decisions/{d3['id']}/close", {"date": "2024-06-01"}, token=w.coord), 200)
@@ -55,7 +62,9 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         released = c3["released_ore"] + c1["released_ore"]
         assert w.budget(2024) == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": committed,
                                   "paid_ore": 17_000 * KR + 1, "released_ore": released,
-                                  "remaining_ore": 1_000_000 * KR - committed + released}
+                                  "remaining_ore": 1_000_000 * KR - committed + released,
+                                  "paid_in_year_ore": 12_000 * KR,
+                                  "open_ore": committed - (17_000 * KR + 1) - released}
 
         # 2025's own decisions use 2025's rates and point rates
         d4 = w.grant(p2["id"], "reflection", "2025-03-01", **span_days("2025-03-01", 5))
@@ -63,7 +72,8 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         assert d4["total_ore"] == 5 * 1400 * KR and d5["total_ore"] == 2 * 900 * KR, (d4, d5)
         b25 = w.budget(2025)
         assert b25 == {"year": 2025, "budget_ore": 500_000 * KR, "committed_ore": 8_800 * KR, "paid_ore": 0,
-                       "released_ore": 0, "remaining_ore": 500_000 * KR - 8_800 * KR}, b25
+                       "released_ore": 0, "remaining_ore": 500_000 * KR - 8_800 * KR,
+                       "paid_in_year_ore": 5_000 * KR + 1, "open_ore": 8_800 * KR}, b25
         # the funder reads the same figures
         _, funder = w.user("funder")
         assert expect_ok(s.get(f"{API}/years/2024/budget", token=funder), 200) == w.budget(2024)

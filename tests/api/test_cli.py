@@ -148,11 +148,13 @@ def test_cli_backup_of_a_running_server_has_the_same_tables():
         assert run_nsp("audit", "verify", "--db", backup, "--key-file", live + ".key").returncode == 0
 
 
-# Migrations 6 and 5 turned back: what a database of schema 4 holds.
+# Migrations 11 to 5 turned back: what a database of schema 4 holds.
 UNDO_MIGRATIONS_6_5 = """
     DROP TABLE outbox; ALTER TABLE organisations DROP COLUMN contact_email;
     ALTER TABLE users DROP COLUMN email; ALTER TABLE users DROP COLUMN notify;
     DROP TABLE decision_refusals;
+    DROP TABLE claim_lines; DROP TABLE claims;
+    DROP TABLE change_proposals;
     DROP INDEX decisions_org_period; ALTER TABLE decisions DROP COLUMN over_capacity_reason;
     ALTER TABLE decision_proposals DROP COLUMN over_capacity_reason;
     DROP TRIGGER payments_first_paid_on; DROP INDEX decisions_unclaimed;
@@ -162,14 +164,15 @@ UNDO_MIGRATIONS_6_5 = """
     DROP INDEX decisions_decided_cover; DROP INDEX decisions_period_cover;
     CREATE INDEX decisions_decided_on ON decisions(decided_on);
     CREATE INDEX decisions_to_day ON decisions(to_day);
+    DROP TRIGGER payment_lines_no_update; DROP TRIGGER payment_lines_no_delete; DROP TABLE payment_lines;
     PRAGMA user_version = 4;"""
 
 
 def test_cli_upgrading_a_database_says_so_and_rebuilds_what_it_derives():
     # Opening a schema-4 database read-write upgrades it, says so on standard
     # error (half a minute on a large database) and derives from the payments
-    # already made what migrations 5 and 6 keep: payment_totals and each
-    # decision's first payment day.
+    # already made what migrations 5, 6 and 7 keep: payment_totals (by line
+    # code since 7), each decision's first payment day and the payments' lines.
     def day(iso):
         return (datetime.date.fromisoformat(iso) - datetime.date(1970, 1, 1)).days
 
@@ -187,10 +190,13 @@ def test_cli_upgrading_a_database_says_so_and_rebuilds_what_it_derives():
             r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": lang})
             assert r.returncode == 0 and words in r.stderr, r
             with sqlite3.connect(s.db) as con:
-                assert con.execute("PRAGMA user_version").fetchone()[0] == 9
+                assert con.execute("PRAGMA user_version").fetchone()[0] == 11
                 totals = con.execute("SELECT paid_on, code, amount_ore FROM payment_totals ORDER BY 1").fetchall()
             assert totals == [(day("2024-03-06"), "reflection", 3500), (day("2024-04-02"), "reflection", 700)], totals
             assert words.replace("5", "6") in r.stderr, r      # and migration 6, which dates the first payment
+            assert words.replace("5", "7") in r.stderr, r      # and migration 7 (R15)
+            assert words.replace("5", "8") in r.stderr, r      # and migration 8 (four eyes)
+            assert words.replace("5", "9") in r.stderr, r      # and migration 9, which splits them by line
             with sqlite3.connect(s.db) as con:
                 first = con.execute("SELECT first_paid_on FROM decisions WHERE id = ?", (dec["id"],)).fetchone()
             assert first == (day("2024-03-06"),), first

@@ -76,7 +76,7 @@ def test_the_whole_flow_through_every_endpoint():
                                                 "referral_source": "regional_coordinator",
                                                 "legal_status": "reflection_permit", "sweden_responsible": True,
                                                 "identity": {"name": "Testperson Ett"}}, token=tok))
-        assert isinstance(p["id"], int) and re.fullmatch(r"NSP-\d{4}-\d{4}", p["code"]), p
+        assert isinstance(p["id"], int) and re.fullmatch(r"NSP-\d{4}-[1-9]\d{7}", p["code"]), p
         assert p["organisation_id"] == org["id"] and p["age_group"] == "adult", p
         kid = expect_ok(s.post(API + "/persons", {"gender": "male", "age_group": "child", "parent_id": p["id"],
                                                   "child_role": "secondary"}, token=tok))
@@ -130,17 +130,23 @@ def test_the_whole_flow_through_every_endpoint():
         assert {x["id"] for x in decs} == {d_adm["id"], dec["id"]}, decs
         assert expect_ok(s.get(f"{API}/decisions/{dec['id']}", token=tok), 200)["total_ore"] == 1_820_000
 
-        # the claim, the payments list and the close
-        pay = expect_ok(s.post(API + "/payments", {"decision_id": dec["id"], "amount_ore": 700_000,
-                                                   "paid_on": "2024-02-20", "reference": "Rekv 2024-7"}, token=tok))
-        assert pay["amount_ore"] == 700_000 and pay["decision_id"] == dec["id"] and isinstance(pay["id"], int), pay
+        # the claim, its approval, the payments list and the close
+        claim = expect_ok(s.post(API + "/claims", {"decision_id": dec["id"], "from": "2024-02-01", "to": "2024-02-05",
+                                                   "reference": "Rekv 2024-7", "submitted_on": "2024-02-20"},
+                                 token=tok))
+        assert claim["status"] == "submitted" and claim["amount_ore"] == 910_000 and isinstance(claim["id"], int), claim
+        assert expect_ok(s.get(f"{API}/claims/{claim['id']}", token=tok), 200)["lines"] == claim["lines"]
+        assert [c["id"] for c in expect_ok(s.get(API + "/claims?status=submitted", token=w.coord), 200)["claims"]] \
+            == [claim["id"]]
+        paid = expect_ok(s.post(f"{API}/claims/{claim['id']}/approve", {"paid_on": "2024-02-20"}, token=w.coord), 200)
+        assert paid["status"] == "paid" and isinstance(paid["payment_id"], int), paid
         pays = expect_ok(s.get(f"{API}/decisions/{dec['id']}/payments", token=tok), 200)["payments"]
-        assert [(x["id"], x["amount_ore"], x["paid_on"]) for x in pays] == [(pay["id"], 700_000, "2024-02-20")], pays
+        assert [(x["id"], x["amount_ore"], x["paid_on"]) for x in pays] == [(paid["payment_id"], 910_000, "2024-02-20")], pays
         closed = expect_ok(s.post(f"{API}/decisions/{dec['id']}/close", {"date": "2024-02-21"}, token=w.coord), 200)
-        assert closed["closed_on"] == "2024-02-21" and closed["released_ore"] == 1_120_000, closed
+        assert closed["closed_on"] == "2024-02-21" and closed["released_ore"] == 910_000, closed
         b = expect_ok(s.get(API + "/years/2024/budget", token=w.coord), 200)
         assert (b["committed_ore"], b["paid_ore"], b["released_ore"], b["remaining_ore"]) == \
-            (1_820_000, 700_000, 1_120_000, 500_000_000 - 1_820_000 + 1_120_000), b
+            (1_820_000, 910_000, 910_000, 500_000_000 - 1_820_000 + 910_000), b
 
         # placement requests and consultations
         pr = expect_ok(s.post(API + "/placement-requests", {"date": "2024-03-01", "region": "Stockholm",
@@ -226,6 +232,10 @@ def test_application_list_pages_and_filters():
         assert listed("?status=submitted&limit=1&offset=1") == ids[1:]
         assert listed(f"?limit=2&offset={len(everything) - 1}") == everything[-1:]
         expect(s.get(f"{API}/applications?limit=1001", token=w.coord), 400, field="limit")
+        # limit is 1-1000: 0 no longer answers everything (issue 16)
+        expect(s.get(f"{API}/applications?limit=0", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/decisions?limit=0", token=w.coord), 400, field="limit")
+        expect(s.get(f"{API}/persons?limit=0", token=w.coord), 400, field="limit")
         expect(s.get(f"{API}/applications?offset=x", token=w.coord), 400, field="offset")
 
 

@@ -212,3 +212,58 @@ def test_audit_verify_passes_and_detects_altered_removed_and_swapped_entries():
 
             # the original is untouched and still verifies
             assert _verify(s.db).returncode == 0
+
+
+def test_person_codes_do_not_count_other_organisations_registrations():
+    """Issue 16: person codes were one sequence across organisations, so a
+    caseworker read from their own codes how many others had registered.
+    Codes are now random per person (NSP-YYYY- and eight digits)."""
+    import re
+    from harness import API, Server, World, expect_ok
+    with Server() as s:
+        w = World(s)
+        a, b = w.org(), w.org()
+        _, cw = w.user("caseworker", a)
+        mine = [w.person(token=cw)["code"] for _ in range(3)]
+        for _ in range(5):
+            w.person(b)
+        mine.append(w.person(token=cw)["code"])
+        assert all(re.fullmatch(r"NSP-\d{4}-[1-9]\d{7}", c) for c in mine), mine
+        numbers = [int(c[9:]) for c in mine]
+        # not a sequence: the gap over the other organisation's five says nothing
+        assert any(y - x != 1 for x, y in zip(numbers, numbers[1:])), numbers
+        assert len(set(mine)) == len(mine)
+        assert expect_ok(s.get(API + "/persons", token=cw), 200)
+
+
+def test_reads_refused_across_organisations_are_audited_counted():
+    """Issue 16: a caseworker's reads of another organisation's records were
+    refused (404, as for none) but left no audit trace. They are now counted
+    in the audit log, one "read.denied" row per (user, address, minute) —
+    not one row each, so that a flood cannot grow the log."""
+    import sqlite3
+    from harness import API, Server, World, expect
+    with Server() as s:
+        w = World(s)
+        a, b = w.org(), w.org()
+        cw_id, cw = w.user("caseworker", a)
+        theirs = w.admitted(b)
+        app = expect_ok_list(s, w, theirs["id"])
+        probes = [f"/persons/{theirs['id']}", f"/applications/{app['id']}", f"/decisions/{app['decision']['id']}"]
+        for _ in range(3):
+            for path in probes:
+                expect(s.get(API + path, token=cw), 404, code="not_found")
+        # a record that does not exist: the same 404, not counted as another organisation's
+        expect(s.get(API + "/persons/999999", token=cw), 404, code="not_found")
+        s.stop()
+        con = sqlite3.connect(f"file:{s.db}?mode=ro", uri=True)
+        rows = con.execute("SELECT user_id, detail FROM audit WHERE action = 'read.denied'").fetchall()
+        con.close()
+        assert 1 <= len(rows) <= 2 and all(u == cw_id for u, _ in rows), rows
+        assert sum(int(d.split("count=")[1]) for _, d in rows) == 3 * len(probes), rows
+
+
+def expect_ok_list(s, w, person_id):
+    from harness import API, expect_ok
+    apps = expect_ok(s.get(f"{API}/applications?person_id={person_id}", token=w.coord), 200)["applications"]
+    return apps[0]

@@ -78,10 +78,12 @@ def test_report_counts_persons_children_money_and_complementarity():
         assert w.budget(2025)["paid_ore"] == 0
 
 
-def test_report_paid_per_intervention_counts_a_payment_under_its_decisions_code():
-    """domain.md §8: "paid per intervention counts a payment under its
-    decision's intervention code, child supplements included" — a claim on a
-    reflection decision with a child supplement is reflection money, whole."""
+def test_report_paid_per_intervention_counts_each_line_of_a_payment_under_its_code():
+    """domain.md §8: "paid per intervention counts each line of a payment
+    under its own code (a child supplement under its *_child code)" — a
+    payment by amount on a reflection decision with a child supplement is
+    split over its lines (10 × 1 320 kr and 10 × 500 kr), the remainder öre
+    to the first."""
     with Server() as s:
         w = World(s)
         org = w.org()
@@ -91,8 +93,9 @@ def test_report_paid_per_intervention_counts_a_payment_under_its_decisions_code(
         expect_ok(w.pay(dec["id"], 100_000, "2024-03-20"))
         money = expect_ok(s.get(f"{API}/reports/annual/2024", token=w.coord), 200)["money"]
         assert money["paid_ore"] == 100_000, money
-        assert money["paid_by_intervention_ore"].get("reflection") == 100_000, money
-        assert not money["paid_by_intervention_ore"].get("reflection_child"), money
+        # 100 000 × 1 320 000 / 1 820 000 = 72 527.5 → 72 527, × 500 000 / … = 27 472.5 → 27 472; 1 öre left
+        assert money["paid_by_intervention_ore"].get("reflection") == 72_528, money
+        assert money["paid_by_intervention_ore"].get("reflection_child") == 27_472, money
 
 
 def test_report_roles_and_formats():

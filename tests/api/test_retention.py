@@ -96,7 +96,7 @@ def test_retention_at_serve_start_erases_identity_and_keeps_reports_and_ledger()
         w.admit(old["id"], on="2021-02-01")
         refl = w.grant(old["id"], "reflection", "2021-02-02", **span_days("2021-02-02", 30))
         point = w.grant(old["id"], "point_adult", "2021-04-01", category="interpreter", units=2)
-        expect_ok(w.pay(refl["id"], 700_000, "2021-03-15", token=cw))
+        expect_ok(w.pay(refl["id"], 700_000, "2021-03-15"))
         expect_ok(w.pay(point["id"], 10_000, "2022-01-10"))
         expect_ok(s.post(f"{API}/decisions/{refl['id']}/close", {"date": "2022-01-20"}, token=w.coord), 200)
         expect_ok(s.post(f"{API}/persons/{old['id']}/exit", {"date": "2022-03-01", "destination": "public_support"},

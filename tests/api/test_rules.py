@@ -594,6 +594,7 @@ def test_R13_refuses_intervention_after_exit():
 # ---------------------------------------------------------------- R14
 
 def test_R14_refuses_claim_above_the_decision():
+    """R14 on claims and payments; submitted claims count as reserved (test_claims.py has the rest)."""
     with Server() as s:
         w = World(s)
         org = w.org()
@@ -602,12 +603,15 @@ def test_R14_refuses_claim_above_the_decision():
         dec = w.grant(p["id"], "reflection", "2024-03-01", **span("2024-03-01", 10))
         total = dec["total_ore"]
         assert total == 10 * DAY
-        expect_rule(w.pay(dec["id"], total + 1, "2024-03-20", token=cw), "R14")
-        pay = expect_ok(w.pay(dec["id"], 7 * DAY, "2024-03-20", token=cw))
-        assert pay["amount_ore"] == 7 * DAY and pay["decision_id"] == dec["id"], pay
-        expect_rule(w.pay(dec["id"], 3 * DAY + 1, "2024-03-21", token=cw), "R14")
+        expect_rule(w.pay(dec["id"], total + 1, "2024-03-20"), "R14")
+        claim = expect_ok(s.post(API + "/claims", {"decision_id": dec["id"], "from": "2024-03-01", "to": "2024-03-07",
+                                                   "reference": "F-1", "submitted_on": "2024-03-20"}, token=cw))
+        assert claim["amount_ore"] == 7 * DAY, claim
+        # the submitted claim reserves 7 days: 3 days' worth is left
+        expect_rule(w.pay(dec["id"], 3 * DAY + 1, "2024-03-21"), "R14")
         expect_ok(w.pay(dec["id"], 3 * DAY, "2024-03-21"))
-        expect_rule(w.pay(dec["id"], 1, "2024-03-22", token=cw), "R14")
+        expect_rule(w.pay(dec["id"], 1, "2024-03-22"), "R14")
+        expect_ok(s.post(f"{API}/claims/{claim['id']}/approve", {"paid_on": "2024-03-22"}, token=w.coord), 200)
         got = expect_ok(s.get(f"{API}/decisions/{dec['id']}", token=cw), 200)
         assert got["paid_ore"] == total, got
         pays = expect_ok(s.get(f"{API}/decisions/{dec['id']}/payments", token=cw), 200)["payments"]

@@ -8,8 +8,9 @@
  * A caseworker registers a person with two children and applies for
  * admission and a reflection period (a refused period first: the rule is
  * shown beside the field and nothing typed is lost); the coordinator
- * grants both; the caseworker claims 7 days; the year page shows the new
- * figures; a caseworker of another organisation cannot open the person;
+ * grants both; the caseworker claims 7 nights (a rekvisition), the
+ * coordinator approves it and the report's child-supplement row shows the
+ * supplement paid; the year page shows the new figures; a caseworker of another organisation cannot open the person;
  * the language switch works and is remembered per user. Coordinators and
  * caseworkers set up two-step verification (TOTP) at their first login and
  * give a code after the password at every later one; a coordinator resets a
@@ -375,8 +376,9 @@ async function main() {
 		});
 
 		await step('a refused period is explained beside the field and nothing typed is lost', async () => {
-			await anna.getByLabel(/Från och med/).fill(day(0));
-			await anna.getByLabel(/Till och med/).fill(day(30)); /* 31 days */
+			/* the period began a week ago: the nights used so far can be claimed (domain.md §8) */
+			await anna.getByLabel(/Från och med/).fill(day(-7));
+			await anna.getByLabel(/Till och med/).fill(day(23)); /* 31 days */
 			for (const box of await anna.locator('input[name=children]').all())
 				await box.check();
 			/* the organisation works in two regions: the place's region is chosen; the target group
@@ -391,8 +393,8 @@ async function main() {
 			const field = anna.locator('.field.has-error');
 			assert.match(await field.innerText(), /R3/);
 			assert.equal(await field.locator('input').getAttribute('name'), 'to');
-			assert.equal(await anna.getByLabel(/Från och med/).inputValue(), day(0));
-			assert.equal(await anna.getByLabel(/Till och med/).inputValue(), day(30));
+			assert.equal(await anna.getByLabel(/Från och med/).inputValue(), day(-7));
+			assert.equal(await anna.getByLabel(/Till och med/).inputValue(), day(23));
 			assert.equal(await anna.locator('input[name=children]:checked').count(), 2);
 			assert.equal(await anna.getByLabel('Polisregion för boendeplatsen').inputValue(), 'Väst');
 			assert.ok(await anna.getByLabel('Ingen offentlig aktör är tydligt ansvarig').isChecked());
@@ -400,7 +402,7 @@ async function main() {
 		});
 
 		await step('the caseworker applies for a 30-day reflection period with both children', async () => {
-			await anna.getByLabel(/Till och med/).fill(day(29));
+			await anna.getByLabel(/Till och med/).fill(day(22));
 			await anna.getByLabel('Polisregion för boendeplatsen').selectOption({ label: 'Syd' });
 			await anna.getByRole('button', { name: 'Skicka ansökan' }).click();
 			await anna.waitForURL(/\/applications\/\d+\?done=applied$/);
@@ -424,7 +426,7 @@ async function main() {
 			const facts = text(await coord.locator('dl.facts').first().innerText());
 			assert.match(facts, /Ansökande organisation Skyddade Boendet Syd/);
 			assert.match(facts, /Polisregion för boendeplatsen Syd/);
-			assert.match(facts, new RegExp(`${day(0)} – ${day(29)} \\(30 dygn\\)`));
+			assert.match(facts, new RegExp(`${day(-7)} – ${day(22)} \\(30 dygn\\)`));
 			assert.ok(await coord.locator('ul.checks li.ok').count() >= 6);
 			assert.equal(await coord.locator('ul.checks li.fail').count(), 0);
 			await shot(coord, '06-application');
@@ -436,8 +438,8 @@ async function main() {
 		await step('the person page shows the period\'s end and the days left; a child is covered through the parent', async () => {
 			await anna.goto(personUrl);
 			const main = text(await anna.locator('main').innerText());
-			/* day(0)..day(29): today and the last day both count */
-			assert.match(main, new RegExp(`Pågående period: ${day(0)} till och med ${day(29)}\\. 30 dagar kvar`));
+			/* the period began a week ago: today..day(22), today and the last day both count */
+			assert.match(main, new RegExp(`Pågående period: ${day(-7)} till och med ${day(22)}\\. 23 dagar kvar`));
 			assert.match(main, /reflektionsdygn kvar/, 'what is left of the allowance beside it');
 			const girl = anna.getByRole('listitem').filter({ hasText: 'Flicka' }).getByRole('link');
 			const girlCode = text(await girl.innerText());
@@ -446,7 +448,7 @@ async function main() {
 			const child = text(await anna.locator('main').innerText());
 			assert.match(child, /Omfattas av programmet genom föräldern/);
 			assert.doesNotMatch(child, /Inte antagen i programmet/);
-			assert.match(child, /30 dagar kvar/);
+			assert.match(child, /23 dagar kvar/);
 			assert.match(child, /Kön Flicka/);
 			await shot(anna, '06b-child-through-parent');
 			/* the persons list finds the person by a part of the case code, with the days left */
@@ -455,7 +457,7 @@ async function main() {
 			await anna.getByRole('button', { name: 'Sök' }).click();
 			await anna.waitForURL(/\/persons\?code=/);
 			const row = anna.locator('tbody tr', { hasText: personCode });
-			assert.match(text(await row.innerText()), new RegExp(`${day(29)} 30 dagar kvar`));
+			assert.match(text(await row.innerText()), new RegExp(`${day(22)} 23 dagar kvar`));
 			await shot(anna, '06c-persons-search');
 			/* the start page's recent persons are the newest: the boy was registered last */
 			await anna.goto(base + '/');
@@ -469,25 +471,31 @@ async function main() {
 			const panel = anna.locator('section.panel', { hasText: 'Beslut som väntar på rekvisition' });
 			assert.match(text(await panel.innerText()), /54 600 kr/);
 			await shot(anna, '07-home-caseworker');
-			await panel.getByRole('link', { name: 'Begär utbetalning' }).click();
+			await panel.getByRole('link', { name: 'Skicka rekvisition' }).click();
 			decisionUrl = anna.url();
 			assert.match(decisionUrl, /\/decisions\/\d+$/);
 		});
 
-		await step('a claim above the decision is refused beside the field', async () => {
-			await anna.getByLabel('Antal dygn som användes').fill('31');
-			await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		await step('a claim of nights that have not passed yet is refused beside the field', async () => {
+			/* the form starts at the first night not claimed yet: the period's first */
+			assert.equal(await anna.getByLabel('Första dygnet som användes').inputValue(), day(-7));
+			await anna.getByLabel('Sista dygnet som användes').fill(day(1));
+			await anna.getByLabel(/Fakturanummer/).fill('Faktura 2017');
+			await anna.getByRole('button', { name: 'Skicka rekvisition' }).click();
 			await anna.locator('.field.has-error').waitFor();
-			assert.match(await anna.locator('.field.has-error').innerText(), /1–30/);
-			assert.equal(await anna.getByLabel('Antal dygn som användes').inputValue(), '31');
+			assert.match(await anna.locator('.field.has-error').innerText(), /inte har passerat/);
+			assert.equal(await anna.getByLabel('Sista dygnet som användes').inputValue(), day(1));
 		});
 
-		await step('the caseworker claims 7 days: 7 × (1 320 + 500) kr', async () => {
-			await anna.getByLabel('Antal dygn som användes').fill('7');
-			await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		await step('the caseworker claims 7 nights: 7 × (1 320 + 500) kr, and sees what is left', async () => {
+			await anna.getByLabel('Sista dygnet som användes').fill(day(-1));
+			await anna.getByRole('button', { name: 'Skicka rekvisition' }).click();
 			await anna.waitForURL(/\?done=claimed$/);
 			const main = text(await anna.locator('main').innerText());
 			assert.match(main, /12 740 kr/);
+			/* 30 − 7 nights, 54 600 − 12 740 kr */
+			assert.match(main, /Kvar att begära: 23 dygn, 41 860 kr/);
+			assert.match(text(await anna.locator('td', { hasText: 'Inskickad' }).first().innerText()), /Inskickad/);
 			await shot(anna, '08-decision-claimed');
 		});
 
@@ -549,6 +557,24 @@ async function main() {
 			assert.match(main, /Skickad/);
 			assert.doesNotMatch(main, /Testa Personsson|070-000/);
 			await shot(coord, '26-outbox');
+		});
+
+		await step('the coordinator approves the claim in the queue; it is paid line by line', async () => {
+			await coord.goto(base + '/claims');
+			const row = coord.locator('tr', { hasText: 'Faktura 2017' });
+			assert.match(text(await row.innerText()), /12 740 kr/);
+			await shot(coord, '08b-claims-queue');
+			await row.getByRole('button', { name: 'Godkänn och betala ut' }).click();
+			await coord.waitForURL(/\/claims\?done=claim_paid$/);
+			await anna.goto(decisionUrl);
+			assert.match(text(await anna.locator('main').innerText()), /Utbetald/);
+		});
+
+		await step('the report shows the child supplement paid under its own row', async () => {
+			await coord.goto(`${base}/reports/${year}`);
+			const row = async (code) => text(await coord.locator(`#paid_by_code tr[data-code=${code}]`).innerText());
+			assert.match(await row('reflection_child'), /Barntillägg reflektionsperiod\s*3 500 kr/);   /* 7 × 500 kr */
+			assert.match(await row('reflection'), /Reflektionsperiod\s*9 240 kr/);                     /* 7 × 1 320 kr */
 		});
 
 		await step('the year page shows the new figures', async () => {
@@ -613,6 +639,8 @@ async function main() {
 			await login(funder, base, 'finansiar', env.password);
 			assert.match(funder.url(), new RegExp(`/reports/${year}$`));
 			assert.match(text(await funder.locator('main').innerText()), /54 600 kr/);
+			/* domain.md §8: the funder sees what remains of the year's budget, as the coordinator does */
+			assert.equal(text(await funder.locator('[data-figure=remaining_ore] .value').innerText()), '3 445 400 kr');
 			/* the report, and capacity per month only (issue 16): no day, no organisation */
 			assert.equal(await funder.locator('header.site nav a').count(), 2);
 			await funder.goto(base + '/capacity');
@@ -823,6 +851,8 @@ async function main() {
 		});
 
 		await step('four-eyes: above the year\'s threshold a decision waits for a second coordinator', async () => {
+			// the second coordinator first: while a threshold is set, a new one is itself a proposal
+			await env.api.call('POST', '/api/v1/users', { username: 'cecilia', password: env.coordPassword, role: 'coordinator' });
 			await coord.goto(`${base}/years/${year}`);
 			await coord.getByLabel('Gräns för fyra ögon').fill('10 000');
 			await coord.getByRole('button', { name: 'Spara', exact: true }).click();
@@ -842,7 +872,6 @@ async function main() {
 			assert.ok(await coord.getByRole('button', { name: 'Dra tillbaka beslutet' }).isVisible());
 			await coord.goto(base + '/queue');
 			assert.match(text(await coord.locator('main').innerText()), /väntar på godkännande/);
-			await env.api.call('POST', '/api/v1/users', { username: 'cecilia', password: env.coordPassword, role: 'coordinator' });
 			const second = watch(await (await open()).newPage(), 'cecilia');
 			await login(second, base, 'cecilia', env.coordPassword);
 			await second.goto(`${base}/applications/${refl.id}`);

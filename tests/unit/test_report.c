@@ -1375,10 +1375,19 @@ static int64_t admit(struct fixture *fx, int64_t p, day_t on, enum outcome o)
 	return decide(fx, p, &d);
 }
 
+/* A payment by amount, split over the decision's lines as the service splits it. */
 static void pay(struct fixture *fx, int64_t decision, int64_t ore, day_t on)
 {
+	struct payment_line lines[DECISION_MAX_LINES];
+	struct db_decision d;
 	int64_t id;
-	assert_int_equal(db_payment_record(fx->db, 0, decision, ore, on, "ref", &id), DB_OK);
+	int n;
+
+	assert_int_equal(db_decision_get(fx->db, decision, &d), DB_OK);
+	n = payment_split(d.lines, d.n_lines, ore, lines);
+	db_decision_free(&d);
+	assert_true(n > 0);
+	assert_int_equal(db_payment_record(fx->db, 0, decision, ore, on, "ref", lines, (size_t)n, &id), DB_OK);
 }
 
 static int setup_db(void **state)
@@ -1586,9 +1595,11 @@ static void test_load_year(void **state)
 	assert_int_equal(r.money.committed_ore, 30 * R + 30 * C + 100000 + 30 * R + 100000);
 	/* payments dated 2025: A 50 000 kr, P1 1000 kr, Dp 15 000 kr, F 600 kr */
 	assert_int_equal(r.money.paid_ore, 5000000 + 100000 + 1500000 + 60000);
-	/* A's payment counts under its decision's code, the child supplement included */
-	assert_int_equal(r.money.paid_by_code_ore[CODE_REFLECTION], 5000000);
-	assert_int_equal(r.money.paid_by_code_ore[CODE_REFLECTION_CHILD], 0);
+	/* A's payment by amount is split over its lines (30 R and 30 C of 5 460 000 öre),
+	 * so the child supplement shows under its own code: 5 000 000 × 1 500 000 / 5 460 000
+	 * = 1 373 626.4 → 1 373 626, the rest (remainder öre included) under reflection */
+	assert_int_equal(r.money.paid_by_code_ore[CODE_REFLECTION], 3626374);
+	assert_int_equal(r.money.paid_by_code_ore[CODE_REFLECTION_CHILD], 1373626);
 	assert_int_equal(r.money.paid_by_code_ore[CODE_POINT_CHILD], 100000);
 	assert_int_equal(r.money.paid_by_code_ore[CODE_POINT_ADULT], 60000);
 	assert_int_equal(r.money.paid_by_code_ore[CODE_INTEGRATION_ADULT], 1500000);

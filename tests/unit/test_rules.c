@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/claims.h"
 #include "domain/day.h"
 #include "domain/enums.h"
 #include "domain/money.h"
@@ -889,20 +890,46 @@ static void test_R13_denied_admission_leaves_only_denial(void **state)
 	ASSERT_REFUSED(check(&w), w.v, "R13");
 }
 
-/* ---- R14: claims ---- */
+/* ---- R14: claims (src/domain/claims.h) ---- */
+
+static bool r14(int64_t granted, int64_t paid, int64_t reserved, int64_t amount, struct verdict *v)
+{
+	struct claim_facts f = { .granted_ore = granted, .paid_ore = paid, .reserved_ore = reserved };
+	return claim_r14_allows(&f, amount, v);
+}
 
 static void test_R14_allows_claim_up_to_granted_minus_paid(void **state)
 {
 	struct verdict v;
 
 	(void)state;
-	assert_true(rule_r14_claim(3960000, 924000, 3036000, &v));
-	assert_true(rule_r14_claim(3960000, 0, 3960000, &v));
-	ASSERT_REFUSED(rule_r14_claim(3960000, 924000, 3036001, &v), v, "R14");
+	assert_true(r14(3960000, 924000, 0, 3036000, &v));
+	assert_true(r14(3960000, 0, 0, 3960000, &v));
+	ASSERT_REFUSED(r14(3960000, 924000, 0, 3036001, &v), v, "R14");
 	ASSERT_BOTH(v, "30 360,01 kr");
 	ASSERT_BOTH(v, "39 600 kr");
 	ASSERT_BOTH(v, "9 240 kr");
 	ASSERT_BOTH(v, "30 360 kr");
+}
+
+/* R14: a submitted claim reserves its amount against every later claim or payment. */
+static void test_R14_counts_submitted_claims_as_reserved(void **state)
+{
+	struct verdict v;
+	struct claim_facts f = { .granted_ore = 3960000, .paid_ore = 924000, .reserved_ore = 1274000 };
+
+	(void)state;
+	assert_int_equal(claim_left_ore(&f), 3960000 - 924000 - 1274000);
+	assert_true(r14(3960000, 924000, 1274000, 1762000, &v));
+	ASSERT_REFUSED(r14(3960000, 924000, 1274000, 1762001, &v), v, "R14");
+	ASSERT_BOTH(v, "12 740 kr");
+	ASSERT_BOTH(v, "17 620 kr");
+	/* nothing left: reserved and paid use all of it */
+	f.reserved_ore = 3960000 - 924000;
+	assert_int_equal(claim_left_ore(&f), 0);
+	/* never negative, even when the inputs say more was paid than granted */
+	f.paid_ore = 5000000;
+	assert_int_equal(claim_left_ore(&f), 0);
 }
 
 static void test_R14_refuses_zero_and_fully_paid(void **state)
@@ -910,11 +937,69 @@ static void test_R14_refuses_zero_and_fully_paid(void **state)
 	struct verdict v;
 
 	(void)state;
-	ASSERT_REFUSED(rule_r14_claim(3960000, 0, 0, &v), v, "R14");
+	ASSERT_REFUSED(r14(3960000, 0, 0, 0, &v), v, "R14");
 	ASSERT_BOTH(v, "0 kr");
-	ASSERT_REFUSED(rule_r14_claim(3960000, 0, -100, &v), v, "R14");
-	ASSERT_REFUSED(rule_r14_claim(3960000, 3960000, 1, &v), v, "R14");
+	ASSERT_REFUSED(r14(3960000, 0, 0, -100, &v), v, "R14");
+	ASSERT_REFUSED(r14(3960000, 3960000, 0, 1, &v), v, "R14");
 	ASSERT_BOTH(v, "0,01 kr");
+}
+
+/* The days a claim may cover: within the granted period, not after its date. */
+static void test_claim_days_within_the_period_and_not_in_the_future(void **state)
+{
+	struct verdict v;
+	const char *field = NULL;
+	day_t from = D("2024-03-01"), to = D("2024-03-30"), today = D("2024-04-15");
+
+	(void)state;
+	assert_true(claim_days_check(from, to, from, from + 6, today, &field, &v));
+	assert_true(claim_days_check(from, to, to, to, today, &field, &v));
+	assert_false(claim_days_check(from, to, from - 1, from + 5, today, &field, &v));
+	assert_string_equal(field, "from");
+	assert_non_null(strstr(v.en, "2024-02-29"));
+	assert_false(claim_days_check(from, to, from + 20, to + 1, today, &field, &v));
+	assert_string_equal(field, "to");
+	assert_false(claim_days_check(from, to, from + 5, from + 4, today, &field, &v));
+	assert_string_equal(field, "to");
+	/* today is 2024-03-10: the 11th has not passed yet */
+	assert_true(claim_days_check(from, to, from, D("2024-03-10"), D("2024-03-10"), &field, &v));
+	assert_false(claim_days_check(from, to, from, D("2024-03-11"), D("2024-03-10"), &field, &v));
+	assert_string_equal(field, "to");
+	assert_non_null(strstr(v.en, "future"));
+	assert_false(claim_days_check(from, to, D("2024-03-11"), D("2024-03-12"), D("2024-03-10"), &field, &v));
+	assert_string_equal(field, "from");
+}
+
+/* A payment by amount split over the lines in proportion, remainder öre to the first. */
+static void test_payment_split_to_the_ore(void **state)
+{
+	struct decision_line granted[2] = { { CODE_REFLECTION, 1, 30, 3960000 }, { CODE_REFLECTION_CHILD, 1, 30, 1500000 } };
+	struct payment_line out[DECISION_MAX_LINES];
+
+	(void)state;
+	assert_int_equal(payment_split(granted, 2, 100001, out), 2);
+	assert_int_equal(out[0].code, CODE_REFLECTION);
+	assert_int_equal(out[0].amount_ore, 72529); /* 72 528.8… rounded down + the 1 öre left */
+	assert_int_equal(out[1].code, CODE_REFLECTION_CHILD);
+	assert_int_equal(out[1].amount_ore, 27472);
+	assert_int_equal(payment_split(granted, 2, 5460, out), 2);
+	assert_int_equal(out[0].amount_ore, 3960);
+	assert_int_equal(out[1].amount_ore, 1500);
+	/* the child's share of 1 öre rounds to 0: left out */
+	assert_int_equal(payment_split(granted, 2, 1, out), 1);
+	assert_int_equal(out[0].amount_ore, 1);
+	/* the whole decision: exactly its lines */
+	assert_int_equal(payment_split(granted, 2, 5460000, out), 2);
+	assert_int_equal(out[0].amount_ore, 3960000);
+	assert_int_equal(out[1].amount_ore, 1500000);
+	/* amounts whose product passes 2^63 */
+	struct decision_line big[2] = { { CODE_REFLECTION, 1, 1, MONEY_MAX_ORE - 1 }, { CODE_REFLECTION_CHILD, 1, 1, 1 } };
+	assert_int_equal(payment_split(big, 2, MONEY_MAX_ORE, out), 2);
+	assert_int_equal(out[0].amount_ore + out[1].amount_ore, MONEY_MAX_ORE);
+	/* nothing granted: nothing to split by; no amount: nothing to split */
+	struct decision_line none[1] = { { CODE_REFLECTION, 1, 0, 0 } };
+	assert_int_equal(payment_split(none, 1, 100, out), -1);
+	assert_int_equal(payment_split(granted, 2, 0, out), -1);
 }
 
 /* ---- decisions ---- */
@@ -1634,6 +1719,9 @@ int main(void)
 		cmocka_unit_test(test_R13_denied_admission_leaves_only_denial),
 		cmocka_unit_test(test_R14_allows_claim_up_to_granted_minus_paid),
 		cmocka_unit_test(test_R14_refuses_zero_and_fully_paid),
+		cmocka_unit_test(test_R14_counts_submitted_claims_as_reserved),
+		cmocka_unit_test(test_claim_days_within_the_period_and_not_in_the_future),
+		cmocka_unit_test(test_payment_split_to_the_ore),
 		cmocka_unit_test(test_decision_partly_granted_needs_fewer_days_and_reason),
 		cmocka_unit_test(test_decision_points_units_within_applied),
 		cmocka_unit_test(test_decision_denied_needs_reason_and_skips_R3),

@@ -1,0 +1,84 @@
+"""Strict HTTP (issue 16, finding 8): framing that a proxy may read otherwise
+than we do — two Content-Length headers, Content-Length beside
+Transfer-Encoding, bare LF line ends — is refused with 400 and the
+connection is closed, so that nothing after it is read as a request
+(request smuggling)."""
+import socket
+import subprocess
+
+from harness import API, Server, World, expect_ok
+
+
+def exchange(s, raw, timeout=10):
+    """Sends raw bytes on a fresh connection and reads until the server closes
+    (or timeout): (status or None, everything read, closed by the server)."""
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=timeout)
+    data, closed = b"", False
+    try:
+        sock.sendall(raw)
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except ConnectionResetError:
+                closed = True
+                break
+            except socket.timeout:
+                break
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+    finally:
+        sock.close()
+    status = int(data[9:12]) if data.startswith(b"HTTP/1.") else None
+    return status, data, closed
+
+
+def smuggled(s, token, framing, body):
+    """A POST with the given framing headers, followed on the same connection
+    by a GET /healthz that a lenient parser would answer as a second request."""
+    head = (f"POST {API}/organisations HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n{framing}\r\n").encode()
+    return head + body + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+def test_strict_http_conflicting_lengths_and_cl_with_te_are_refused_and_closed():
+    with Server() as s:
+        w = World(s)
+        body = b'{"name": "Smuggel", "kind": "other", "regions": ["Nord"]}'
+        cases = {
+            "two different Content-Length": f"Content-Length: {len(body)}\r\nContent-Length: 5\r\n",
+            "two equal Content-Length": f"Content-Length: {len(body)}\r\nContent-Length: {len(body)}\r\n",
+            "Content-Length and Transfer-Encoding": f"Content-Length: {len(body)}\r\nTransfer-Encoding: chunked\r\n",
+        }
+        for name, framing in cases.items():
+            status, data, closed = exchange(s, smuggled(s, w.coord, framing, body))
+            assert status == 400, (name, data[:300])
+            assert closed, (name, data[:300])
+            assert data.count(b"HTTP/1.1 ") == 1, (name, data)    # the GET behind it was never answered
+        # nothing was created by any of them
+        assert expect_ok(s.get(API + "/organisations", token=w.coord), 200)["organisations"] == []
+        # one honest Content-Length still works, and keeps the connection
+        ok = (f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\r\n\r\n").encode() * 2
+        status, data, _ = exchange(s, ok, timeout=2)
+        assert status == 200 and data.count(b"HTTP/1.1 200") == 2, data[:300]
+
+
+def mhd_version():
+    out = subprocess.run(["pkg-config", "--modversion", "libmicrohttpd"], capture_output=True, text=True).stdout
+    return tuple(int(x) for x in out.strip().split(".")) if out.strip() else (0,)
+
+
+def test_strict_http_bare_lf_is_refused():
+    # libmicrohttpd before 0.9.77 (Debian 12 has 0.9.75) takes a bare LF as a line end even in its
+    # strict mode, and the application never sees the raw bytes: on such a version this is known
+    # not to hold (README, "Strict HTTP"), and the test says so instead of failing.
+    if mhd_version() < (0, 9, 77):
+        print("    (skipped: libmicrohttpd %s accepts bare LF; needs 0.9.77)" % ".".join(map(str, mhd_version())))
+        return
+    with Server() as s:
+        status, data, closed = exchange(s, f"GET /healthz HTTP/1.1\nHost: 127.0.0.1:{s.port}\n\n".encode(), timeout=3)
+        assert status == 400 and closed, data[:300]
+        status, data, closed = exchange(
+            s, f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\nX-A: b\r\n\r\n".encode(), timeout=3)
+        assert status == 400 and closed, data[:300]
