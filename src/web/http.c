@@ -2035,9 +2035,14 @@ static void graceful_stop(struct http_server *s)
 		return;
 	s->stopped = 1;
 	atomic_store(&s->stopping, 1);
+	/* The listening socket stops taking connections at once (shutdown), but
+	 * stays open until MHD_stop_daemon: with epoll and a thread pool, each
+	 * worker takes it out of its epoll set only when it next wakes, and a
+	 * socket closed before that makes libmicrohttpd 0.9.75 abort ("Failed to
+	 * remove listen FD from epoll set"). */
 	fd = MHD_quiesce_daemon(s->daemon);
 	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+		shutdown(fd, SHUT_RDWR);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (atomic_load(&s->active) > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -2047,6 +2052,8 @@ static void graceful_stop(struct http_server *s)
 	}
 	MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	if (s->redirect)
 		MHD_stop_daemon(s->redirect);
 	s->redirect = NULL;
