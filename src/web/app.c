@@ -126,7 +126,7 @@ struct db *app_db(struct app *app)
 
 /* ---------------------------------------------------------------- errors */
 
-void svc_reply_error(struct http_request *req, const struct svc_error *e)
+unsigned svc_http_status(const struct svc_error *e, const char **code)
 {
 	static const struct {
 		unsigned status;
@@ -142,6 +142,16 @@ void svc_reply_error(struct http_request *req, const struct svc_error *e)
 		[SVC_THROTTLED] = { 429, "throttled" },
 		[SVC_INTERNAL] = { 500, "internal" },
 	};
+	size_t i = (size_t)e->status < sizeof map / sizeof map[0] ? (size_t)e->status : SVC_INTERNAL;
+	if (code)
+		*code = map[i].code;
+	return map[i].status;
+}
+
+void svc_reply_error(struct http_request *req, const struct svc_error *e)
+{
+	const char *code;
+	unsigned status = svc_http_status(e, &code);
 	if (e->status == SVC_RULE) {
 		http_reply_rule(req, e->rule, e->sv, e->en);
 		return;
@@ -149,12 +159,11 @@ void svc_reply_error(struct http_request *req, const struct svc_error *e)
 	if (e->status == SVC_THROTTLED)
 		http_add_header(req, "Retry-After", "60");
 	if (e->n_errors > 0) {
-		http_reply_errors(req, map[e->status].status, map[e->status].code, e->field[0] ? e->field : NULL,
-				  e->sv, e->en, e->errors, (size_t)e->n_errors);
+		http_reply_errors(req, status, code, e->field[0] ? e->field : NULL, e->sv, e->en, e->errors,
+				  (size_t)e->n_errors);
 		return;
 	}
-	http_reply_error(req, map[e->status].status, map[e->status].code, e->field[0] ? e->field : NULL,
-			 e->sv, e->en);
+	http_reply_error(req, status, code, e->field[0] ? e->field : NULL, e->sv, e->en);
 }
 
 json_t *svc_fail(struct svc_error *e, enum svc_status st, const char *sv, const char *en)

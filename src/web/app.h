@@ -85,7 +85,7 @@ const char *app_lang(const struct http_request *req);
 
 /* ---------------------------------------------------------------- service layer */
 
-/* What went wrong in a service call; mapped to an HTTP status in one place (svc_reply_error). */
+/* What went wrong in a service call; mapped to an HTTP status in one place (svc_http_status). */
 enum svc_status {
 	SVC_OK = 0,
 	SVC_INVALID,       /* 400: a field is missing or invalid */
@@ -97,6 +97,13 @@ enum svc_status {
 	SVC_THROTTLED,     /* 429: too many failed logins */
 	SVC_INTERNAL,      /* 500 */
 };
+
+struct svc_error;
+
+/* The one map from a service error to HTTP: the status, and through code (may be NULL) the
+ * API's "error" word ("invalid", "not_found", …). The API (svc_reply_error) and every page
+ * answer with it. */
+unsigned svc_http_status(const struct svc_error *e, const char **code);
 
 struct svc_error {
 	enum svc_status status;

@@ -149,8 +149,8 @@ struct fj {
 	enum fj_kind kind;
 };
 
-/* The status of a form shown again with e: 422 for a rule refusal, 409 for a
- * conflict, else 400. */
+/* The status of a form shown again with e: svc_http_status(), except that a
+ * field naming a record that does not exist is 400 (a wrong field). */
 unsigned page_form_status(const struct svc_error *e);
 
 /* A page shown again with the posted form and an error (p->err set). */

@@ -150,7 +150,7 @@ void page_login_post(struct http_request *req)
 		/* Which field was wrong is not said: the error belongs to the whole form. */
 		e.field[0] = '\0';
 		p.err = &e;
-		return login_form(&p, e.status == SVC_THROTTLED ? 429 : e.status == SVC_INVALID ? 400 : 401);
+		return login_form(&p, svc_http_status(&e, NULL));
 	}
 	if (json_is_true(json_object_get(out, "second_factor_required"))) {
 		/* A fresh page: what was typed (the password) is not shown again. */
@@ -191,7 +191,7 @@ void page_login_totp_post(struct http_request *req)
 	if (out)
 		return logged_in(&p, out);
 	p.err = &e;
-	unsigned status = e.status == SVC_THROTTLED ? 429 : e.status == SVC_INVALID ? 400 : 401;
+	unsigned status = svc_http_status(&e, NULL);
 	/* A field named: the challenge is still good, ask for the code again. Else start over. */
 	p.in = NULL; /* the code typed is not shown again */
 	if (e.field[0] && strcmp(e.field, "challenge") != 0 && challenge && challenge[0])

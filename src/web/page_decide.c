@@ -732,7 +732,7 @@ static void proposal_resolve(struct http_request *req, bool approve)
 		if (e.status == SVC_NOT_FOUND && !e.field[0])
 			return page_fail(&p, &e);
 		p.err = &e;
-		return application_page(&p, app, e.status == SVC_FORBIDDEN ? 403 : page_form_status(&e));
+		return application_page(&p, app, page_form_status(&e));
 	}
 	json_decref(out);
 	page_redirectf(&p, "/applications/%lld?done=%s", (long long)app, approve ? "approved" : "rejected");

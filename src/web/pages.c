@@ -241,16 +241,11 @@ static void error_body(struct page *p, unsigned status, const char *sv, const ch
 
 void page_fail(struct page *p, const struct svc_error *e)
 {
-	static const unsigned status[] = {
-		[SVC_OK] = 500, [SVC_INVALID] = 400, [SVC_UNAUTHENTICATED] = 401, [SVC_FORBIDDEN] = 403,
-		[SVC_NOT_FOUND] = 404, [SVC_CONFLICT] = 409, [SVC_RULE] = 422, [SVC_THROTTLED] = 429,
-		[SVC_INTERNAL] = 500,
-	};
 	if (e->status == SVC_UNAUTHENTICATED) {
 		page_redirect(p, "/login");
 		return;
 	}
-	unsigned st = (unsigned)e->status < sizeof status / sizeof status[0] ? status[e->status] : 500;
+	unsigned st = svc_http_status(e, NULL);
 	error_body(p, st, e->sv, e->en);
 	page_end_status(p, st);
 }
@@ -269,7 +264,10 @@ void app_error_page(struct http_request *req, unsigned status, const char *code,
 
 unsigned page_form_status(const struct svc_error *e)
 {
-	return e->status == SVC_RULE ? 422 : e->status == SVC_CONFLICT ? 409 : 400;
+	/* A form naming a record that does not exist is a wrong field, not a missing page. */
+	if (e->status == SVC_NOT_FOUND && e->field[0])
+		return 400;
+	return svc_http_status(e, NULL);
 }
 
 void page_after_post(struct page *p, json_t *out, struct svc_error *e, const char *where, page_again_fn *again)

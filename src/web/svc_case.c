@@ -981,120 +981,95 @@ json_t *svc_proposal_list(struct svc *s, const char *status, struct svc_error *e
 	return json_pack("{s:o}", "proposals", arr);
 }
 
-/* Loads proposal id for resolving it, inside the caller's transaction:
- * 0, or -1 with e filled (404, or 409 when it is not pending). */
-static int proposal_pending(struct svc *s, int64_t id, struct db_proposal *p, struct svc_error *e)
+static int proposal_load(struct db *db, int64_t id, void *item, int *status, int64_t *proposed_by)
 {
-	int rc = db_proposal_get(s->db, id, p);
-	if (rc != DB_OK) {
-		rc == DB_NOTFOUND ? (void)svc_not_found(e) : (void)svc_db_fail(s, e);
-		return -1;
+	struct db_proposal *p = item;
+	int rc = db_proposal_get(db, id, p);
+	if (rc == DB_OK) {
+		*status = (int)p->status;
+		*proposed_by = p->proposed_by;
 	}
-	if (p->status != PROPOSAL_PENDING) {
-		db_proposal_free(p);
-		svc_fail(e, SVC_CONFLICT, "beslutet är redan godkänt eller avslaget",
-			 "the decision has been approved or rejected already");
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
-json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+static void proposal_release(void *item)
 {
-	static const char *const known[] = { NULL };
-	struct vctx v;
-	struct db_proposal p;
+	db_proposal_free(item);
+}
+
+/* The decision as proposed, with the rules, the amount and the budget judged
+ * again as things stand now, recorded with both coordinators' names. */
+static int proposal_apply(struct svc *s, int64_t id, void *item, int64_t *did, struct svc_error *e)
+{
+	const struct db_proposal *p = item;
 	struct db_application r;
-	vctx_init(&v);
-	v_known_keys(&v, in, known);
-	if (v.failed) {
-		svc_invalid(e, &v);
-		return NULL;
-	}
-	if (db_begin(s->db) != 0)
-		return svc_db_fail(s, e);
-	if (proposal_pending(s, id, &p, e) != 0) {
-		db_rollback(s->db);
-		return NULL;
-	}
-	json_t *out = NULL;
-	/* The point of four eyes: the second pair is never the first. */
-	if (p.proposed_by == s->actor->user_id) {
-		svc_fail(e, SVC_FORBIDDEN, "du kan inte godkänna ditt eget beslut; en annan samordnare måste göra det",
-			 "you cannot approve your own decision; another coordinator must");
-		goto rollback;
-	}
-	int rc = db_application_get(s->db, p.application_id, &r);
-	if (rc != DB_OK) {
+	(void)id;
+	if (db_application_get(s->db, p->application_id, &r) != DB_OK) {
 		svc_db_fail(s, e);
-		goto rollback;
+		return -1;
 	}
-	/* The rules, the amount and the budget again, as things stand now. */
-	struct decision_ready x = { .over_capacity_reason = p.over_capacity_reason,
-				    .d = { .outcome = p.outcome, .decided_on = p.decided_on, .from = p.from,
-					   .to = p.to, .units = p.units, .emergency = p.emergency, .reason = p.reason,
-					   .budget_override_reason = p.budget_override_reason } };
+	int rc = -1;
+	struct decision_ready x = { .over_capacity_reason = p->over_capacity_reason,
+				    .d = { .outcome = p->outcome, .decided_on = p->decided_on, .from = p->from,
+					   .to = p->to, .units = p->units, .emergency = p->emergency, .reason = p->reason,
+					   .budget_override_reason = p->budget_override_reason } };
 	if (decision_prepare(s, &r, &x, e) != 0)
-		goto rollback_app;
-	if (x.total != p.total_ore) {
+		goto out;
+	if (x.total != p->total_ore) {
 		char sv[200], en[200], was[32], now[32];
-		money_format(p.total_ore, was, sizeof was, 0);
+		money_format(p->total_ore, was, sizeof was, 0);
 		money_format(x.total, now, sizeof now, 0);
 		snprintf(sv, sizeof sv, "beloppet har ändrats sedan beslutet föreslogs (%s, nu %s); avslå och besluta igen",
 			 was, now);
 		snprintf(en, sizeof en, "the amount has changed since the decision was proposed (%s, now %s); reject it "
 			 "and decide again", was, now);
 		svc_fail(e, SVC_CONFLICT, sv, en);
-		goto rollback_app;
+		goto out;
 	}
 	struct db_decision_new nd = decision_new_of(&r, &x);
-	nd.decided_by = p.proposed_by;
+	nd.decided_by = p->proposed_by;
 	nd.approved_by = s->actor->user_id;
-	int64_t did;
-	if (db_decision_record(s->db, s->actor->user_id, &nd, &did) != DB_OK ||
-	    db_proposal_resolve(s->db, s->actor->user_id, id, PROPOSAL_APPROVED, did, NULL) != DB_OK ||
-	    notice_decision(s, did) != 0 || db_commit(s->db) != 0) {
+	if (db_decision_record(s->db, s->actor->user_id, &nd, did) != DB_OK || notice_decision(s, *did) != 0) {
 		svc_db_fail(s, e);
-		goto rollback_app;
+		goto out;
 	}
+	rc = 0;
+out:
 	db_application_free(&r);
-	db_proposal_free(&p);
-	return svc_decision_get(s, did, e);
-rollback_app:
-	db_application_free(&r);
-rollback:
-	db_rollback(s->db);
-	db_proposal_free(&p);
-	return out;
+	return rc;
 }
 
+static json_t *proposal_approved(struct svc *s, int64_t id, int64_t did, struct svc_error *e)
+{
+	(void)id;
+	return svc_decision_get(s, did, e);
+}
+
+static const struct four_eyes proposal_four_eyes = {
+	.resolved_sv = "beslutet är redan godkänt eller avslaget",
+	.resolved_en = "the decision has been approved or rejected already",
+	.own_sv = "du kan inte godkänna ditt eget beslut; en annan samordnare måste göra det",
+	.own_en = "you cannot approve your own decision; another coordinator must",
+	.load = proposal_load,
+	.release = proposal_release,
+	.apply = proposal_apply,
+	.resolve = db_proposal_resolve,
+	.get = svc_proposal_get,
+	.approved = proposal_approved,
+};
+
+json_t *svc_proposal_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	struct db_proposal p;
+	return svc_four_eyes_approve(s, &proposal_four_eyes, &p, id, in, e);
+}
+
+/* Any coordinator may reject, the proposer too (a withdrawal); the
+ * application is back in the queue to be decided anew. */
 json_t *svc_proposal_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
 {
-	static const char *const known[] = { "reason", NULL };
-	struct vctx v;
 	struct db_proposal p;
-	const char *reason = NULL;
-	vctx_init(&v);
-	v_known_keys(&v, in, known);
-	v_string(&v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &reason);
-	if (v.failed) {
-		svc_invalid(e, &v);
-		return NULL;
-	}
-	if (db_begin(s->db) != 0)
-		return svc_db_fail(s, e);
-	if (proposal_pending(s, id, &p, e) != 0) {
-		db_rollback(s->db);
-		return NULL;
-	}
-	db_proposal_free(&p);
-	/* Any coordinator may reject, the proposer too (a withdrawal); the
-	 * application is back in the queue to be decided anew. */
-	if (db_proposal_resolve(s->db, s->actor->user_id, id, PROPOSAL_REJECTED, 0,
-				reason && *reason ? reason : NULL) != DB_OK ||
-	    db_commit(s->db) != 0)
-		return svc_db_fail(s, e);
-	return svc_proposal_get(s, id, e);
+	return svc_four_eyes_reject(s, &proposal_four_eyes, &p, id, in, e);
 }
 
 json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)

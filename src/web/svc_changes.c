@@ -13,7 +13,6 @@
 #include "web/service.h"
 #include "web/svc_util.h"
 
-#define TEXT_MAX_CHARS 20000
 
 /* The change as shown: the payload without secrets (a new account's password hash). */
 static json_t *change_json(const struct db_change *c)
@@ -82,117 +81,80 @@ json_t *svc_change_list(struct svc *s, const char *status, struct svc_error *e)
 	return json_pack("{s:o}", "proposals", arr);
 }
 
-/* Loads change id for resolving it inside the caller's transaction: 0, or
- * -1 with e filled (404, or 409 when it is not pending). */
-static int change_pending(struct svc *s, int64_t id, struct db_change *c, struct svc_error *e)
+static int change_load(struct db *db, int64_t id, void *item, int *status, int64_t *proposed_by)
 {
-	int rc = db_change_get(s->db, id, c);
-	if (rc != DB_OK) {
-		rc == DB_NOTFOUND ? (void)svc_not_found(e) : (void)svc_db_fail(s, e);
-		return -1;
+	struct db_change *c = item;
+	int rc = db_change_get(db, id, c);
+	if (rc == DB_OK) {
+		*status = (int)c->status;
+		*proposed_by = c->proposed_by;
 	}
-	if (c->status != PROPOSAL_PENDING) {
-		db_change_free(c);
-		svc_fail(e, SVC_CONFLICT, "förslaget är redan godkänt eller avslaget",
-			 "the proposal has been approved or rejected already");
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
-json_t *svc_change_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+static void change_release(void *item)
 {
-	static const char *const known[] = { NULL };
-	struct vctx v;
-	struct db_change c;
-	vctx_init(&v);
-	v_known_keys(&v, in, known);
-	if (v.failed) {
-		svc_invalid(e, &v);
-		return NULL;
-	}
-	if (db_begin(s->db) != 0)
-		return svc_db_fail(s, e);
-	if (change_pending(s, id, &c, e) != 0) {
-		db_rollback(s->db);
-		return NULL;
-	}
-	int64_t result = c.target_id;
-	json_t *payload = NULL;
-	/* The point of four eyes: the second pair is never the first. */
-	if (c.proposed_by == s->actor->user_id) {
-		svc_fail(e, SVC_FORBIDDEN, "du kan inte godkänna ditt eget förslag; en annan samordnare måste göra det",
-			 "you cannot approve your own proposal; another coordinator must");
-		goto rollback;
-	}
+	db_change_free(item);
+}
+
+/* The approver applies the change itself, in the approval's transaction. */
+static int change_apply(struct svc *s, int64_t id, void *item, int64_t *result, struct svc_error *e)
+{
+	const struct db_change *c = item;
+	(void)id;
 	json_error_t jerr;
-	payload = json_loads(c.payload, 0, &jerr);
+	json_t *payload = json_loads(c->payload, 0, &jerr);
 	if (!payload) {
 		svc_fail(e, SVC_INTERNAL, "förslaget är skadat", "the proposal is damaged");
-		goto rollback;
+		return -1;
 	}
 	int rc = -1;
-	switch (c.kind) {
+	*result = c->target_id;
+	switch (c->kind) {
 	case CHANGE_YEAR_SETTINGS:
-		rc = svc_year_apply(s, (int)c.target_id, payload, e);
+		rc = svc_year_apply(s, (int)c->target_id, payload, e);
 		break;
 	case CHANGE_USER_CREATE:
-		rc = svc_user_create_apply(s, payload, &result, e);
+		rc = svc_user_create_apply(s, payload, result, e);
 		break;
 	case CHANGE_USER_ACTIVATE:
-		rc = svc_user_activate_apply(s, c.target_id, e);
+		rc = svc_user_activate_apply(s, c->target_id, e);
 		break;
 	case CHANGE__COUNT:
 		svc_fail(e, SVC_INTERNAL, "okänt förslag", "unknown proposal");
 		break;
 	}
-	if (rc != 0)
-		goto rollback;
-	rc = db_change_resolve(s->db, s->actor->user_id, id, PROPOSAL_APPROVED, result, NULL);
-	if (rc == DB_CONFLICT) {
-		svc_fail(e, SVC_CONFLICT, "förslaget är redan godkänt eller avslaget",
-			 "the proposal has been approved or rejected already");
-		goto rollback;
-	}
-	if (rc != DB_OK || db_commit(s->db) != 0) {
-		svc_db_fail(s, e);
-		goto rollback;
-	}
 	json_decref(payload);
-	db_change_free(&c);
+	return rc;
+}
+
+static json_t *change_approved(struct svc *s, int64_t id, int64_t result, struct svc_error *e)
+{
+	(void)result;
 	return svc_change_get(s, id, e);
-rollback:
-	db_rollback(s->db);
-	json_decref(payload);
-	db_change_free(&c);
-	return NULL;
+}
+
+static const struct four_eyes change_four_eyes = {
+	.resolved_sv = "förslaget är redan godkänt eller avslaget",
+	.resolved_en = "the proposal has been approved or rejected already",
+	.own_sv = "du kan inte godkänna ditt eget förslag; en annan samordnare måste göra det",
+	.own_en = "you cannot approve your own proposal; another coordinator must",
+	.load = change_load,
+	.release = change_release,
+	.apply = change_apply,
+	.resolve = db_change_resolve,
+	.get = svc_change_get,
+	.approved = change_approved,
+};
+
+json_t *svc_change_approve(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
+{
+	struct db_change c;
+	return svc_four_eyes_approve(s, &change_four_eyes, &c, id, in, e);
 }
 
 json_t *svc_change_reject(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)
 {
-	static const char *const known[] = { "reason", NULL };
-	struct vctx v;
 	struct db_change c;
-	const char *reason = NULL;
-	vctx_init(&v);
-	v_known_keys(&v, in, known);
-	v_string(&v, in, "reason", V_OPTIONAL | V_EMPTY_OK, TEXT_MAX_CHARS, &reason);
-	if (v.failed) {
-		svc_invalid(e, &v);
-		return NULL;
-	}
-	if (db_begin(s->db) != 0)
-		return svc_db_fail(s, e);
-	if (change_pending(s, id, &c, e) != 0) {
-		db_rollback(s->db);
-		return NULL;
-	}
-	db_change_free(&c);
-	if (db_change_resolve(s->db, s->actor->user_id, id, PROPOSAL_REJECTED, 0, reason && *reason ? reason : NULL) !=
-		    DB_OK ||
-	    db_commit(s->db) != 0) {
-		db_rollback(s->db);
-		return svc_db_fail(s, e);
-	}
-	return svc_change_get(s, id, e);
+	return svc_four_eyes_reject(s, &change_four_eyes, &c, id, in, e);
 }

@@ -45,6 +45,29 @@ int svc_query_year(const char *year, int dflt, struct svc_error *e);
  * 1..SVC_LIST_MAX, or "offset"). */
 int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e);
 
+/* ---- four eyes (svc_four_eyes.c): resolving a pending proposal of either kind ---- */
+struct four_eyes {
+	const char *resolved_sv, *resolved_en; /* 409: approved or rejected already */
+	const char *own_sv, *own_en;           /* 403: the proposer approving their own */
+	/* Loads proposal id into item (DB_OK, DB_NOTFOUND, …) with its status and proposer. */
+	int (*load)(struct db *db, int64_t id, void *item, int *status, int64_t *proposed_by);
+	void (*release)(void *item);
+	/* Carries out an approved proposal inside the transaction, as the approver:
+	 * 0 with *result_id (the decision or record it made), or -1 with e filled. */
+	int (*apply)(struct svc *s, int64_t id, void *item, int64_t *result_id, struct svc_error *e);
+	int (*resolve)(struct db *db, int64_t actor, int64_t id, enum db_proposal_status status, int64_t result_id,
+		       const char *reason);
+	json_t *(*get)(struct svc *s, int64_t id, struct svc_error *e);
+	/* The answer to an approval, after the commit. */
+	json_t *(*approved)(struct svc *s, int64_t id, int64_t result_id, struct svc_error *e);
+};
+/* Approves ({} in) or rejects ({"reason"?} in) proposal id of the kind fe, with item the
+ * storage of one loaded proposal (struct db_proposal or db_change). */
+json_t *svc_four_eyes_approve(struct svc *s, const struct four_eyes *fe, void *item, int64_t id, const json_t *in,
+			      struct svc_error *e);
+json_t *svc_four_eyes_reject(struct svc *s, const struct four_eyes *fe, void *item, int64_t id, const json_t *in,
+			     struct svc_error *e);
+
 /* ---- four eyes on the control itself (svc_changes.c) ---- */
 /* Stores a pending change (payload: the change as JSON, borrowed) and answers
  * {"awaiting_approval":true,"proposal":{...}}; NULL with e filled. */
