@@ -114,6 +114,7 @@ crash-quick: $(BUILD)/nsp
 .PHONY: checksrc
 checksrc:
 	@scripts/checksrc
+	@scripts/rule-callers --check
 
 # docs/schema.sql: every table's current shape after all migrations (scripts/schema-doc);
 # schema-check, in make check, fails when a migration landed without `make schema`.

@@ -1,5 +1,5 @@
 /*
- * The programme's rules R1–R14 (domain.md §7) as pure functions: plain
+ * The programme's rules R1–R13 (domain.md §7) as pure functions: plain
  * structs in, a verdict out. No I/O, no database, no clock: the caller loads
  * the person's history and passes "today" where it matters.
  */
@@ -110,21 +110,54 @@ struct rule_input {
 	day_t decided_on;
 };
 
-/* Each rule: true when allowed; when refused fills *v and returns false. */
+/*
+ * The rules of domain.md §7, one function each: true when allowed; when
+ * refused, *v holds the rule id and a sentence in both languages. Only these
+ * functions (and claims.h, budget.h, capacity.h for R14, R10's figures and
+ * R15) compute a rule; `scripts/rule-callers` lists who calls them.
+ */
+/* R1 Certified: the applicant organisation's certification history says
+ * certified on the application's date. */
 bool rule_r1_certified(const struct cert_event *cert, size_t n, day_t on, struct verdict *v);
+/* R2 Complementarity: a basis is stated; a public actor's refusal names the
+ * actor, the reason and the reference (or no_written_decision). */
 bool rule_r2_basis(const struct basis *b, struct verdict *v);
+/* R3 Reflection period: at most 30 days per person across all decisions,
+ * the granted ones and these days. */
 bool rule_r3_reflection(const struct person_facts *p, int64_t days, struct verdict *v);
+/* R4 Extended reflection: after a reflection period, at most 30 days per
+ * decision and 180 in all, with a plan and an evaluation, Sweden responsible,
+ * starting after the person's NSP reflection days. */
 bool rule_r4_extended(const struct person_facts *p, const struct application *a, struct verdict *v);
+/* R5 Integration with daily compensation: the day before the period is
+ * covered by a granted reflection or extended decision (living in NSP
+ * housing), with a plan of the exit phase. */
 bool rule_r5_integration_housing(const struct person_facts *p, const struct application *a, struct verdict *v);
+/* R6 Integration support: at most 45 days per person across both
+ * integration forms. */
 bool rule_r6_integration_total(const struct person_facts *p, const struct application *a, struct verdict *v);
+/* R7 Child supplement: the children named are the applicant's own, living
+ * with the parent (primary or secondary, never elsewhere). */
 bool rule_r7_children(const struct rule_input *in, struct verdict *v);
+/* R8 Point interventions: the category matches the age group, at least one
+ * unit, and no basic_needs on a day the daily compensation covers. */
 bool rule_r8_point(const struct person_facts *p, const struct application *a, struct verdict *v);
+/* R9 No double compensation: no two daily-compensation decisions of the
+ * person cover the same day. */
 bool rule_r9_no_overlap(const struct person_facts *p, day_t from, day_t to, struct verdict *v);
+/* R10 Budget: the amount fits the remaining budget of the decision's year
+ * (budget_r10_remaining() in budget.h: no budget counts as 0), unless the
+ * coordinator gives a written override reason. */
 bool rule_r10_budget(int64_t amount_ore, int64_t remaining_ore, const char *override_reason, struct verdict *v);
+/* R11 Children need a parent admitted on the day. */
 bool rule_r11_child_parent(const struct person_facts *child, const struct person_facts *parent, day_t on, struct verdict *v);
+/* R12 Retention: identity data is due for erasure retention_days after the
+ * exit (the erasure itself: nsp retention). */
 bool rule_r12_retention_due(day_t exit_on, day_t today, int retention_days);
+/* R13 Admission first: the person is admitted on the day (see also
+ * rule_r13_intervention() below for an admission still undecided). */
 bool rule_r13_admitted(const struct person_facts *p, day_t on, struct verdict *v);
-/* R14 lives with the claims: src/domain/claims.h. */
+/* R14 Claims: claim_r14_allows() in claims.h. R15 Capacity: rule_r15_capacity() in capacity.h. */
 
 /* Days of the person's granted decisions of type t (the sums R3, R4 and R6 limit). */
 int64_t person_granted_days(const struct person_facts *p, enum app_type t);
