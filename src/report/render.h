@@ -18,15 +18,6 @@ void report_render_md(const struct report_tables *ts, struct buf *out);
 void report_render_html(const struct report_tables *ts, struct buf *out);
 int report_render_xlsx(const struct report_tables *ts, struct buf *out, char *err, size_t errsz);
 
-#define RT_CELL_MAX 48
-
-/*
- * The text of a cell for reading (Markdown, HTML): a count as digits, a
- * suppressed count as "..", RT_NONE as "–", money as "3 115 133 kr" (the
- * spaces U+00A0 when nbsp). Writes into buf (RT_CELL_MAX bytes); returns buf.
- */
-const char *rt_cell_text(enum rt_kind kind, int64_t v, int nbsp, char buf[RT_CELL_MAX]);
-
 /* The figure of a cell for spreadsheets (CSV): digits, kronor with a point
  * and two öre decimals only when öre are not zero ("1320.50"), ".." or "". */
 const char *rt_cell_plain(enum rt_kind kind, int64_t v, char buf[RT_CELL_MAX]);

@@ -79,6 +79,7 @@ static struct rt_row *add_row(struct rtable *t, const char *label)
 {
 	struct rt_row *row = &t->rows[t->nrows++];
 	row->label = label;
+	row->id = NULL;
 	for (int i = 0; i < RT_MAX_COLS; i++)
 		row->v[i] = 0;
 	return row;
@@ -164,8 +165,10 @@ void report_tables_build(const struct report *r, enum lang l, struct report_tabl
 	t = add_table(ts, "interventions", "report.interventions_heading", "report.intervention", RT_COUNT);
 	t->chart = L(ts, "report.chart_interventions");
 	add_bucket_cols(ts, t, all, n_all);
-	for (int c = 0; c < CODE__COUNT; c++)
+	for (int c = 0; c < CODE__COUNT; c++) {
 		add_bucket_row(t, V(ts, &enum_code, c), &r->interventions[c]);
+		t->rows[t->nrows - 1].id = enum_name(&enum_code, c);
+	}
 
 	static const char *const expl_keys[AGE__COUNT] = { "exploitation_adults", "exploitation_children" };
 	static const char *const expl_titles[AGE__COUNT] = { "report.exploitation_adults",
@@ -203,8 +206,10 @@ void report_tables_build(const struct report *r, enum lang l, struct report_tabl
 
 	t = add_table(ts, "paid_by_code", "report.paid_by_code_heading", "report.intervention", RT_MONEY);
 	add_col(t, L(ts, "report.amount"), -1);
-	for (int c = 0; c < CODE__COUNT; c++)
+	for (int c = 0; c < CODE__COUNT; c++) {
 		add_value_row(t, V(ts, &enum_code, c), r->money.paid_by_code_ore[c]);
+		t->rows[t->nrows - 1].id = enum_name(&enum_code, c);
+	}
 	add_value_row(t, L(ts, "bucket.total"), r->money.paid_ore);
 
 	t = add_table(ts, "decisions", "report.decisions_heading", "report.decision", RT_COUNT);

@@ -28,6 +28,7 @@ enum rt_kind {
 
 struct rt_row {
 	const char *label;
+	const char *id;         /* a stable name of the row (the intervention's code), or NULL */
 	int64_t v[RT_MAX_COLS];
 };
 
@@ -62,5 +63,14 @@ struct report_tables {
 /* Lays r out as tables with the words of language l into *out (about 25 kB:
  * allocate it, not on a small stack). Nothing to free. */
 void report_tables_build(const struct report *r, enum lang l, struct report_tables *out);
+
+#define RT_CELL_MAX 48
+
+/*
+ * The text of a cell for reading (Markdown, HTML): a count as digits, a
+ * suppressed count as "..", RT_NONE as "–", money as "3 115 133 kr" (the
+ * spaces U+00A0 when nbsp). Writes into buf (RT_CELL_MAX bytes); returns buf.
+ */
+const char *rt_cell_text(enum rt_kind kind, int64_t v, int nbsp, char buf[RT_CELL_MAX]);
 
 #endif

@@ -11,6 +11,7 @@
 #include "domain/money.h"
 #include "domain/report.h"
 #include "report/export.h"
+#include "report/tables.h"
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/svc_pages.h"
@@ -305,159 +306,63 @@ void page_report_current(struct http_request *req)
 	page_redirectf(&p, "/reports/%d", page_this_year());
 }
 
-/* A count, ".." for a withheld one (open data). */
-static void count_cell(struct page *p, const json_t *v)
+/* One of the report's tables, laid out as every export lays it out (report/tables.h). */
+static void report_table(struct page *p, const struct rtable *t)
 {
-	html_raw(&p->h, "<td class=\"num\">");
-	if (json_is_integer(v))
-		html_int(&p->h, json_integer_value(v));
-	else
-		html_raw(&p->h, "..");
-	html_raw(&p->h, "</td>");
-}
-
-/* Rows of gender buckets: one per (label key, bucket object). */
-static void bucket_table(struct page *p, const char *caption, const char *const *keys, const json_t *const *rows,
-			 size_t n)
-{
-	html_raw(&p->h, "<div class=\"table-wrap\"><table><caption>");
-	page_text(p, caption);
-	html_raw(&p->h, "</caption><thead><tr><td></td>");
-	for (int b = 0; b < BUCKET__COUNT; b++) {
-		html_raw(&p->h, "<th scope=\"col\">");
-		html_text(&p->h, i18n_enum(p->lang, &enum_bucket, b));
+	char cell[RT_CELL_MAX];
+	html_raw(&p->h, "<section");
+	html_attr(&p->h, "id", t->key);
+	html_raw(&p->h, "><h2>");
+	html_text(&p->h, t->title);
+	html_raw(&p->h, "</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
+	html_text(&p->h, t->corner);
+	html_raw(&p->h, "</th>");
+	for (int c = 0; c < t->ncols; c++) {
+		html_raw(&p->h, "<th scope=\"col\" class=\"num\">");
+		html_text(&p->h, t->cols[c]);
 		html_raw(&p->h, "</th>");
 	}
 	html_raw(&p->h, "</tr></thead><tbody>");
-	for (size_t i = 0; i < n; i++) {
-		html_raw(&p->h, "<tr><th scope=\"row\">");
-		page_text(p, keys[i]);
-		html_raw(&p->h, "</th>");
-		for (int b = 0; b < BUCKET__COUNT; b++)
-			count_cell(p, json_object_get(rows[i], enum_name(&enum_bucket, b)));
-		html_raw(&p->h, "</tr>");
-	}
-	page_table_end(p);
-}
-
-/* A table of name -> count from an object; each name labelled by the key "<prefix>.<name>". */
-static void count_table(struct page *p, const char *caption, const char *head, const char *prefix, const json_t *o)
-{
-	page_table(p, caption, head, "report.count", NULL);
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)o, k, v) {
-		char key[96];
-		snprintf(key, sizeof key, "%s.%s", prefix, k);
-		html_raw(&p->h, "<tr><th scope=\"row\">");
-		page_text(p, key);
-		html_raw(&p->h, "</th>");
-		count_cell(p, v);
-		html_raw(&p->h, "</tr>");
-	}
-	page_table_end(p);
-}
-
-static void report_body(struct page *p, const json_t *r, const json_t *budget)
-{
-	const json_t *persons = json_object_get(r, "persons");
-	html_raw(&p->h, "<div class=\"figures\">");
-	static const char *const pk[] = { "total", "adults", "children" };
-	for (size_t i = 0; i < 3; i++) {
-		char key[32];
-		snprintf(key, sizeof key, "report.persons_%s", pk[i]);
-		html_raw(&p->h, "<div class=\"figure\"><span class=\"label\">");
-		page_text(p, key);
-		html_raw(&p->h, "</span><span class=\"value\">");
-		html_int(&p->h, page_int(persons, pk[i]));
-		html_raw(&p->h, "</span></div>");
-	}
-	html_raw(&p->h, "</div>");
-
-	const char *kinds[] = { "report.primary", "report.secondary", "report.elsewhere" };
-	const json_t *rows[CODE__COUNT > 3 ? CODE__COUNT : 3] = { json_object_get(r, "primary"),
-								 json_object_get(r, "secondary_children"),
-								 json_object_get(r, "children_elsewhere") };
-	bucket_table(p, "report.persons_by_gender", kinds, rows, 3);
-
-	const char *codes[CODE__COUNT];
-	char keybuf[CODE__COUNT][48];
-	const json_t *iv = json_object_get(r, "interventions");
-	for (int c = 0; c < CODE__COUNT; c++) {
-		snprintf(keybuf[c], sizeof keybuf[c], "code.%s", enum_name(&enum_code, c));
-		codes[c] = keybuf[c];
-		rows[c] = json_object_get(iv, enum_name(&enum_code, c));
-	}
-	bucket_table(p, "report.interventions", codes, rows, CODE__COUNT);
-
-	const json_t *money = json_object_get(r, "money");
-	html_raw(&p->h, "<h2>");
-	page_text(p, "report.money");
-	html_raw(&p->h, "</h2>");
-	/* The year's money as on the start and year pages: the report's budget,
-	 * committed and paid (dated in the year) are three of them. */
-	page_money_figures(p, budget);
-	/* Each line of a payment under its own code: a child supplement on its own row (domain.md §8). */
-	html_raw(&p->h, "<div id=\"paid_by_code\">");
-	page_table(p, "report.paid_by_code", "decision.code", "report.paid", NULL);
-	const char *k;
-	json_t *v;
-	json_object_foreach(json_object_get(money, "paid_by_intervention_ore"), k, v) {
+	for (int r = 0; r < t->nrows; r++) {
 		html_raw(&p->h, "<tr");
-		html_attr(&p->h, "data-code", k);
+		html_attr(&p->h, "data-code", t->rows[r].id);
 		html_raw(&p->h, "><th scope=\"row\">");
-		html_text(&p->h, page_enum(p, &enum_code, k));
-		html_raw(&p->h, "</th><td class=\"num\">");
-		page_money(p, v);
-		html_raw(&p->h, "</td></tr>");
-	}
-	page_table_end(p);
-	html_raw(&p->h, "</div>");
-
-	html_raw(&p->h, "<div class=\"columns\"><section>");
-	count_table(p, "report.decisions", "decision.outcome", "report.decision", json_object_get(r, "decisions"));
-	html_raw(&p->h, "</section><section>");
-	count_table(p, "report.placements", "placement.outcome", "placement_outcome",
-		    json_object_get(r, "placement_requests"));
-	html_raw(&p->h, "<p>");
-	char n[24];
-	snprintf(n, sizeof n, "%lld", (long long)page_int(r, "consultations"));
-	page_textv(p, "report.consultations", n, NULL);
-	html_raw(&p->h, "</p></section></div>");
-
-	const json_t *comp = json_object_get(r, "complementarity");
-	html_raw(&p->h, "<h2>");
-	page_text(p, "report.complementarity");
-	html_raw(&p->h, "</h2><p>");
-	char a[24], b[24];
-	snprintf(a, sizeof a, "%lld", (long long)page_int(comp, "no_designated_actor"));
-	snprintf(b, sizeof b, "%lld", (long long)page_int(comp, "public_actor_denied"));
-	page_textv(p, "report.basis_counts", a, b, NULL);
-	html_raw(&p->h, "</p>");
-	page_table(p, "report.denials", "basis.actor_kind", "basis.reason_category", "report.count", NULL);
-	const char *ak, *rk;
-	json_t *reasons, *cnt;
-	bool any = false;
-	json_object_foreach(json_object_get(comp, "denials"), ak, reasons) {
-		json_object_foreach(reasons, rk, cnt) {
-			if (page_int(reasons, rk) == 0)
-				continue;
-			html_raw(&p->h, "<tr><td>");
-			html_text(&p->h, page_enum(p, &enum_actor_kind, ak));
-			html_raw(&p->h, "</td><td>");
-			html_text(&p->h, page_enum(p, &enum_reason_category, rk));
+		html_text(&p->h, t->rows[r].label);
+		html_raw(&p->h, "</th>");
+		for (int c = 0; c < t->ncols; c++) {
+			html_raw(&p->h, "<td class=\"num\">");
+			html_text(&p->h, rt_cell_text(t->kind, t->rows[r].v[c], 1, cell));
 			html_raw(&p->h, "</td>");
-			count_cell(p, cnt);
-			html_raw(&p->h, "</tr>");
-			any = true;
 		}
+		html_raw(&p->h, "</tr>");
 	}
-	if (!any) {
-		html_raw(&p->h, "<tr><td colspan=\"3\">");
-		page_text(p, "report.none");
-		html_raw(&p->h, "</td></tr>");
+	html_raw(&p->h, "</tbody></table></div>");
+	if (t->note) {
+		html_raw(&p->h, "<p class=\"note\">");
+		html_text(&p->h, t->note);
+		html_raw(&p->h, "</p>");
 	}
-	page_table_end(p);
+	html_raw(&p->h, "</section>");
+}
+
+/* The report's tables; in place of its money table, the year's money figures as the start
+ * and year pages show them (budget, committed and paid dated in the year are three of them). */
+static void report_body(struct page *p, const struct report_tables *ts, const json_t *budget)
+{
+	html_raw(&p->h, "<p class=\"note\">");
+	html_text(&p->h, ts->note);
+	html_raw(&p->h, "</p>");
+	for (int i = 0; i < ts->n; i++) {
+		if (strcmp(ts->t[i].key, "money") != 0) {
+			report_table(p, &ts->t[i]);
+			continue;
+		}
+		html_raw(&p->h, "<section id=\"money\"><h2>");
+		html_text(&p->h, ts->t[i].title);
+		html_raw(&p->h, "</h2>");
+		page_money_figures(p, budget);
+		html_raw(&p->h, "</section>");
+	}
 }
 
 void page_report(struct http_request *req)
@@ -468,15 +373,15 @@ void page_report(struct http_request *req)
 	int year = path_year(&p);
 	if (year < 0)
 		return;
-	/* The report service's JSON (api.md's shape): the same figures as every export. */
-	struct buf b = BUF_INIT;
-	json_t *r = NULL;
-	if (svc_report(&p.svc, year, REPORT_JSON, 0, 0, &b, &e) == 0 && !(r = json_loads(buf_str(&b), 0, NULL)))
-		svc_fail(&e, SVC_INTERNAL, "rapporten kunde inte läsas", "the report could not be read");
-	buf_release(&b);
-	json_t *budget = r ? svc_year_budget(&p.svc, year, &e) : NULL;
+	/* The tables every export renders: the same figures, labels and order. */
+	struct report_tables *ts = malloc(sizeof *ts);
+	json_t *budget = NULL;
+	if (!ts)
+		svc_fail(&e, SVC_INTERNAL, "slut på minne", "out of memory");
+	else if (svc_report_tables(&p.svc, year, ts, &e) == 0)
+		budget = svc_year_budget(&p.svc, year, &e);
 	if (!budget) {
-		json_decref(r);
+		free(ts);
 		return page_fail(&p, &e);
 	}
 	char title[64];
@@ -496,8 +401,8 @@ void page_report(struct http_request *req)
 		page_link(&p, label, "/api/v1/reports/annual/%d?format=%s", year, formats[i]);
 	}
 	html_raw(&p.h, "</p>");
-	report_body(&p, r, budget);
-	json_decref(r);
+	report_body(&p, ts, budget);
+	free(ts);
 	json_decref(budget);
 	page_end(&p);
 }

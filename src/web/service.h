@@ -204,6 +204,10 @@ json_t *svc_outbox_retry(struct svc *s, struct svc_error *e);
  * with open_data, small person counts are suppressed (k). Returns 0, or -1
  * with e filled. Audited. */
 int svc_report(struct svc *s, int year, int format, int open_data, int k, struct buf *out, struct svc_error *e);
+/* The year's report as the tables every export renders (report/tables.h), in the actor's
+ * language, for the report page; audited like svc_report. 0, or -1 with e filled. */
+struct report_tables;
+int svc_report_tables(struct svc *s, int year, struct report_tables *ts, struct svc_error *e);
 
 /* Fills e from a failed validation context (SVC_INVALID with its field). */
 void svc_invalid(struct svc_error *e, const struct vctx *v);
