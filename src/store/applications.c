@@ -225,21 +225,56 @@ int db_application_get(struct db *db, int64_t id, struct db_application *out)
 	return rc;
 }
 
+/* Binds f's filter (?1..?3, ?6..?8) and, with page, its page (?4, ?5). */
+static int bind_app_filter(sqlite3_stmt *st, const struct db_application_filter *f, bool page)
+{
+	int rc = bind_enum(st, 1, &enum_app_status, f->status) | bind_i64(st, 2, f->organisation_id) |
+		 bind_i64(st, 3, f->person_id) | bind_text(st, 6, f->code && *f->code ? f->code : NULL) |
+		 bind_day(st, 7, f->year ? day_year_first(f->year) : DAY_NONE) |
+		 bind_day(st, 8, f->year ? day_year_last(f->year) : DAY_NONE);
+	if (page)
+		rc |= bind_i64(st, 4, f->limit > 0 ? f->limit : -1) | bind_i64(st, 5, f->offset > 0 ? f->offset : 0);
+	return rc;
+}
+
+/* Which of the three forms (ST_APP_LIST + 0, 1, 2) reads an index for f (statements.c). */
+static int app_list_form(const struct db_application_filter *f)
+{
+	return f->person_id > 0 ? 1 : f->status >= 0 ? 2 : 0;
+}
+
+int db_application_count(struct db *db, const struct db_application_filter *f, int64_t *total)
+{
+	static const enum stmt forms[] = { ST_APP_COUNT, ST_APP_COUNT_BY_PERSON, ST_APP_COUNT_BY_STATUS };
+	sqlite3_stmt *st = db_stmt(db, forms[app_list_form(f)]);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_app_filter(st, f, false))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "counting applications")) != DB_OK)
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	*total = col_i64(st, 0);
+	stmt_done(st);
+	return DB_OK;
+}
+
 int db_application_list(struct db *db, const struct db_application_filter *f,
 			struct db_application **out, size_t *n)
 {
 	/* A person's list or a status's list reads that column's index (statements.c). */
-	sqlite3_stmt *st = db_stmt(db, f->person_id > 0 ? ST_APP_LIST_BY_PERSON
-				       : f->status >= 0 ? ST_APP_LIST_BY_STATUS
-							: ST_APP_LIST);
+	static const enum stmt forms[2][3] = {
+		{ ST_APP_LIST, ST_APP_LIST_BY_PERSON, ST_APP_LIST_BY_STATUS },
+		{ ST_APP_LIST_NEWEST, ST_APP_LIST_BY_PERSON_NEWEST, ST_APP_LIST_BY_STATUS_NEWEST },
+	};
+	sqlite3_stmt *st = db_stmt(db, forms[f->newest_first][app_list_form(f)]);
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	if (bind_enum(st, 1, &enum_app_status, f->status) | bind_i64(st, 2, f->organisation_id) |
-	    bind_i64(st, 3, f->person_id) | bind_i64(st, 4, f->limit > 0 ? f->limit : -1) |
-	    bind_i64(st, 5, f->offset > 0 ? f->offset : 0))
+	if (bind_app_filter(st, f, true))
 		return db_fail_bind(db, st);
 	return stmt_collect(db, st, "listing applications", sizeof **out, app_load, app_release, out, n);
 }

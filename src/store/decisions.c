@@ -164,6 +164,37 @@ static void decision_release(void *row)
 	db_decision_free(row);
 }
 
+/* Binds f's filter (every parameter but ?5, ?6) and, with page, its page (?5, ?6). */
+static int bind_decision_filter(sqlite3_stmt *st, const struct db_decision_filter *f, bool page)
+{
+	bool ends = f->by_end;
+	int rc = bind_i64(st, 1, f->organisation_id) | bind_i64(st, 2, f->person_id) | bind_i64(st, 3, f->year) |
+		 bind_i64(st, 4, f->open) | bind_i64(st, 7, f->emergency_open == 1) | bind_i64(st, 8, f->state) |
+		 bind_text(st, 9, f->code && *f->code ? f->code : NULL) |
+		 bind_day(st, 10, ends ? f->ends_from : DAY_NONE) | bind_day(st, 11, ends ? f->ends_to : DAY_NONE) |
+		 bind_enum(st, 12, &enum_outcome, OUTCOME_GRANTED) |
+		 bind_enum(st, 13, &enum_outcome, OUTCOME_PARTLY_GRANTED);
+	if (page)
+		rc |= bind_i64(st, 5, f->limit > 0 ? f->limit : -1) | bind_i64(st, 6, f->offset > 0 ? f->offset : 0);
+	return rc;
+}
+
+int db_decision_count(struct db *db, const struct db_decision_filter *f, int64_t *total)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_DECISION_COUNT);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_decision_filter(st, f, false))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "counting decisions")) != DB_OK)
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	*total = col_i64(st, 0);
+	stmt_done(st);
+	return DB_OK;
+}
+
 int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, f->newest_first ? ST_DECISION_LIST_NEWEST : ST_DECISION_LIST);
@@ -172,9 +203,7 @@ int db_decision_list(struct db *db, const struct db_decision_filter *f, struct d
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	if (bind_i64(st, 1, f->organisation_id) | bind_i64(st, 2, f->person_id) | bind_i64(st, 3, f->year) |
-	    bind_i64(st, 4, f->open) | bind_i64(st, 5, f->limit > 0 ? f->limit : -1) |
-	    bind_i64(st, 6, f->offset > 0 ? f->offset : 0) | bind_i64(st, 7, f->emergency_open == 1))
+	if (bind_decision_filter(st, f, true))
 		return db_fail_bind(db, st);
 	return stmt_collect(db, st, "listing decisions", sizeof **out, decision_load_row, decision_release, out, n);
 }

@@ -179,13 +179,25 @@ static const char *const sql[ST__COUNT] = {
 	 * status's list (the person page, the decision queue) names its column
 	 * outright (lead) and reads its index: at 1,900,000 applications a scan
 	 * of the table took seconds. */
-#define APP_LIST(lead)                                                                   \
-	"SELECT " APP_COLS " FROM applications WHERE " lead " AND (?1 IS NULL OR status = ?1) " \
+#define APP_FILTER(lead)                                                                 \
+	"WHERE " lead " AND (?1 IS NULL OR status = ?1) "                                   \
 	"AND (?2 = 0 OR organisation_id = ?2) AND (?3 = 0 OR person_id = ?3) "              \
-	"ORDER BY id LIMIT ?4 OFFSET ?5"
-	[ST_APP_LIST] = APP_LIST("1"),
-	[ST_APP_LIST_BY_PERSON] = APP_LIST("person_id = ?3"),
-	[ST_APP_LIST_BY_STATUS] = APP_LIST("status = ?1"),
+	"AND (?6 IS NULL OR person_id IN (SELECT id FROM persons WHERE instr(code, ?6) > 0)) " \
+	"AND (?7 IS NULL OR submitted_on BETWEEN ?7 AND ?8) "
+	/* ?6 a part of the case code, ?7..?8 the days of the year submitted in */
+#define APP_LIST(lead, order) \
+	"SELECT " APP_COLS " FROM applications " APP_FILTER(lead) "ORDER BY id " order " LIMIT ?4 OFFSET ?5"
+	[ST_APP_LIST] = APP_LIST("1", "ASC"),
+	[ST_APP_LIST_BY_PERSON] = APP_LIST("person_id = ?3", "ASC"),
+	[ST_APP_LIST_BY_STATUS] = APP_LIST("status = ?1", "ASC"),
+	[ST_APP_LIST_NEWEST] = APP_LIST("1", "DESC"),
+	[ST_APP_LIST_BY_PERSON_NEWEST] = APP_LIST("person_id = ?3", "DESC"),
+	[ST_APP_LIST_BY_STATUS_NEWEST] = APP_LIST("status = ?1", "DESC"),
+	/* The same filters counted (?4 and ?5 are left unbound). */
+#define APP_COUNT(lead) "SELECT count(*) FROM applications " APP_FILTER(lead)
+	[ST_APP_COUNT] = APP_COUNT("1"),
+	[ST_APP_COUNT_BY_PERSON] = APP_COUNT("person_id = ?3"),
+	[ST_APP_COUNT_BY_STATUS] = APP_COUNT("status = ?1"),
 	/* Moves an application from status ?3 to ?2; no change when it is not in ?3. */
 	[ST_APP_SET_STATUS] = "UPDATE applications SET status = ?2 WHERE id = ?1 AND status = ?3",
 
@@ -209,14 +221,25 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT COALESCE(SUM(amount_ore), 0) FROM ledger WHERE decision_id = ?1 AND kind = ?2",
 	/* ?4: 1 open only, 0 closed only, -1 both; ?7 = 1: emergency decisions
 	 * (R2e) whose responsible actor is not clarified yet only */
-#define DECISION_LIST(order)                                                             \
-	"SELECT " DECISION_COLS " FROM decisions "                                          \
+	/* ?8 (enum db_decision_state): 1 open (not closed, something to pay), 2 closed,
+	 * 3 nothing to pay (not closed, 0 kr), 0 every state; ?9 a part of the case code; ?10..?11 the
+	 * days a granted period ends between (?12, ?13 granted and partly_granted) */
+#define DECISION_FILTER                                                                  \
 	"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "           \
 	"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "         \
 	"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "               \
+	"AND (?8 = 0 OR (?8 = 1 AND closed_on IS NULL AND total_ore > 0) "                  \
+	"OR (?8 = 2 AND closed_on IS NOT NULL) OR (?8 = 3 AND closed_on IS NULL AND total_ore = 0)) " \
+	"AND (?9 IS NULL OR person_id IN (SELECT id FROM persons WHERE instr(code, ?9) > 0)) " \
+	"AND (?10 IS NULL OR (to_day BETWEEN ?10 AND ?11 AND outcome IN (?12, ?13) "        \
+	"AND closed_on IS NULL)) "
+#define DECISION_LIST(order)                                                             \
+	"SELECT " DECISION_COLS " FROM decisions " DECISION_FILTER                          \
 	"ORDER BY id " order " LIMIT ?5 OFFSET ?6"
 	[ST_DECISION_LIST] = DECISION_LIST("ASC"),
 	[ST_DECISION_LIST_NEWEST] = DECISION_LIST("DESC"),
+	/* The same filters counted (?5 and ?6 are left unbound). */
+	[ST_DECISION_COUNT] = "SELECT count(*) FROM decisions " DECISION_FILTER,
 	[ST_DECISION_SET_CLOSED] =
 		"UPDATE decisions SET closed_on = ?2 WHERE id = ?1 AND closed_on IS NULL",
 	/* R2e: no change unless the decision is an emergency one still flagged. */

@@ -619,12 +619,17 @@ struct db_application_filter {
 	int status;                    /* enum app_status, or -1 for all */
 	int64_t organisation_id;       /* 0 = all */
 	int64_t person_id;             /* 0 = all */
+	const char *code;              /* a part of the person's case code, or NULL */
+	int year;                      /* the year submitted in, 0 = all */
+	bool newest_first;             /* ordered by id descending */
 	int64_t limit, offset;         /* limit <= 0: no limit */
 };
-/* Ordered by id; each row as db_application_get() fills it. Release with
- * db_application_list_free(). */
+/* Ordered by id (or newest first); each row as db_application_get() fills
+ * it. Release with db_application_list_free(). */
 int db_application_list(struct db *db, const struct db_application_filter *f,
 			struct db_application **out, size_t *n);
+/* How many applications match f (limit and offset aside) into *total. */
+int db_application_count(struct db *db, const struct db_application_filter *f, int64_t *total);
 void db_application_list_free(struct db_application *apps, size_t n);
 
 /* ---------------------------------------------------------------- decisions */
@@ -678,11 +683,21 @@ struct db_decision_filter {
 	int year;                      /* budget year, 0 = all */
 	int open;                      /* 1 open only, 0 closed only, -1 both */
 	int emergency_open;            /* 1: only emergency decisions (R2e) not yet cleared */
+	int state;                     /* enum db_decision_state (0: every state) */
+	const char *code;              /* a part of the person's case code, or NULL */
+	bool by_end;                   /* only granted periods, not closed, ending ends_from..ends_to */
+	day_t ends_from, ends_to;
 	int64_t limit, offset;         /* limit <= 0: no limit */
 	bool newest_first;             /* ordered by id descending (a page of the newest) */
 };
+/* What is left to do with a decision's money: open (something to claim or
+ * pay), closed, or nothing to pay (0 kr: an admission, a denial; never
+ * closed, since closing only releases what was not paid). */
+enum db_decision_state { DECISION_ANY_STATE, DECISION_OPEN, DECISION_CLOSED, DECISION_NOTHING_TO_PAY };
 /* Ordered by id (or newest first); release with db_decision_list_free(). */
 int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n);
+/* How many decisions match f (limit and offset aside) into *total. */
+int db_decision_count(struct db *db, const struct db_decision_filter *f, int64_t *total);
 void db_decision_list_free(struct db_decision *ds, size_t n);
 
 /*

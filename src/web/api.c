@@ -129,7 +129,12 @@ void api_me(struct http_request *req) { NO_BODY(svc_me(&s, &e)); }
 void api_set_lang(struct http_request *req) { WITH_BODY(200, 0, svc_set_lang(&s, in, &e)); }
 
 void api_org_create(struct http_request *req) { WITH_BODY(201, 0, svc_org_create(&s, in, &e)); }
-void api_org_list(struct http_request *req) { NO_BODY(svc_org_list(&s, &e)); }
+void api_org_list(struct http_request *req)
+{
+	struct svc_org_query q = { http_query(req, "name"), http_query(req, "status"), http_query(req, "order"),
+				   http_query(req, "limit"), http_query(req, "offset") };
+	NO_BODY(svc_org_find(&s, &q, &e));
+}
 void api_org_get(struct http_request *req) { NO_BODY(svc_org_get(&s, req->ids[0], &e)); }
 void api_cert_add(struct http_request *req) { WITH_BODY(201, 0, svc_cert_add(&s, req->ids[0], in, &e)); }
 
@@ -218,8 +223,12 @@ void api_person_allowance(struct http_request *req) { NO_BODY(svc_person_allowan
 void api_application_create(struct http_request *req) { WITH_BODY(201, 0, svc_application_create(&s, in, &e)); }
 void api_application_list(struct http_request *req)
 {
-	NO_BODY(svc_application_list(&s, http_query(req, "status"), http_query(req, "person_id"), http_query(req, "limit"),
-				     http_query(req, "offset"), &e));
+	struct svc_application_query q = {
+		http_query(req, "status"), http_query(req, "person_id"), http_query(req, "organisation_id"),
+		http_query(req, "code"),   http_query(req, "year"),	     http_query(req, "order"),
+		http_query(req, "limit"),  http_query(req, "offset"),
+	};
+	NO_BODY(svc_application_list(&s, &q, &e));
 }
 void api_application_get(struct http_request *req) { NO_BODY(svc_application_get(&s, req->ids[0], &e)); }
 void api_application_checks(struct http_request *req) { NO_BODY(svc_application_checks(&s, req->ids[0], &e)); }
@@ -239,8 +248,13 @@ void api_decision_create(struct http_request *req)
 }
 void api_decision_list(struct http_request *req)
 {
-	NO_BODY(svc_decision_list(&s, http_query(req, "open"), http_query(req, "year"), http_query(req, "emergency"),
-				  http_query(req, "limit"), http_query(req, "offset"), false, &e));
+	struct svc_decision_query q = {
+		http_query(req, "open"),	   http_query(req, "state"), http_query(req, "year"),
+		http_query(req, "emergency"),	   http_query(req, "organisation_id"), http_query(req, "code"),
+		http_query(req, "ends_within"), http_query(req, "order"), http_query(req, "limit"),
+		http_query(req, "offset"),
+	};
+	NO_BODY(svc_decision_list(&s, &q, &e));
 }
 void api_decision_get(struct http_request *req) { NO_BODY(svc_decision_get(&s, req->ids[0], &e)); }
 void api_decision_close(struct http_request *req) { WITH_BODY(200, 1, svc_decision_close(&s, req->ids[0], in, &e)); }

@@ -270,6 +270,21 @@ static int load_session(struct http_request *req, struct db *db, struct actor *a
 	return 1;
 }
 
+void app_error_actor(struct http_request *req)
+{
+	struct db *db = app_db(req->app);
+	if (req->ctx || !db || (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0))
+		return;
+	struct actor *a = calloc(1, sizeof *a);
+	if (!a)
+		return;
+	snprintf(a->lang, sizeof a->lang, "sv");
+	req->ctx = a;
+	/* Someone who must enrol a second factor first gets no menu. */
+	if (load_session(req, db, a) && a->needs_enrolment)
+		a->logged_in = false;
+}
+
 /* Constant-time comparison of two NUL-terminated tokens. */
 static int token_equal(const char *a, const char *b)
 {

@@ -79,6 +79,10 @@ struct actor {
 };
 
 /* The actor of a request; never NULL after app_before (logged_in may be false on public routes). */
+/* The session of a request that no route matched (an error page: 404,
+ * 405), so that the page keeps the header and the menu of a logged-in user;
+ * GET and HEAD only, and nothing when the request has its actor already. */
+void app_error_actor(struct http_request *req);
 const struct actor *app_actor(const struct http_request *req);
 /* "sv" or "en" for a request: the user's choice, else ?lang=, else Swedish. */
 const char *app_lang(const struct http_request *req);

@@ -269,7 +269,7 @@ static int scan_recert(struct svc *s, int *written)
 static int scan_digest(struct svc *s, day_t today, int *written)
 {
 	struct svc_error e;
-	json_t *list = svc_application_list(s, "submitted", NULL, NULL, NULL, &e);
+	json_t *list = svc_application_list(s, &(struct svc_application_query){ .status = "submitted" }, &e);
 	if (!list)
 		return -1;
 	const json_t *apps = json_object_get(list, "applications");

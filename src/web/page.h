@@ -243,6 +243,37 @@ void page_days_left_n(struct page *p, int64_t left);
 /* The gender of a person's JSON in words: a child's as flicka/pojke/annat/okänt. */
 const char *page_gender(const struct page *p, const json_t *person);
 
+/* ---- list pages (page_lists.c): filters, "Visar 1–50 av 212", previous and next ---- */
+/* One filter of a list's URL: its name and the value given (NULL or "": none). */
+struct list_filter {
+	const char *name, *value;
+};
+/* Previous and next links of the list at path, keeping the filters f[0..n). */
+void page_list_paging(struct page *p, const char *path, const struct list_filter *f, size_t n, int64_t off,
+		      int64_t per_page, int64_t total);
+/* "Visar {1}–{2} av {3}…" of key for the rows off+1..off+shown of total. */
+void page_list_showing(struct page *p, const char *key, int64_t off, size_t shown, int64_t total);
+/* Is any filter but the order given? */
+bool page_list_filtered(const struct list_filter *f, size_t n);
+/* The search form: open (GET to path), its fields, close (with the button). */
+void page_filter_open(struct page *p, const char *path);
+void page_filter_code(struct page *p, const char *value);
+/* A choice of values[] (NULL-terminated) named by the catalogue's keys[], with an "any" first. */
+void page_filter_choice(struct page *p, const char *name, const char *label_key, const char *any_key,
+			const char *const *values, const char *const *keys, const char *current);
+void page_filter_enum(struct page *p, const char *name, const char *label_key, const char *any_key,
+		      const struct enum_def *def, const char *current);
+/* ?organisation_id= from svc_org_list's answer. */
+void page_filter_orgs(struct page *p, const json_t *orgs, const char *current);
+void page_filter_year(struct page *p, const char *current);
+void page_filter_close(struct page *p);
+/* An application's or decision's "from – to", or "Ingen period" where it has none. */
+void page_period_cell(struct page *p, const json_t *x);
+/* A decision's "state" in words: Öppet, Avslutat, Inget att betala ut. */
+void page_decision_state(struct page *p, const json_t *d);
+/* key, or key + "_one" for n == 1 when the catalogue has it ("1 ledig", "2 lediga"); buf holds it. */
+const char *page_count_key(const struct page *p, const char *key, int64_t n, char *buf, size_t bufsz);
+
 /* The current year (for links to /years/Y and /reports/Y). */
 int page_this_year(void);
 

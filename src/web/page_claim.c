@@ -15,91 +15,6 @@
 #include "web/routes.h"
 #include "web/svc_pages.h"
 
-#define PAGE_DECISIONS_MAX 200
-
-void page_decisions(struct http_request *req)
-{
-	struct page p;
-	struct svc_error e;
-	page_init(&p, req);
-	const char *emergency = http_query(req, "emergency");
-	/* The newest PAGE_DECISIONS_MAX: a programme of many years would otherwise
-	 * send every decision it ever made. */
-	char max[24];
-	snprintf(max, sizeof max, "%d", PAGE_DECISIONS_MAX);
-	json_t *list = svc_decision_list(&p.svc, http_query(req, "open"), NULL, emergency, max, NULL, true, &e);
-	if (!list)
-		return page_fail(&p, &e);
-	const json_t *ds = json_object_get(list, "decisions");
-	size_t n = json_array_size(ds);
-	json_t *codes = page_person_codes(&p, ds, "person_id", &e);
-	if (!codes) {
-		json_decref(list);
-		return page_fail(&p, &e);
-	}
-	page_start(&p, page_t(&p, "decisions.title"));
-	page_h1(&p, "decisions.title");
-	html_raw(&p.h, "<p class=\"filters\">");
-	page_link(&p, page_t(&p, "decisions.open_only"), "/decisions?open=1");
-	html_raw(&p.h, " \xC2\xB7 ");
-	/* R2e: the emergency decisions still waiting for the responsible actor. */
-	page_link(&p, page_t(&p, "decisions.emergency_open"), "/decisions?emergency=open");
-	html_raw(&p.h, " \xC2\xB7 ");
-	page_link(&p, page_t(&p, "decisions.all"), "/decisions");
-	html_raw(&p.h, "</p>");
-	if (n == 0) {
-		html_raw(&p.h, "<p>");
-		page_text(&p, emergency ? "decisions.no_emergency_open" : "decisions.none");
-		html_raw(&p.h, "</p>");
-	} else {
-		page_table(&p, NULL, "decision.decided_on", "person.code", "application.type", "decision.outcome",
-			   "application.period", "decision.total", "decision.paid", "decision.state", NULL);
-		for (size_t k = 0; k < n; k++) {
-			const json_t *d = json_array_get(ds, k);
-			html_raw(&p.h, "<tr><td>");
-			page_day(&p, json_object_get(d, "decided_on"));
-			html_raw(&p.h, "</td><td class=\"code\">");
-			/* The link sits on the case code, what a caseworker looks for. */
-			page_link(&p, page_person_code(codes, page_int(d, "person_id")), "/decisions/%lld",
-				  (long long)page_int(d, "id"));
-			html_raw(&p.h, "</td><td>");
-			html_text(&p.h, page_enum(&p, &enum_app_type, page_s(d, "type")));
-			html_raw(&p.h, "</td><td>");
-			html_text(&p.h, page_enum(&p, &enum_outcome, page_s(d, "outcome")));
-			if (json_is_true(json_object_get(d, "emergency"))) {
-				html_raw(&p.h, " <span class=\"tag\">");
-				page_text(&p, json_is_string(json_object_get(d, "emergency_cleared_on"))
-						      ? "decision.emergency"
-						      : "decision.emergency_open");
-				html_raw(&p.h, "</span>");
-			}
-			html_raw(&p.h, "</td><td>");
-			if (json_is_string(json_object_get(d, "from"))) {
-				page_day(&p, json_object_get(d, "from"));
-				html_raw(&p.h, " \xE2\x80\x93 ");
-				page_day(&p, json_object_get(d, "to"));
-			}
-			html_raw(&p.h, "</td><td class=\"num\">");
-			page_money(&p, json_object_get(d, "total_ore"));
-			html_raw(&p.h, "</td><td class=\"num\">");
-			page_money(&p, json_object_get(d, "paid_ore"));
-			html_raw(&p.h, "</td><td>");
-			page_text(&p, json_is_string(json_object_get(d, "closed_on")) ? "decision.closed" : "decision.is_open");
-			html_raw(&p.h, "</td></tr>");
-		}
-		page_table_end(&p);
-		if (n == PAGE_DECISIONS_MAX) {
-			const char *args[] = { max };
-			html_raw(&p.h, "<p>");
-			i18n_html(&p.h, p.lang, "decisions.newest_only", args, 1);
-			html_raw(&p.h, "</p>");
-		}
-	}
-	json_decref(list);
-	json_decref(codes);
-	page_end(&p);
-}
-
 /* The state of a claim in words: submitted, paid (on a day) or rejected (with the reason). */
 static void claim_state(struct page *p, const json_t *c)
 {
@@ -288,7 +203,11 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 	html_raw(h, "</dt><dd>");
 	page_money(p, json_object_get(d, "paid_ore"));
 	html_raw(h, "</dd></div>");
-	page_dl_row(p, "decision.state", page_t(p, open ? "decision.is_open" : "decision.closed"));
+	html_raw(h, "<div><dt>");
+	page_text(p, "decision.state");
+	html_raw(h, "</dt><dd>");
+	page_decision_state(p, d); /* a 0 kr decision (an admission, a denial) has nothing to pay */
+	html_raw(h, "</dd></div>");
 	/* R15: granted over the place's capacity, and why. */
 	if (page_s(d, "over_capacity_reason"))
 		page_dl_row(p, "decision.over_capacity_reason", page_s(d, "over_capacity_reason"));
@@ -340,7 +259,7 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 	}
 	p->err = err;
 	p->in = in;
-	if (open && p->svc.actor->role == ROLE_COORDINATOR) {
+	if (open && page_int(d, "total_ore") > 0 && p->svc.actor->role == ROLE_COORDINATOR) {
 		html_raw(h, "<section class=\"panel\"><h2>");
 		page_text(p, "decision.close");
 		html_raw(h, "</h2><p class=\"hint\">");

@@ -552,7 +552,7 @@ static void application_page(struct page *p, int64_t id, unsigned status)
 	if (orgs && strcmp(page_s(a, "type"), "admission") == 0) {
 		char pid_s[24];
 		snprintf(pid_s, sizeof pid_s, "%lld", (long long)pid);
-		waiting = svc_application_list(&p->svc, "submitted", pid_s, NULL, NULL, &e);
+		waiting = svc_application_list(&p->svc, &(struct svc_application_query){ .status = "submitted", .person_id = pid_s }, &e);
 		if (!waiting) {
 			json_decref(orgs);
 			orgs = NULL;
@@ -746,7 +746,7 @@ void page_queue(struct http_request *req)
 	struct page p;
 	struct svc_error e;
 	page_init(&p, req);
-	json_t *list = svc_application_list(&p.svc, "submitted", NULL, NULL, NULL, &e);
+	json_t *list = svc_application_list(&p.svc, &(struct svc_application_query){ .status = "submitted" }, &e);
 	json_t *orgs = list ? svc_org_list(&p.svc, &e) : NULL;
 	if (!orgs) {
 		json_decref(list);

@@ -152,7 +152,7 @@ void page_home(struct http_request *req)
 	char limit[16];
 	snprintf(limit, sizeof limit, "%d", HOME_PERSONS);
 	json_t *work = svc_page_worklists(&p.svc, ENDING_WITHIN_DAYS, &e);
-	json_t *apps = work ? svc_application_list(&p.svc, "submitted", NULL, NULL, NULL, &e) : NULL;
+	json_t *apps = work ? svc_application_list(&p.svc, &(struct svc_application_query){ .status = "submitted" }, &e) : NULL;
 	json_t *more = NULL, *codes = NULL;
 	if (apps)
 		more = coordinator ? svc_year_budget(&p.svc, page_this_year(), &e)
@@ -175,7 +175,8 @@ void page_home(struct http_request *req)
 		html_raw(&p.h, "<section class=\"panel\"><h2>");
 		page_text(&p, "nav.queue");
 		html_raw(&p.h, "</h2><p>");
-		page_textv(&p, "home.queue_count", count, NULL);
+		char key[40];
+		page_textv(&p, page_count_key(&p, "home.queue_count", (int64_t)n, key, sizeof key), count, NULL);
 		html_raw(&p.h, " <a class=\"button\" href=\"/queue\">");
 		page_text(&p, "home.to_queue");
 		html_raw(&p.h, "</a></p></section>");

@@ -58,7 +58,7 @@ static void due_panel(struct page *p, const json_t *due)
 	size_t i;
 	json_t *o;
 	json_array_foreach(rows, i, o) {
-		char left[24];
+		char left[24], key[40];
 		snprintf(left, sizeof left, "%lld", (long long)llabs((long long)page_int(o, "days_left")));
 		html_raw(&p->h, "<tr><td>");
 		page_link(p, page_s(o, "name"), "/organisations/%lld", (long long)page_int(o, "id"));
@@ -69,10 +69,10 @@ static void due_panel(struct page *p, const json_t *due)
 		html_raw(&p->h, "</td><td>");
 		if (json_is_true(json_object_get(o, "overdue"))) {
 			html_raw(&p->h, "<span class=\"tag overdue\">");
-			page_textv(p, "cert.overdue_by", left, NULL);
+			page_textv(p, page_count_key(p, "cert.overdue_by", llabs((long long)page_int(o, "days_left")), key, sizeof key), left, NULL);
 			html_raw(&p->h, "</span>");
 		} else {
-			page_textv(p, "cert.due_in", left, NULL);
+			page_textv(p, page_count_key(p, "cert.due_in", llabs((long long)page_int(o, "days_left")), key, sizeof key), left, NULL);
 		}
 		html_raw(&p->h, "</td></tr>");
 	}
@@ -80,10 +80,20 @@ static void due_panel(struct page *p, const json_t *due)
 	html_raw(&p->h, "</section>");
 }
 
+#define ORGS_PER_PAGE 50
+
 static void orgs_page(struct page *p, unsigned status)
 {
+	static const char *const orders[] = { "newest", "name", NULL };
+	static const char *const order_keys[] = { "list.order_newest", "list.order_name" };
 	struct svc_error e;
-	json_t *orgs = svc_org_list(&p->svc, &e);
+	char limit[16];
+	snprintf(limit, sizeof limit, "%d", ORGS_PER_PAGE);
+	const char *order = http_query(p->req, "order");
+	/* Newest first: the organisation added last is the one being set up. */
+	struct svc_org_query q = { http_query(p->req, "name"), http_query(p->req, "status"),
+				   order && *order ? order : "newest", limit, http_query(p->req, "offset") };
+	json_t *orgs = svc_org_find(&p->svc, &q, &e);
 	json_t *cap = orgs ? svc_capacity_overview(&p->svc, NULL, NULL, &e) : NULL;
 	json_t *due = cap ? svc_cert_due(&p->svc, NULL, &e) : NULL;
 	if (!due) {
@@ -102,6 +112,37 @@ static void orgs_page(struct page *p, unsigned status)
 	page_link(p, page_t(p, "capacity.title"), "/capacity");
 	html_raw(&p->h, "</p>");
 	due_panel(p, due);
+	const struct list_filter f[] = { { "name", q.name }, { "status", q.status }, { "order", order } };
+	int64_t total = page_int(orgs, "total"), off = q.offset ? strtoll(q.offset, NULL, 10) : 0;
+	size_t shown = json_array_size(json_object_get(orgs, "organisations"));
+	page_filter_open(p, "/organisations");
+	html_raw(&p->h, "<label for=\"f-name\">");
+	page_text(p, "list.search_name");
+	html_raw(&p->h, "</label> <input type=\"search\" id=\"f-name\" name=\"name\" maxlength=\"100\"");
+	html_attr(&p->h, "value", q.name ? q.name : "");
+	html_raw(&p->h, "> ");
+	/* Each status of the latest certification, and never certified. */
+	const char *statuses[CERT__COUNT + 2], *status_keys[CERT__COUNT + 1];
+	char keys[CERT__COUNT][48];
+	int ns = 0;
+	for (; ns < enum_cert_status.count && ns < CERT__COUNT; ns++) {
+		statuses[ns] = enum_cert_status.values[ns];
+		snprintf(keys[ns], sizeof keys[ns], "cert_status.%s", statuses[ns]);
+		status_keys[ns] = keys[ns];
+	}
+	statuses[ns] = "none";
+	status_keys[ns] = "organisation.no_cert";
+	statuses[ns + 1] = NULL;
+	page_filter_choice(p, "status", "organisation.cert", "list.any_cert", statuses, status_keys, q.status);
+	page_filter_choice(p, "order", "list.order", "list.order_newest", orders + 1, order_keys + 1, order);
+	page_filter_close(p);
+	if (shown == 0) {
+		html_raw(&p->h, "<p>");
+		page_text(p, "orgs.none_found");
+		html_raw(&p->h, "</p>");
+	} else {
+		page_list_showing(p, "orgs.showing", off, shown, total);
+	}
 	page_table(p, NULL, "organisation.name", "organisation.kind", "organisation.regions", "organisation.cert",
 		   "cert.due_on", "organisation.occupancy", NULL);
 	size_t i;
@@ -142,6 +183,7 @@ static void orgs_page(struct page *p, unsigned status)
 		html_raw(&p->h, "</td></tr>");
 	}
 	page_table_end(p);
+	page_list_paging(p, "/organisations", f, 3, off, ORGS_PER_PAGE, total);
 	html_raw(&p->h, "<p class=\"hint\">");
 	page_textv(p, "organisation.occupancy_hint", page_s(cap, "on"), NULL);
 	html_raw(&p->h, "</p><section class=\"panel\"><h2>");
@@ -307,7 +349,8 @@ static void places_section(struct page *p, const json_t *o, const json_t *cap)
 		char n[24];
 		snprintf(n, sizeof n, "%lld", (long long)page_int(cap, "unassigned_occupied"));
 		html_raw(&p->h, "<p class=\"warning\">");
-		page_textv(p, "capacity.unassigned", n, NULL);
+		char key[40];
+		page_textv(p, page_count_key(p, "capacity.unassigned", page_int(cap, "unassigned_occupied"), key, sizeof key), n, NULL);
 		html_raw(&p->h, "</p>");
 	}
 	if (!housing) {

@@ -42,93 +42,16 @@ const char *page_gender(const struct page *p, const json_t *person)
 	return page_enum(p, &enum_gender, g);
 }
 
-/* value %-encoded for a query string (malloc'd; the caller frees). */
-static char *query_encode(const char *value)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(value);
-	char *out = malloc(3 * n + 1), *o = out;
-	if (!out)
-		abort();
-	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
-		    *c == '_' || *c == '.') {
-			*o++ = (char)*c;
-		} else {
-			*o++ = '%';
-			*o++ = hex[*c >> 4];
-			*o++ = hex[*c & 15];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* The search form of the persons list: case code, age group, in the programme or not. */
 static void persons_filters(struct page *p, const struct svc_person_query *q)
 {
-	static const struct {
-		const char *value, *key;
-	} statuses[] = { { "", "persons.status_any" },
-			 { "in_programme", "persons.status_in" },
-			 { "exited", "persons.status_exited" } };
-	html_raw(&p->h, "<form method=\"get\" action=\"/persons\" class=\"filters\" role=\"search\">"
-			"<label for=\"f-code\">");
-	page_text(p, "persons.search_code");
-	html_raw(&p->h, "</label> <input type=\"search\" id=\"f-code\" name=\"code\" class=\"code\" "
-			"maxlength=\"24\" autocomplete=\"off\" inputmode=\"text\"");
-	html_attr(&p->h, "value", q->code ? q->code : "");
-	html_attr(&p->h, "placeholder", "NSP-2026-0042");
-	html_raw(&p->h, "> <label for=\"f-age\">");
-	page_text(p, "person.age_group");
-	html_raw(&p->h, "</label> <select id=\"f-age\" name=\"age_group\"><option value=\"\">");
-	page_text(p, "persons.age_any");
-	html_raw(&p->h, "</option>");
-	for (int v = 0; v < enum_age_group.count; v++) {
-		const char *name = enum_age_group.values[v];
-		html_raw(&p->h, "<option");
-		html_attr(&p->h, "value", name);
-		html_flag(&p->h, "selected", q->age_group && strcmp(q->age_group, name) == 0);
-		html_raw(&p->h, ">");
-		html_text(&p->h, i18n_enum(p->lang, &enum_age_group, v));
-		html_raw(&p->h, "</option>");
-	}
-	html_raw(&p->h, "</select> <label for=\"f-status\">");
-	page_text(p, "persons.status");
-	html_raw(&p->h, "</label> <select id=\"f-status\" name=\"status\">");
-	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
-		html_raw(&p->h, "<option");
-		html_attr(&p->h, "value", statuses[i].value);
-		html_flag(&p->h, "selected", strcmp(q->status ? q->status : "", statuses[i].value) == 0);
-		html_raw(&p->h, ">");
-		page_text(p, statuses[i].key);
-		html_raw(&p->h, "</option>");
-	}
-	html_raw(&p->h, "</select> <button class=\"small\">");
-	page_text(p, "persons.search");
-	html_raw(&p->h, "</button></form>");
-}
-
-/* A link to another page of the persons list with the same filters. */
-static void persons_page_link(struct page *p, const struct svc_person_query *q, int64_t offset, const char *key)
-{
-	struct buf href = BUF_INIT;
-	buf_printf(&href, "/persons?offset=%lld", (long long)offset);
-	const char *names[] = { "code", "age_group", "status" };
-	const char *values[] = { q->code, q->age_group, q->status };
-	for (size_t i = 0; i < 3; i++) {
-		if (!values[i] || !*values[i])
-			continue;
-		char *enc = query_encode(values[i]);
-		buf_printf(&href, "&%s=%s", names[i], enc);
-		free(enc);
-	}
-	html_raw(&p->h, "<a");
-	html_attr(&p->h, "href", buf_str(&href));
-	html_raw(&p->h, ">");
-	page_text(p, key);
-	html_raw(&p->h, "</a>");
-	buf_release(&href);
+	static const char *const statuses[] = { "in_programme", "exited", NULL };
+	static const char *const status_keys[] = { "persons.status_in", "persons.status_exited" };
+	page_filter_open(p, "/persons");
+	page_filter_code(p, q->code);
+	page_filter_enum(p, "age_group", "person.age_group", "persons.age_any", &enum_age_group, q->age_group);
+	page_filter_choice(p, "status", "persons.status", "persons.status_any", statuses, status_keys, q->status);
+	page_filter_close(p);
 }
 
 void page_persons(struct http_request *req)
@@ -159,13 +82,7 @@ void page_persons(struct http_request *req)
 		page_text(&p, filtered ? "persons.none_found" : "persons.none");
 		html_raw(&p.h, "</p>");
 	} else {
-		char first[24], last[24], all[24];
-		snprintf(first, sizeof first, "%lld", (long long)(off + 1));
-		snprintf(last, sizeof last, "%lld", (long long)(off + (int64_t)json_array_size(persons)));
-		snprintf(all, sizeof all, "%lld", (long long)total);
-		html_raw(&p.h, "<p class=\"count\">");
-		page_textv(&p, "persons.showing", first, last, all, NULL);
-		html_raw(&p.h, "</p>");
+		page_list_showing(&p, "persons.showing", off, json_array_size(persons), total);
 		page_table(&p, NULL, "person.code", "person.gender", "person.age_group", "person.child_role",
 			   "period.ends", "period.left", "person.exit", NULL);
 		size_t i;
@@ -194,16 +111,8 @@ void page_persons(struct http_request *req)
 		}
 		page_table_end(&p);
 	}
-	if (off > 0 || off + PERSONS_PER_PAGE < total) {
-		html_raw(&p.h, "<p class=\"paging\">");
-		if (off > 0)
-			persons_page_link(&p, &q, off > PERSONS_PER_PAGE ? off - PERSONS_PER_PAGE : 0, "list.previous");
-		if (off > 0 && off + PERSONS_PER_PAGE < total)
-			html_raw(&p.h, " \xC2\xB7 ");
-		if (off + PERSONS_PER_PAGE < total)
-			persons_page_link(&p, &q, off + PERSONS_PER_PAGE, "list.next");
-		html_raw(&p.h, "</p>");
-	}
+	const struct list_filter f[] = { { "code", q.code }, { "age_group", q.age_group }, { "status", q.status } };
+	page_list_paging(&p, "/persons", f, 3, off, PERSONS_PER_PAGE, total);
 	json_decref(list);
 	page_end(&p);
 }
@@ -403,7 +312,8 @@ void page_allowance(struct page *p, const json_t *allowance)
 		snprintf(left, sizeof left, "%lld", (long long)(page_int(l, "max") - page_int(l, "used")));
 		snprintf(max, sizeof max, "%lld", (long long)page_int(l, "max"));
 		html_raw(&p->h, "<li>");
-		page_textv(p, limits[i].text, left, max, NULL);
+		char key[40];
+		page_textv(p, page_count_key(p, limits[i].text, page_int(l, "max") - page_int(l, "used"), key, sizeof key), left, max, NULL);
 		html_raw(&p->h, "</li>");
 	}
 	html_raw(&p->h, "</ul>");
@@ -639,7 +549,7 @@ static void person_page(struct page *p, int64_t id, unsigned status, enum person
 	char idtext[24];
 	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
 	json_t *allowance = svc_person_allowance(&p->svc, id, &e);
-	json_t *apps = allowance ? svc_application_list(&p->svc, NULL, idtext, NULL, NULL, &e) : NULL;
+	json_t *apps = allowance ? svc_application_list(&p->svc, &(struct svc_application_query){ .person_id = idtext }, &e) : NULL;
 	if (!apps) {
 		json_decref(person);
 		json_decref(allowance);

@@ -29,6 +29,7 @@ static const struct {
 	{ "/", "nav.home", C | W },
 	{ "/queue", "nav.queue", C },
 	{ "/persons", "nav.persons", C | W },
+	{ "/applications", "nav.applications", W },
 	{ "/decisions", "nav.decisions", C | W },
 	{ "/claims", "nav.claims", C | W },
 	{ "/year", "nav.year", C },
@@ -89,6 +90,13 @@ void page_textv(struct page *p, const char *key, ...)
 		args[n++] = a;
 	va_end(ap);
 	i18n_html(&p->h, p->lang, key, args, n);
+}
+
+const char *page_count_key(const struct page *p, const char *key, int64_t n, char *buf, size_t bufsz)
+{
+	if (n == 1 && snprintf(buf, bufsz, "%s_one", key) < (int)bufsz && i18n_has(p->lang, buf))
+		return buf;
+	return key;
 }
 
 /* Is the menu entry href the section of the request's path? */
@@ -255,6 +263,7 @@ void app_error_page(struct http_request *req, unsigned status, const char *code,
 {
 	struct page p;
 	(void)code;
+	app_error_actor(req);
 	page_init(&p, req);
 	error_body(&p, status, message_sv, message_en);
 	page_end_status(&p, status);

@@ -119,6 +119,7 @@ const struct route app_routes[] = {
 	{ "POST", "/persons/{id}/apply", page_apply_post, C | W | ROUTE_FORM },
 
 	{ "GET", "/queue", page_queue, C },
+	{ "GET", "/applications", page_applications, C | W },
 	{ "GET", "/applications/{id}", page_application, C | W },
 	{ "POST", "/applications/{id}/decide", page_decide, C | ROUTE_FORM },
 	{ "POST", "/proposals/{id}/approve", page_proposal_approve, C | ROUTE_FORM },

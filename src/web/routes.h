@@ -111,6 +111,7 @@ void page_apply_post(struct http_request *req);
 void page_queue(struct http_request *req);
 void page_application(struct http_request *req);
 void page_decide(struct http_request *req);
+void page_applications(struct http_request *req);
 void page_decisions(struct http_request *req);
 void page_decision(struct http_request *req);
 void page_claim(struct http_request *req);

@@ -50,6 +50,14 @@ json_t *svc_set_lang(struct svc *s, const json_t *in, struct svc_error *e);
 
 json_t *svc_org_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_org_list(struct svc *s, struct svc_error *e);
+/* The organisations list's query, strings from the URL (each NULL = not given): "name" a part of
+ * the name (letters compared without case), "status" the latest certification's status or "none",
+ * "order" name/newest/oldest (default name), "limit" (1..1000; default: all) and "offset". */
+struct svc_org_query {
+	const char *name, *status, *order, *limit, *offset;
+};
+/* {"organisations":[...], "total"}: svc_org_list's rows that match q, one page of them. */
+json_t *svc_org_find(struct svc *s, const struct svc_org_query *q, struct svc_error *e);
 json_t *svc_org_get(struct svc *s, int64_t id, struct svc_error *e);
 json_t *svc_cert_add(struct svc *s, int64_t org_id, const json_t *in, struct svc_error *e);
 
@@ -83,20 +91,32 @@ json_t *svc_person_allowance(struct svc *s, int64_t id, struct svc_error *e);
 
 json_t *svc_application_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e);
-/* status: NULL or "submitted"/"decided"; person: NULL or an id string. */
-/* ?limit= (0..1000; default: all) and ?offset= page the list, oldest first. */
-json_t *svc_application_list(struct svc *s, const char *status, const char *person, const char *limit,
-			     const char *offset, struct svc_error *e);
+/* The applications list's query, strings from the URL (each NULL = not given): "status"
+ * submitted/decided, "person_id", "organisation_id" (a coordinator's filter), "code" a part of
+ * the case code, "year" submitted in, "order" newest/oldest (default oldest), "limit"
+ * (1..1000; default: all) and "offset". */
+struct svc_application_query {
+	const char *status, *person_id, *organisation_id, *code, *year, *order, *limit, *offset;
+};
+/* {"applications":[...], "total"}: those the caller may see. */
+json_t *svc_application_list(struct svc *s, const struct svc_application_query *q, struct svc_error *e);
 /* The rule checks of a submitted application as they stand now, and its amount if granted in full. */
 json_t *svc_application_checks(struct svc *s, int64_t id, struct svc_error *e);
 
 json_t *svc_decision_create(struct svc *s, int64_t application_id, const json_t *in, struct svc_error *e);
 json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e);
-/* open: NULL or 1/0/true/false; year: NULL or a year; emergency: NULL or "open" (R2e: emergency
- * decisions whose responsible actor is not clarified yet); limit (0..1000; NULL: all) and offset
- * page the list, oldest first (newest first for newest_first). */
-json_t *svc_decision_list(struct svc *s, const char *open, const char *year, const char *emergency,
-			  const char *limit, const char *offset, bool newest_first, struct svc_error *e);
+/* The decisions list's query, strings from the URL (each NULL = not given): "open" 1/0/true/false
+ * (closed or not), "state" open/closed/nothing_to_pay, "year" the budget year, "emergency" open
+ * (R2e: emergency decisions whose responsible actor is not clarified yet), "organisation_id" (a
+ * coordinator's filter), "code" a part of the case code, "ends_within" N days (granted periods
+ * not closed that end today or within N-1 days after), "order" newest/oldest (default oldest),
+ * "limit" (1..1000; default: all) and "offset". */
+struct svc_decision_query {
+	const char *open, *state, *year, *emergency, *organisation_id, *code, *ends_within, *order, *limit,
+		*offset;
+};
+/* {"decisions":[...], "total"}: each with its "state". */
+json_t *svc_decision_list(struct svc *s, const struct svc_decision_query *q, struct svc_error *e);
 json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 /* R2e follow-up (coordinator): {"date" (default today), "responsible"} records that the responsible
  * actor of an emergency decision is clarified. SVC_CONFLICT when it is not an emergency decision or

@@ -16,6 +16,16 @@
 
 /* ---------------------------------------------------------------- JSON of rows */
 
+/* The state of a decision's money: closed, nothing to pay (0 kr), or open. */
+static enum db_decision_state decision_state(const struct db_decision *d)
+{
+	return d->closed_on != DAY_NONE ? DECISION_CLOSED : d->total_ore == 0 ? DECISION_NOTHING_TO_PAY : DECISION_OPEN;
+}
+
+static const char *const decision_state_names[] = { [DECISION_OPEN] = "open",
+						     [DECISION_CLOSED] = "closed",
+						     [DECISION_NOTHING_TO_PAY] = "nothing_to_pay" };
+
 static json_t *decision_json(const struct db_decision *d)
 {
 	json_t *lines = json_array();
@@ -39,6 +49,7 @@ static json_t *decision_json(const struct db_decision *d)
 	json_object_set_new(o, "over_capacity_reason",
 			    d->over_capacity_reason ? json_string(d->over_capacity_reason) : json_null());
 	json_object_set_new(o, "emergency_cleared_on", svc_day_json(d->emergency_cleared_on));
+	json_object_set_new(o, "state", json_string(decision_state_names[decision_state(d)]));
 	json_object_set_new(o, "decided_by", d->decided_by ? json_integer(d->decided_by) : json_null());
 	/* Four-eyes: the second coordinator who approved it, when the year's threshold asked for one. */
 	json_object_set_new(o, "approved_by", d->approved_by ? json_integer(d->approved_by) : json_null());
@@ -465,34 +476,44 @@ json_t *svc_application_get(struct svc *s, int64_t id, struct svc_error *e)
 	return out;
 }
 
-json_t *svc_application_list(struct svc *s, const char *status, const char *person, const char *limit,
-			     const char *offset, struct svc_error *e)
+json_t *svc_application_list(struct svc *s, const struct svc_application_query *q, struct svc_error *e)
 {
 	struct db_application_filter f = { .status = -1 };
-	if (svc_query_page(limit, offset, &f.limit, &f.offset, e) != 0)
+	char code[DB_CODE_MAX];
+	int64_t total;
+	if (svc_query_page(q->limit, q->offset, &f.limit, &f.offset, e) != 0 ||
+	    svc_query_code(q->code, code, sizeof code, e) != 0 ||
+	    svc_query_order(q->order, false, &f.newest_first, e) != 0 ||
+	    svc_query_id(q->person_id, "person_id", &f.person_id, e) != 0 ||
+	    svc_query_id(q->organisation_id, "organisation_id", &f.organisation_id, e) != 0)
 		return NULL;
-	if (status && (f.status = enum_parse(&enum_app_status, status)) < 0)
-		return svc_fail_field(e, SVC_INVALID, "status", "status är submitted eller decided",
-				      "status is submitted or decided");
-	if (person) {
-		char *end;
-		long long v = strtoll(person, &end, 10);
-		if (*person < '1' || *person > '9' || *end || v <= 0)
-			return svc_fail_field(e, SVC_INVALID, "person_id", "ogiltigt id", "invalid id");
-		f.person_id = v;
-	}
+	f.code = code;
+	if (q->status && *q->status && (f.status = enum_parse(&enum_app_status, q->status)) < 0)
+		return svc_fail_enum(e, "status", &enum_app_status);
+	if (q->year && *q->year && (f.year = svc_parse_year(q->year)) < 0)
+		return svc_fail_field(e, SVC_INVALID, "year", "Året är ogiltigt.", "The year is invalid.");
 	if (s->actor->role != ROLE_COORDINATOR)
 		f.organisation_id = s->actor->organisation_id;
 	struct db_application *rows;
 	size_t n;
-	if (db_application_list(s->db, &f, &rows, &n) != DB_OK)
+	bool opened;
+	if (db_read_begin(s->db, &opened) != DB_OK)
+		return svc_db_fail(s, e);
+	int rc = db_application_count(s->db, &f, &total);
+	if (rc == DB_OK)
+		rc = db_application_list(s->db, &f, &rows, &n);
+	if (db_read_end(s->db, opened) != DB_OK && rc == DB_OK) {
+		db_application_list_free(rows, n);
+		rc = DB_ERROR;
+	}
+	if (rc != DB_OK)
 		return svc_db_fail(s, e);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		if (svc_sees_org(s, rows[i].app.organisation_id))
 			json_array_append_new(arr, application_json(&rows[i]));
 	db_application_list_free(rows, n);
-	return json_pack("{s:o}", "applications", arr);
+	return json_pack("{s:o, s:I}", "applications", arr, "total", (json_int_t)total);
 }
 
 /* ---------------------------------------------------------------- decisions */
@@ -1085,36 +1106,72 @@ json_t *svc_decision_get(struct svc *s, int64_t id, struct svc_error *e)
 	return out;
 }
 
-json_t *svc_decision_list(struct svc *s, const char *open, const char *year, const char *emergency,
-			  const char *limit, const char *offset, bool newest_first, struct svc_error *e)
+json_t *svc_decision_list(struct svc *s, const struct svc_decision_query *q, struct svc_error *e)
 {
-	struct db_decision_filter f = { .open = -1, .newest_first = newest_first };
-	if (svc_query_page(limit, offset, &f.limit, &f.offset, e) != 0)
+	static const char *const states[] = { "decision.is_open", "decision.closed", "decision.nothing_to_pay",
+					      NULL };
+	struct db_decision_filter f = { .open = -1 };
+	char code[DB_CODE_MAX];
+	int64_t total;
+	if (svc_query_page(q->limit, q->offset, &f.limit, &f.offset, e) != 0 ||
+	    svc_query_code(q->code, code, sizeof code, e) != 0 ||
+	    svc_query_order(q->order, false, &f.newest_first, e) != 0 ||
+	    svc_query_id(q->organisation_id, "organisation_id", &f.organisation_id, e) != 0)
 		return NULL;
-	if (emergency) {
-		if (strcmp(emergency, "open"))
-			return svc_fail_field(e, SVC_INVALID, "emergency", "emergency är open", "emergency is open");
+	f.code = code;
+	if (q->emergency && *q->emergency) {
+		static const char *const emergency[] = { "decision.emergency_open", NULL };
+		if (strcmp(q->emergency, "open"))
+			return svc_fail_choice(e, "emergency", emergency);
 		f.emergency_open = 1;
 	}
-	if (open) {
-		if (strcmp(open, "1") && strcmp(open, "0") && strcmp(open, "true") && strcmp(open, "false"))
-			return svc_fail_field(e, SVC_INVALID, "open", "open är 1 eller 0", "open is 1 or 0");
-		f.open = open[0] == '1' || open[0] == 't';
+	if (q->open && *q->open) {
+		static const char *const open[] = { "decision.is_open", "decision.closed", NULL };
+		if (strcmp(q->open, "1") && strcmp(q->open, "0") && strcmp(q->open, "true") && strcmp(q->open, "false"))
+			return svc_fail_choice(e, "open", open);
+		f.open = q->open[0] == '1' || q->open[0] == 't';
 	}
-	if (year && (f.year = svc_parse_year(year)) < 0)
-		return svc_fail_field(e, SVC_INVALID, "year", "ogiltigt år", "invalid year");
+	if (q->state && *q->state) {
+		for (int k = DECISION_OPEN; k <= DECISION_NOTHING_TO_PAY; k++)
+			if (strcmp(q->state, decision_state_names[k]) == 0)
+				f.state = k;
+		if (f.state == DECISION_ANY_STATE)
+			return svc_fail_choice(e, "state", states);
+	}
+	if (q->year && *q->year && (f.year = svc_parse_year(q->year)) < 0)
+		return svc_fail_field(e, SVC_INVALID, "year", "Året är ogiltigt.", "The year is invalid.");
+	if (q->ends_within && *q->ends_within) {
+		char *end;
+		long long days = strtoll(q->ends_within, &end, 10);
+		if (*q->ends_within < '1' || *q->ends_within > '9' || *end || days > 366)
+			return svc_fail_field(e, SVC_INVALID, "ends_within", "Antalet dagar är 1–366.",
+					      "The number of days is 1–366.");
+		f.by_end = true;
+		f.ends_from = day_today();
+		f.ends_to = f.ends_from + (day_t)days - 1;
+	}
 	if (s->actor->role != ROLE_COORDINATOR)
 		f.organisation_id = s->actor->organisation_id;
 	struct db_decision *ds;
 	size_t n;
-	if (db_decision_list(s->db, &f, &ds, &n) != DB_OK)
+	bool opened;
+	if (db_read_begin(s->db, &opened) != DB_OK)
+		return svc_db_fail(s, e);
+	int rc = db_decision_count(s->db, &f, &total);
+	if (rc == DB_OK)
+		rc = db_decision_list(s->db, &f, &ds, &n);
+	if (db_read_end(s->db, opened) != DB_OK && rc == DB_OK) {
+		db_decision_list_free(ds, n);
+		rc = DB_ERROR;
+	}
+	if (rc != DB_OK)
 		return svc_db_fail(s, e);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		if (svc_sees_org(s, ds[i].organisation_id))
 			json_array_append_new(arr, decision_json(&ds[i]));
 	db_decision_list_free(ds, n);
-	return json_pack("{s:o}", "decisions", arr);
+	return json_pack("{s:o, s:I}", "decisions", arr, "total", (json_int_t)total);
 }
 
 json_t *svc_decision_close(struct svc *s, int64_t id, const json_t *in, struct svc_error *e)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/certification.h"
 #include "domain/money.h"
@@ -90,6 +91,79 @@ json_t *svc_org_list(struct svc *s, struct svc_error *e)
 	}
 	db_org_list_free(orgs, n);
 	return json_pack("{s:o}", "organisations", arr);
+}
+
+/* Does name hold part, ASCII letters compared without case? */
+static bool name_holds(const char *name, const char *part)
+{
+	size_t n = strlen(part);
+	for (; *name; name++)
+		if (strncasecmp(name, part, n) == 0)
+			return true;
+	return n == 0;
+}
+
+static int org_older_first(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "id"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "id"));
+	return (x > y) - (x < y);
+}
+
+static int org_newer_first(const void *a, const void *b) { return org_older_first(b, a); }
+
+json_t *svc_org_find(struct svc *s, const struct svc_org_query *q, struct svc_error *e)
+{
+	static const char *const orders[] = { "list.order_name", "list.order_newest", "list.order_oldest", NULL };
+	int64_t limit = 0, offset;
+	int status = -2; /* -2 any, -1 never certified, else enum cert_status */
+	if (svc_query_page(q->limit, q->offset, &limit, &offset, e) != 0)
+		return NULL;
+	if (q->status && *q->status && strcmp(q->status, "none") != 0 &&
+	    (status = enum_parse(&enum_cert_status, q->status)) < 0)
+		return svc_fail_enum(e, "status", &enum_cert_status);
+	if (q->status && strcmp(q->status, "none") == 0)
+		status = -1;
+	bool newest = q->order && strcmp(q->order, "newest") == 0, oldest = q->order && strcmp(q->order, "oldest") == 0;
+	if (q->order && *q->order && !newest && !oldest && strcmp(q->order, "name") != 0)
+		return svc_fail_choice(e, "order", orders);
+	json_t *all = svc_org_list(s, e);
+	if (!all)
+		return NULL;
+	json_t *rows = json_object_get(all, "organisations"), *match = json_array();
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		const json_t *cert = json_object_get(o, "certification");
+		int st = json_is_object(cert) ? enum_parse(&enum_cert_status, json_string_value(json_object_get(cert, "status")))
+					      : -1;
+		if ((status != -2 && st != status) ||
+		    (q->name && !name_holds(json_string_value(json_object_get(o, "name")), q->name)))
+			continue;
+		json_array_append(match, o);
+	}
+	/* svc_org_list orders by name; the newest has the highest id. */
+	size_t n = json_array_size(match);
+	if (newest || oldest) {
+		json_t **v = malloc((n ? n : 1) * sizeof *v);
+		if (!v)
+			abort();
+		for (i = 0; i < n; i++)
+			v[i] = json_array_get(match, i);
+		qsort(v, n, sizeof *v, newest ? org_newer_first : org_older_first);
+		json_t *sorted = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append(sorted, v[i]);
+		free(v);
+		json_decref(match);
+		match = sorted;
+	}
+	json_t *page = json_array();
+	for (i = (size_t)offset; i < n && (limit <= 0 || i < (size_t)(offset + limit)); i++)
+		json_array_append(page, json_array_get(match, i));
+	json_decref(match);
+	json_decref(all);
+	return json_pack("{s:o, s:I}", "organisations", page, "total", (json_int_t)n);
 }
 
 json_t *svc_org_get(struct svc *s, int64_t id, struct svc_error *e)

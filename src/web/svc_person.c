@@ -336,27 +336,6 @@ json_t *svc_person_get(struct svc *s, int64_t id, bool with_identity, struct svc
 	return out;
 }
 
-/* A case code as typed in a search: letters, digits and '-', upper-cased into
- * out. 0, or -1 when it holds anything else or is too long. */
-static int code_query(const char *in, char *out, size_t outsz)
-{
-	size_t n = 0;
-	while (*in == ' ')
-		in++;
-	for (; *in && *in != ' '; in++) {
-		char c = *in;
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'))
-			return -1;
-		if (n + 1 >= outsz)
-			return -1;
-		out[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
-	}
-	while (*in == ' ')
-		in++;
-	out[n] = '\0';
-	return *in ? -1 : 0;
-}
-
 json_t *svc_person_list(struct svc *s, const struct svc_person_query *q, struct svc_error *e)
 {
 	struct db_person_filter f = { .age_group = -1, .in_programme = -1, .limit = 100 };
@@ -364,29 +343,21 @@ json_t *svc_person_list(struct svc *s, const struct svc_person_query *q, struct 
 	int64_t total;
 	if (svc_query_page(q->limit, q->offset, &f.limit, &f.offset, e) != 0)
 		return NULL;
-	if (q->code && *q->code) {
-		if (code_query(q->code, code, sizeof code) != 0)
-			return svc_fail_field(e, SVC_INVALID, "code",
-					      "Ärendekoden består av bokstäver, siffror och bindestreck, till exempel NSP-2026-0042.",
-					      "The case code is made of letters, digits and hyphens, for example NSP-2026-0042.");
-		f.code = code;
-	}
+	static const char *const statuses[] = { "persons.status_in", "persons.status_exited", NULL };
+	if (svc_query_code(q->code, code, sizeof code, e) != 0 ||
+	    svc_query_order(q->order, false, &f.newest_first, e) != 0)
+		return NULL;
+	f.code = code;
 	if (q->age_group && *q->age_group && (f.age_group = enum_parse(&enum_age_group, q->age_group)) < 0)
-		return svc_fail_field(e, SVC_INVALID, "age_group", "Åldersgruppen är adult eller child.",
-				      "The age group is adult or child.");
+		return svc_fail_enum(e, "age_group", &enum_age_group);
 	if (q->status && *q->status) {
 		if (strcmp(q->status, "in_programme") == 0)
 			f.in_programme = 1;
 		else if (strcmp(q->status, "exited") == 0)
 			f.in_programme = 0;
 		else
-			return svc_fail_field(e, SVC_INVALID, "status", "Statusen är in_programme eller exited.",
-					      "The status is in_programme or exited.");
+			return svc_fail_choice(e, "status", statuses);
 	}
-	if (q->order && *q->order && strcmp(q->order, "newest") != 0 && strcmp(q->order, "oldest") != 0)
-		return svc_fail_field(e, SVC_INVALID, "order", "Ordningen är newest eller oldest.",
-				      "The order is newest or oldest.");
-	f.newest_first = q->order && strcmp(q->order, "newest") == 0;
 	f.organisation_id = s->actor->role == ROLE_COORDINATOR ? 0 : s->actor->organisation_id;
 	struct db_person *ps;
 	size_t n;

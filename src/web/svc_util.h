@@ -18,6 +18,12 @@ json_t *svc_not_found(struct svc_error *e);
 json_t *svc_not_theirs(struct svc *s, struct svc_error *e);
 /* svc_fail with a field name. Returns NULL. */
 json_t *svc_fail_field(struct svc_error *e, enum svc_status st, const char *field, const char *sv, const char *en);
+/* SVC_INVALID of field for a value not among def's: "<Label> måste vara något
+ * av: Vuxen eller Barn." in words, never the values' names. Returns NULL. */
+json_t *svc_fail_enum(struct svc_error *e, const char *field, const struct enum_def *def);
+/* SVC_INVALID of field for a value not among the choices named by the
+ * catalogue keys choice_keys (NULL-terminated), in the same words. Returns NULL. */
+json_t *svc_fail_choice(struct svc_error *e, const char *field, const char *const *choice_keys);
 /* SVC_RULE from a refusing verdict. Returns NULL. */
 json_t *svc_rule(struct svc_error *e, const struct verdict *v);
 
@@ -44,6 +50,15 @@ int svc_query_year(const char *year, int dflt, struct svc_error *e);
  * its default, *off 0): 0, or -1 with e filled (SVC_INVALID of "limit",
  * 1..SVC_LIST_MAX, or "offset"). */
 int svc_query_page(const char *limit, const char *offset, int64_t *lim, int64_t *off, struct svc_error *e);
+
+/* A case code as typed in a search (letters, digits and '-', blanks around
+ * it dropped) upper-cased into out: 0, or -1 with e filled (SVC_INVALID of
+ * "code"). NULL or "" leaves out empty. */
+int svc_query_code(const char *in, char *out, size_t outsz, struct svc_error *e);
+/* ?order=newest|oldest into *newest_first (NULL or "": dflt): 0, or -1 with e filled. */
+int svc_query_order(const char *order, bool dflt, bool *newest_first, struct svc_error *e);
+/* A positive id from a URL string (NULL or "": *out = 0): 0, or -1 with e filled (SVC_INVALID of field). */
+int svc_query_id(const char *s, const char *field, int64_t *out, struct svc_error *e);
 
 /* ---- four eyes (svc_four_eyes.c): resolving a pending proposal of either kind ---- */
 struct four_eyes {

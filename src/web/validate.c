@@ -301,29 +301,40 @@ int v_string(struct vctx *v, const json_t *obj, const char *key, unsigned flags,
 	return 1;
 }
 
-/* Records "must be one of: a, b, c" for def on key. Returns -1. */
+/* The values of def in words of lang, "a, b eller c" ("a, b or c"), into out. */
+void v_enum_words(const struct enum_def *def, int lang, char *out, size_t outsz)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < def->count; i++) {
+		const char *sep = i == 0 ? "" : i + 1 < def->count ? ", " : lang == LANG_SV ? " eller " : " or ";
+		const char *word = i18n_enum((enum lang)lang, def, i);
+		int n = snprintf(out + len, outsz - len, "%s%s", sep, word);
+
+		if (n < 0 || (size_t)n >= outsz - len) {
+			/* Too many to list: cut after the last whole one. */
+			out[len] = '\0';
+			if (outsz - len > sizeof(", …"))
+				memcpy(out + len, ", …", sizeof(", …"));
+			return;
+		}
+		len += (size_t)n;
+	}
+}
+
+/* Records "must be one of: A, B or C" for def on key, the values in words
+ * (a client finds their names in api.md). Returns -1. */
 static int fail_enum(struct vctx *v, const char *key, const struct enum_def *def)
 {
 	char list[VCTX_MSG_MAX / 2];
 	char sv[VCTX_MSG_MAX / 2 + 64], en[VCTX_MSG_MAX / 2 + 64];
-	size_t len = 0;
 
-	list[0] = '\0';
-	for (int i = 0; i < def->count; i++) {
-		int n = snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
-				 def->values[i]);
-
-		if (n < 0 || (size_t)n >= sizeof(list) - len) {
-			/* Too many names to list: cut after the last whole one. */
-			list[len] = '\0';
-			if (sizeof(list) - len > sizeof(", …"))
-				memcpy(list + len, ", …", sizeof(", …"));
-			break;
-		}
-		len += (size_t)n;
-	}
-	if (snprintf(sv, sizeof(sv), "måste vara ett av: %s.", list) < 0 ||
-	    snprintf(en, sizeof(en), "must be one of: %s.", list) < 0)
+	v_enum_words(def, LANG_SV, list, sizeof list);
+	if (snprintf(sv, sizeof(sv), "måste vara något av: %s.", list) < 0)
+		return fail_field(v, key, "har ett okänt värde.", "has an unknown value.");
+	v_enum_words(def, LANG_EN, list, sizeof list);
+	if (snprintf(en, sizeof(en), "must be one of: %s.", list) < 0)
 		return fail_field(v, key, "har ett okänt värde.", "has an unknown value.");
 	return fail_field(v, key, sv, en);
 }

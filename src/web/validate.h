@@ -91,6 +91,9 @@ int v_has_error(const struct vctx *v, const char *key);
  * "field.birth_date"); NULL when the catalogue has none.
  */
 const char *v_label(const char *field, int lang);
+/* The values of def in words of lang (0 Swedish, 1 English): "Vuxen eller Barn",
+ * "a, b or c"; cut with ", …" when outsz is too small. */
+void v_enum_words(const struct enum_def *def, int lang, char *out, size_t outsz);
 
 /*
  * Nesting: after v_push(v, "basis") errors name "basis.<key>"; v_pop
