@@ -31,7 +31,7 @@ static const bool allowed[CERT__COUNT + 1][CERT__COUNT] = {
 static const char *status_sv(int s)
 {
 	static const char *const sv[CERT__COUNT] = {
-		"intressent", "pågående certifieringsprocess", "certifierad", "avstängd", "återkallad",
+		"intresserad", "pågående certifieringsprocess", "certifierad", "avstängd", "återkallad",
 	};
 	return s >= 0 && s < CERT__COUNT ? sv[s] : "ingen certifiering";
 }
@@ -174,9 +174,11 @@ bool cert_items_met(const struct cert_item *items, size_t n, size_t *unmet, stru
 			continue;
 		if (unmet != NULL)
 			*unmet = i;
-		refuse(v, "minimikravet %s är inte uppfyllt; en certifiering kräver alla obligatoriska krav",
-		       "the minimum requirement %s is not met; a certification needs every required one",
-		       items[i].key);
+		/* The requirement by its words (the checklist's labels), not its key. */
+		refuse(v, "minimikravet ”%s%.0s” är inte uppfyllt; en certifiering kräver alla obligatoriska krav",
+		       "the minimum requirement “%.0s%s” is not met; a certification needs every required one",
+		       items[i].label_sv && *items[i].label_sv ? items[i].label_sv : items[i].key,
+		       items[i].label_en && *items[i].label_en ? items[i].label_en : items[i].key);
 		return false;
 	}
 	allow(v);

@@ -81,6 +81,7 @@ struct cert_item {
 	const char *key;
 	bool required;   /* needed to certify */
 	bool met;        /* what the event says */
+	const char *label_sv, *label_en; /* its words in a refusal; NULL: the key */
 };
 
 /* A key of a checklist item: [a-z][a-z0-9_]*, shorter than CERT_REQ_KEY_MAX. */

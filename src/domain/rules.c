@@ -123,7 +123,7 @@ static const char *daily_en(enum app_type t)
 static const char *cert_sv(int s)
 {
 	static const char *const sv[CERT__COUNT] = {
-		"intressent", "pågående certifieringsprocess", "certifierad", "avstängd", "återkallad",
+		"intresserad", "pågående certifieringsprocess", "certifierad", "avstängd", "återkallad",
 	};
 	return s >= 0 && s < CERT__COUNT ? sv[s] : "okänd";
 }

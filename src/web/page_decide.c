@@ -89,9 +89,12 @@ static void rule_checks(struct page *p, const json_t *checks)
 			const char *status = page_s(c, "status");
 			if (!status || strcmp(status, "not_applicable") != 0)
 				continue;
+			/* The rule's id followed by its words, never the id alone. */
+			char key[32];
+			snprintf(key, sizeof key, "rule.%s", page_s(c, "rule") ? page_s(c, "rule") : "");
 			if (sep)
-				html_raw(&p->h, ", ");
-			html_text(&p->h, page_s(c, "rule"));
+				html_raw(&p->h, "; ");
+			html_text(&p->h, i18n_has(p->lang, key) ? page_t(p, key) : page_s(c, "rule"));
 			sep = true;
 		}
 		html_raw(&p->h, "<br><span class=\"why\">");

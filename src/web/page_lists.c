@@ -90,9 +90,9 @@ void page_filter_open(struct page *p, const char *path)
 
 void page_filter_code(struct page *p, const char *value)
 {
-	html_raw(&p->h, "<label for=\"f-code\">");
+	html_raw(&p->h, "<label for=\"q-code\">");
 	page_text(p, "persons.search_code");
-	html_raw(&p->h, "</label> <input type=\"search\" id=\"f-code\" name=\"code\" class=\"code\" "
+	html_raw(&p->h, "</label> <input type=\"search\" id=\"q-code\" name=\"code\" class=\"code\" "
 			"maxlength=\"24\" autocomplete=\"off\"");
 	html_attr(&p->h, "value", value ? value : "");
 	html_attr(&p->h, "placeholder", "NSP-2026-0042");
@@ -104,7 +104,7 @@ static void select_open(struct page *p, const char *name, const char *label_key,
 {
 	html_raw(&p->h, "<label");
 	char id[40];
-	snprintf(id, sizeof id, "f-%s", name);
+	snprintf(id, sizeof id, "q-%s", name);
 	html_attr(&p->h, "for", id);
 	html_raw(&p->h, ">");
 	page_text(p, label_key);
@@ -159,9 +159,9 @@ void page_filter_orgs(struct page *p, const json_t *orgs, const char *current)
 
 void page_filter_year(struct page *p, const char *current)
 {
-	html_raw(&p->h, "<label for=\"f-year\">");
+	html_raw(&p->h, "<label for=\"q-year\">");
 	page_text(p, "list.year");
-	html_raw(&p->h, "</label> <input type=\"number\" id=\"f-year\" name=\"year\" class=\"year\" min=\"2000\" "
+	html_raw(&p->h, "</label> <input type=\"number\" id=\"q-year\" name=\"year\" class=\"year\" min=\"2000\" "
 			"max=\"2200\" inputmode=\"numeric\"");
 	html_attr(&p->h, "value", current ? current : "");
 	html_raw(&p->h, "> ");

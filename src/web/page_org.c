@@ -116,9 +116,9 @@ static void orgs_page(struct page *p, unsigned status)
 	int64_t total = page_int(orgs, "total"), off = q.offset ? strtoll(q.offset, NULL, 10) : 0;
 	size_t shown = json_array_size(json_object_get(orgs, "organisations"));
 	page_filter_open(p, "/organisations");
-	html_raw(&p->h, "<label for=\"f-name\">");
+	html_raw(&p->h, "<label for=\"q-name\">");
 	page_text(p, "list.search_name");
-	html_raw(&p->h, "</label> <input type=\"search\" id=\"f-name\" name=\"name\" maxlength=\"100\"");
+	html_raw(&p->h, "</label> <input type=\"search\" id=\"q-name\" name=\"name\" maxlength=\"100\"");
 	html_attr(&p->h, "value", q.name ? q.name : "");
 	html_raw(&p->h, "> ");
 	/* Each status of the latest certification, and never certified. */
@@ -666,15 +666,14 @@ static void certification_page(struct page *p, unsigned status)
 		page_text(p, "cert.checklist_own");
 	}
 	html_raw(&p->h, "</p>");
-	page_table(p, NULL, "cert.item", "cert.item_key", "cert.item_required", "cert.item_action", NULL);
+	/* Labels only: a requirement's key is the API's name, not a word for the page. */
+	page_table(p, NULL, "cert.item", "cert.item_required", "cert.item_action", NULL);
 	size_t i;
 	json_t *item;
 	json_array_foreach(json_object_get(list, "requirements"), i, item) {
 		html_raw(&p->h, "<tr><td>");
 		html_text(&p->h, item_label(p, item));
-		html_raw(&p->h, "</td><td><code>");
-		html_text(&p->h, page_s(item, "key"));
-		html_raw(&p->h, "</code></td><td>");
+		html_raw(&p->h, "</td><td>");
 		page_text(p, json_is_true(json_object_get(item, "required")) ? "yes" : "no");
 		html_raw(&p->h, "</td><td>");
 		page_form(p, "/certification/requirements/%d/remove", year);

@@ -348,7 +348,7 @@ json_t *svc_cert_add(struct svc *s, int64_t org_id, const json_t *in, struct svc
 	if (status == CERT_CERTIFIED) {
 		size_t unmet = 0;
 		for (size_t i = 0; i < n_rs; i++)
-			items[i] = (struct cert_item){ rs[i].key, rs[i].required, met[i] };
+			items[i] = (struct cert_item){ rs[i].key, rs[i].required, met[i], rs[i].label_sv, rs[i].label_en };
 		if (!cert_items_met(items, n_rs, &unmet, &verdict)) {
 			char field[80];
 			snprintf(field, sizeof field, "requirements.%s", rs[unmet].key);

@@ -27,6 +27,8 @@ function nspEnv(env) {
 const CHROMIUM_ARGS = [
 	'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 	'--disable-background-networking', '--disable-component-update', '--disable-sync',
+	/* Swedish users: native date fields read yyyy-mm-dd, as the pages write dates. */
+	'--lang=sv-SE',
 ];
 
 /*
@@ -218,6 +220,7 @@ async function launch(chromium, viewport) {
 		executablePath: CHROMIUM,
 		args: CHROMIUM_ARGS,
 		headless: true,
+		locale: 'sv-SE',
 		viewport: viewport || { width: 1280, height: 900 },
 	});
 	const close = ctx.close.bind(ctx);

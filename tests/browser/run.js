@@ -466,6 +466,36 @@ async function main() {
 			assert.ok(girlCode !== boyCode);
 		});
 
+		await step('the lists of applications and decisions find by case code, newest first; a 0 kr admission has nothing to pay', async () => {
+			assert.equal(await anna.evaluate(() => navigator.language), 'sv-SE');
+			await anna.goto(base + '/applications');
+			const dates = await anna.locator('main tbody tr td:first-child').allInnerTexts();
+			assert.ok(dates.length >= 2, 'the applications are listed');
+			assert.deepEqual([...dates].sort().reverse(), dates, 'newest first');
+			await anna.getByLabel('Ärendekod').fill(personCode.slice(-4).toLowerCase());
+			await anna.getByRole('button', { name: 'Sök' }).click();
+			await anna.waitForURL(/\/applications\?code=/);
+			const rows = await anna.locator('main tbody tr').allInnerTexts();
+			assert.ok(rows.length >= 2 && rows.every((r) => r.includes(personCode)), rows.join('\n'));
+			/* the link sits on the case code */
+			assert.ok(await anna.locator('main tbody td.code a', { hasText: personCode }).count() >= 2);
+			assert.match(text(await anna.locator('main').innerText()), /Visar 1–\d+ av \d+, de senast inskickade först/);
+			await shot(anna, '06d-applications-search');
+			await anna.goto(base + '/decisions');
+			const admission = anna.locator('main tbody tr', { hasText: 'Tillträde' }).first();
+			assert.match(text(await admission.innerText()), /Inget att betala ut/);
+			assert.doesNotMatch(text(await admission.innerText()), /Öppet/);
+			await anna.getByLabel('Perioden slutar').selectOption('30');
+			await anna.getByRole('button', { name: 'Sök' }).click();
+			await anna.waitForURL(/ends_within=30/);
+			assert.match(text(await anna.locator('main tbody').innerText()), /23 dagar kvar/);
+			await shot(anna, '06e-decisions-ending');
+			await anna.getByLabel('Perioden slutar').selectOption('14');
+			await anna.getByRole('button', { name: 'Sök' }).click();
+			await anna.waitForURL(/ends_within=14/);
+			assert.match(text(await anna.locator('main').innerText()), /Inga beslut matchar sökningen/);
+		});
+
 		await step('the caseworker start page lists the decision waiting for a claim', async () => {
 			await anna.goto(base + '/');
 			const panel = anna.locator('section.panel', { hasText: 'Beslut som väntar på rekvisition' });
@@ -780,7 +810,7 @@ async function main() {
 			await coord.getByLabel('Säkerhetsrutiner').check();
 			await coord.getByRole('button', { name: 'Spara', exact: true }).click();
 			await coord.locator('.field.has-error').waitFor();
-			assert.match(await coord.locator('.field.has-error').innerText(), /minimikravet knowledge_of_trafficking är inte uppfyllt/);
+			assert.match(await coord.locator('.field.has-error').innerText(), /minimikravet ”Kunskap om människohandel och om brottsoffrens behov och rättigheter” är inte uppfyllt/);
 			assert.ok(await coord.getByLabel('Säkerhetsrutiner').isChecked(), 'what was ticked is kept');
 			for (const box of await coord.locator('input[name=requirements]').all())
 				await box.check();
@@ -928,11 +958,13 @@ async function main() {
 		await step('no main page scrolls sideways at 1366 and 1280 px in either language; the menu stays on one line; a compact phone header', async () => {
 			const person = new URL(personUrl).pathname;
 			const pages = {
-				samordnare: ['/', '/queue', '/persons', '/decisions', `/years/${day(0).slice(0, 4)}`, '/organisations',
-					'/certification', '/follow-ups', '/capacity', '/placements', '/consultations', '/users', '/report',
+				samordnare: ['/', '/queue', '/applications', '/persons', '/persons/new', '/decisions', '/claims',
+					`/years/${day(0).slice(0, 4)}`, '/organisations', '/certification', '/follow-ups', '/capacity',
+					'/placements', '/consultations', '/users', '/outbox', '/report', '/me', '/no-such-page',
 					new URL(reflectionApp).pathname, new URL(decisionUrl).pathname, person],
-				anna: ['/', '/persons', '/persons/new', person, `${person}/apply?type=extended`, '/decisions',
-					new URL(decisionUrl).pathname, '/capacity', '/placements', '/me'],
+				anna: ['/', '/persons', '/persons/new', person, `${person}/apply?type=extended`, '/applications',
+					new URL(reflectionApp).pathname, '/decisions', new URL(decisionUrl).pathname, '/claims',
+					'/capacity', '/placements', '/me', '/no-such-page'],
 			};
 			const slug = (p) => p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'start';
 			const setLang = async (page, lang) => {
@@ -948,6 +980,7 @@ async function main() {
 				return {
 					width: document.documentElement.scrollWidth,
 					menuLines: new Set(items.map((li) => Math.round(li.getBoundingClientRect().top))).size,
+					menuItems: items.length,
 					header: document.querySelector('header.site').getBoundingClientRect().height,
 				};
 			});
@@ -959,6 +992,8 @@ async function main() {
 						for (const p of pages[who]) {
 							await page.goto(base + p);
 							const m = await measure(page);
+							/* every page keeps the header and the menu, the 404 page too */
+							assert.ok(m.menuItems > 2, `${who}, ${lang}, ${p}: no menu`);
 							assert.ok(m.width <= width, `${who}, ${lang}, ${p} at ${width} px: the page is ${m.width} px wide`);
 							assert.equal(m.menuLines, 1, `${who}, ${lang}, ${p} at ${width} px: the menu wraps`);
 							if (width === 1366)

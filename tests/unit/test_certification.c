@@ -119,16 +119,18 @@ static void test_checklist(void **state)
 	struct verdict v;
 	size_t unmet = 99;
 	struct cert_item items[] = {
-		{ "knowledge_of_trafficking", true, true },
-		{ "children_with_parent", false, false },  /* recorded, not required */
-		{ "security_routines", true, false },
-		{ "support_matches_rights", true, false },
+		{ "knowledge_of_trafficking", true, true, NULL, NULL },
+		{ "children_with_parent", false, false, NULL, NULL },  /* recorded, not required */
+		{ "security_routines", true, false, "Säkerhetsrutiner", "Security routines" },
+		{ "support_matches_rights", true, false, NULL, NULL },
 	};
 	assert_false(cert_items_met(items, 4, &unmet, &v));
 	assert_int_equal(unmet, 2);
 	assert_string_equal(v.rule, "certification");
-	assert_non_null(strstr(v.sv, "security_routines"));
-	assert_non_null(strstr(v.en, "security_routines"));
+	/* By its words, not its key. */
+	assert_non_null(strstr(v.sv, "minimikravet ”Säkerhetsrutiner” är inte uppfyllt"));
+	assert_non_null(strstr(v.en, "requirement “Security routines” is not met"));
+	assert_null(strstr(v.sv, "security_routines"));
 	items[2].met = true;
 	assert_false(cert_items_met(items, 4, &unmet, &v));
 	assert_int_equal(unmet, 3);

@@ -181,6 +181,34 @@ static void test_catalogue_messages_are_words(void **state)
 	}
 }
 
+/*
+ * One name per concept (issue 15): the two groups of children are named
+ * alike on the pages (the child's role), in the report's tables and in the
+ * sheets and headings of its exports, in both languages.
+ */
+static void test_one_name_per_concept(void **state)
+{
+	(void)state;
+	static const char *const groups[][4] = {
+		{ "report.secondary", "report.secondary_children", "report.sheet.secondary_children",
+		  "child_role.secondary" },
+		{ "report.elsewhere", "report.children_elsewhere", "report.sheet.children_elsewhere",
+		  "child_role.elsewhere" },
+	};
+	for (int l = 0; l < LANG__COUNT; l++)
+		for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+			const char *name = i18n((enum lang)l, groups[g][0]);
+			for (int k = 1; k < 3; k++)
+				if (strcmp(name, i18n((enum lang)l, groups[g][k])) != 0)
+					fail_msg("%s '%s' and %s '%s' name one group", groups[g][0], name, groups[g][k],
+						 i18n((enum lang)l, groups[g][k]));
+			/* "Barn som bor med föräldern" says the role's "(Bor) med föräldern". */
+			const char *role = strchr(i18n((enum lang)l, groups[g][3]), ' ');
+			if (!role || !strstr(name, role + 1))
+				fail_msg("%s '%s' does not say the child's role", groups[g][0], name);
+		}
+}
+
 /* Every field the API validates has a label in both languages (validate.h's v_label). */
 static void test_every_field_has_a_label(void **state)
 {
@@ -238,7 +266,7 @@ static void test_computed_keys_exist(void **state)
 		"error.400", "error.401", "error.403", "error.404", "error.405", "error.409", "error.413",
 		"error.422", "error.429", "error.500", "error.503", "rule.R1", "rule.R2", "rule.R3",
 		"rule.R4", "rule.R5", "rule.R6", "rule.R7", "rule.R8", "rule.R9", "rule.R10", "rule.R11",
-		"rule.R13", "done.registered", "done.applied", "done.decided", "done.claimed", "done.closed",
+		"rule.R2e", "rule.R12", "rule.R13", "rule.R14", "rule.R15", "done.registered", "done.applied", "done.decided", "done.claimed", "done.closed",
 		"done.saved", "done.exited", "done.logged_out", "report.persons_total", "report.persons_adults",
 		"report.persons_children", "report.decision.granted", "report.decision.partly_granted",
 		"report.decision.denied", "report.decision.emergency", "done.proposed", "done.approved",
@@ -265,6 +293,8 @@ int main(void)
 		cmocka_unit_test(test_placeholders_are_filled_and_escaped),
 		cmocka_unit_test(test_catalogues_hold_the_same_keys),
 		cmocka_unit_test(test_catalogue_messages_are_words),
+		cmocka_unit_test(test_one_name_per_concept),
+		cmocka_unit_test(test_one_name_per_concept),
 		cmocka_unit_test(test_every_field_has_a_label),
 		cmocka_unit_test(test_every_enum_value_has_a_label),
 		cmocka_unit_test(test_computed_keys_exist),
