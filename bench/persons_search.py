@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """bench/persons_search.py ROOT: times GET /api/v1/persons?code=... (the persons list searched by case code) on the
-bench database of 10,000 persons: median and max of N requests each, coordinator and caseworker."""
+bench database of 10,000 persons: median and max of N requests each, coordinator and caseworker; then a page of
+the newest applications and decisions (with the total) and those lists searched by case code."""
 import importlib.machinery, importlib.util, os, statistics, subprocess, sys, time, types
 ROOT = sys.argv[1]
 loader = importlib.machinery.SourceFileLoader("benchrun", os.path.join(ROOT, "bench/run"))
@@ -32,5 +33,16 @@ for who, tok in (("coordinator", coord), ("caseworker", worker)):
         print(f"{who:12} {label:14} n={len(times)} median {statistics.median(times):6.1f} ms  max {max(times):6.1f} ms")
     t0 = time.perf_counter(); st, _, _ = c.call("GET", "/api/v1/persons?order=newest&limit=100"); 
     print(f"{who:12} unfiltered page of 100 newest: {(time.perf_counter()-t0)*1000:.1f} ms")
+    # The applications and decisions lists (issue 15): a page of the newest with its total, and by case code.
+    for what in ("applications", "decisions"):
+        for label, qs in (("newest page", [""] * 5), ("last 4 digits", ["&code=" + x[-4:] for x in codes])):
+            times = []
+            for q in qs:
+                t0 = time.perf_counter()
+                st, _, body = c.call("GET", f"/api/v1/{what}?order=newest&limit=50{q}")
+                times.append((time.perf_counter() - t0) * 1000)
+                assert st == 200, (st, body)
+            print(f"{who:12} {what:12} {label:14} n={len(times)} median {statistics.median(times):6.1f} ms  "
+                  f"max {max(times):6.1f} ms")
     c.close()
 b.stop_servers()

@@ -237,15 +237,18 @@ static int bind_app_filter(sqlite3_stmt *st, const struct db_application_filter 
 	return rc;
 }
 
-/* Which of the three forms (ST_APP_LIST + 0, 1, 2) reads an index for f (statements.c). */
+/* Which of the four forms (none, person, status, organisation: the index
+ * each names) reads an index for f (statements.c); a caseworker's lists
+ * always name the organisation. */
 static int app_list_form(const struct db_application_filter *f)
 {
-	return f->person_id > 0 ? 1 : f->status >= 0 ? 2 : 0;
+	return f->person_id > 0 ? 1 : f->organisation_id > 0 ? 3 : f->status >= 0 ? 2 : 0;
 }
 
 int db_application_count(struct db *db, const struct db_application_filter *f, int64_t *total)
 {
-	static const enum stmt forms[] = { ST_APP_COUNT, ST_APP_COUNT_BY_PERSON, ST_APP_COUNT_BY_STATUS };
+	static const enum stmt forms[] = { ST_APP_COUNT, ST_APP_COUNT_BY_PERSON, ST_APP_COUNT_BY_STATUS,
+					   ST_APP_COUNT_BY_ORG };
 	sqlite3_stmt *st = db_stmt(db, forms[app_list_form(f)]);
 	int rc;
 
@@ -264,9 +267,10 @@ int db_application_list(struct db *db, const struct db_application_filter *f,
 			struct db_application **out, size_t *n)
 {
 	/* A person's list or a status's list reads that column's index (statements.c). */
-	static const enum stmt forms[2][3] = {
-		{ ST_APP_LIST, ST_APP_LIST_BY_PERSON, ST_APP_LIST_BY_STATUS },
-		{ ST_APP_LIST_NEWEST, ST_APP_LIST_BY_PERSON_NEWEST, ST_APP_LIST_BY_STATUS_NEWEST },
+	static const enum stmt forms[2][4] = {
+		{ ST_APP_LIST, ST_APP_LIST_BY_PERSON, ST_APP_LIST_BY_STATUS, ST_APP_LIST_BY_ORG },
+		{ ST_APP_LIST_NEWEST, ST_APP_LIST_BY_PERSON_NEWEST, ST_APP_LIST_BY_STATUS_NEWEST,
+		  ST_APP_LIST_BY_ORG_NEWEST },
 	};
 	sqlite3_stmt *st = db_stmt(db, forms[f->newest_first][app_list_form(f)]);
 

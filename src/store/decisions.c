@@ -181,7 +181,7 @@ static int bind_decision_filter(sqlite3_stmt *st, const struct db_decision_filte
 
 int db_decision_count(struct db *db, const struct db_decision_filter *f, int64_t *total)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_DECISION_COUNT);
+	sqlite3_stmt *st = db_stmt(db, f->organisation_id > 0 ? ST_DECISION_COUNT_ORG : ST_DECISION_COUNT);
 	int rc;
 
 	if (st == NULL)
@@ -197,7 +197,10 @@ int db_decision_count(struct db *db, const struct db_decision_filter *f, int64_t
 
 int db_decision_list(struct db *db, const struct db_decision_filter *f, struct db_decision **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, f->newest_first ? ST_DECISION_LIST_NEWEST : ST_DECISION_LIST);
+	/* An organisation's list reads its index (statements.c). */
+	sqlite3_stmt *st = db_stmt(db, f->organisation_id > 0
+					       ? (f->newest_first ? ST_DECISION_LIST_ORG_NEWEST : ST_DECISION_LIST_ORG)
+					       : (f->newest_first ? ST_DECISION_LIST_NEWEST : ST_DECISION_LIST));
 
 	*out = NULL;
 	*n = 0;

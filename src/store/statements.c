@@ -174,7 +174,7 @@ static const char *const sql[ST__COUNT] = {
 	[ST_APP_GET] = "SELECT " APP_COLS " FROM applications WHERE id = ?1",
 	[ST_APP_CHILDREN] =
 		"SELECT child_id FROM application_children WHERE application_id = ?1 ORDER BY child_id",
-	/* Three forms of one list (db_application_list picks): an "?x = 0 OR"
+	/* Four forms of one list (db_application_list picks): an "?x = 0 OR"
 	 * keeps SQLite from the index of that column, so a person's or a
 	 * status's list (the person page, the decision queue) names its column
 	 * outright (lead) and reads its index: at 1,900,000 applications a scan
@@ -190,14 +190,17 @@ static const char *const sql[ST__COUNT] = {
 	[ST_APP_LIST] = APP_LIST("1", "ASC"),
 	[ST_APP_LIST_BY_PERSON] = APP_LIST("person_id = ?3", "ASC"),
 	[ST_APP_LIST_BY_STATUS] = APP_LIST("status = ?1", "ASC"),
+	[ST_APP_LIST_BY_ORG] = APP_LIST("organisation_id = ?2", "ASC"),
 	[ST_APP_LIST_NEWEST] = APP_LIST("1", "DESC"),
 	[ST_APP_LIST_BY_PERSON_NEWEST] = APP_LIST("person_id = ?3", "DESC"),
 	[ST_APP_LIST_BY_STATUS_NEWEST] = APP_LIST("status = ?1", "DESC"),
+	[ST_APP_LIST_BY_ORG_NEWEST] = APP_LIST("organisation_id = ?2", "DESC"),
 	/* The same filters counted (?4 and ?5 are left unbound). */
 #define APP_COUNT(lead) "SELECT count(*) FROM applications " APP_FILTER(lead)
 	[ST_APP_COUNT] = APP_COUNT("1"),
 	[ST_APP_COUNT_BY_PERSON] = APP_COUNT("person_id = ?3"),
 	[ST_APP_COUNT_BY_STATUS] = APP_COUNT("status = ?1"),
+	[ST_APP_COUNT_BY_ORG] = APP_COUNT("organisation_id = ?2"),
 	/* Moves an application from status ?3 to ?2; no change when it is not in ?3. */
 	[ST_APP_SET_STATUS] = "UPDATE applications SET status = ?2 WHERE id = ?1 AND status = ?3",
 
@@ -224,8 +227,8 @@ static const char *const sql[ST__COUNT] = {
 	/* ?8 (enum db_decision_state): 1 open (not closed, something to pay), 2 closed,
 	 * 3 nothing to pay (not closed, 0 kr), 0 every state; ?9 a part of the case code; ?10..?11 the
 	 * days a granted period ends between (?12, ?13 granted and partly_granted) */
-#define DECISION_FILTER                                                                  \
-	"WHERE (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) "           \
+#define DECISION_FILTER(lead)                                                            \
+	"WHERE " lead " AND (?1 = 0 OR organisation_id = ?1) AND (?2 = 0 OR person_id = ?2) " \
 	"AND (?3 = 0 OR year = ?3) AND (?4 < 0 OR (closed_on IS NULL) = (?4 = 1)) "         \
 	"AND (?7 = 0 OR (emergency <> 0 AND emergency_cleared_on IS NULL)) "               \
 	"AND (?8 = 0 OR (?8 = 1 AND closed_on IS NULL AND total_ore > 0) "                  \
@@ -233,13 +236,17 @@ static const char *const sql[ST__COUNT] = {
 	"AND (?9 IS NULL OR person_id IN (SELECT id FROM persons WHERE instr(code, ?9) > 0)) " \
 	"AND (?10 IS NULL OR (to_day BETWEEN ?10 AND ?11 AND outcome IN (?12, ?13) "        \
 	"AND closed_on IS NULL)) "
-#define DECISION_LIST(order)                                                             \
-	"SELECT " DECISION_COLS " FROM decisions " DECISION_FILTER                          \
+	/* An organisation's list (a caseworker's) names its column and reads its index. */
+#define DECISION_LIST(lead, order)                                                       \
+	"SELECT " DECISION_COLS " FROM decisions " DECISION_FILTER(lead)                    \
 	"ORDER BY id " order " LIMIT ?5 OFFSET ?6"
-	[ST_DECISION_LIST] = DECISION_LIST("ASC"),
-	[ST_DECISION_LIST_NEWEST] = DECISION_LIST("DESC"),
+	[ST_DECISION_LIST] = DECISION_LIST("1", "ASC"),
+	[ST_DECISION_LIST_NEWEST] = DECISION_LIST("1", "DESC"),
+	[ST_DECISION_LIST_ORG] = DECISION_LIST("organisation_id = ?1", "ASC"),
+	[ST_DECISION_LIST_ORG_NEWEST] = DECISION_LIST("organisation_id = ?1", "DESC"),
 	/* The same filters counted (?5 and ?6 are left unbound). */
-	[ST_DECISION_COUNT] = "SELECT count(*) FROM decisions " DECISION_FILTER,
+	[ST_DECISION_COUNT] = "SELECT count(*) FROM decisions " DECISION_FILTER("1"),
+	[ST_DECISION_COUNT_ORG] = "SELECT count(*) FROM decisions " DECISION_FILTER("organisation_id = ?1"),
 	[ST_DECISION_SET_CLOSED] =
 		"UPDATE decisions SET closed_on = ?2 WHERE id = ?1 AND closed_on IS NULL",
 	/* R2e: no change unless the decision is an emergency one still flagged. */

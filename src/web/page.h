@@ -269,7 +269,7 @@ void page_filter_year(struct page *p, const char *current);
 void page_filter_close(struct page *p);
 /* An application's or decision's "from – to", or "Ingen period" where it has none. */
 void page_period_cell(struct page *p, const json_t *x);
-/* A decision's "state" in words: Öppet, Avslutat, Inget att betala ut. */
+/* A decision's "state" in words: Öppet, Avslutat, Inget belopp. */
 void page_decision_state(struct page *p, const json_t *d);
 /* key, or key + "_one" for n == 1 when the catalogue has it ("1 ledig", "2 lediga"); buf holds it. */
 const char *page_count_key(const struct page *p, const char *key, int64_t n, char *buf, size_t bufsz);

@@ -376,11 +376,7 @@ static size_t waiting_panel(struct page *p, const json_t *waiting, bool *housing
 		html_raw(&p->h, "</td><td>");
 		page_day(p, json_object_get(w, "submitted_on"));
 		html_raw(&p->h, "</td><td>");
-		if (page_s(w, "from")) {
-			page_day(p, json_object_get(w, "from"));
-			html_raw(&p->h, " \xE2\x80\x93 ");
-			page_day(p, json_object_get(w, "to"));
-		}
+		page_period_cell(p, w);
 		html_raw(&p->h, "</td></tr>");
 	}
 	page_table_end(p);
@@ -797,11 +793,7 @@ void page_queue(struct http_request *req)
 				html_raw(&p.h, "</span>");
 			}
 			html_raw(&p.h, "</td><td>");
-			if (json_is_string(json_object_get(a, "from"))) {
-				page_day(&p, json_object_get(a, "from"));
-				html_raw(&p.h, " \xE2\x80\x93 ");
-				page_day(&p, json_object_get(a, "to"));
-			}
+			page_period_cell(&p, a);
 			html_raw(&p.h, "</td><td class=\"num\">");
 			page_money(&p, json_object_get(chk, "total_ore"));
 			html_raw(&p.h, "</td><td>");

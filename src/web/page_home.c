@@ -101,14 +101,16 @@ static void open_applications(struct page *p, const json_t *apps, const json_t *
 		html_raw(&p->h, "</td></tr>");
 	}
 	page_table_end(p);
-	html_raw(&p->h, "</section>");
+	html_raw(&p->h, "<p>");
+	page_link(p, page_t(p, "home.all_applications"), "/applications?status=submitted");
+	html_raw(&p->h, "</p></section>");
 }
 
 static void own_persons(struct page *p, const json_t *list)
 {
 	html_raw(&p->h, "<section class=\"panel\"><h2>");
 	page_text(p, "home.persons");
-	html_raw(&p->h, "</h2><ul class=\"codes\">");
+	html_raw(&p->h, "</h2><ul class=\"codes recent\">");
 	size_t i;
 	json_t *x;
 	json_array_foreach(json_object_get(list, "persons"), i, x) {
@@ -152,7 +154,13 @@ void page_home(struct http_request *req)
 	char limit[16];
 	snprintf(limit, sizeof limit, "%d", HOME_PERSONS);
 	json_t *work = svc_page_worklists(&p.svc, ENDING_WITHIN_DAYS, &e);
-	json_t *apps = work ? svc_application_list(&p.svc, &(struct svc_application_query){ .status = "submitted" }, &e) : NULL;
+	/* The coordinator counts the whole queue; a caseworker sees the newest open ones. */
+	json_t *apps = work ? svc_application_list(&p.svc,
+						   &(struct svc_application_query){ .status = "submitted",
+										    .order = coordinator ? NULL : "newest",
+										    .limit = coordinator ? NULL : limit },
+						   &e)
+			    : NULL;
 	json_t *more = NULL, *codes = NULL;
 	if (apps)
 		more = coordinator ? svc_year_budget(&p.svc, page_this_year(), &e)
@@ -169,14 +177,14 @@ void page_home(struct http_request *req)
 	page_h1(&p, "home.title");
 	page_notice(&p);
 	if (coordinator) {
-		size_t n = json_array_size(json_object_get(apps, "applications"));
+		int64_t n = page_int(apps, "total");
 		char count[24];
-		snprintf(count, sizeof count, "%zu", n);
+		snprintf(count, sizeof count, "%lld", (long long)n);
 		html_raw(&p.h, "<section class=\"panel\"><h2>");
 		page_text(&p, "nav.queue");
 		html_raw(&p.h, "</h2><p>");
 		char key[40];
-		page_textv(&p, page_count_key(&p, "home.queue_count", (int64_t)n, key, sizeof key), count, NULL);
+		page_textv(&p, page_count_key(&p, "home.queue_count", n, key, sizeof key), count, NULL);
 		html_raw(&p.h, " <a class=\"button\" href=\"/queue\">");
 		page_text(&p, "home.to_queue");
 		html_raw(&p.h, "</a></p></section>");

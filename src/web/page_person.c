@@ -443,9 +443,7 @@ static void person_applications(struct page *p, const json_t *apps)
 		html_raw(&p->h, "</td><td>");
 		page_day(p, json_object_get(a, "submitted_on"));
 		html_raw(&p->h, "</td><td>");
-		page_day(p, json_object_get(a, "from"));
-		html_raw(&p->h, " \xE2\x80\x93 ");
-		page_day(p, json_object_get(a, "to"));
+		page_period_cell(p, a); /* "Ingen period", never "– – –" */
 		html_raw(&p->h, "</td><td>");
 		html_text(&p->h, json_is_object(d) ? page_enum(p, &enum_outcome, page_s(d, "outcome"))
 						  : page_enum(p, &enum_app_status, page_s(a, "status")));

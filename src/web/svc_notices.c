@@ -40,7 +40,8 @@ json_t *svc_org_set_contact_email(struct svc *s, int64_t id, const json_t *in, s
 	vctx_init(&v);
 	v_known_keys(&v, in, known);
 	if (!v.failed && !json_object_get(in, "contact_email"))
-		v_fail(&v, "contact_email", "ange contact_email (\"\" tar bort den)", "give contact_email (\"\" removes it)");
+		v_fail(&v, "contact_email", "Ange organisationens e-postadress för meddelanden (en tom tar bort den).",
+		       "Give the organisation's e-mail address for notices (an empty one removes it).");
 	v_email(&v, in, "contact_email", &email);
 	if (v.failed) {
 		svc_invalid(e, &v);

@@ -1,5 +1,6 @@
 """Every 4xx of api.md: the status, the error code and, for 400, the field."""
 import json
+import re
 from datetime import timedelta
 
 from harness import API, NO_ACTOR, Server, World, expect, expect_ok, span_days, today
@@ -96,8 +97,17 @@ def test_400_bad_enum_is_named():
             (API + "/consultations", {"asker": "journalist", "region": "Nord", "topic": "x", "minutes": 1}, "asker"),
             (API + "/users", {"username": "x-roll", "password": "ett-långt-lösenord", "role": "admin"}, "role"),
         ]
+        english = {"the", "is", "must", "be", "one", "of", "or", "and", "field", "invalid", "required"}
         for path, body, field in cases:
-            expect(s.post(path, body, token=w.coord), 400, code="invalid", field=field)
+            err = expect(s.post(path, body, token=w.coord), 400, code="invalid", field=field)["error"]
+            # The values in words (issue 15): no API name of a value, no English word in Swedish.
+            for lang in ("message_sv", "message_en"):
+                assert "_" not in err[lang], err
+            words = set(re.findall(r"[a-zåäö]+", err["message_sv"].lower()))
+            assert not words & english, err
+        err = expect(s.post(API + "/persons", cases[2][1], token=w.coord), 400, field="gender")["error"]
+        assert "Kvinna" in err["message_sv"] and "female" not in err["message_sv"], err
+        assert "Woman" in err["message_en"] and "female" not in err["message_en"], err
         a = w.application(p["id"], "point_adult", submitted_on="2024-03-01", category="travel", units=1)
         expect(s.post(f"{API}/applications/{a['id']}/decision", {"outcome": "maybe"}, token=w.coord), 400,
                code="invalid", field="outcome")
