@@ -90,19 +90,19 @@ void page_filter_open(struct page *p, const char *path)
 
 void page_filter_code(struct page *p, const char *value)
 {
-	html_raw(&p->h, "<label for=\"q-code\">");
+	html_raw(&p->h, "<span class=\"filter\"><label for=\"q-code\">");
 	page_text(p, "persons.search_code");
 	html_raw(&p->h, "</label> <input type=\"search\" id=\"q-code\" name=\"code\" class=\"code\" "
 			"maxlength=\"24\" autocomplete=\"off\"");
 	html_attr(&p->h, "value", value ? value : "");
 	html_attr(&p->h, "placeholder", "NSP-2026-0042");
-	html_raw(&p->h, "> ");
+	html_raw(&p->h, "></span> ");
 }
 
 /* <select name=name> with an "any" choice and the given values and their words. */
 static void select_open(struct page *p, const char *name, const char *label_key, const char *any_key)
 {
-	html_raw(&p->h, "<label");
+	html_raw(&p->h, "<span class=\"filter\"><label");
 	char id[40];
 	snprintf(id, sizeof id, "q-%s", name);
 	html_attr(&p->h, "for", id);
@@ -132,7 +132,7 @@ void page_filter_choice(struct page *p, const char *name, const char *label_key,
 	select_open(p, name, label_key, any_key);
 	for (size_t i = 0; values[i]; i++)
 		select_option(p, values[i], page_t(p, keys[i]), current);
-	html_raw(&p->h, "</select> ");
+	html_raw(&p->h, "</select></span> ");
 }
 
 void page_filter_enum(struct page *p, const char *name, const char *label_key, const char *any_key,
@@ -141,7 +141,7 @@ void page_filter_enum(struct page *p, const char *name, const char *label_key, c
 	select_open(p, name, label_key, any_key);
 	for (int v = 0; v < def->count; v++)
 		select_option(p, def->values[v], i18n_enum(p->lang, def, v), current);
-	html_raw(&p->h, "</select> ");
+	html_raw(&p->h, "</select></span> ");
 }
 
 void page_filter_orgs(struct page *p, const json_t *orgs, const char *current)
@@ -154,17 +154,17 @@ void page_filter_orgs(struct page *p, const json_t *orgs, const char *current)
 		snprintf(id, sizeof id, "%lld", (long long)page_int(o, "id"));
 		select_option(p, id, page_s(o, "name"), current);
 	}
-	html_raw(&p->h, "</select> ");
+	html_raw(&p->h, "</select></span> ");
 }
 
 void page_filter_year(struct page *p, const char *current)
 {
-	html_raw(&p->h, "<label for=\"q-year\">");
+	html_raw(&p->h, "<span class=\"filter\"><label for=\"q-year\">");
 	page_text(p, "list.year");
 	html_raw(&p->h, "</label> <input type=\"number\" id=\"q-year\" name=\"year\" class=\"year\" min=\"2000\" "
 			"max=\"2200\" inputmode=\"numeric\"");
 	html_attr(&p->h, "value", current ? current : "");
-	html_raw(&p->h, "> ");
+	html_raw(&p->h, "></span> ");
 }
 
 void page_filter_close(struct page *p)

@@ -116,11 +116,11 @@ static void orgs_page(struct page *p, unsigned status)
 	int64_t total = page_int(orgs, "total"), off = q.offset ? strtoll(q.offset, NULL, 10) : 0;
 	size_t shown = json_array_size(json_object_get(orgs, "organisations"));
 	page_filter_open(p, "/organisations");
-	html_raw(&p->h, "<label for=\"q-name\">");
+	html_raw(&p->h, "<span class=\"filter\"><label for=\"q-name\">");
 	page_text(p, "list.search_name");
 	html_raw(&p->h, "</label> <input type=\"search\" id=\"q-name\" name=\"name\" maxlength=\"100\"");
 	html_attr(&p->h, "value", q.name ? q.name : "");
-	html_raw(&p->h, "> ");
+	html_raw(&p->h, "></span> ");
 	/* Each status of the latest certification, and never certified. */
 	const char *statuses[CERT__COUNT + 2], *status_keys[CERT__COUNT + 1];
 	char keys[CERT__COUNT][48];
