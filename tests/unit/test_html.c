@@ -149,7 +149,8 @@ static void test_catalogue_messages_are_words(void **state)
 	static const char *const english[] = { "the", "is", "must", "and", "of", "field", "required", "not",
 					       "invalid", "error", "to", "with", "for", "this", "that", "or",
 					       "on", "an", "save", "page", "days", "left", "open", "unknown",
-					       "login", "failed", NULL };
+					       "login", "failed", "one", "value", "amount", "date", "should",
+					       "cannot", "already", "missing", "allowed", "none", NULL };
 	static const char *const raw_ok[] = { "basis.reference_hint", "cert.item_key_hint", NULL };
 	const struct i18n_entry *cat[] = { i18n_sv, i18n_en };
 	const size_t n[] = { i18n_sv_count, i18n_en_count };
