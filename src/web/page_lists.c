@@ -190,7 +190,8 @@ void page_period_cell(struct page *p, const json_t *x)
 	if (json_is_string(json_object_get(x, "from"))) {
 		html_raw(&p->h, "<span class=\"nowrap\">");
 		page_day(p, json_object_get(x, "from"));
-		html_raw(&p->h, "</span> \xE2\x80\x93 <span class=\"nowrap\">");
+		/* The dash stays with the first day: "2026-12-08 –" / "2026-12-12" when it wraps. */
+		html_raw(&p->h, " \xE2\x80\x93</span> <span class=\"nowrap\">");
 		page_day(p, json_object_get(x, "to"));
 		html_raw(&p->h, "</span>");
 	} else {

@@ -133,7 +133,9 @@ def test_decision_page_and_queue_show_every_refusal_in_swedish_and_english():
             assert c[r]["message_sv"] in sv, (r, sv)
         assert sv.count("Hindrar") == 3, sv
         assert "Ej prövad" not in sv and "Not reached" not in sv, sv
-        assert "Gäller ej" in sv and "R11, R4, R5, R6, R7, R8" in sv, sv
+        # the rules that do not apply, each id followed by its words (issue 15)
+        assert "Gäller ej" in sv and "R11 Barn behöver en antagen förälder; R4 Förlängd reflektion" in sv, sv
+        assert "R7 Barntillägg: egna barn som bor med föräldern; R8 Punktinsats" in sv, sv
         assert "Varje regel prövas för sig" in sv, sv
         queue = page_text(s.get("/queue", token=w.coord))
         for r in ("R3", "R9", "R10"):
