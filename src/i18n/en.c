@@ -394,8 +394,6 @@ const struct i18n_entry i18n_en[] = {
 	{ "report.persons_children", "Children" },
 	{ "report.persons_by_gender", "Persons by gender" },
 	{ "report.primary", "Primary recipients" },
-	{ "report.secondary", "Children living with the parent" },
-	{ "report.elsewhere", "Children living elsewhere" },
 	{ "report.interventions", "Interventions by gender" },
 	{ "report.money", "Money" },
 	{ "report.paid", "Paid in the year" },

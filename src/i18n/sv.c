@@ -394,8 +394,6 @@ const struct i18n_entry i18n_sv[] = {
 	{ "report.persons_children", "Barn" },
 	{ "report.persons_by_gender", "Personer efter kön" },
 	{ "report.primary", "Primära stödmottagare" },
-	{ "report.secondary", "Barn som bor med föräldern" },
-	{ "report.elsewhere", "Barn som bor på annan plats" },
 	{ "report.interventions", "Insatser efter kön" },
 	{ "report.money", "Ekonomi" },
 	{ "report.paid", "Utbetalt under året" },
