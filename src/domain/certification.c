@@ -167,6 +167,48 @@ bool cert_key_valid(const char *key)
 	return key[len] == '\0' && len < CERT_REQ_KEY_MAX;
 }
 
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void cert_key_from_label(const char *label, char out[CERT_REQ_KEY_MAX])
+{
+	const char *c = label ? label : "";
+	size_t n = 0;
+	bool gap = false;
+	for (; *c; c++) {
+		if (!key_char(*c)) {
+			gap = n > 0;
+			continue;
+		}
+		bool digit_first = n == 0 && *c >= '0' && *c <= '9';
+		if (n + (digit_first ? 4 : 0) + gap + 1 > CERT_REQ_KEY_MAX - 1)
+			break;
+		if (digit_first) {
+			memcpy(out, "req_", 4);
+			n = 4;
+		}
+		if (gap)
+			out[n++] = '_';
+		gap = false;
+		out[n++] = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
+	}
+	/* Cut in the middle of a word: the key ends at the word before. */
+	if (*c && key_char(*c) && c > label && key_char(c[-1])) {
+		size_t u = n;
+		while (u > 0 && out[u - 1] != '_')
+			u--;
+		if (u > 1)
+			n = u - 1;
+	}
+	if (n == 0) {
+		memcpy(out, "req", 3);
+		n = 3;
+	}
+	out[n] = '\0';
+}
+
 bool cert_items_met(const struct cert_item *items, size_t n, size_t *unmet, struct verdict *v)
 {
 	for (size_t i = 0; i < n; i++) {

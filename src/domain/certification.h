@@ -88,6 +88,14 @@ struct cert_item {
 bool cert_key_valid(const char *key);
 
 /*
+ * A valid key made from a requirement's text, for a coordinator who types
+ * none: small letters and digits kept, every other run of characters one
+ * "_", "req_" in front unless it starts with a letter, cut to fit (e.g.
+ * "Routines for children (2025)" → "routines_for_children_2025").
+ */
+void cert_key_from_label(const char *label, char out[CERT_REQ_KEY_MAX]);
+
+/*
  * True when every required item is met, as a certified event needs. Else
  * *unmet (may be NULL) is the index of the first required item not met and v
  * names it (rule "certification").

@@ -688,12 +688,12 @@ static void certification_page(struct page *p, unsigned status)
 	page_textv(p, "cert.item_new", y, NULL);
 	html_raw(&p->h, "</h3>");
 	page_form(p, "/certification/requirements/%d", year);
-	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "key", .label = "cert.item_key",
-				       .hint = "cert.item_key_hint", .required = true });
 	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "label_sv", .label = "cert.item_label_sv",
 				       .required = true });
 	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "label_en", .label = "cert.item_label_en",
 				       .required = true });
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "key", .label = "cert.item_key",
+				       .hint = "cert.item_key_hint" });
 	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "required", .label = "cert.item_required",
 				       .value = "1" });
 	page_form_end(p, "cert.item_add");
@@ -727,6 +727,28 @@ void page_cert_settings(struct http_request *req)
 	page_post_form(req, spec, 1, svc_cert_settings_put, "/certification?done=saved", certification_page);
 }
 
+/* Makes key (a cert_key_from_label() key) differ from every key of items: "_2", "_3" … */
+static void key_unique(const json_t *items, char key[CERT_REQ_KEY_MAX])
+{
+	char base[CERT_REQ_KEY_MAX];
+	snprintf(base, sizeof base, "%s", key);
+	for (int k = 2;; k++) {
+		bool taken = false;
+		size_t i;
+		const json_t *item;
+		json_array_foreach(items, i, item)
+			taken = taken || strcmp(page_s(item, "key"), key) == 0;
+		if (!taken)
+			return;
+		char suffix[16];
+		int w = snprintf(suffix, sizeof suffix, "_%d", k);
+		size_t keep = strlen(base);
+		if (keep + (size_t)w > CERT_REQ_KEY_MAX - 1)
+			keep = CERT_REQ_KEY_MAX - 1 - (size_t)w;
+		snprintf(key, CERT_REQ_KEY_MAX, "%.*s%s", (int)keep, base, suffix);
+	}
+}
+
 /*
  * Changes the checklist of the year in the path: the checklist in force
  * for it (its own or inherited) with item added (when add) or the item
@@ -757,8 +779,16 @@ static void checklist_change(struct http_request *req, bool add)
 		if (add || !key || strcmp(page_s(item, "key"), key) != 0)
 			json_array_append(items, item);
 	json_decref(list);
+	char made[CERT_REQ_KEY_MAX];
+	if (add && (!key || !*key)) {
+		/* No key typed: one made from the English text, numbered when taken. */
+		const char *en = page_in(&p, "label_en");
+		cert_key_from_label(en && *en ? en : page_in(&p, "label_sv"), made);
+		key_unique(items, made);
+		key = made;
+	}
 	if (add) {
-		json_t *n = json_pack("{s:s, s:s, s:s, s:b}", "key", key ? key : "", "label_sv",
+		json_t *n = json_pack("{s:s, s:s, s:s, s:b}", "key", key, "label_sv",
 				      page_in(&p, "label_sv") ? page_in(&p, "label_sv") : "", "label_en",
 				      page_in(&p, "label_en") ? page_in(&p, "label_en") : "", "required",
 				      page_in(&p, "required") != NULL);

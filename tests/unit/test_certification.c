@@ -156,6 +156,33 @@ static void test_checklist(void **state)
 	assert_false(cert_key_valid(longest));
 }
 
+/* A coordinator who types no key gets one made from the English text, always valid. */
+static void test_key_from_label(void **state)
+{
+	(void)state;
+	char k[CERT_REQ_KEY_MAX];
+	cert_key_from_label("Routines for children placed with a parent", k);
+	assert_string_equal(k, "routines_for_children_placed_with_a_parent");
+	cert_key_from_label("  Policy (2025): safety & security!  ", k);
+	assert_string_equal(k, "policy_2025_safety_security");
+	cert_key_from_label("24-hour contact", k);
+	assert_string_equal(k, "req_24_hour_contact");
+	cert_key_from_label("Åtgärdsplan för hot", k);
+	assert_string_equal(k, "tg_rdsplan_f_r_hot");
+	assert_true(cert_key_valid(k));
+	cert_key_from_label("!!!", k);
+	assert_string_equal(k, "req");
+	cert_key_from_label(NULL, k);
+	assert_string_equal(k, "req");
+	/* A long text ends at a word, inside the limit. */
+	cert_key_from_label("Written routines for the safe reception of adults and children placed in protected housing",
+			    k);
+	assert_true(cert_key_valid(k));
+	assert_true(strlen(k) < CERT_REQ_KEY_MAX);
+	assert_int_not_equal(k[strlen(k) - 1], '_');
+	assert_string_equal(k, "written_routines_for_the_safe_reception_of");
+}
+
 static void test_follow_up_kinds(void **state)
 {
 	(void)state;
@@ -172,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_month_arithmetic),
 		cmocka_unit_test(test_due_date_follows_the_latest_certified_event),
 		cmocka_unit_test(test_checklist),
+		cmocka_unit_test(test_key_from_label),
 		cmocka_unit_test(test_follow_up_kinds),
 	};
 
