@@ -49,6 +49,10 @@ int cli_retention_run(struct db *db, int days, int64_t *erased, struct progress 
 	day_t today = day_today();
 	int rc = 0, pending = 0;
 	*erased = 0;
+	/* Linkage keys of persons who have none yet (a database upgraded to
+	 * schema 12), before an identity is erased: past counts hold (issue 19). */
+	if (db_linkage_backfill(db, NULL) != DB_OK)
+		return -1;
 	if (db_person_exits_with_identity(db, &xs, &n) != DB_OK)
 		return -1;
 	if (prog)

@@ -31,6 +31,7 @@ extern const char nsp_migration_8_sql[];
 extern const char nsp_migration_9_sql[];
 extern const char nsp_migration_10_sql[];
 extern const char nsp_migration_11_sql[];
+extern const char nsp_migration_12_sql[];
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -51,6 +52,7 @@ static const struct migration {
 	{ nsp_migration_9_sql, ST_SET_VERSION_9 },   /* claims, payments split by line */
 	{ nsp_migration_10_sql, ST_SET_VERSION_10 },   /* decision letters: the rules that refused */
 	{ nsp_migration_11_sql, ST_SET_VERSION_11 },   /* e-mail notices: addresses, the outbox */
+	{ nsp_migration_12_sql, ST_SET_VERSION_12 },   /* linkage keys and marks on pairs */
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
 	       "DB_SCHEMA_VERSION must equal the number of migrations");
@@ -893,6 +895,7 @@ int db_keys_copy(struct db *dst, const struct db *src)
 	memcpy(dst->token_key, src->token_key, sizeof dst->token_key);
 	memcpy(dst->totp_key, src->totp_key, sizeof dst->totp_key);
 	memcpy(dst->recovery_key, src->recovery_key, sizeof dst->recovery_key);
+	memcpy(dst->linkage_key, src->linkage_key, sizeof dst->linkage_key);
 	dst->keys_set = true;
 	return DB_OK;
 }
@@ -901,7 +904,7 @@ int db_keys_copy(struct db *dst, const struct db *src)
 static const char kdf_context[crypto_kdf_CONTEXTBYTES + 1] = "nsp_keys";
 
 /* 4 is taken by `nsp audit` (src/cli/cmd_audit.c: the audit head's signing seed). */
-enum { SUBKEY_IDENTITY = 1, SUBKEY_AUDIT = 2, SUBKEY_TOKEN = 3, SUBKEY_TOTP = 5, SUBKEY_RECOVERY = 6 };
+enum { SUBKEY_IDENTITY = 1, SUBKEY_AUDIT = 2, SUBKEY_TOKEN = 3, SUBKEY_TOTP = 5, SUBKEY_RECOVERY = 6, SUBKEY_LINKAGE = 7 };
 
 int db_set_keys(struct db *db, const unsigned char master[DB_KEY_BYTES])
 {
@@ -917,12 +920,15 @@ int db_set_keys(struct db *db, const unsigned char master[DB_KEY_BYTES])
 	    crypto_kdf_derive_from_key(db->totp_key, sizeof db->totp_key, SUBKEY_TOTP,
 				       kdf_context, master) != 0 ||
 	    crypto_kdf_derive_from_key(db->recovery_key, sizeof db->recovery_key, SUBKEY_RECOVERY,
+				       kdf_context, master) != 0 ||
+	    crypto_kdf_derive_from_key(db->linkage_key, sizeof db->linkage_key, SUBKEY_LINKAGE,
 				       kdf_context, master) != 0) {
 		sodium_memzero(db->identity_key, sizeof db->identity_key);
 		sodium_memzero(db->audit_key, sizeof db->audit_key);
 		sodium_memzero(db->token_key, sizeof db->token_key);
 		sodium_memzero(db->totp_key, sizeof db->totp_key);
 		sodium_memzero(db->recovery_key, sizeof db->recovery_key);
+		sodium_memzero(db->linkage_key, sizeof db->linkage_key);
 		db->keys_set = false;
 		return db_fail(db, "cannot derive the keys");
 	}

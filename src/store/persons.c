@@ -76,9 +76,11 @@ static int identity_open(struct db *db, int64_t id, const unsigned char *blob, s
 	return DB_OK;
 }
 
-/* Seals json (NULL: removes the identity) into person id's row. DB_CONFLICT
- * when the identity was erased (R12). The caller has an op open. */
-static int identity_store(struct db *db, int64_t id, const char *json)
+/* Seals json (NULL: removes the identity) into person id's row of
+ * organisation org and computes its linkage keys (removes them with the
+ * identity: a correction, not R12). DB_CONFLICT when the identity was erased
+ * (R12). The caller has an op open. */
+static int identity_store(struct db *db, int64_t id, int64_t org, const char *json)
 {
 	unsigned char *blob = NULL;
 	size_t len = 0;
@@ -99,6 +101,8 @@ static int identity_store(struct db *db, int64_t id, const char *json)
 		db_fail(db, "the identity of person %lld was erased and cannot be set again", (long long)id);
 		rc = DB_CONFLICT;
 	}
+	if (rc == DB_OK)
+		rc = db_linkage_set_json(db, (struct db_subject){ DB_SUBJECT_PERSON, id }, org, json);
 out:
 	free(blob);
 	return rc;
@@ -169,7 +173,7 @@ int db_person_create(struct db *db, int64_t actor, const struct db_person_new *p
 		goto out;
 	id = sqlite3_last_insert_rowid(db->conn);
 	/* The id is the associated data, so the identity is sealed after the insert. */
-	if (p->identity_json != NULL && (rc = identity_store(db, id, p->identity_json)) != DB_OK)
+	if (p->identity_json != NULL && (rc = identity_store(db, id, p->organisation_id, p->identity_json)) != DB_OK)
 		goto out;
 	if ((rc = audit_append(db, actor, "person.create", "person", id, NULL)) != DB_OK)
 		goto out;
@@ -397,7 +401,8 @@ int db_person_set_identity(struct db *db, int64_t actor, int64_t id, const char 
 		return DB_ERROR;
 	if ((rc = op_begin(db, &op)) != DB_OK)
 		return rc;
-	if ((rc = person_exists(db, id)) == DB_OK && (rc = identity_store(db, id, json)) == DB_OK)
+	struct db_person p;
+	if ((rc = db_person_get(db, id, false, &p)) == DB_OK && (rc = identity_store(db, id, p.organisation_id, json)) == DB_OK)
 		rc = audit_append(db, actor, json != NULL ? "person.set_identity" : "person.remove_identity",
 				  "person", id, NULL);
 	return op_end(db, &op, rc);

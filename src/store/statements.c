@@ -640,6 +640,36 @@ static const char *const sql[ST__COUNT] = {
 		"UPDATE claims SET status = ?2, decided_on = ?3, decided_by = ?4, reject_reason = ?5 "
 		"WHERE id = ?1 AND status = ?6",
 	/* ---- end of the claims' section ---- */
+	/* ---- linkage keys and marks (migration 12, src/store/linkage.c) ---- */
+	[ST_SET_VERSION_12] = "PRAGMA user_version = 12",
+	[ST_LINK_UPSERT] =
+		"INSERT OR REPLACE INTO linkage_keys (subject_kind, subject_id, organisation_id, fields, exact_key, "
+		"bloom, blocks, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_LINK_DELETE] = "DELETE FROM linkage_keys WHERE subject_kind = ?1 AND subject_id = ?2",
+	[ST_LINK_ALL] =
+		"SELECT subject_kind, subject_id, organisation_id, fields, exact_key, bloom, blocks FROM linkage_keys "
+		"ORDER BY subject_kind = 'contact', subject_id",
+	[ST_LINK_GET] =
+		"SELECT subject_kind, subject_id, organisation_id, fields, exact_key, bloom, blocks FROM linkage_keys "
+		"WHERE subject_kind = ?1 AND subject_id = ?2",
+	[ST_LINK_MARK_UPSERT] =
+		"INSERT INTO linkage_marks (a_kind, a_id, b_kind, b_id, same, marked_by, marked_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (a_kind, a_id, b_kind, b_id) DO UPDATE SET "
+		"same = excluded.same, marked_by = excluded.marked_by, marked_at = excluded.marked_at",
+	[ST_LINK_MARKS] =
+		"SELECT a_kind, a_id, b_kind, b_id, same, marked_by, marked_at FROM linkage_marks "
+		"ORDER BY a_kind = 'contact', a_id, b_kind = 'contact', b_id",
+	/* R3-R6 across a linked pair: the persons reached through "same" marks between persons. */
+	[ST_LINK_SAME_PERSONS] =
+		"WITH RECURSIVE linked(id) AS (SELECT ?1 UNION "
+		"SELECT CASE WHEN m.a_id = linked.id THEN m.b_id ELSE m.a_id END FROM linkage_marks m "
+		"JOIN linked ON m.a_id = linked.id OR m.b_id = linked.id "
+		"WHERE m.a_kind = 'person' AND m.b_kind = 'person' AND m.same = 1) "
+		"SELECT id FROM linked WHERE id <> ?1 ORDER BY id",
+	[ST_LINK_PERSONS_MISSING] =
+		"SELECT p.id, p.organisation_id FROM persons p WHERE p.identity IS NOT NULL AND NOT EXISTS "
+		"(SELECT 1 FROM linkage_keys k WHERE k.subject_kind = 'person' AND k.subject_id = p.id) ORDER BY p.id",
+	/* ---- end of the linkage section ---- */
 };
 
 const char *stmt_sql(enum stmt s)

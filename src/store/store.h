@@ -38,11 +38,12 @@
 #include "domain/claims.h"
 #include "domain/day.h"
 #include "domain/enums.h"
+#include "domain/linkage.h"
 #include "domain/rates.h"
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 11
+#define DB_SCHEMA_VERSION 12
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -1118,5 +1119,83 @@ int db_outbox_sent(struct db *db, int64_t id, int64_t now);
 int db_outbox_failed(struct db *db, int64_t id, int64_t next_at, const char *error);
 /* Every unsent notice due now (nsp outbox retry), audited "outbox.retry"; *n (may be NULL) their number. */
 int db_outbox_retry(struct db *db, int64_t actor, int64_t now, int64_t *n);
+
+
+/* ---------------------------------------------------------------- linkage (issue 19, linkage.c) */
+
+/*
+ * Linkage keys of subjects (registered persons, contacts of the contact
+ * register) and the coordinator's marks on pairs: counting each person once
+ * across organisations without storing or showing an identity
+ * (src/domain/linkage.h). The keys are computed here, under subkey 7 of the
+ * database key, so every function that computes keys needs db_set_keys().
+ */
+enum db_subject_kind { DB_SUBJECT_PERSON, DB_SUBJECT_CONTACT };
+/* "person" / "contact", and back (-1 for another word). */
+const char *db_subject_kind_name(enum db_subject_kind k);
+int db_subject_kind_parse(const char *s);
+
+struct db_subject {
+	enum db_subject_kind kind;
+	int64_t id;
+};
+
+/*
+ * Computes the keys of subj from ident (its name, birth_date and
+ * birth_country; nothing of it is kept) and stores them, replacing earlier
+ * ones; a subject without a usable field has its keys removed.
+ * organisation_id is the subject's organisation. Joins the caller's
+ * transaction (db_begin) when one is open. Not audited: the caller's own
+ * change (registration, a new identity) is.
+ */
+int db_linkage_set(struct db *db, struct db_subject subj, int64_t organisation_id,
+		   const struct linkage_identity *ident);
+/* The same from identity JSON text (an object with "name", "birth_date",
+ * "birth_country"; other members ignored). NULL removes the keys. */
+int db_linkage_set_json(struct db *db, struct db_subject subj, int64_t organisation_id, const char *identity_json);
+
+/* A stored subject's keys. Plain data: free(*out). */
+struct db_linkage_rec {
+	struct db_subject subj;
+	int64_t organisation_id;
+	struct linkage_keys keys;
+};
+/* Every stored subject, persons first, then contacts, each by id. */
+int db_linkage_all(struct db *db, struct db_linkage_rec **out, size_t *n);
+/* subj's keys: DB_NOTFOUND when it has none. */
+int db_linkage_get(struct db *db, struct db_subject subj, struct db_linkage_rec *out);
+
+/* A coordinator's mark on a pair (a before b: persons first, then by id). free(*out). */
+struct db_linkage_mark {
+	struct db_subject a, b;
+	bool same;
+	int64_t marked_by, marked_at;   /* user id, Unix seconds */
+};
+int db_linkage_marks(struct db *db, struct db_linkage_mark **out, size_t *n);
+/*
+ * Records that a and b are (same) or are not the same person, replacing an
+ * earlier mark on the pair; audited "linkage.mark" with the pair and the word
+ * (never an identity). DB_NOTFOUND when either has no keys; DB_CONFLICT when
+ * a and b are one subject.
+ */
+int db_linkage_mark(struct db *db, int64_t actor, struct db_subject a, struct db_subject b, bool same);
+
+/*
+ * How many distinct persons the subjects set[0..n) are: records are one
+ * person when marked "same" (transitively) or their exact keys are equal,
+ * unless that very pair is marked "not the same" (linkage_groups), judged
+ * over every stored subject and mark (so a link through a subject outside the
+ * set still holds). A subject without keys is a person of its own; a subject
+ * named twice counts once.
+ */
+int db_linkage_distinct(struct db *db, const struct db_subject *set, size_t n, int64_t *distinct);
+
+/* The persons marked "same" as person_id, directly or through other persons,
+ * by id (person_id itself not among them); free(*out). */
+int db_linkage_same_persons(struct db *db, int64_t person_id, int64_t **out, size_t *n);
+
+/* Keys for every person who has a stored identity and no keys yet (a
+ * database upgraded to schema 12); *done (may be NULL): how many. */
+int db_linkage_backfill(struct db *db, int64_t *done);
 
 #endif

@@ -113,6 +113,11 @@ enum stmt {
 	ST_OUTBOX_SENT, ST_OUTBOX_FAILED, ST_OUTBOX_RETRY,
 	/* ---- end of the e-mail notices' section ---- */
 
+	/* ---- linkage keys and marks (migration 12, src/store/linkage.c) ---- */
+	ST_SET_VERSION_12, ST_LINK_UPSERT, ST_LINK_DELETE, ST_LINK_ALL, ST_LINK_GET, ST_LINK_MARK_UPSERT, ST_LINK_MARKS,
+	ST_LINK_SAME_PERSONS, ST_LINK_PERSONS_MISSING,
+	/* ---- end of the linkage section ---- */
+
 	ST__COUNT
 };
 
@@ -132,6 +137,7 @@ struct db {
 	unsigned char token_key[DB_KEY_BYTES];    /* subkey 3: session token hashes */
 	unsigned char totp_key[DB_KEY_BYTES];     /* subkey 5: seals user_totp.secret */
 	unsigned char recovery_key[DB_KEY_BYTES]; /* subkey 6: recovery code hashes */
+	unsigned char linkage_key[DB_KEY_BYTES];  /* subkey 7: linkage keys (linkage.c) */
 	char err[DB_ERR_MAX];
 };
 
