@@ -187,6 +187,7 @@ deploy-test: $(BUILD)/nsp
 # ---- end of make install
 
 # ---- benchmarks (bench/, issue 7); not part of make check.
+#   make bench-linkage         precision and recall of the duplicate hints (bench/linkage.c, issue 19)
 #   make bench                 10,000 persons and 100,000 ledger rows (BENCH_PERSONS=N for another size)
 #   make bench BENCH_FULL=1    1,000,000 persons and 10,000,000 ledger rows
 # bench/run generates the database once per size into $(BUILD)/bench/ (kept for the next run), runs
@@ -204,13 +205,18 @@ BENCH_PERSONS := 1000000
 endif
 BENCH_LEDGER ?= $(shell echo $$(( $(BENCH_PERSONS) * 10 )))
 # The baselines: raw SQLite writes, a bare libmicrohttpd server, and the report's SQL for the shell.
-BENCH_BIN := $(BUILD)/bench/baseline_sqlite $(BUILD)/bench/bare_mhd $(BUILD)/bench/report_sql
+BENCH_BIN := $(BUILD)/bench/baseline_sqlite $(BUILD)/bench/bare_mhd $(BUILD)/bench/report_sql $(BUILD)/bench/linkage
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libnsp.a | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libnsp.a $(LDLIBS)
 bench: $(BUILD)/nsp $(BUILD)/bench-gen $(BENCH_BIN)
 	@scripts/install-deps --bench
 	@bench/run --build $(BUILD) --persons $(BENCH_PERSONS) --ledger-rows $(BENCH_LEDGER)
+	@$(BUILD)/bench/linkage --sweep | tee $(BUILD)/bench-linkage.md
+# The duplicate hints alone (issue 19): precision and recall on 10,000 generated persons.
+.PHONY: bench-linkage
+bench-linkage: $(BUILD)/bench/linkage
+	@$(BUILD)/bench/linkage --sweep | tee $(BUILD)/bench-linkage.md
 # ---- end of benchmarks
 
 # ---- fuzzing: libFuzzer targets fuzz/fuzz_*.c, seed corpora fuzz/corpus/<target>/ and

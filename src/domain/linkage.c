@@ -23,9 +23,16 @@ static const struct field_spec {
 				 "nsp.linkage.bloom.birth_country" },
 };
 
-/* The weight of each field in the score. The name carries most; the birth
- * date separates namesakes; the country, of few values, only nudges. */
-static const double weight[LINK__FIELDS] = { [LINK_NAME] = 0.6, [LINK_BIRTH_DATE] = 0.3, [LINK_BIRTH_COUNTRY] = 0.1 };
+/* The score (docs/linkage.md): the name is necessary and never enough on
+ * its own for a common name. With a birth date in both, name and date weigh
+ * the same (namesakes are common; two birth dates rarely agree by chance),
+ * and countries that disagree take DISAGREE_PENALTY off. Without a date in
+ * both: the name's similarity times the countries' (when both have one), and
+ * times NAME_ONLY unless the two names are rare in the register (no third
+ * record carries either name): a namesake of a common name is not a hint.
+ * The rarity is the caller's (linkage_pairs counts equal name filters). */
+#define DISAGREE_PENALTY 0.1
+#define NAME_ONLY 0.75
 
 /* Letters Unicode does not decompose into a base letter and a mark. */
 static const char *spelled_out(gunichar c)
@@ -292,10 +299,11 @@ double linkage_dice(const uint64_t *a, const uint64_t *b, size_t words)
 	return total ? 2.0 * both / total : 0.0;
 }
 
-void linkage_compare(const struct linkage_keys *a, const struct linkage_keys *b, struct linkage_compare *out)
+/* linkage_compare() with the names' rarity known: rare_names is true when no
+ * record but these two carries either name. */
+static void compare(const struct linkage_keys *a, const struct linkage_keys *b, bool rare_names,
+		    struct linkage_compare *out)
 {
-	double sum = 0, wsum = 0;
-
 	memset(out, 0, sizeof *out);
 	out->both = a->fields & b->fields;
 	out->exact = a->has_exact && b->has_exact && memcmp(a->exact, b->exact, LINKAGE_EXACT_BYTES) == 0;
@@ -305,12 +313,27 @@ void linkage_compare(const struct linkage_keys *a, const struct linkage_keys *b,
 		out->dice[f] = linkage_dice(a->bloom + fields[f].word0, b->bloom + fields[f].word0, fields[f].bits / 64);
 		if (out->dice[f] >= LINKAGE_AGREE)
 			out->agree |= 1u << f;
-		sum += weight[f] * out->dice[f];
-		wsum += weight[f];
 	}
 	if (!(out->both & (1u << LINK_NAME)))
 		return;
-	out->score = sum / wsum;
+	double name = out->dice[LINK_NAME], date = out->dice[LINK_BIRTH_DATE], country = out->dice[LINK_BIRTH_COUNTRY];
+	bool has_date = out->both & (1u << LINK_BIRTH_DATE), has_country = out->both & (1u << LINK_BIRTH_COUNTRY);
+	if (has_date) {
+		out->score = 0.5 * name + 0.5 * date;
+		if (has_country && !(out->agree & (1u << LINK_BIRTH_COUNTRY)))
+			out->score -= DISAGREE_PENALTY;
+	} else {
+		out->score = has_country ? name * country : name;
+		if (!rare_names)
+			out->score *= NAME_ONLY;
+	}
+	if (out->score < 0)
+		out->score = 0;
+}
+
+void linkage_compare(const struct linkage_keys *a, const struct linkage_keys *b, struct linkage_compare *out)
+{
+	compare(a, b, false, out);
 }
 
 /* A blocking key and the record that has it. */
@@ -348,9 +371,45 @@ static int push_u64(uint64_t **arr, size_t *n, size_t *cap, uint64_t v)
 	return 0;
 }
 
+/* A digest of a record's name filter, to count records with an equal name. */
+static uint64_t name_digest(const struct linkage_keys *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+	if (!(k->fields & (1u << LINK_NAME)))
+		return 0;
+	for (size_t w = 0; w < LINKAGE_NAME_BITS / 64; w++) {
+		h ^= k->bloom[w];
+		h *= 1099511628211ULL;
+		h ^= h >> 29;
+	}
+	return h ? h : 1;
+}
+
+/* How many records carry each record's name (its filter bit for bit), into count[]. */
+static int name_counts(const struct linkage_keys *recs, size_t n, size_t *count)
+{
+	struct block_entry *e = malloc((n ? n : 1) * sizeof *e);
+	if (e == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		e[i] = (struct block_entry){ name_digest(&recs[i]), i };
+	qsort(e, n, sizeof *e, cmp_block);
+	for (size_t s = 0; s < n;) {
+		size_t t = s + 1;
+		while (t < n && e[t].key == e[s].key)
+			t++;
+		for (size_t i = s; i < t; i++)
+			count[e[i].rec] = t - s;
+		s = t;
+	}
+	free(e);
+	return 0;
+}
+
 int linkage_pairs(const struct linkage_keys *recs, size_t n, double threshold, struct linkage_pair **out,
 		  size_t *n_out)
 {
+	size_t *count = NULL;
 	struct block_entry *be = NULL;
 	uint64_t *cand = NULL;
 	struct linkage_pair *pairs = NULL;
@@ -364,8 +423,11 @@ int linkage_pairs(const struct linkage_keys *recs, size_t n, double threshold, s
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		n_be += recs[i].n_blocks;
-	if ((be = malloc((n_be ? n_be : 1) * sizeof *be)) == NULL)
+	if ((count = malloc(n * sizeof *count)) == NULL || name_counts(recs, n, count) != 0 ||
+	    (be = malloc((n_be ? n_be : 1) * sizeof *be)) == NULL) {
+		free(count);
 		return -1;
+	}
 	n_be = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < recs[i].n_blocks; j++)
@@ -392,7 +454,9 @@ int linkage_pairs(const struct linkage_keys *recs, size_t n, double threshold, s
 			continue;
 		p.a = (size_t)(cand[i] >> 32);
 		p.b = (size_t)(cand[i] & UINT32_MAX);
-		linkage_compare(&recs[p.a], &recs[p.b], &p.cmp);
+		bool same_name = name_digest(&recs[p.a]) == name_digest(&recs[p.b]);
+		size_t others = same_name ? count[p.a] - 2 : count[p.a] - 1 + count[p.b] - 1;
+		compare(&recs[p.a], &recs[p.b], others == 0, &p.cmp);
 		if (p.cmp.score < threshold && !p.cmp.exact)
 			continue;
 		if (n_pairs == cap_pairs) {
@@ -406,10 +470,12 @@ int linkage_pairs(const struct linkage_keys *recs, size_t n, double threshold, s
 		pairs[n_pairs++] = p;
 	}
 	free(cand);
+	free(count);
 	*out = pairs;
 	*n_out = n_pairs;
 	return 0;
 fail:
+	free(count);
 	free(be);
 	free(cand);
 	free(pairs);

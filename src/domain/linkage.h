@@ -50,7 +50,7 @@ enum linkage_field { LINK_NAME, LINK_BIRTH_DATE, LINK_BIRTH_COUNTRY, LINK__FIELD
 
 /* The similarity at and above which a pair is a duplicate hint (docs/linkage.md:
  * chosen on the generated population of `make bench`). */
-#define LINKAGE_THRESHOLD 0.80
+#define LINKAGE_THRESHOLD 0.82
 /* A field whose filters' Dice similarity reaches this "agrees". */
 #define LINKAGE_AGREE 0.85
 
@@ -97,8 +97,9 @@ struct linkage_compare {
 	bool exact;                     /* both have an exact key and they are equal */
 };
 
-/* Compares a and b. A pair without a name in both scores 0 (no hint on a
- * birth date or country alone). */
+/* Compares a and b (the score of linkage.c's comment). A pair without a name
+ * in both scores 0 (no hint on a birth date or country alone). Alone, without
+ * the register, the names are not known to be rare: linkage_pairs() knows. */
 void linkage_compare(const struct linkage_keys *a, const struct linkage_keys *b, struct linkage_compare *out);
 
 /* Dice similarity of two bit strings of `words` 64-bit words: 2|A∩B| / (|A|+|B|), 0 for two empty ones. */
@@ -112,7 +113,7 @@ struct linkage_pair {
 
 /*
  * Every pair of recs[0..n) that shares a blocking key and scores at least
- * threshold (or has equal exact keys), by a then b, into *out (malloc'd;
+ * threshold (or has equal exact keys), the names' rarity counted over recs, by a then b, into *out (malloc'd;
  * free()) and *n_out. Each pair is compared once, however many blocking keys
  * it shares. Returns 0, or -1 when memory runs out (*out NULL).
  */
