@@ -261,6 +261,9 @@ int report_check(const struct report *r, char *err, size_t errsz)
 			return fail(err, errsz, x->name);
 	}
 
+	if (r->persons.distinct_known && (r->persons.distinct < 0 || r->persons.distinct > r->persons.total))
+		return fail(err, errsz, "distinct persons below 0 or above the persons covered");
+
 	const struct report_money *m = &r->money;
 	if (m->budget_ore < 0 || m->committed_ore < 0 || m->paid_ore < 0)
 		return fail(err, errsz, "negative money");
@@ -610,6 +613,14 @@ int report_suppress(struct report *r, int k)
 	for (int i = 0; i < s.nv; i++)
 		if (s.v[i].state == V_SUPPRESSED)
 			*s.v[i].cell = REPORT_SUPPRESSED;
+	/* Distinct persons stand in no relation, but bound the total from below,
+	 * and total - distinct counts the persons registered more than once: the
+	 * figure goes with a suppressed total, and when it or that difference is
+	 * below k (0 stays 0). */
+	struct report_persons *p = &r->persons;
+	if (p->distinct_known && p->distinct > 0 &&
+	    (p->total == REPORT_SUPPRESSED || p->distinct < k || (p->total - p->distinct > 0 && p->total - p->distinct < k)))
+		p->distinct = REPORT_SUPPRESSED;
 	r->open_data_k = k;
 	return 0;
 }

@@ -56,6 +56,13 @@ int report_expl_row(uint32_t mask);
 
 struct report_persons {
 	int64_t total, adults, children;
+	/* Issue 19: the covered persons counted once however many records they
+	 * have (linked by the coordinator's marks or equal exact linkage keys;
+	 * db_linkage_distinct). Shown only when distinct_known: a report put
+	 * together without the register's linkage (the unit tests' fixtures)
+	 * has no such figure. <= total; REPORT_SUPPRESSED in open data. */
+	bool distinct_known;
+	int64_t distinct;
 };
 
 struct report_money {

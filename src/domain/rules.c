@@ -71,7 +71,8 @@ static bool blank(const char *s)
 	return true;
 }
 
-/* Days granted to p so far under application type t. */
+/* Days granted to p so far under application type t, with those of the
+ * persons marked the same person as p (R3-R6 count across a linked pair). */
 int64_t person_granted_days(const struct person_facts *p, enum app_type t)
 {
 	int64_t sum = 0;
@@ -79,6 +80,9 @@ int64_t person_granted_days(const struct person_facts *p, enum app_type t)
 	for (size_t i = 0; i < p->n_granted; i++)
 		if (p->granted[i].type == t)
 			sum += day_count(p->granted[i].from, p->granted[i].to);
+	for (size_t i = 0; i < p->n_linked; i++)
+		if (p->linked[i].type == t)
+			sum += day_count(p->linked[i].from, p->linked[i].to);
 	return sum;
 }
 

@@ -63,6 +63,11 @@ struct person_facts {
 	day_t admission_pending_on, admission_denied_on;
 	const struct granted *granted;
 	size_t n_granted;
+	/* Issue 19: the granted decisions of the persons the coordinator marked
+	 * "the same person" as this one. R3, R4 and R6 count their days too
+	 * (person_granted_days); nothing else looks at them. */
+	const struct granted *linked;
+	size_t n_linked;
 };
 
 struct basis {

@@ -158,6 +158,7 @@ const struct i18n_entry i18n_en[] = {
 	{ "person.exit_destination", "Where the person went" },
 	{ "identity.name", "Name" },
 	{ "identity.birth_date", "Date of birth" },
+	{ "identity.birth_country", "Country of birth" },
 	{ "identity.phone", "Phone" },
 	{ "identity.notes", "Notes" },
 
@@ -391,6 +392,7 @@ const struct i18n_entry i18n_en[] = {
 	{ "report.download", "Download:" },
 	{ "report.persons_total", "Persons in total" },
 	{ "report.persons_adults", "Adults" },
+	{ "report.persons_distinct", "Distinct persons (one person registered by several organisations counts once)" },
 	{ "report.persons_children", "Children" },
 	{ "report.persons_by_gender", "Persons by gender" },
 	{ "report.primary", "Primary recipients" },

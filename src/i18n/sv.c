@@ -158,6 +158,7 @@ const struct i18n_entry i18n_sv[] = {
 	{ "person.exit_destination", "Vart personen gick" },
 	{ "identity.name", "Namn" },
 	{ "identity.birth_date", "Födelsedatum" },
+	{ "identity.birth_country", "Födelseland" },
 	{ "identity.phone", "Telefon" },
 	{ "identity.notes", "Anteckningar" },
 
@@ -391,6 +392,7 @@ const struct i18n_entry i18n_sv[] = {
 	{ "report.download", "Ladda ner:" },
 	{ "report.persons_total", "Personer totalt" },
 	{ "report.persons_adults", "Vuxna" },
+	{ "report.persons_distinct", "Olika personer (samma person hos flera organisationer räknas en gång)" },
 	{ "report.persons_children", "Barn" },
 	{ "report.persons_by_gender", "Personer efter kön" },
 	{ "report.primary", "Primära stödmottagare" },

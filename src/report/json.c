@@ -53,6 +53,11 @@ int report_render_json(const struct report *r, struct buf *out, char *err, size_
 	put(o, "adults", count(r->persons.adults), &ok);
 	put(o, "children", count(r->persons.children), &ok);
 	put(root, "persons", o, &ok);
+	if (r->persons.distinct_known) {
+		o = json_object();
+		put(o, "covered", count(r->persons.distinct), &ok);
+		put(root, "distinct_persons", o, &ok);
+	}
 
 	put(root, "primary", buckets(&r->primary, &ok), &ok);
 	put(root, "secondary_children", buckets(&r->secondary_children, &ok), &ok);

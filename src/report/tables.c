@@ -153,6 +153,8 @@ void report_tables_build(const struct report *r, enum lang l, struct report_tabl
 	add_value_row(t, L(ts, "bucket.total"), r->persons.total);
 	add_value_row(t, L(ts, "report.persons_adults"), r->persons.adults);
 	add_value_row(t, L(ts, "report.persons_children"), r->persons.children);
+	if (r->persons.distinct_known)
+		add_value_row(t, L(ts, "report.persons_distinct"), r->persons.distinct);
 
 	/* Secondary and elsewhere children are children: the adult buckets are
 	 * always 0 there and would only add empty rows. */

@@ -524,6 +524,56 @@ static int granted_read(struct db *db, sqlite3_stmt *st, void *row)
 	return DB_OK;
 }
 
+/* The granted decisions of person_id (ST_PERSON_GRANTED) into *out (free()). */
+static int granted_of(struct db *db, int64_t person_id, struct granted **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_PERSON_GRANTED);
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_i64(st, 1, person_id) | bind_enum(st, 2, &enum_outcome, OUTCOME_GRANTED) |
+	    bind_enum(st, 3, &enum_outcome, OUTCOME_PARTLY_GRANTED))
+		return db_fail_bind(db, st);
+	return stmt_collect(db, st, "reading the person's decisions", sizeof **out, granted_read, NULL, out, n);
+}
+
+/* Appends to *g (count rows) the granted decisions of every person marked
+ * the same person as person_id (issue 19: R3-R6 across a linked pair);
+ * *n_linked: how many were appended. *g may move; it stays the caller's. */
+static int linked_granted(struct db *db, int64_t person_id, struct granted **g, size_t count, size_t *n_linked)
+{
+	int64_t *ids;
+	size_t n_ids, total = count;
+	int rc;
+
+	*n_linked = 0;
+	if ((rc = db_linkage_same_persons(db, person_id, &ids, &n_ids)) != DB_OK)
+		return rc;
+	for (size_t i = 0; i < n_ids && rc == DB_OK; i++) {
+		struct granted *more;
+		size_t m;
+		if ((rc = granted_of(db, ids[i], &more, &m)) != DB_OK || m == 0) {
+			free(more);
+			continue;
+		}
+		struct granted *grown = realloc(*g, (total + m) * sizeof *grown);
+		if (grown == NULL) {
+			free(more);
+			rc = db_fail(db, "out of memory");
+			break;
+		}
+		memcpy(grown + total, more, m * sizeof *more);
+		*g = grown;
+		total += m;
+		free(more);
+	}
+	free(ids);
+	*n_linked = total - count;
+	return rc;
+}
+
 int db_person_facts(struct db *db, int64_t person_id, struct person_facts *out,
 		    struct granted **granted_out, size_t *n)
 {
@@ -560,20 +610,22 @@ int db_person_facts(struct db *db, int64_t person_id, struct person_facts *out,
 	out->admission_denied = out->admission_denied_on != DAY_NONE;
 	stmt_done(st);
 
-	if ((st = db_stmt(db, ST_PERSON_GRANTED)) == NULL)
-		return DB_ERROR;
-	if (bind_i64(st, 1, person_id) | bind_enum(st, 2, &enum_outcome, OUTCOME_GRANTED) |
-	    bind_enum(st, 3, &enum_outcome, OUTCOME_PARTLY_GRANTED))
-		return db_fail_bind(db, st);
-	if ((rc = stmt_collect(db, st, "reading the person's decisions", sizeof *g, granted_read, NULL, &g, &count)) !=
-	    DB_OK)
+	if ((rc = granted_of(db, person_id, &g, &count)) != DB_OK)
 		return rc;
 	/* Rows come by decided_on: the first granted admission is the admission. */
 	for (size_t i = 0; i < count && out->admitted_on == DAY_NONE; i++)
 		if (g[i].type == APP_ADMISSION)
 			out->admitted_on = g[i].decided_on;
+	/* The linked persons' decisions follow the person's own in the same array. */
+	size_t n_linked = 0;
+	if ((rc = linked_granted(db, person_id, &g, count, &n_linked)) != DB_OK) {
+		free(g);
+		return rc;
+	}
 	out->granted = g;
 	out->n_granted = count;
+	out->linked = n_linked ? g + count : NULL;
+	out->n_linked = n_linked;
 	*granted_out = g;
 	*n = count;
 	return DB_OK;

@@ -31,6 +31,7 @@
 #include "store/report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/day.h"
@@ -151,6 +152,33 @@ static int load_persons(struct db *db, int year, struct report *r)
 	}
 	stmt_done(st);
 	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+/* The covered persons counted once however many records they have (issue 19). */
+static int load_distinct(struct db *db, int year, struct report *r)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_COVERED_IDS, year);
+	struct db_subject *set = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: covered persons' ids")) == 1) {
+		if (array_reserve(&set, &cap, n + 1, sizeof *set) != 0) {
+			rc = db_fail(db, "out of memory");
+			break;
+		}
+		set[n++] = (struct db_subject){ DB_SUBJECT_PERSON, col_i64(st, 0) };
+	}
+	stmt_done(st);
+	if (rc == 0)
+		rc = db_linkage_distinct(db, set, n, &r->persons.distinct);
+	free(set);
+	if (rc != 0)
+		return DB_ERROR;
+	r->persons.distinct_known = true;
+	return DB_OK;
 }
 
 /* Recipients per code, and the referral sources of the reflection ones. */
@@ -317,6 +345,8 @@ int db_report_load(struct db *db, int year, struct report *out)
 		return DB_ERROR;
 
 	rc = load_persons(db, year, out);
+	if (rc == DB_OK)
+		rc = load_distinct(db, year, out);
 	if (rc == DB_OK)
 		rc = load_interventions(db, year, out);
 	if (rc == DB_OK)

@@ -328,6 +328,16 @@ static const char *const sql[ST__COUNT] = {
 	" UNION ALL SELECT " cols " FROM decisions WHERE to_day >= ?1 AND from_day <= ?2 "  \
 	"AND outcome IN (?3, ?4) AND decided_on NOT BETWEEN ?1 AND ?2 AND " cond
 	[ST_REPORT_BEGIN] = "BEGIN DEFERRED",
+	/* The ids of the persons covered in the year, as ST_REPORT_PERSONS counts
+	 * them: for the distinct persons among them (issue 19). */
+	[ST_REPORT_COVERED_IDS] =
+		"WITH yd(person_id, application_id) AS MATERIALIZED ("
+		REPORT_YEAR_DECISIONS("person_id, application_id", "1") "), "
+		"own(id) AS ("
+		" SELECT person_id FROM yd UNION SELECT ac.child_id FROM yd "
+		" JOIN application_children ac ON ac.application_id = yd.application_id) "
+		"SELECT id FROM own UNION SELECT c.id FROM persons c JOIN own o ON o.id = c.parent_id "
+		" WHERE c.age_group = ?5 AND c.child_role IN (?6, ?7)",
 	/* The persons covered in the year: everyone a decision of the year
 	 * concerns (denials too; its person and the children named on its
 	 * application), and the secondary and elsewhere children of those;

@@ -558,7 +558,9 @@ int db_person_exits_with_identity(struct db *db, struct db_exit **out, size_t *n
  * admission, DAY_NONE if none), exit_on, admission_pending_on and
  * admission_denied_on (R13), and every granted or partly granted
  * decision ordered by decided_on, id. out->granted points at *granted_out,
- * which the caller frees with free(). DB_NOTFOUND when the person is missing.
+ * which the caller frees with free(); out->linked (in the same array, after
+ * the own) the granted decisions of the persons marked the same person
+ * (issue 19). DB_NOTFOUND when the person is missing.
  */
 int db_person_facts(struct db *db, int64_t person_id, struct person_facts *out,
 		    struct granted **granted_out, size_t *n);

@@ -220,6 +220,12 @@ void api_person_identity(struct http_request *req)
 }
 void api_person_allowance(struct http_request *req) { NO_BODY(svc_person_allowance(&s, req->ids[0], &e)); }
 
+void api_duplicates_list(struct http_request *req) { NO_BODY(svc_duplicates_list(&s, &e)); }
+void api_duplicates_mark(struct http_request *req)
+{
+	WITH_BODY(200, 0, svc_duplicates_mark(&s, req->ids[0], req->ids[1], in, &e));
+}
+
 void api_application_create(struct http_request *req) { WITH_BODY(201, 0, svc_application_create(&s, in, &e)); }
 void api_application_list(struct http_request *req)
 {

@@ -125,7 +125,7 @@ static const struct fj person_spec[] = {
 	{ "violence", FJ_SET },	       { "referral_source", FJ_STR },   { "legal_status", FJ_STR },
 	{ "sweden_responsible", FJ_BOOL }, { "parent_id", FJ_INT },	 { "child_role", FJ_STR },
 	{ "identity.name", FJ_STR },   { "identity.birth_date", FJ_STR }, { "identity.phone", FJ_STR },
-	{ "identity.notes", FJ_STR },
+	{ "identity.notes", FJ_STR },  { "identity.birth_country", FJ_STR },
 };
 
 /* The registration form; parent_id != 0 registers a child of that person. */
@@ -210,6 +210,8 @@ static void person_form(struct page *p, int64_t parent_id, const char *parent_co
 	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "identity.name", .label = "identity.name" });
 	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "identity.birth_date",
 				       .label = "identity.birth_date" });
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "identity.birth_country",
+				       .label = "identity.birth_country" });
 	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "identity.phone", .label = "identity.phone" });
 	page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "identity.notes", .label = "identity.notes" });
 	html_raw(h, "</fieldset>");
@@ -358,7 +360,8 @@ enum person_form { FORM_EXIT, FORM_IDENTITY };
 
 /* Every key of the identity data (svc_person.c accepts these), in the order
  * shown; the form carries all of them, so replacing the data loses none. */
-static const char *const identity_keys[] = { "name", "birth_date", "phone", "address", "language", "notes" };
+static const char *const identity_keys[] = { "name", "birth_date", "birth_country", "phone", "address", "language",
+					     "notes" };
 #define IDENTITY_KEYS (sizeof identity_keys / sizeof identity_keys[0])
 
 /* The identity edit form, filled with the stored data (or, shown again
@@ -659,6 +662,7 @@ void page_person_identity(struct http_request *req)
 	static const struct fj spec[] = {
 		{ "identity.name", FJ_STR },	 { "identity.birth_date", FJ_STR }, { "identity.phone", FJ_STR },
 		{ "identity.address", FJ_STR }, { "identity.language", FJ_STR },   { "identity.notes", FJ_STR },
+		{ "identity.birth_country", FJ_STR },
 	};
 	struct page p;
 	struct svc_error e;

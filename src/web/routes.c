@@ -44,6 +44,8 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/persons/{id}/exit", api_person_exit, C | W },
 	{ "PUT", "/api/v1/persons/{id}/identity", api_person_identity, C | W },
 	{ "GET", "/api/v1/persons/{id}/allowance", api_person_allowance, C | W },
+	{ "GET", "/api/v1/duplicates", api_duplicates_list, C },
+	{ "POST", "/api/v1/duplicates/{a}/{b}", api_duplicates_mark, C },
 
 	{ "POST", "/api/v1/applications", api_application_create, C | W },
 	{ "GET", "/api/v1/applications", api_application_list, C | W },

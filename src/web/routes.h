@@ -40,6 +40,8 @@ void api_person_get(struct http_request *req);
 void api_person_exit(struct http_request *req);
 void api_person_identity(struct http_request *req);
 void api_person_allowance(struct http_request *req);
+void api_duplicates_list(struct http_request *req);
+void api_duplicates_mark(struct http_request *req);
 void api_application_create(struct http_request *req);
 void api_application_list(struct http_request *req);
 void api_application_get(struct http_request *req);

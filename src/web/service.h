@@ -231,6 +231,15 @@ int svc_report_tables(struct svc *s, int year, struct report_tables *ts, struct 
 
 /* Fills e from a failed validation context (SVC_INVALID with its field). */
 void svc_invalid(struct svc_error *e, const struct vctx *v);
+/* ---- duplicate hints (svc_linkage.c, issue 19); coordinator only, SVC_FORBIDDEN for others ---- */
+/* {"pairs":[{"a","b","similarity","exact","across_organisations","fields":{"name"|"birth_date"|
+ * "birth_country": {"similarity","agrees"} or null},"mark"}],"threshold","total"}: pairs at or above the
+ * threshold and every marked pair, unmarked first, the highest similarity first; never an identity. */
+json_t *svc_duplicates_list(struct svc *s, struct svc_error *e);
+/* {"same":bool[,"a_kind","b_kind"]} marks records a and b (persons unless a kind says "contact") the
+ * same person or not; SVC_NOT_FOUND when either has no linkage keys. */
+json_t *svc_duplicates_mark(struct svc *s, int64_t a, int64_t b, const json_t *in, struct svc_error *e);
+
 /* Fills e with a status and both messages. Returns NULL for `return svc_fail(...)`. */
 json_t *svc_fail(struct svc_error *e, enum svc_status st, const char *sv, const char *en);
 

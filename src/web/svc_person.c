@@ -11,7 +11,8 @@
 
 #define IDENTITY_MAX_BYTES 16384
 
-static const char *const identity_keys[] = { "name", "birth_date", "phone", "address", "notes", "language", NULL };
+static const char *const identity_keys[] = { "name", "birth_date", "birth_country", "phone", "address", "notes",
+					     "language", NULL };
 
 /* json_string() of an enum's name, or null for "none" (v < 0). */
 static json_t *enum_json(const struct enum_def *def, int v)
