@@ -207,6 +207,10 @@ void page_day(struct page *p, const json_t *day);
  */
 bool page_confirmed(struct page *p, const char *what_key, const char *arg, const char *button_key,
 		    const char *back_href);
+/* page_confirmed() with the box's own label check_key, for a step that can
+ * be changed later (the box of page_confirmed says it cannot be undone). */
+bool page_confirmed_check(struct page *p, const char *what_key, const char *arg, const char *button_key,
+			  const char *back_href, const char *check_key);
 
 /* The apply form's pseudo-type of "Ansök om tillträde och reflektionsperiod":
  * an admission and a reflection period in one form (R13). */

@@ -30,6 +30,7 @@ static const struct {
 	{ "/queue", "nav.queue", C },
 	{ "/persons", "nav.persons", C | W },
 	{ "/applications", "nav.applications", W },
+	{ "/duplicates", "nav.duplicates", C },
 	{ "/decisions", "nav.decisions", C | W },
 	{ "/claims", "nav.claims", C | W },
 	{ "/year", "nav.year", C },
@@ -935,6 +936,12 @@ void page_money(struct page *p, const json_t *ore)
 bool page_confirmed(struct page *p, const char *what_key, const char *arg, const char *button_key,
 		    const char *back_href)
 {
+	return page_confirmed_check(p, what_key, arg, button_key, back_href, "confirm.check");
+}
+
+bool page_confirmed_check(struct page *p, const char *what_key, const char *arg, const char *button_key,
+			  const char *back_href, const char *check_key)
+{
 	const char *c = page_in(p, "confirm");
 	if (c && (strcmp(c, "1") == 0 || strcmp(c, "on") == 0 || strcmp(c, "true") == 0))
 		return true;
@@ -947,7 +954,7 @@ bool page_confirmed(struct page *p, const char *what_key, const char *arg, const
 	/* The checked box is the confirmation; a re-display starts unchecked. */
 	const struct form *in = p->in;
 	p->in = NULL;
-	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "confirm", .label = "confirm.check",
+	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "confirm", .label = check_key,
 				       .required = true });
 	p->in = in;
 	page_form_end(p, button_key);

@@ -169,6 +169,9 @@ const struct route app_routes[] = {
 	{ "POST", "/me/notices", page_me_notices, C | W | ROUTE_FORM },
 	{ "POST", "/organisations/{id}/contact-email", page_org_contact_email, C | ROUTE_FORM },
 	{ "GET", "/outbox", page_outbox, C },
+	{ "GET", "/duplicates", page_duplicates, C },
+	{ "POST", "/duplicates/{a}/{b}/{k}/same", page_duplicates_same, C | ROUTE_FORM },
+	{ "POST", "/duplicates/{a}/{b}/{k}/not-same", page_duplicates_not_same, C | ROUTE_FORM },
 	/* ---- end of the HTML pages ---- */
 };
 

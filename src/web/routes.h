@@ -166,6 +166,9 @@ void page_change_reject(struct http_request *req);
 void page_me_notices(struct http_request *req);
 void page_org_contact_email(struct http_request *req);
 void page_outbox(struct http_request *req);
+void page_duplicates(struct http_request *req);
+void page_duplicates_same(struct http_request *req);
+void page_duplicates_not_same(struct http_request *req);
 /* ---- end of the HTML pages ---- */
 
 #endif

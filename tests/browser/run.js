@@ -631,6 +631,36 @@ async function main() {
 			await shot(bertil, '10-not-found');
 		});
 
+		await step('another organisation registers the same woman; only the coordinator sees the pair, never her name', async () => {
+			await bertil.goto(base + '/persons/new');
+			await bertil.getByLabel('Kvinna', { exact: true }).check();
+			await bertil.getByLabel('Sexuell exploatering').check();
+			/* her names the other way round and in capitals, as another form may have them */
+			await bertil.getByLabel('Namn', { exact: true }).fill('PERSONSSON Testa');
+			await bertil.getByLabel('Födelsedatum').fill('1990-05-17');
+			await bertil.getByLabel('Födelseland').fill('Rumänien');
+			await bertil.getByRole('button', { name: 'Registrera' }).click();
+			await bertil.waitForURL(/\/persons\/\d+\?done=registered$/);
+			const otherCode = text(await bertil.locator('h1.code').innerText());
+			assert.equal((await bertil.goto(base + '/duplicates')).status(), 403);
+			assert.doesNotMatch(await bertil.content(), new RegExp(personCode));
+			await coord.goto(base + '/duplicates');
+			const row = coord.locator('tr', { hasText: otherCode });
+			const cells = text(await row.innerText());
+			assert.ok(cells.includes(personCode), cells);
+			assert.match(cells, /samma namn och födelsedatum/);
+			assert.match(cells, /inte prövat/);
+			assert.doesNotMatch(await coord.locator('main').innerText(), /Testa|Personsson|1990-05-17/);
+			await shot(coord, '27-duplicates');
+			await row.getByRole('button', { name: 'Samma person' }).click();
+			/* confirmation on the server before the pair is linked */
+			assert.match(text(await coord.locator('main').innerText()), /samma person\?/);
+			await coord.getByLabel('Jag har prövat paret (markeringen kan ändras senare)').check();
+			await coord.getByRole('button', { name: 'Samma person' }).click();
+			await coord.waitForURL(/\/duplicates\?done=marked$/);
+			assert.match(text(await coord.locator('tr', { hasText: otherCode }).innerText()), /samma person/);
+		});
+
 		await step('pages with personal data are not cached; the CSRF token is required', async () => {
 			const r = await anna.goto(personUrl);
 			assert.equal(r.headers()['cache-control'], 'no-store');
