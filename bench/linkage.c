@@ -187,10 +187,30 @@ static void duplicate(const struct person *p, struct person *d)
 		d->country[0] = '\0';
 }
 
-struct result {
-	double threshold;
-	size_t hints, true_hints, dups;
-};
+static int cmp_name(const void *x, const void *y)
+{
+	return strcmp(((const struct person *)x)->name, ((const struct person *)y)->name);
+}
+
+/* Pairs of different persons (of the first n) with the same full name. */
+static size_t namesakes(const struct person *people, size_t n)
+{
+	struct person *copy = malloc(n * sizeof *copy);
+	size_t pairs = 0;
+	if (copy == NULL)
+		return 0;
+	memcpy(copy, people, n * sizeof *copy);
+	qsort(copy, n, sizeof *copy, cmp_name);
+	for (size_t s = 0; s < n;) {
+		size_t e = s + 1;
+		while (e < n && strcmp(copy[e].name, copy[s].name) == 0)
+			e++;
+		pairs += (e - s) * (e - s - 1) / 2;
+		s = e;
+	}
+	free(copy);
+	return pairs;
+}
 
 int main(int argc, char **argv)
 {
@@ -304,6 +324,7 @@ int main(int argc, char **argv)
 	       n, n_dup, total, (unsigned long long)seed, LINKAGE_NAME_BITS, LINKAGE_NAME_K, LINKAGE_DATE_BITS,
 	       LINKAGE_DATE_K, LINKAGE_COUNTRY_BITS, LINKAGE_COUNTRY_K,
 	       LINKAGE_NAME_BITS + LINKAGE_DATE_BITS + LINKAGE_COUNTRY_BITS);
+	printf("Namesakes: %zu pairs of different persons share a full name.\n\n", namesakes(people, n));
 	printf("| threshold | hints | true hints | precision | recall |\n|---|---|---|---|---|\n");
 	size_t n_th = sweep ? sizeof thresholds / sizeof thresholds[0] : 1;
 	for (size_t t = 0; t < n_th; t++) {
