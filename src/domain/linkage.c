@@ -433,11 +433,18 @@ int linkage_pairs(const struct linkage_keys *recs, size_t n, double threshold, s
 		for (size_t j = 0; j < recs[i].n_blocks; j++)
 			be[n_be++] = (struct block_entry){ recs[i].blocks[j], i };
 	qsort(be, n_be, sizeof *be, cmp_block);
-	/* Every pair inside a block is a candidate, as (a << 32 | b). */
+	/* Every pair inside a block is a candidate, as (a << 32 | b). A block of
+	 * more than LINKAGE_BLOCK_MAX records says too little to be worth its
+	 * pairs (a name beginning everybody shares, or one name given to a whole
+	 * test database): its records meet through their other blocks. */
 	for (size_t s = 0; s < n_be;) {
 		size_t e = s + 1;
 		while (e < n_be && be[e].key == be[s].key)
 			e++;
+		if (e - s > LINKAGE_BLOCK_MAX) {
+			s = e;
+			continue;
+		}
 		for (size_t i = s; i < e; i++)
 			for (size_t j = i + 1; j < e; j++)
 				if (be[i].rec != be[j].rec &&

@@ -47,6 +47,8 @@ enum linkage_field { LINK_NAME, LINK_BIRTH_DATE, LINK_BIRTH_COUNTRY, LINK__FIELD
 #define LINKAGE_BLOOM_WORDS ((LINKAGE_NAME_BITS + LINKAGE_DATE_BITS + LINKAGE_COUNTRY_BITS) / 64)
 #define LINKAGE_BLOOM_BYTES (LINKAGE_BLOOM_WORDS * 8)
 #define LINKAGE_BLOCKS_MAX 8
+/* A blocking key shared by more records than this makes no candidates (linkage_pairs). */
+#define LINKAGE_BLOCK_MAX 2000
 
 /* The similarity at and above which a pair is a duplicate hint (docs/linkage.md:
  * chosen on the generated population of `make bench`). */
@@ -112,7 +114,8 @@ struct linkage_pair {
 };
 
 /*
- * Every pair of recs[0..n) that shares a blocking key and scores at least
+ * Every pair of recs[0..n) that shares a blocking key (of at most
+ * LINKAGE_BLOCK_MAX records) and scores at least
  * threshold (or has equal exact keys), the names' rarity counted over recs, by a then b, into *out (malloc'd;
  * free()) and *n_out. Each pair is compared once, however many blocking keys
  * it shares. Returns 0, or -1 when memory runs out (*out NULL).

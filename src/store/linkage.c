@@ -256,62 +256,115 @@ static int rec_cmp(const void *x, const void *y)
 	return subject_cmp(((const struct db_linkage_rec *)x)->subj, ((const struct db_linkage_rec *)y)->subj);
 }
 
+/* Reads a ST_LINK_EXACT_SHARED row (kind, id, exact key) into *row (a struct db_linkage_rec). */
+static int shared_read(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_linkage_rec *r = row;
+	int kind = db_subject_kind_parse((const char *)sqlite3_column_text(st, 0));
+
+	memset(r, 0, sizeof *r);
+	if (kind < 0 || sqlite3_column_bytes(st, 2) != LINKAGE_EXACT_BYTES)
+		return db_fail(db, "the linkage keys of %s %lld are damaged", sqlite3_column_text(st, 0),
+			       (long long)col_i64(st, 1));
+	r->subj = (struct db_subject){ (enum db_subject_kind)kind, col_i64(st, 1) };
+	r->keys.has_exact = true;
+	memcpy(r->keys.exact, sqlite3_column_blob(st, 2), LINKAGE_EXACT_BYTES);
+	return DB_OK;
+}
+
+static int subject_order(const void *x, const void *y)
+{
+	return subject_cmp(*(const struct db_subject *)x, *(const struct db_subject *)y);
+}
+
 int db_linkage_distinct(struct db *db, const struct db_subject *set, size_t n, int64_t *distinct)
 {
 	struct db_linkage_rec *recs = NULL;
 	struct db_linkage_mark *marks = NULL;
 	struct linkage_mark *lm = NULL;
+	struct linkage_keys *keys = NULL;
+	struct db_subject *members = NULL;
 	size_t *group = NULL;
 	bool *in_set = NULL;
-	size_t n_recs, n_marks, n_lm = 0, n_all, count;
+	size_t n_recs = 0, n_marks = 0, n_lm = 0, count = 0;
 	int rc;
 
 	*distinct = 0;
-	if ((rc = db_linkage_all(db, &recs, &n_recs)) != DB_OK)
+	/* Only records that share an exact key or carry a mark can be one person
+	 * with another; every other record of the set is a person of its own. */
+	sqlite3_stmt *st = db_stmt(db, ST_LINK_EXACT_SHARED);
+	if (st == NULL)
+		return DB_ERROR;
+	if ((rc = stmt_collect(db, st, "reading the shared linkage keys", sizeof *recs, shared_read, NULL, &recs,
+			       &n_recs)) != DB_OK)
 		return rc;
 	if ((rc = db_linkage_marks(db, &marks, &n_marks)) != DB_OK)
 		goto out;
-	/* The set's subjects without keys are added as records of their own. */
-	struct db_linkage_rec *grown = realloc(recs, (n_recs + n + 1) * sizeof *recs);
+	struct db_linkage_rec *grown = realloc(recs, (n_recs + 2 * n_marks + 1) * sizeof *recs);
 	if (grown == NULL) {
 		rc = db_fail(db, "out of memory");
 		goto out;
 	}
 	recs = grown;
-	n_all = n_recs;
-	for (size_t i = 0; i < n; i++)
-		if (find_rec(recs, n_recs, set[i]) == n_recs) {
-			memset(&recs[n_all], 0, sizeof recs[n_all]);
-			recs[n_all++].subj = set[i];
+	for (size_t i = 0; i < n_marks; i++) {
+		memset(&recs[n_recs], 0, 2 * sizeof *recs);
+		recs[n_recs++].subj = marks[i].a;
+		recs[n_recs++].subj = marks[i].b;
+	}
+	/* One record per subject: a marked subject may share a key too (its key is kept). */
+	qsort(recs, n_recs, sizeof *recs, rec_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < n_recs; i++) {
+		if (w > 0 && subject_cmp(recs[w - 1].subj, recs[i].subj) == 0) {
+			if (recs[i].keys.has_exact)
+				recs[w - 1] = recs[i];
+			continue;
 		}
-	qsort(recs, n_all, sizeof *recs, rec_cmp);
+		recs[w++] = recs[i];
+	}
+	n_recs = w;
 	lm = malloc((n_marks ? n_marks : 1) * sizeof *lm);
-	group = malloc((n_all ? n_all : 1) * sizeof *group);
-	in_set = calloc(n_all ? n_all : 1, sizeof *in_set);
-	struct linkage_keys *keys = malloc((n_all ? n_all : 1) * sizeof *keys);
-	if (lm == NULL || group == NULL || in_set == NULL || keys == NULL) {
-		free(keys);
+	group = malloc((n_recs ? n_recs : 1) * sizeof *group);
+	in_set = calloc(n_recs ? n_recs : 1, sizeof *in_set);
+	keys = malloc((n_recs ? n_recs : 1) * sizeof *keys);
+	members = malloc((n ? n : 1) * sizeof *members);
+	if (lm == NULL || group == NULL || in_set == NULL || keys == NULL || members == NULL) {
 		rc = db_fail(db, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n_marks; i++) {
-		size_t a = find_rec(recs, n_all, marks[i].a), b = find_rec(recs, n_all, marks[i].b);
-		if (a < n_all && b < n_all)
-			lm[n_lm++] = (struct linkage_mark){ a, b, marks[i].same };
-	}
-	for (size_t i = 0; i < n; i++)
-		in_set[find_rec(recs, n_all, set[i])] = true;
-	for (size_t i = 0; i < n_all; i++)
+	for (size_t i = 0; i < n_marks; i++)
+		lm[n_lm++] = (struct linkage_mark){ find_rec(recs, n_recs, marks[i].a), find_rec(recs, n_recs, marks[i].b),
+						    marks[i].same };
+	for (size_t i = 0; i < n_recs; i++)
 		keys[i] = recs[i].keys;
-	if (linkage_groups(keys, n_all, lm, n_lm, group) != 0 || linkage_distinct(group, in_set, n_all, &count) != 0)
+	if (linkage_groups(keys, n_recs, lm, n_lm, group) != 0) {
 		rc = db_fail(db, "out of memory");
-	else
-		*distinct = (int64_t)count;
-	free(keys);
+		goto out;
+	}
+	/* The set, each subject once: linked ones by their group, the others one each. */
+	memcpy(members, set, n * sizeof *members);
+	qsort(members, n, sizeof *members, subject_order);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && subject_cmp(members[i - 1], members[i]) == 0)
+			continue;
+		size_t at = find_rec(recs, n_recs, members[i]);
+		if (at == n_recs)
+			count++;
+		else
+			in_set[at] = true;
+	}
+	size_t linked;
+	if (linkage_distinct(group, in_set, n_recs, &linked) != 0) {
+		rc = db_fail(db, "out of memory");
+		goto out;
+	}
+	*distinct = (int64_t)(count + linked);
 out:
 	free(recs);
 	free(marks);
 	free(lm);
+	free(keys);
+	free(members);
 	free(group);
 	free(in_set);
 	return rc;

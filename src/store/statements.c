@@ -662,6 +662,11 @@ static const char *const sql[ST__COUNT] = {
 	[ST_LINK_GET] =
 		"SELECT subject_kind, subject_id, organisation_id, fields, exact_key, bloom, blocks FROM linkage_keys "
 		"WHERE subject_kind = ?1 AND subject_id = ?2",
+	/* The records whose exact key another record shares: the only ones an
+	 * exact key can join (the partial index linkage_keys_exact). */
+	[ST_LINK_EXACT_SHARED] =
+		"SELECT subject_kind, subject_id, exact_key FROM linkage_keys WHERE exact_key IN "
+		"(SELECT exact_key FROM linkage_keys WHERE exact_key IS NOT NULL GROUP BY exact_key HAVING COUNT(*) > 1)",
 	[ST_LINK_MARK_UPSERT] =
 		"INSERT INTO linkage_marks (a_kind, a_id, b_kind, b_id, same, marked_by, marked_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (a_kind, a_id, b_kind, b_id) DO UPDATE SET "

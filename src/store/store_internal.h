@@ -114,7 +114,7 @@ enum stmt {
 	/* ---- end of the e-mail notices' section ---- */
 
 	/* ---- linkage keys and marks (migration 12, src/store/linkage.c) ---- */
-	ST_SET_VERSION_12, ST_REPORT_COVERED_IDS, ST_LINK_UPSERT, ST_LINK_DELETE, ST_LINK_ALL, ST_LINK_GET, ST_LINK_MARK_UPSERT, ST_LINK_MARKS,
+	ST_SET_VERSION_12, ST_REPORT_COVERED_IDS, ST_LINK_UPSERT, ST_LINK_DELETE, ST_LINK_ALL, ST_LINK_GET, ST_LINK_EXACT_SHARED, ST_LINK_MARK_UPSERT, ST_LINK_MARKS,
 	ST_LINK_SAME_PERSONS, ST_LINK_PERSONS_MISSING,
 	/* ---- end of the linkage section ---- */
 

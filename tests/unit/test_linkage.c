@@ -158,6 +158,20 @@ static void test_pairs_are_blocked_scored_and_counted_once(void **state)
 	free(pairs);
 	assert_int_equal(linkage_pairs(recs, 1, LINKAGE_THRESHOLD, &pairs, &n), 0);
 	assert_int_equal(n, 0);
+	/* A block of more records than LINKAGE_BLOCK_MAX (one name given to a whole test
+	 * database) makes no candidates; the exact keys still pair through the date. */
+	size_t big = LINKAGE_BLOCK_MAX + 1;
+	struct linkage_keys *same = malloc(big * sizeof *same);
+	assert_non_null(same);
+	for (size_t i = 0; i < big; i++)
+		same[i] = K("Syntetisk Exempelsson", NULL, NULL);
+	same[0] = K("Syntetisk Exempelsson", "1990-01-01", NULL);
+	same[1] = same[0];
+	assert_int_equal(linkage_pairs(same, big, LINKAGE_THRESHOLD, &pairs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(pairs[0].a == 0 && pairs[0].b == 1 && pairs[0].cmp.exact);
+	free(pairs);
+	free(same);
 }
 
 static void test_groups_follow_marks_and_exact_keys_unless_marked_not_the_same(void **state)
