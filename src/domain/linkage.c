@@ -454,7 +454,8 @@ int linkage_pairs(const struct linkage_keys *recs, size_t n, double threshold, s
 	}
 	free(be);
 	be = NULL;
-	qsort(cand, n_cand, sizeof *cand, cmp_u64);
+	if (n_cand > 0)
+		qsort(cand, n_cand, sizeof *cand, cmp_u64);
 	for (size_t i = 0; i < n_cand; i++) {
 		struct linkage_pair p;
 		if (i > 0 && cand[i] == cand[i - 1])

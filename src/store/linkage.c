@@ -342,7 +342,8 @@ int db_linkage_distinct(struct db *db, const struct db_subject *set, size_t n, i
 		goto out;
 	}
 	/* The set, each subject once: linked ones by their group, the others one each. */
-	memcpy(members, set, n * sizeof *members);
+	if (n > 0)
+		memcpy(members, set, n * sizeof *members);
 	qsort(members, n, sizeof *members, subject_order);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && subject_cmp(members[i - 1], members[i]) == 0)
