@@ -186,9 +186,9 @@ json_t *svc_duplicates_mark(struct svc *s, int64_t a_id, int64_t b_id, const jso
 	v_string(&v, in, "a_kind", V_OPTIONAL, 16, &a_kind);
 	v_string(&v, in, "b_kind", V_OPTIONAL, 16, &b_kind);
 	if (a_kind && db_subject_kind_parse(a_kind) < 0)
-		v_fail(&v, "a_kind", "ange person eller contact", "give person or contact");
+		v_fail(&v, "a_kind", "ange sorten som \"person\" eller \"contact\"", "give the kind as \"person\" or \"contact\"");
 	if (b_kind && db_subject_kind_parse(b_kind) < 0)
-		v_fail(&v, "b_kind", "ange person eller contact", "give person or contact");
+		v_fail(&v, "b_kind", "ange sorten som \"person\" eller \"contact\"", "give the kind as \"person\" or \"contact\"");
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
