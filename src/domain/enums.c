@@ -142,6 +142,12 @@ static const char *const asker_names[] = {
 };
 ENUM_DEF(asker, ASKER__COUNT);
 
+static const char *const support_need_names[] = {
+	"housing", "support_talk", "information", "authority_contact", "legal_advice", "basic_needs",
+	"healthcare", "other",
+};
+ENUM_DEF(support_need, NEED__COUNT);
+
 static const char *const ledger_kind_names[] = {
 	"commit", "payment", "release",
 };

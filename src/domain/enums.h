@@ -97,6 +97,17 @@ enum asker {
 	ASKER_MIGRATION_AGENCY, ASKER_HEALTHCARE, ASKER_OTHER, ASKER__COUNT
 };
 
+/*
+ * The support a person in contact with a member organisation needed and did
+ * not get from the public sector (the contact register, issue 19): the kinds
+ * of support the 2025 report names (housing, support talks, information on
+ * rights and society, help with authorities, legal advice, basic needs).
+ */
+enum support_need {
+	NEED_HOUSING, NEED_SUPPORT_TALK, NEED_INFORMATION, NEED_AUTHORITY_CONTACT, NEED_LEGAL_ADVICE,
+	NEED_BASIC_NEEDS, NEED_HEALTHCARE, NEED_OTHER, NEED__COUNT
+};
+
 enum ledger_kind { LEDGER_COMMIT, LEDGER_PAYMENT, LEDGER_RELEASE, LEDGER__COUNT };
 
 /* A claim (rekvisition) is submitted, then paid (approved) or rejected (domain.md §8). */
@@ -107,7 +118,7 @@ extern const struct enum_def enum_gender, enum_age_group, enum_exploitation, enu
 	enum_org_kind, enum_region, enum_cert_status, enum_role, enum_app_type, enum_code,
 	enum_point_category, enum_basis_kind, enum_actor_kind, enum_reason_category,
 	enum_app_status, enum_outcome, enum_target_group, enum_placement_outcome, enum_asker,
-	enum_ledger_kind, enum_claim_status;
+	enum_ledger_kind, enum_claim_status, enum_support_need;
 
 /* The intervention code that an application type pays under; -1 for admission. */
 int app_type_code(enum app_type t);

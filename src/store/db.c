@@ -32,6 +32,7 @@ extern const char nsp_migration_9_sql[];
 extern const char nsp_migration_10_sql[];
 extern const char nsp_migration_11_sql[];
 extern const char nsp_migration_12_sql[];
+extern const char nsp_migration_13_sql[];
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -53,6 +54,7 @@ static const struct migration {
 	{ nsp_migration_10_sql, ST_SET_VERSION_10 },   /* decision letters: the rules that refused */
 	{ nsp_migration_11_sql, ST_SET_VERSION_11 },   /* e-mail notices: addresses, the outbox */
 	{ nsp_migration_12_sql, ST_SET_VERSION_12 },   /* linkage keys and marks on pairs */
+	{ nsp_migration_13_sql, ST_SET_VERSION_13 },   /* the contact register, member organisations */
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
 	       "DB_SCHEMA_VERSION must equal the number of migrations");

@@ -78,6 +78,7 @@ static int org_read(struct db *db, sqlite3_stmt *st, void *row)
 	o->has_cert = cert >= 0;
 	o->cert.status = cert >= 0 ? (enum cert_status)cert : CERT_PROSPECT;
 	o->cert.date = col_day(st, 7);
+	o->member = col_i64(st, 8) != 0;
 	return DB_OK;
 }
 

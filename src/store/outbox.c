@@ -6,7 +6,7 @@
 #include "store/store_internal.h"
 
 /* An UPDATE of one row by id under an audit entry: DB_NOTFOUND when no row changed. */
-static int update_audited(struct db *db, sqlite3_stmt *st, int64_t actor, const char *what, const char *action,
+int update_audited(struct db *db, sqlite3_stmt *st, int64_t actor, const char *what, const char *action,
 			  const char *entity, int64_t id, const char *detail)
 {
 	int rc = stmt_exec(db, st, what);

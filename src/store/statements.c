@@ -15,7 +15,7 @@
 	"(SELECT c.status FROM certifications c WHERE c.organisation_id = o.id " \
 	" ORDER BY c.date DESC, c.id DESC LIMIT 1), " \
 	"(SELECT c.date FROM certifications c WHERE c.organisation_id = o.id " \
-	" ORDER BY c.date DESC, c.id DESC LIMIT 1)"
+	" ORDER BY c.date DESC, c.id DESC LIMIT 1), o.member"
 
 #define PERSON_COLS \
 	"id, code, organisation_id, gender, age_group, birth_year, exploitation, places, " \
@@ -568,6 +568,29 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT rule, message_sv, message_en FROM decision_refusals WHERE decision_id = ?1 ORDER BY position",
 	/* e-mail notices (migration 11) */
 	[ST_SET_VERSION_11] = "PRAGMA user_version = 11",
+	[ST_SET_VERSION_13] = "PRAGMA user_version = 13",
+	/* the contact register (migration 13, contacts.c) */
+	[ST_ORG_SET_MEMBER] = "UPDATE organisations SET member = ?2 WHERE id = ?1",
+	[ST_CONTACT_INSERT] =
+		"INSERT INTO contacts (organisation_id, date, gender, age_group, exploitation, region, "
+		"referral_source, missing_support, basis, actor_kind, reason_category, created_by, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+#define CONTACT_COLS                                                                        \
+	"id, organisation_id, date, gender, age_group, exploitation, region, referral_source, " \
+	"missing_support, basis, actor_kind, reason_category, created_by, created_at "
+	[ST_CONTACT_GET] = "SELECT " CONTACT_COLS "FROM contacts WHERE id = ?1",
+	/* The contacts list (db_contact_find): ?3 organisation (0 = all), ?4..?5 the
+	 * days (NULL = open), ?6 gender, ?7 age group, ?8 region (NULL = any). */
+#define CONTACT_FILTER                                                                      \
+	"WHERE (?3 = 0 OR organisation_id = ?3) AND (?4 IS NULL OR date >= ?4) "               \
+	"AND (?5 IS NULL OR date <= ?5) AND (?6 IS NULL OR gender = ?6) "                      \
+	"AND (?7 IS NULL OR age_group = ?7) AND (?8 IS NULL OR region = ?8) "
+	[ST_CONTACT_FIND] =
+		"SELECT " CONTACT_COLS "FROM contacts " CONTACT_FILTER "ORDER BY date DESC, id DESC LIMIT ?1 OFFSET ?2",
+	[ST_CONTACT_FIND_OLDEST] =
+		"SELECT " CONTACT_COLS "FROM contacts " CONTACT_FILTER "ORDER BY date, id LIMIT ?1 OFFSET ?2",
+	[ST_CONTACT_FIND_COUNT] = "SELECT count(*) FROM contacts " CONTACT_FILTER,
+	[ST_CONTACT_YEAR] = "SELECT " CONTACT_COLS "FROM contacts WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
 	[ST_ORG_SET_CONTACT_EMAIL] = "UPDATE organisations SET contact_email = ?2 WHERE id = ?1",
 	[ST_ORG_CONTACT_EMAIL] = "SELECT COALESCE(contact_email, '') FROM organisations WHERE id = ?1",
 	[ST_USER_SET_NOTIFY] = "UPDATE users SET email = ?2, notify = ?3 WHERE id = ?1",

@@ -43,7 +43,7 @@
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 12
+#define DB_SCHEMA_VERSION 13
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */
@@ -403,6 +403,7 @@ struct db_org {
 	int64_t created_at;
 	bool has_cert;              /* the latest certification event, if any */
 	struct cert_event cert;
+	bool member;                /* a member organisation of the platform: records contacts */
 };
 
 int db_org_create(struct db *db, int64_t actor, const char *name, enum org_kind kind, uint32_t regions,
@@ -867,6 +868,49 @@ struct db_placement {
 int db_placement_create(struct db *db, int64_t actor, const struct db_placement *p, int64_t *out_id);
 /* Requests dated in year (0 = all) in region (-1 = all), ordered by date, id; free(*out). */
 int db_placement_list(struct db *db, int year, int region, struct db_placement **out, size_t *n);
+
+/* ---------------------------------------------------------------- the contact register */
+
+/* Marks organisation org_id a member of the platform or not (audited);
+ * DB_NOTFOUND when it does not exist. */
+int db_org_set_member(struct db *db, int64_t actor, int64_t org_id, bool member);
+
+/* A contact with a person outside the programme (migration 13): no identity. */
+struct db_contact {
+	int64_t id;
+	int64_t organisation_id;
+	day_t date;
+	enum gender gender;
+	enum age_group age_group;
+	uint32_t exploitation;      /* mask: bit (1u << enum exploitation) */
+	enum region region;
+	int referral_source;        /* enum referral, -1 none */
+	uint32_t missing_support;   /* mask: bit (1u << enum support_need) */
+	int basis;                  /* enum basis_kind, -1 none */
+	int actor_kind;             /* enum actor_kind, -1 none */
+	int reason_category;        /* enum reason_category, -1 none */
+	int64_t created_by;
+	int64_t created_at;
+};
+
+/* Records c (id and created_* ignored), audited as contact.create. */
+int db_contact_create(struct db *db, int64_t actor, const struct db_contact *c, int64_t *out_id);
+/* DB_NOTFOUND when missing. */
+int db_contact_get(struct db *db, int64_t id, struct db_contact *out);
+
+struct db_contact_filter {
+	int64_t organisation_id;    /* 0: every organisation */
+	day_t from, to;             /* DAY_NONE: open */
+	int gender, age_group, region; /* enum value, -1 any */
+	bool oldest_first;          /* default: newest first (date, then id) */
+	int64_t limit;              /* 0: no limit */
+	int64_t offset;
+};
+/* The contacts matching f into *out (free(*out)) and how many match in *total. */
+int db_contact_find(struct db *db, const struct db_contact_filter *f, struct db_contact **out, size_t *n,
+		    int64_t *total);
+/* Every contact dated in year, by date and id (free(*out)). */
+int db_contact_year(struct db *db, int year, struct db_contact **out, size_t *n);
 
 /* ---------------------------------------------------------------- consultations */
 

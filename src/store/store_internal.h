@@ -118,6 +118,11 @@ enum stmt {
 	ST_LINK_SAME_PERSONS, ST_LINK_PERSONS_MISSING,
 	/* ---- end of the linkage section ---- */
 
+	/* ---- the contact register, member organisations (migration 13, src/store/contacts.c) ---- */
+	ST_SET_VERSION_13, ST_ORG_SET_MEMBER, ST_CONTACT_INSERT, ST_CONTACT_GET, ST_CONTACT_FIND,
+	ST_CONTACT_FIND_OLDEST, ST_CONTACT_FIND_COUNT, ST_CONTACT_YEAR,
+	/* ---- end of the contact register's section ---- */
+
 	ST__COUNT
 };
 
@@ -212,6 +217,11 @@ int audit_append(struct db *db, int64_t user_id, const char *action, const char 
  * and released sums (decisions.c). out owns its strings (db_decision_free).
  */
 int decision_load(struct db *db, sqlite3_stmt *st, struct db_decision *out);
+
+/* Runs the UPDATE st of one row of entity id and audits it as action with
+ * detail; DB_NOTFOUND when no row changed (outbox.c). */
+int update_audited(struct db *db, sqlite3_stmt *st, int64_t actor, const char *what, const char *action,
+		   const char *entity, int64_t id, const char *detail);
 
 /* -1 with db_errmsg set unless db_set_keys() was called. */
 int db_require_keys(struct db *db);

@@ -289,6 +289,19 @@ void api_consultation_list(struct http_request *req)
 	NO_BODY(svc_consultation_list(&s, http_query(req, "year"), &e));
 }
 
+void api_contact_create(struct http_request *req) { WITH_BODY(201, 0, svc_contact_create(&s, in, &e)); }
+void api_contact_get(struct http_request *req) { NO_BODY(svc_contact_get(&s, req->ids[0], &e)); }
+void api_contact_list(struct http_request *req)
+{
+	struct svc_contact_query q = { http_query(req, "from"),	  http_query(req, "to"),
+				       http_query(req, "gender"), http_query(req, "age_group"),
+				       http_query(req, "region"), http_query(req, "organisation_id"),
+				       http_query(req, "order"),  http_query(req, "limit"),
+				       http_query(req, "offset") };
+	NO_BODY(svc_contact_list(&s, &q, &e));
+}
+void api_org_member(struct http_request *req) { WITH_BODY(200, 0, svc_org_set_member(&s, req->ids[0], in, &e)); }
+
 void api_report(struct http_request *req)
 {
 	struct svc s;

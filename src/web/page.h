@@ -270,6 +270,8 @@ void page_filter_enum(struct page *p, const char *name, const char *label_key, c
 /* ?organisation_id= from svc_org_list's answer. */
 void page_filter_orgs(struct page *p, const json_t *orgs, const char *current);
 void page_filter_year(struct page *p, const char *current);
+/* A day (a native date input) named name, labelled by the catalogue's label_key. */
+void page_filter_date(struct page *p, const char *name, const char *label_key, const char *current);
 void page_filter_close(struct page *p);
 /* An application's or decision's "from – to", or "Ingen period" where it has none. */
 void page_period_cell(struct page *p, const json_t *x);

@@ -167,6 +167,21 @@ void page_filter_year(struct page *p, const char *current)
 	html_raw(&p->h, "></span> ");
 }
 
+void page_filter_date(struct page *p, const char *name, const char *label_key, const char *current)
+{
+	char id[40];
+	snprintf(id, sizeof id, "q-%s", name);
+	html_raw(&p->h, "<span class=\"filter\"><label");
+	html_attr(&p->h, "for", id);
+	html_raw(&p->h, ">");
+	page_text(p, label_key);
+	html_raw(&p->h, "</label> <input type=\"date\" class=\"date\"");
+	html_attr(&p->h, "id", id);
+	html_attr(&p->h, "name", name);
+	html_attr(&p->h, "value", current ? current : "");
+	html_raw(&p->h, "></span> ");
+}
+
 void page_filter_close(struct page *p)
 {
 	html_raw(&p->h, "<button class=\"small\">");

@@ -197,6 +197,8 @@ static void orgs_page(struct page *p, unsigned status)
 	page_field(p, &(struct field){ .kind = FIELD_CHECKS, .name = "regions", .label = "organisation.regions",
 				       .def = &enum_region, .required = true });
 	page_field(p, &(struct field){ .kind = FIELD_TEXTAREA, .name = "contact", .label = "organisation.contact" });
+	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "member", .label = "organisation.member",
+				       .hint = "organisation.member_hint" });
 	page_form_end(p, "orgs.create");
 	html_raw(&p->h, "</section>");
 	json_decref(orgs);
@@ -215,7 +217,7 @@ void page_orgs(struct http_request *req)
 void page_org_create(struct http_request *req)
 {
 	static const struct fj spec[] = {
-		{ "name", FJ_STR }, { "kind", FJ_STR }, { "regions", FJ_SET }, { "contact", FJ_STR },
+		{ "name", FJ_STR }, { "kind", FJ_STR }, { "regions", FJ_SET }, { "contact", FJ_STR }, { "member", FJ_BOOL },
 	};
 	page_post_form(req, spec, sizeof spec / sizeof spec[0], svc_org_create, "/organisations?done=saved", orgs_page);
 }
@@ -437,6 +439,21 @@ static void contact_email_form(struct page *p, int64_t id, const json_t *o)
 	html_raw(&p->h, "</p></section>");
 }
 
+/* Membership of the platform (issue 19): a member organisation records contacts, certified or not. */
+static void member_form(struct page *p, int64_t id, const json_t *o)
+{
+	bool member = json_is_true(json_object_get(o, "member"));
+	html_raw(&p->h, "<section class=\"panel\" id=\"member\"><h2>");
+	page_text(p, "organisation.member");
+	html_raw(&p->h, "</h2><p class=\"hint\">");
+	page_text(p, "organisation.member_hint");
+	html_raw(&p->h, "</p>");
+	page_form(p, "/organisations/%lld/member", (long long)id);
+	page_field(p, &(struct field){ .kind = FIELD_HIDDEN, .name = "member", .value = member ? "0" : "1" });
+	page_form_end(p, member ? "organisation.member_end" : "organisation.member_make");
+	html_raw(&p->h, "</section>");
+}
+
 static void org_page(struct page *p, unsigned status)
 {
 	struct svc_error e;
@@ -468,6 +485,8 @@ static void org_page(struct page *p, unsigned status)
 	page_dl_row(p, "organisation.cert", json_is_object(cert) ? page_enum(p, &enum_cert_status, page_s(cert, "status"))
 								  : page_t(p, "organisation.no_cert"));
 	page_dl_row(p, "cert.due_on", page_s(o, "recertification_due_on"));
+	page_dl_row(p, "organisation.member", page_t(p, json_is_true(json_object_get(o, "member")) ? "organisation.member_yes"
+												     : "organisation.member_no"));
 	html_raw(&p->h, "</dl><h2>");
 	page_text(p, "cert.history");
 	html_raw(&p->h, "</h2>");
@@ -485,6 +504,7 @@ static void org_page(struct page *p, unsigned status)
 	}
 	page_table_end(p);
 	contact_email_form(p, id, o);
+	member_form(p, id, o);
 	cert_form(p, id, checklist);
 	places_section(p, o, cap);
 	follow_up_section(p, id, fu);
@@ -901,4 +921,18 @@ void page_org_contact_email(struct http_request *req)
 	json_t *out = svc_org_set_contact_email(&p.svc, req->ids[0], in, &e);
 	json_decref(in);
 	org_after(&p, out, &e, "#contact-email");
+}
+
+void page_org_member(struct http_request *req)
+{
+	struct page p;
+	struct svc_error e;
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	const char *member = page_in(&p, "member");
+	json_t *in = json_pack("{s:b}", "member", member && strcmp(member, "1") == 0);
+	json_t *out = svc_org_set_member(&p.svc, req->ids[0], in, &e);
+	json_decref(in);
+	org_after(&p, out, &e, "#member");
 }

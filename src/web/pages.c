@@ -38,6 +38,7 @@ static const struct {
 	{ "/capacity", "nav.capacity", C | W | F },
 	{ "/placements", "nav.placements", C | W },
 	{ "/consultations", "nav.consultations", C },
+	{ "/contacts", "nav.contacts", C | W },
 	{ "/users", "nav.users", C },
 	{ "/report", "nav.report", C | F },
 };

@@ -71,6 +71,10 @@ const struct route app_routes[] = {
 	{ "GET", "/api/v1/placement-requests", api_placement_list, C | W },
 	{ "POST", "/api/v1/consultations", api_consultation_create, C },
 	{ "GET", "/api/v1/consultations", api_consultation_list, C },
+	{ "POST", "/api/v1/contacts", api_contact_create, C | W },
+	{ "GET", "/api/v1/contacts", api_contact_list, C | W },
+	{ "GET", "/api/v1/contacts/{id}", api_contact_get, C | W },
+	{ "PUT", "/api/v1/organisations/{id}/member", api_org_member, C },
 
 	/* organisations: certification, quality follow-up, capacity (domain.md §3, §4, §9) */
 	{ "GET", "/api/v1/certification/requirements", api_checklist_get, C | W },
@@ -161,6 +165,9 @@ const struct route app_routes[] = {
 	{ "POST", "/placements", page_placement_create, C | W | ROUTE_FORM },
 	{ "GET", "/consultations", page_consultations, C },
 	{ "POST", "/consultations", page_consultation_create, C | ROUTE_FORM },
+	{ "GET", "/contacts", page_contacts, C | W },
+	{ "POST", "/contacts", page_contact_create, C | W | ROUTE_FORM },
+	{ "POST", "/organisations/{id}/member", page_org_member, C | ROUTE_FORM },
 	{ "GET", "/users", page_users, C },
 	{ "POST", "/users", page_user_create, C | ROUTE_FORM },
 	{ "POST", "/users/{id}/deactivate", page_user_deactivate, C | ROUTE_FORM },

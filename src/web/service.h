@@ -147,6 +147,27 @@ json_t *svc_claim_reject(struct svc *s, int64_t id, const json_t *in, struct svc
 json_t *svc_placement_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_placement_list(struct svc *s, const char *year, struct svc_error *e);
 json_t *svc_consultation_create(struct svc *s, const json_t *in, struct svc_error *e);
+/* ---- the contact register (svc_contact.c, issue 19) ---- */
+/* A contact of a member organisation (a caseworker's own; the coordinator
+ * names "organisation_id"): {"date","gender","age_group","exploitation_forms",
+ * "region","referral_source","missing_support","basis":{"kind","actor_kind",
+ * "reason_category"},"identity":{"name","birth_date","birth_country"}}. The
+ * identity only makes the linkage keys: it is never stored nor answered.
+ * A caseworker of an organisation that is not a member: SVC_FORBIDDEN. */
+json_t *svc_contact_create(struct svc *s, const json_t *in, struct svc_error *e);
+/* One contact: another organisation's is SVC_NOT_FOUND. */
+json_t *svc_contact_get(struct svc *s, int64_t id, struct svc_error *e);
+/* The contacts list's query, strings from the URL (each NULL = not given): "from", "to" days,
+ * "gender", "age_group", "region", "organisation_id" (coordinator), "order" newest (default) or
+ * oldest, "limit" (1..1000; default 100) and "offset". */
+struct svc_contact_query {
+	const char *from, *to, *gender, *age_group, *region, *organisation_id, *order, *limit, *offset;
+};
+/* {"contacts":[...], "total"}: the caller's own (the coordinator's: all). */
+json_t *svc_contact_list(struct svc *s, const struct svc_contact_query *q, struct svc_error *e);
+/* {"member": bool} (coordinator): a member organisation of the platform records contacts. Returns
+ * the organisation. */
+json_t *svc_org_set_member(struct svc *s, int64_t id, const json_t *in, struct svc_error *e);
 json_t *svc_consultation_list(struct svc *s, const char *year, struct svc_error *e);
 
 /* ---- organisations: certification, quality follow-up, capacity, four-eyes (domain.md §3, §4, §9) ---- */

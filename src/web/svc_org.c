@@ -24,9 +24,9 @@ static json_t *org_json(const struct db_org *o)
 	if (o->has_cert)
 		cert = json_pack("{s:s, s:o}", "status", enum_name(&enum_cert_status, (int)o->cert.status), "date",
 				 svc_day_json(o->cert.date));
-	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o}", "id", (json_int_t)o->id, "name", o->name, "kind",
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:b}", "id", (json_int_t)o->id, "name", o->name, "kind",
 			 enum_name(&enum_org_kind, (int)o->kind), "regions", svc_mask_json(&enum_region, o->regions),
-			 "contact", o->contact ? o->contact : "", "certification", cert);
+			 "contact", o->contact ? o->contact : "", "certification", cert, "member", o->member);
 }
 
 int svc_recert_months(struct svc *s, int64_t *months)
@@ -49,10 +49,10 @@ static int org_add_due(struct svc *s, json_t *o, int64_t id, int64_t months)
 
 json_t *svc_org_create(struct svc *s, const json_t *in, struct svc_error *e)
 {
-	static const char *const known[] = { "name", "kind", "regions", "contact", NULL };
+	static const char *const known[] = { "name", "kind", "regions", "contact", "member", NULL };
 	struct vctx v;
 	const char *name = NULL, *contact = "";
-	int kind = 0;
+	int kind = 0, member = 0;
 	uint32_t regions = 0;
 	vctx_init(&v);
 	v_known_keys(&v, in, known);
@@ -60,13 +60,19 @@ json_t *svc_org_create(struct svc *s, const json_t *in, struct svc_error *e)
 	v_enum(&v, in, "kind", &enum_org_kind, V_REQUIRED, &kind);
 	v_enum_set(&v, in, "regions", &enum_region, V_REQUIRED, &regions);
 	v_string(&v, in, "contact", V_OPTIONAL | V_EMPTY_OK, 2000, &contact);
+	v_bool(&v, in, "member", V_OPTIONAL, &member);
 	if (v.failed) {
 		svc_invalid(e, &v);
 		return NULL;
 	}
 	int64_t id;
-	if (db_org_create(s->db, s->actor->user_id, name, (enum org_kind)kind, regions, contact, &id) != DB_OK)
+	if (db_begin(s->db) != DB_OK)
 		return svc_db_fail(s, e);
+	if (db_org_create(s->db, s->actor->user_id, name, (enum org_kind)kind, regions, contact, &id) != DB_OK ||
+	    (member && db_org_set_member(s->db, s->actor->user_id, id, true) != DB_OK) || db_commit(s->db) != DB_OK) {
+		db_rollback(s->db);
+		return svc_db_fail(s, e);
+	}
 	return svc_org_get(s, id, e);
 }
 
