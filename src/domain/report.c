@@ -69,6 +69,46 @@ void report_init(struct report *r, int year)
 	r->year = year;
 }
 
+/* A contact's place in the count: its person and its position (date order). */
+struct fact_key {
+	uint64_t person;
+	size_t i;
+};
+
+static int fact_cmp(const void *a, const void *b)
+{
+	const struct fact_key *x = a, *y = b;
+	if (x->person != y->person)
+		return x->person < y->person ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int report_contacts_count(struct report *r, const struct report_contact_fact *f, size_t n)
+{
+	struct fact_key *order = malloc((n ? n : 1) * sizeof *order);
+	if (order == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		order[i] = (struct fact_key){ f[i].person, i };
+		report_row_add(&r->contacts.contacts, f[i].gender, f[i].age_group, 1);
+	}
+	qsort(order, n, sizeof *order, fact_cmp);
+	/* Each run of one person: the first contact's bucket, entered if any says so. */
+	for (size_t i = 0; i < n;) {
+		const struct report_contact_fact *first = &f[order[i].i];
+		bool entered = false;
+		size_t j = i;
+		for (; j < n && order[j].person == first->person; j++)
+			entered = entered || f[order[j].i].entered;
+		report_row_add(&r->contacts.distinct, first->gender, first->age_group, 1);
+		if (entered)
+			report_row_add(&r->contacts.entered, first->gender, first->age_group, 1);
+		i = j;
+	}
+	free(order);
+	return 0;
+}
+
 /* ------------------------------------------------------------------ relations */
 
 /*
@@ -76,7 +116,7 @@ void report_init(struct report *r, int year)
  * are the unpublished Ua, Uc) and each relation reads "total = sum of parts".
  * Both report_check() and report_suppress() work on this one description.
  */
-#define ROWS_PER_REPORT (3 + CODE__COUNT + AGE__COUNT * REPORT_EXPL_ROWS)
+#define ROWS_PER_REPORT (3 + CODE__COUNT + AGE__COUNT * REPORT_EXPL_ROWS + 3)
 #define MAX_VARS (3 + BUCKET__COUNT * ROWS_PER_REPORT + REF__COUNT + 1 + 2)
 #define MAX_RELS (5 + ROWS_PER_REPORT + 1)
 #define MAX_PARTS REPORT_TABLE_MAX_PARTS
@@ -169,6 +209,9 @@ static void supp_build(struct supp *s, struct report *r)
 	for (int a = 0; a < AGE__COUNT; a++)
 		for (int e = 0; e < REPORT_EXPL_ROWS; e++)
 			rows[nrows].name = "F: an exploitation row", rows[nrows++].row = &r->exploitation[a][e];
+	rows[nrows].name = "F: the contacts row", rows[nrows++].row = &r->contacts.contacts;
+	rows[nrows].name = "F: the distinct persons row", rows[nrows++].row = &r->contacts.distinct;
+	rows[nrows].name = "F: the entered the programme row", rows[nrows++].row = &r->contacts.entered;
 
 	for (int i = 0; i < nrows; i++) {
 		first[i] = s->nv;
@@ -284,6 +327,10 @@ int report_check(const struct report *r, char *err, size_t errsz)
 		}
 	if (denials != r->complementarity.by_basis[BASIS_PUBLIC_ACTOR_DENIED])
 		return fail(err, errsz, "denials do not add up to public_actor_denied applications");
+	const struct report_contacts *c = &r->contacts;
+	if (c->distinct.n[BUCKET_TOTAL] > c->contacts.n[BUCKET_TOTAL] ||
+	    c->entered.n[BUCKET_TOTAL] > c->distinct.n[BUCKET_TOTAL])
+		return fail(err, errsz, "more distinct persons than contacts, or entered than distinct");
 	return 0;
 }
 

@@ -86,6 +86,30 @@ struct report_complementarity {
 };
 
 /*
+ * Persons in contact with the platform (issue 19): the contact register's
+ * contacts dated in the year, the distinct persons they are (one person
+ * however many contacts and organisations, and linked with the programme's
+ * own persons by the linkage keys and the coordinator's marks), and those
+ * of them who entered the programme (an admission granted by the end of
+ * the year). Each row by the gender and age group of the contact; a
+ * person's bucket is that of their first contact in the year. Three
+ * populations bound only by inequalities (entered <= distinct <= contacts).
+ */
+struct report_contacts {
+	struct report_row contacts;
+	struct report_row distinct;
+	struct report_row entered;
+};
+
+/* One contact of the year as the report counts it. */
+struct report_contact_fact {
+	enum gender gender;
+	enum age_group age_group;
+	uint64_t person;   /* the distinct person it is: equal values are the same person */
+	bool entered;      /* that person entered the programme */
+};
+
+/*
  * Every table of the report. Person counts (persons, the bucket rows and
  * referrals) may be REPORT_SUPPRESSED after report_suppress(); every other
  * figure counts decisions, applications, requests, consultations or money
@@ -112,7 +136,15 @@ struct report {
 	int64_t placement_requests[PLACEMENT__COUNT];
 	int64_t consultations;
 	struct report_complementarity complementarity;
+	struct report_contacts contacts;
 };
+
+/*
+ * Fills r->contacts (which must be all zero) from the year's contacts
+ * f[0..n), in date order. Returns 0, or -1 when memory runs out (r->contacts
+ * unchanged).
+ */
+int report_contacts_count(struct report *r, const struct report_contact_fact *f, size_t n);
 
 /* An all-zero exact report of year. */
 void report_init(struct report *r, int year);
@@ -142,6 +174,9 @@ int report_check(const struct report *r, char *err, size_t errsz);
  *   F. every bucket row (primary, secondary_children, children_elsewhere,
  *      each intervention, each exploitation row): total = sum of the 8 buckets
  *   G. interventions[reflection].total = sum of referrals_reflection + referrals_not_recorded
+ *   (F holds for the three rows of contacts too: contacts, distinct persons
+ *   and those who entered are populations of their own, bound only by
+ *   inequalities, so each row is suppressed by its own total.)
  *
  * Ua (adults of unknown gender) and Uc (primary children in the unknown
  * bucket) are never published; the attacker is assumed to know C–E and to

@@ -1136,6 +1136,13 @@ const struct i18n_entry i18n_en[] = {
 	{ "organisation.member_no", "No" },
 	{ "organisation.member_make", "Make a member" },
 	{ "organisation.member_end", "End the membership" },
+	{ "report.contacts_heading", "Persons in contact with the platform" },
+	{ "report.chart_contacts", "Persons in contact with the platform by gender" },
+	{ "report.contacts_note", "The member organisations' contacts with persons who needed support the public sector did not give. The same person counts once across organisations and with the programme's own persons; those who entered the programme were admitted by the last day of the year." },
+	{ "report.contacts.contacts", "Contacts" },
+	{ "report.contacts.distinct", "Distinct persons" },
+	{ "report.contacts.entered", "Of whom entered the programme" },
+	{ "report.sheet.contacts", "Contacts with the platform" },
 };
 
 const size_t i18n_en_count = sizeof i18n_en / sizeof i18n_en[0];

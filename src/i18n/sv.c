@@ -1136,6 +1136,13 @@ const struct i18n_entry i18n_sv[] = {
 	{ "organisation.member_no", "Nej" },
 	{ "organisation.member_make", "Gör till medlem" },
 	{ "organisation.member_end", "Avsluta medlemskapet" },
+	{ "report.contacts_heading", "Personer i kontakt med plattformen" },
+	{ "report.chart_contacts", "Personer i kontakt med plattformen per kön" },
+	{ "report.contacts_note", "Medlemsorganisationernas kontakter med personer som behövde stöd som det offentliga inte gav. Samma person räknas en gång över organisationer och med programmets egna personer; de som kom in i programmet har beviljats tillträde senast årets sista dag." },
+	{ "report.contacts.contacts", "Kontakter" },
+	{ "report.contacts.distinct", "Olika personer" },
+	{ "report.contacts.entered", "Varav kom in i programmet" },
+	{ "report.sheet.contacts", "Kontakter med plattformen" },
 };
 
 const size_t i18n_sv_count = sizeof i18n_sv / sizeof i18n_sv[0];

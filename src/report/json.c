@@ -2,7 +2,9 @@
  * The report as JSON, exactly the shape of api.md ("The annual report as
  * JSON"), built with jansson. A suppressed person count is null. Added
  * (api.md welcomes more fields): "open_data" and "k", "budget_set" in money
- * and "reflection_not_recorded" in referrals.
+ * and "reflection_not_recorded" in referrals; "contacts" (issue 19): the
+ * persons in contact with the platform, as contacts, distinct persons and
+ * those who entered the programme, each by gender bucket.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -123,6 +125,12 @@ int report_render_json(const struct report *r, struct buf *out, char *err, size_
 	}
 	put(o, "denials", o2, &ok);
 	put(root, "complementarity", o, &ok);
+
+	o = json_object();
+	put(o, "contacts", buckets(&r->contacts.contacts, &ok), &ok);
+	put(o, "distinct_persons", buckets(&r->contacts.distinct, &ok), &ok);
+	put(o, "entered_programme", buckets(&r->contacts.entered, &ok), &ok);
+	put(root, "contacts", o, &ok);
 
 	char *text = ok ? json_dumps(root, JSON_INDENT(2)) : NULL;
 	json_decref(root);

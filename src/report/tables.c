@@ -251,4 +251,13 @@ void report_tables_build(const struct report *r, enum lang l, struct report_tabl
 	for (int c = 0; c < REASON__COUNT; c++)
 		row->v[c] = sum_counts(&r->complementarity.denials[0][c], ACTOR__COUNT, REASON__COUNT);
 	row->v[REASON__COUNT] = r->complementarity.by_basis[BASIS_PUBLIC_ACTOR_DENIED];
+
+	/* Persons in contact with the platform (issue 19): three populations, one row each. */
+	t = add_table(ts, "contacts", "report.contacts_heading", "report.category", RT_COUNT);
+	t->chart = L(ts, "report.chart_contacts");
+	t->note = L(ts, "report.contacts_note");
+	add_bucket_cols(ts, t, all, n_all);
+	add_bucket_row(t, L(ts, "report.contacts.contacts"), &r->contacts.contacts);
+	add_bucket_row(t, L(ts, "report.contacts.distinct"), &r->contacts.distinct);
+	add_bucket_row(t, L(ts, "report.contacts.entered"), &r->contacts.entered);
 }

@@ -16,7 +16,7 @@
 
 #define RT_MAX_COLS 10
 #define RT_MAX_ROWS 16
-#define RT_MAX_TABLES 16
+#define RT_MAX_TABLES 20
 
 /* A cell with no figure at all (no budget set): shown empty / "–". */
 #define RT_NONE INT64_MIN

@@ -26,7 +26,10 @@
  *   placement requests and consultations dated in Y;
  * - complementarity: applications submitted in Y by basis kind (R2), and of
  *   those with basis public_actor_denied, the refusing actor's kind and the
- *   reason category ('other' when not given).
+ *   reason category ('other' when not given);
+ * - persons in contact with the platform: the contact register's contacts
+ *   dated in Y, the distinct persons they are, and those of them who
+ *   entered the programme (domain/report.h, struct report_contacts).
  */
 #include "store/report.h"
 
@@ -329,6 +332,31 @@ static int load_basis(struct db *db, int year, struct report *r)
 	return rc < 0 ? DB_ERROR : DB_OK;
 }
 
+/*
+ * Persons in contact with the platform (issue 19): the contacts dated in Y,
+ * each its own person until the linkage keys say otherwise.
+ */
+static int load_contacts(struct db *db, int year, struct report *r)
+{
+	struct db_contact *cs;
+	size_t n;
+	int rc;
+
+	if (db_contact_year(db, year, &cs, &n) != DB_OK)
+		return DB_ERROR;
+	struct report_contact_fact *f = calloc(n ? n : 1, sizeof *f);
+	if (f == NULL) {
+		free(cs);
+		return db_fail(db, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		f[i] = (struct report_contact_fact){ cs[i].gender, cs[i].age_group, (uint64_t)cs[i].id, false };
+	rc = report_contacts_count(r, f, n) == 0 ? DB_OK : db_fail(db, "out of memory");
+	free(f);
+	free(cs);
+	return rc;
+}
+
 int db_report_load(struct db *db, int year, struct report *out)
 {
 	char why[160];
@@ -363,6 +391,8 @@ int db_report_load(struct db *db, int year, struct report *out)
 		rc = load_consultations(db, year, out);
 	if (rc == DB_OK)
 		rc = load_basis(db, year, out);
+	if (rc == DB_OK)
+		rc = load_contacts(db, year, out);
 
 	if (own_txn) {
 		/* Only reads happened: COMMIT and ROLLBACK both just end the snapshot. */

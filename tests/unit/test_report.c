@@ -89,6 +89,15 @@ static void report_2025(struct report *r)
 	r->complementarity.by_basis[BASIS_PUBLIC_ACTOR_DENIED] = 3;
 	r->complementarity.denials[ACTOR_SOCIAL_SERVICES][REASON_LACKS_PERSONAL_NUMBER] = 2;
 	r->complementarity.denials[ACTOR_SOCIAL_SERVICES][REASON_NO_DECISION] = 1;
+	/* persons in contact with the platform: "some 300-400 a year" (issue 19) */
+	static const int64_t contacts[3][BUCKET__COUNT] = {
+		{ 180, 120, 3, 0, 0, 20, 12, 15, 350 },
+		{ 150, 100, 2, 0, 0, 18, 10, 10, 290 },
+		{ 10, 3, 1, 0, 0, 0, 0, 0, 14 },
+	};
+	memcpy(r->contacts.contacts.n, contacts[0], sizeof contacts[0]);
+	memcpy(r->contacts.distinct.n, contacts[1], sizeof contacts[1]);
+	memcpy(r->contacts.entered.n, contacts[2], sizeof contacts[2]);
 }
 
 /* ------------------------------------------------------------------ buckets */
@@ -896,6 +905,22 @@ static void check_exports(const struct report *r, const char *tag)
 	assert_int_equal(json_object_size(den), ACTOR__COUNT);
 	assert_int_equal(json_object_size(json_object_get(den, "social_services")), REASON__COUNT);
 	assert_true(json_is_boolean(json_object_get(j, "open_data")));
+	/* persons in contact with the platform: three rows of buckets (issue 19) */
+	json_t *ct = json_object_get(j, "contacts");
+	static const char *const crow[] = { "contacts", "distinct_persons", "entered_programme" };
+	const struct report_row *want_rows[] = { &r->contacts.contacts, &r->contacts.distinct, &r->contacts.entered };
+	assert_int_equal(json_object_size(ct), 3);
+	for (int i = 0; i < 3; i++) {
+		json_t *o = json_object_get(ct, crow[i]);
+		assert_int_equal(json_object_size(o), BUCKET__COUNT);
+		for (int bk = 0; bk < BUCKET__COUNT; bk++) {
+			json_t *v = json_object_get(o, enum_name(&enum_bucket, bk));
+			if (want_rows[i]->n[bk] == REPORT_SUPPRESSED)
+				assert_true(json_is_null(v));
+			else
+				assert_int_equal(json_integer_value(v), want_rows[i]->n[bk]);
+		}
+	}
 	json_decref(j);
 	buf_reset(&b);
 
@@ -933,7 +958,7 @@ static void check_exports(const struct report *r, const char *tag)
 	python_check("import re,sys,xml.etree.ElementTree as E\n"
 		     "t=open(sys.argv[1],encoding=\"utf-8\").read()\n"
 		     "s=re.findall(r\"<svg.*?</svg>\",t,re.S)\n"
-		     "assert len(s)==3, len(s)\n"
+		     "assert len(s)==4, len(s)\n"
 		     "[E.fromstring(x) for x in s]\n"
 		     "import html.parser\n"
 		     "html.parser.HTMLParser().feed(t)\n",
@@ -951,7 +976,7 @@ static void check_exports(const struct report *r, const char *tag)
 		     "z=zipfile.ZipFile(sys.argv[1])\n"
 		     "assert z.testzip() is None\n"
 		     "wb=z.read('xl/workbook.xml').decode()\n"
-		     "assert wb.count('<sheet ')==15, wb.count('<sheet ')\n"
+		     "assert wb.count('<sheet ')==16, wb.count('<sheet ')\n"
 		     "assert 'Insatser' in wb and 'Ekonomi' in wb\n"
 		     "s1=z.read('xl/worksheets/sheet1.xml').decode()\n"
 		     "m=re.search(r'<c r=\"B5\"( s=\"[0-9]+\")?( t=\"s\")?><v>([0-9]+)</v>', s1)\n"
@@ -1221,7 +1246,7 @@ static const char xlsx_figures_py[] =
 	"assert en == sv\n"
 	"assert sum(1 for v in en.values() for c in v if not c[1]) > 150\n"
 	"wb = ze.read('xl/workbook.xml').decode()\n"
-	"assert wb.count('<sheet ') == 15 and 'name=\"Primary recipients\"' in wb and 'name=\"Money\"' in wb, wb\n"
+	"assert wb.count('<sheet ') == 16 and 'name=\"Primary recipients\"' in wb and 'name=\"Money\"' in wb, wb\n"
 	"ss = ze.read('xl/sharedStrings.xml').decode()\n"
 	"assert 'Multiple purposes' in ss and not any(c in ss + wb for c in '\\u00e5\\u00e4\\u00f6\\u00c5\\u00c4\\u00d6'), ss\n";
 
