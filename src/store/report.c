@@ -332,27 +332,142 @@ static int load_basis(struct db *db, int year, struct report *r)
 	return rc < 0 ? DB_ERROR : DB_OK;
 }
 
+/* The position of subject (kind, id) in recs[0..n) (persons first, then
+ * contacts, each by id: db_linkage_all), or n when it has no keys. */
+static size_t rec_find(const struct db_linkage_rec *recs, size_t n, enum db_subject_kind kind, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct db_subject *m = &recs[mid].subj;
+		if (m->kind < kind || (m->kind == kind && m->id < id))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && recs[lo].subj.kind == kind && recs[lo].subj.id == id ? lo : n;
+}
+
+/* The ids of the persons admitted by the end of year, ascending; free(*out). */
+static int load_admitted(struct db *db, int year, int64_t **out, size_t *n)
+{
+	sqlite3_stmt *st = report_stmt(db, ST_REPORT_ADMITTED_BY, year);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = report_step(db, st, "annual report: admitted persons")) == 1) {
+		if (array_reserve(out, &cap, *n + 1, sizeof **out) != 0) {
+			rc = db_fail(db, "out of memory");
+			break;
+		}
+		(*out)[(*n)++] = col_i64(st, 0);
+	}
+	stmt_done(st);
+	return rc < 0 ? DB_ERROR : DB_OK;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /*
- * Persons in contact with the platform (issue 19): the contacts dated in Y,
- * each its own person until the linkage keys say otherwise.
+ * Groups the stored linkage records into persons (linkage_groups: equal
+ * exact keys or the coordinator's "same", never against a "not the same")
+ * and marks each group that holds a person admitted by the end of year.
+ * *group[i] is record i's group; *entered[g] is true for an admitted group
+ * g (a record index). Both malloc'd (free); DB_OK or an error.
+ */
+static int link_groups(struct db *db, int year, const struct db_linkage_rec *recs, size_t n, size_t **group,
+		       bool **entered)
+{
+	struct db_linkage_mark *dm = NULL;
+	struct linkage_mark *marks = NULL;
+	struct linkage_keys *keys = NULL;
+	int64_t *admitted = NULL;
+	size_t nm = 0, nmarks = 0, nadm = 0;
+	int rc = DB_ERROR;
+
+	*group = malloc((n ? n : 1) * sizeof **group);
+	*entered = calloc(n ? n : 1, sizeof **entered);
+	if (*group == NULL || *entered == NULL) {
+		rc = db_fail(db, "out of memory");
+		goto out;
+	}
+	if (db_linkage_marks(db, &dm, &nm) != DB_OK || load_admitted(db, year, &admitted, &nadm) != DB_OK)
+		goto out;
+	if ((marks = malloc((nm ? nm : 1) * sizeof *marks)) == NULL ||
+	    (keys = malloc((n ? n : 1) * sizeof *keys)) == NULL) {
+		rc = db_fail(db, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nm; i++) {
+		size_t a = rec_find(recs, n, dm[i].a.kind, dm[i].a.id), b = rec_find(recs, n, dm[i].b.kind, dm[i].b.id);
+		if (a < n && b < n)
+			marks[nmarks++] = (struct linkage_mark){ a, b, dm[i].same };
+	}
+	for (size_t i = 0; i < n; i++)
+		keys[i] = recs[i].keys;
+	if (linkage_groups(keys, n, marks, nmarks, *group) != 0) {
+		rc = db_fail(db, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].subj.kind == DB_SUBJECT_PERSON &&
+		    bsearch(&recs[i].subj.id, admitted, nadm, sizeof *admitted, id_cmp) != NULL)
+			(*entered)[(*group)[i]] = true;
+	rc = DB_OK;
+out:
+	free(dm);
+	free(marks);
+	free(keys);
+	free(admitted);
+	return rc;
+}
+
+/*
+ * Persons in contact with the platform (issue 19): the contacts dated in Y;
+ * a contact with linkage keys is the person of its group (with other
+ * contacts and with the programme's persons), one without is a person of
+ * its own; entered when its group holds a person admitted by the end of Y.
  */
 static int load_contacts(struct db *db, int year, struct report *r)
 {
-	struct db_contact *cs;
-	size_t n;
+	struct db_contact *cs = NULL;
+	struct db_linkage_rec *recs = NULL;
+	struct report_contact_fact *f = NULL;
+	size_t n = 0, nrec = 0, *group = NULL;
+	bool *entered = NULL;
 	int rc;
 
-	if (db_contact_year(db, year, &cs, &n) != DB_OK)
-		return DB_ERROR;
-	struct report_contact_fact *f = calloc(n ? n : 1, sizeof *f);
-	if (f == NULL) {
-		free(cs);
-		return db_fail(db, "out of memory");
+	if ((rc = db_contact_year(db, year, &cs, &n)) != DB_OK || n == 0)
+		goto out;
+	if ((rc = db_linkage_all(db, &recs, &nrec)) != DB_OK ||
+	    (rc = link_groups(db, year, recs, nrec, &group, &entered)) != DB_OK)
+		goto out;
+	if ((f = calloc(n, sizeof *f)) == NULL) {
+		rc = db_fail(db, "out of memory");
+		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		f[i] = (struct report_contact_fact){ cs[i].gender, cs[i].age_group, (uint64_t)cs[i].id, false };
-	rc = report_contacts_count(r, f, n) == 0 ? DB_OK : db_fail(db, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		size_t k = rec_find(recs, nrec, DB_SUBJECT_CONTACT, cs[i].id);
+		/* Groups are record indexes; a contact without keys gets a value no group has. */
+		uint64_t person = k < nrec ? (uint64_t)group[k] : (uint64_t)nrec + (uint64_t)cs[i].id;
+		f[i] = (struct report_contact_fact){ cs[i].gender, cs[i].age_group, person,
+						     k < nrec && entered[group[k]] };
+	}
+	if (report_contacts_count(r, f, n) != 0)
+		rc = db_fail(db, "out of memory");
+out:
 	free(f);
+	free(group);
+	free(entered);
+	free(recs);
 	free(cs);
 	return rc;
 }

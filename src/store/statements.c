@@ -591,6 +591,13 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT " CONTACT_COLS "FROM contacts " CONTACT_FILTER "ORDER BY date, id LIMIT ?1 OFFSET ?2",
 	[ST_CONTACT_FIND_COUNT] = "SELECT count(*) FROM contacts " CONTACT_FILTER,
 	[ST_CONTACT_YEAR] = "SELECT " CONTACT_COLS "FROM contacts WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
+	/* The persons admitted (an admission granted) by the end of the report's
+	 * year, by id (report.c's shared parameters: ?2 last day, ?3 granted,
+	 * ?8 admission; the others are bound and unused). */
+	[ST_REPORT_ADMITTED_BY] =
+		"SELECT DISTINCT person_id FROM decisions WHERE type = ?8 AND outcome = ?3 AND decided_on <= ?2 "
+		"AND ?1 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL AND ?6 IS NOT NULL AND ?7 IS NOT NULL "
+		"ORDER BY person_id",
 	[ST_ORG_SET_CONTACT_EMAIL] = "UPDATE organisations SET contact_email = ?2 WHERE id = ?1",
 	[ST_ORG_CONTACT_EMAIL] = "SELECT COALESCE(contact_email, '') FROM organisations WHERE id = ?1",
 	[ST_USER_SET_NOTIFY] = "UPDATE users SET email = ?2, notify = ?3 WHERE id = ?1",

@@ -120,7 +120,7 @@ enum stmt {
 
 	/* ---- the contact register, member organisations (migration 13, src/store/contacts.c) ---- */
 	ST_SET_VERSION_13, ST_ORG_SET_MEMBER, ST_CONTACT_INSERT, ST_CONTACT_GET, ST_CONTACT_FIND,
-	ST_CONTACT_FIND_OLDEST, ST_CONTACT_FIND_COUNT, ST_CONTACT_YEAR,
+	ST_CONTACT_FIND_OLDEST, ST_CONTACT_FIND_COUNT, ST_CONTACT_YEAR, ST_REPORT_ADMITTED_BY,
 	/* ---- end of the contact register's section ---- */
 
 	ST__COUNT

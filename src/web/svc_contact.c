@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -47,8 +49,10 @@ static json_t *contact_json(const struct db_contact *c)
  * place (strings borrowed from the request), never copied into a record.
  */
 struct contact_identity {
+	json_t *obj;                /* the request's "identity" object (borrowed), or NULL */
 	const char *name;
 	const char *birth_country;
+	const char *birth_date_text; /* YYYY-MM-DD as given, for the keys */
 	day_t birth_date;
 	bool present;
 };
@@ -62,17 +66,34 @@ static void identity_read(struct vctx *v, const json_t *in, struct contact_ident
 	*id = (struct contact_identity){ .birth_date = DAY_NONE };
 	if (v_object(v, in, "identity", V_OPTIONAL, &obj) != 1 || obj == NULL)
 		return;
+	id->obj = obj;
 	v_push(v, "identity");
 	v_known_keys(v, obj, keys);
 	v_string(v, obj, "name", V_OPTIONAL | V_EMPTY_OK | V_SINGLE_LINE, 200, &id->name);
 	v_string(v, obj, "birth_country", V_OPTIONAL | V_EMPTY_OK | V_SINGLE_LINE, COUNTRY_MAX_CHARS,
 		 &id->birth_country);
-	if (v_day(v, obj, "birth_date", V_OPTIONAL, &id->birth_date) == 1 && id->birth_date > day_today())
-		v_fail(v, "birth_date", "Födelsedatumet får inte ligga i framtiden.",
-		       "The birth date must not be in the future.");
+	if (v_day(v, obj, "birth_date", V_OPTIONAL, &id->birth_date) == 1) {
+		id->birth_date_text = json_string_value(json_object_get(obj, "birth_date"));
+		if (id->birth_date > day_today())
+			v_fail(v, "birth_date", "Födelsedatumet får inte ligga i framtiden.",
+			       "The birth date must not be in the future.");
+	}
 	v_pop(v);
 	id->present = (id->name && *id->name) || (id->birth_country && *id->birth_country) ||
 		      id->birth_date != DAY_NONE;
+}
+
+/* Wipes the identity's strings in the request (they served the keys only). */
+static void identity_wipe(struct contact_identity *id)
+{
+	const char *k;
+	json_t *val;
+	if (id->obj == NULL)
+		return;
+	json_object_foreach(id->obj, k, val) {
+		if (json_is_string(val))
+			sodium_memzero((void *)json_string_value(val), json_string_length(val));
+	}
 }
 
 /*
@@ -166,12 +187,22 @@ json_t *svc_contact_create(struct svc *s, const json_t *in, struct svc_error *e)
 	c.gender = (enum gender)gender;
 	c.age_group = (enum age_group)age;
 	c.region = (enum region)region;
-	int rc = db_contact_create(s->db, s->actor->user_id, &c, &c.id);
-	/* The identity served only the linkage keys (none until migration 12's
-	 * keys are wired in): nothing of it outlives this request. */
-	(void)ident;
-	if (rc != DB_OK)
+	/* The contact and its linkage keys in one transaction; the identity
+	 * itself goes no further than linkage_keys_compute() and is wiped. */
+	int rc = db_begin(s->db);
+	if (rc == DB_OK)
+		rc = db_contact_create(s->db, s->actor->user_id, &c, &c.id);
+	if (rc == DB_OK && ident.present) {
+		struct linkage_identity li = { ident.name, ident.birth_date_text, ident.birth_country };
+		rc = db_linkage_set(s->db, (struct db_subject){ DB_SUBJECT_CONTACT, c.id }, c.organisation_id, &li);
+	}
+	identity_wipe(&ident);
+	if (rc == DB_OK)
+		rc = db_commit(s->db);
+	if (rc != DB_OK) {
+		db_rollback(s->db);
 		return svc_db_fail(s, e);
+	}
 	return contact_json(&c);
 }
 

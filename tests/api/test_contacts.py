@@ -177,3 +177,60 @@ def test_identity_given_for_linkage_is_never_stored_logged_or_answered():
         for secret in (name, country, "Qompeltrand", "1990-04-05"):
             assert secret.encode() not in blobs, f"{secret} is in the database's files"
             assert secret not in stderr, f"{secret} is in the server's log"
+
+
+def test_the_report_counts_contacts_distinct_persons_and_those_who_entered_exactly():
+    """A constructed case: the same woman in contact with two organisations
+    (names swapped) and registered and admitted in the programme; the same man
+    in contact with both; a girl without identity; a man of his own. Each
+    counts once; only the woman entered the programme."""
+    with Server() as s:
+        w = World(s)
+        y = today().year - 1
+        a, b = member_org(w), member_org(w)
+        _, cwa = w.user("caseworker", a)
+        _, cwb = w.user("caseworker", b)
+        _, funder = w.user("funder")
+        anna = {"name": "Anna Svensson", "birth_date": "1990-01-02"}
+        p = w.person(token=cwa, identity=anna)
+        w.admit(p["id"], on=f"{y}-06-01", token=cwa)
+        omar = {"name": "Omar Haddad", "birth_date": "1985-05-05", "birth_country": "Syrien"}
+        made = [
+            (cwa, contact(date=f"{y}-03-01", identity=anna)),
+            (cwb, contact(date=f"{y}-04-01", identity={"name": "SVENSSON, Anna", "birth_date": "1990-01-02"})),
+            (cwb, contact(date=f"{y}-04-02", gender="female", age_group="child")),
+            (cwa, contact(date=f"{y}-05-01", gender="male", identity=omar)),
+            (cwb, contact(date=f"{y}-09-01", gender="male", identity=omar)),
+            (cwa, contact(date=f"{y}-10-01", gender="male", identity={"name": "Jonas Berg",
+                                                                     "birth_date": "1970-01-01"})),
+            # the year before does not count in y
+            (cwa, contact(date=f"{y - 1}-12-31", gender="male", identity=omar)),
+        ]
+        for token, body in made:
+            expect_ok(s.post(API + "/contacts", body, token=token))
+        rep = expect_ok(s.get(f"{API}/reports/annual/{y}", token=funder), 200)["contacts"]
+        zero = {k: 0 for k in ("women", "men", "trans_women", "trans_men", "non_binary", "girls", "boys",
+                               "unknown")}
+        assert rep["contacts"] == dict(zero, women=2, men=3, girls=1, total=6), rep
+        assert rep["distinct_persons"] == dict(zero, women=1, men=2, girls=1, total=4), rep
+        assert rep["entered_programme"] == dict(zero, women=1, total=1), rep
+        # the year before: one contact, one person, who never entered
+        before = expect_ok(s.get(f"{API}/reports/annual/{y - 1}", token=w.coord), 200)["contacts"]
+        assert before["contacts"]["total"] == 1 and before["distinct_persons"]["total"] == 1, before
+        assert before["entered_programme"]["total"] == 0, before
+        # open data: every count below k withheld, 0 stays 0
+        od = expect_ok(s.get(f"{API}/reports/annual/{y}?open_data=1&k=5", token=funder), 200)["contacts"]
+        assert od["contacts"]["total"] == 6 and od["contacts"]["men"] is None and od["contacts"]["boys"] == 0, od
+        assert od["distinct_persons"]["total"] is None and od["entered_programme"]["women"] is None, od
+        # every export and the English report carry the section
+        for fmt, word in (("csv", "Personer i kontakt med plattformen"), ("md", "Olika personer"),
+                          ("html", "Varav kom in i programmet")):
+            r = s.get(f"{API}/reports/annual/{y}?format={fmt}", token=funder)
+            assert r.status == 200 and word in r.text, (fmt, r.text[-500:])
+        r = s.get(f"{API}/reports/annual/{y}?format=xlsx", token=funder)
+        assert r.status == 200 and r.body[:2] == b"PK", r
+        # a caseworker sees none of it, and of the other organisation's contacts nothing
+        expect(s.get(f"{API}/reports/annual/{y}", token=cwa), 403, code="forbidden")
+        theirs = expect_ok(s.get(API + "/contacts", token=cwb), 200)["contacts"]
+        for c in theirs:
+            expect(s.get(f"{API}/contacts/{c['id']}", token=cwa), 404, code="not_found")
