@@ -238,9 +238,10 @@ def test_point_intervention_claims_units():
         assert c["amount_ore"] == dec["total_ore"] * 3 // 4, (c, dec)
 
 
-# Migrations 12 (linkage), 11, 10 (letters, notices) and 9 turned back: what a database of schema 8
-# holds (payments counted under their decision's type in payment_totals).
+# Migrations 13, 12 (contacts, linkage keys), 11, 10 (notices, letters) and 9 turned back: what a
+# database of schema 8 holds (payments counted under their decision's type in payment_totals).
 UNDO_MIGRATION_9 = """
+    DROP TABLE contacts; ALTER TABLE organisations DROP COLUMN member;
     DROP TABLE linkage_marks; DROP TABLE linkage_keys;
     DROP TABLE outbox; ALTER TABLE organisations DROP COLUMN contact_email;
     ALTER TABLE users DROP COLUMN email; ALTER TABLE users DROP COLUMN notify;
@@ -282,7 +283,7 @@ def test_migration_9_splits_the_payments_made_before_it_by_line():
         r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": "en"})
         assert r.returncode == 0 and "upgrading the database to schema version 9" in r.stderr, r
         with sqlite3.connect(s.db) as con:
-            assert con.execute("PRAGMA user_version").fetchone()[0] == 12   # and on to the newest
+            assert con.execute("PRAGMA user_version").fetchone()[0] == 13   # and on to the newest
             lines = con.execute("SELECT p.amount_ore, l.code, l.amount_ore FROM payment_lines l "
                                 "JOIN payments p ON p.id = l.payment_id ORDER BY p.id, l.code").fetchall()
             totals = con.execute("SELECT code, SUM(amount_ore) FROM payment_totals GROUP BY code ORDER BY code").fetchall()

@@ -148,8 +148,9 @@ def test_cli_backup_of_a_running_server_has_the_same_tables():
         assert run_nsp("audit", "verify", "--db", backup, "--key-file", live + ".key").returncode == 0
 
 
-# Migrations 12 to 5 turned back: what a database of schema 4 holds.
+# Migrations 13, 12 (contacts, linkage keys), 11 to 5 turned back: what a database of schema 4 holds.
 UNDO_MIGRATIONS_6_5 = """
+    DROP TABLE contacts; ALTER TABLE organisations DROP COLUMN member;
     DROP TABLE linkage_marks; DROP TABLE linkage_keys;
     DROP TABLE outbox; ALTER TABLE organisations DROP COLUMN contact_email;
     ALTER TABLE users DROP COLUMN email; ALTER TABLE users DROP COLUMN notify;
@@ -191,7 +192,7 @@ def test_cli_upgrading_a_database_says_so_and_rebuilds_what_it_derives():
             r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": lang})
             assert r.returncode == 0 and words in r.stderr, r
             with sqlite3.connect(s.db) as con:
-                assert con.execute("PRAGMA user_version").fetchone()[0] == 12
+                assert con.execute("PRAGMA user_version").fetchone()[0] == 13
                 totals = con.execute("SELECT paid_on, code, amount_ore FROM payment_totals ORDER BY 1").fetchall()
             assert totals == [(day("2024-03-06"), "reflection", 3500), (day("2024-04-02"), "reflection", 700)], totals
             assert words.replace("5", "6") in r.stderr, r      # and migration 6, which dates the first payment

@@ -4,8 +4,9 @@ organisation sees only its own (404 for another's), the coordinator all,
 the funder none; identity given for the linkage keys is never stored."""
 import glob
 import os
+import sqlite3
 
-from harness import API, Server, World, expect, expect_ok, iso, plus, today
+from harness import API, COORD_PASSWORD, Server, World, expect, expect_ok, iso, plus, run_nsp, today
 
 
 def member_org(w, member=True, certified_on="2023-01-01"):
@@ -234,3 +235,26 @@ def test_the_report_counts_contacts_distinct_persons_and_those_who_entered_exact
         theirs = expect_ok(s.get(API + "/contacts", token=cwb), 200)["contacts"]
         for c in theirs:
             expect(s.get(f"{API}/contacts/{c['id']}", token=cwa), 404, code="not_found")
+
+
+def test_migration_13_makes_every_organisation_ever_certified_a_member():
+    with Server() as s:
+        w = World(s)
+        certified, suspended, never = w.org(), w.org(), w.org(certified_on=None)
+        w.certify(suspended, "suspended", "2023-06-01")
+        s.stop()
+        with sqlite3.connect(s.db) as con:
+            con.executescript("DROP TABLE contacts; ALTER TABLE organisations DROP COLUMN member;"
+                              "PRAGMA user_version = 12;")
+        r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": "en"})
+        assert r.returncode == 0 and "upgrading the database to schema version 13" in r.stderr, r
+        with sqlite3.connect(s.db) as con:
+            assert con.execute("PRAGMA user_version").fetchone()[0] == 13
+            members = dict(con.execute("SELECT id, member FROM organisations").fetchall())
+        assert (members[certified], members[suspended], members[never]) == (1, 1, 0), members
+        s.start()
+        token = s.login("samordnare", COORD_PASSWORD)
+        got = expect_ok(s.get(f"{API}/organisations/{never}", token=token), 200)
+        assert got["member"] is False, got
+        c = expect_ok(s.post(API + "/contacts", contact(organisation_id=certified), token=token))
+        assert c["organisation_id"] == certified, c

@@ -100,6 +100,46 @@ static void report_2025(struct report *r)
 	memcpy(r->contacts.entered.n, contacts[2], sizeof contacts[2]);
 }
 
+/* ------------------------------------------------------------------ contacts (issue 19) */
+
+/* Each person once, in the bucket of their first contact; entered if any of their contacts says so. */
+static void test_contacts_count(void **state)
+{
+	(void)state;
+	struct report r;
+	report_init(&r, 2025);
+	const struct report_contact_fact f[] = {
+		{ GENDER_FEMALE, AGE_ADULT, 7, false },   /* person 7, first seen as a woman */
+		{ GENDER_MALE, AGE_CHILD, 3, false },
+		{ GENDER_UNKNOWN, AGE_ADULT, 7, true },   /* person 7 again: entered */
+		{ GENDER_FEMALE, AGE_CHILD, 9, false },
+		{ GENDER_MALE, AGE_CHILD, 3, false },
+	};
+	assert_int_equal(report_contacts_count(&r, f, sizeof f / sizeof f[0]), 0);
+	assert_int_equal(r.contacts.contacts.n[BUCKET_TOTAL], 5);
+	assert_int_equal(r.contacts.contacts.n[BUCKET_WOMEN], 1);
+	assert_int_equal(r.contacts.contacts.n[BUCKET_UNKNOWN], 1);
+	assert_int_equal(r.contacts.contacts.n[BUCKET_BOYS], 2);
+	assert_int_equal(r.contacts.distinct.n[BUCKET_TOTAL], 3);
+	assert_int_equal(r.contacts.distinct.n[BUCKET_WOMEN], 1);
+	assert_int_equal(r.contacts.distinct.n[BUCKET_UNKNOWN], 0);
+	assert_int_equal(r.contacts.distinct.n[BUCKET_BOYS], 1);
+	assert_int_equal(r.contacts.distinct.n[BUCKET_GIRLS], 1);
+	assert_int_equal(r.contacts.entered.n[BUCKET_TOTAL], 1);
+	assert_int_equal(r.contacts.entered.n[BUCKET_WOMEN], 1);
+	assert_int_equal(report_check(&r, NULL, 0), 0);
+	/* none at all */
+	report_init(&r, 2025);
+	assert_int_equal(report_contacts_count(&r, NULL, 0), 0);
+	assert_int_equal(r.contacts.distinct.n[BUCKET_TOTAL], 0);
+	/* more distinct persons than contacts cannot be */
+	report_init(&r, 2025);
+	r.contacts.distinct.n[BUCKET_MEN] = r.contacts.distinct.n[BUCKET_TOTAL] = 1;
+	char err[160];
+	assert_int_equal(report_check(&r, err, sizeof err), -1);
+	assert_non_null(strstr(err, "distinct"));
+}
+
 /* ------------------------------------------------------------------ buckets */
 
 static void test_bucket_mapping(void **state)
@@ -1770,6 +1810,7 @@ int main(void)
 		cmocka_unit_test(test_bucket_mapping),
 		cmocka_unit_test(test_exploitation_rows),
 		cmocka_unit_test(test_check_relations),
+		cmocka_unit_test(test_contacts_count),
 		cmocka_unit_test(test_suppress_2025),
 		cmocka_unit_test(test_suppress_refusals),
 		cmocka_unit_test(test_suppress_random),
