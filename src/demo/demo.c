@@ -83,6 +83,12 @@ static const char *const languages[] = { "rumänska", "engelska", "spanska", "th
 
 struct extra {
 	bool consultation;
+	bool contact;                  /* a contact of the contact register (issue 19) */
+	int same_case;                 /* a contact: the case whose adult it is (-1 none) */
+	int same_contact;              /* a contact: the earlier contact (extras index) it is (-1 none) */
+	enum gender gender;
+	enum age_group age_group;
+	uint32_t missing;
 	day_t on;
 	int org;                       /* index into orgs, or -1 */
 	enum region region;
@@ -325,8 +331,10 @@ static int setup(struct demo_run *d)
 
 	for (int i = 0; i < N_ORGS; i++) {
 		const struct demo_org *o = &orgs[i];
-		json_t *in = json_pack("{s:s, s:s, s:o, s:s}", "name", o->name, "kind", enum_name(&enum_org_kind, o->kind),
-				       "regions", mask_json(&enum_region, o->regions), "contact", o->contact);
+		/* Every demo organisation with a caseworker is a member of the platform (records contacts). */
+		json_t *in = json_pack("{s:s, s:s, s:o, s:s, s:b}", "name", o->name, "kind",
+				       enum_name(&enum_org_kind, o->kind), "regions", mask_json(&enum_region, o->regions),
+				       "contact", o->contact, "member", o->username != NULL);
 		d->org_id[i] = take_id(d, svc_org_create(&s, in, &e), "organisation", &e);
 		json_decref(in);
 		if (d->org_id[i] < 0)
@@ -557,6 +565,54 @@ static int plan_extras(struct demo_run *d)
 		x->topic = PICK(r, topics);
 		x->result = PICK(r, results);
 		x->minutes = 5 * demo_rng_range(r, 3, 24);
+	}
+	/* The contact register: some contacts a year per member organisation; one in
+	 * eight is an adult of the programme met by another organisation, one in six
+	 * the same person as an earlier contact of another organisation. */
+	int first_contact = d->n_extras;
+	for (int i = 0; i < 5 + d->persons_total / 2; i++) {
+		struct extra *x = add_extra(d);
+		if (!x)
+			return fail(d, "out of memory / minnet räcker inte", NULL);
+		*x = (struct extra){ .contact = true, .same_case = -1, .same_contact = -1, .org = -1 };
+		x->on = (day_t)demo_rng_range(r, d->first, d->today);
+		do
+			x->org = (int)demo_rng_below(r, N_ORGS);
+		while (orgs[x->org].username == NULL);
+		x->region = (enum region)first_region(orgs[x->org].regions);
+		x->gender = demo_rng_chance(r, 650) ? GENDER_FEMALE : demo_rng_chance(r, 900) ? GENDER_MALE : GENDER_UNKNOWN;
+		x->age_group = demo_rng_chance(r, 880) ? AGE_ADULT : AGE_CHILD;
+		x->missing = 1u << demo_rng_below(r, NEED__COUNT);
+		if (demo_rng_chance(r, 300))
+			x->missing |= 1u << NEED_HOUSING;
+		if (i % 8 == 3 && d->n_cases > 0) {
+			int c = (int)demo_rng_below(r, (unsigned)d->n_cases);
+			const struct run_case *rc = &d->cases[c];
+			if (rc->plan.adult.identity && rc->plan.start < d->today) {
+				x->same_case = c;
+				x->on = (day_t)demo_rng_range(r, rc->plan.start, d->today);
+				x->gender = rc->plan.adult.gender;
+				x->age_group = AGE_ADULT;
+				/* another organisation meets the person */
+				while (orgs[x->org].username == NULL || x->org == rc->org)
+					x->org = (int)demo_rng_below(r, N_ORGS);
+				x->region = (enum region)first_region(orgs[x->org].regions);
+			}
+		} else if (i % 6 == 5 && d->n_extras - 1 > first_contact) {
+			int k = first_contact + (int)demo_rng_below(r, (unsigned)(d->n_extras - 1 - first_contact));
+			const struct extra *y = &d->extras[k];
+			if (y->same_case < 0 && y->same_contact < 0) {
+				x->same_contact = k;
+				x->gender = y->gender;
+				x->age_group = y->age_group;
+				x->on = y->on + (day_t)demo_rng_range(r, 1, 40);
+				if (x->on > d->today)
+					x->on = d->today;
+				while (orgs[x->org].username == NULL || x->org == y->org)
+					x->org = (int)demo_rng_below(r, N_ORGS);
+				x->region = (enum region)first_region(orgs[x->org].regions);
+			}
+		}
 	}
 	return 0;
 }
@@ -840,10 +896,69 @@ static int do_exit(struct demo_run *d, struct run_case *rc, int who)
 	return 0;
 }
 
+/*
+ * The fictional identity of contact number idx (an extras index): the same
+ * text every time it is asked for, so that a later contact of the same
+ * person gives the same name and birth date. Returns a new object.
+ */
+static json_t *contact_identity(int idx, enum gender g, enum age_group a, day_t today)
+{
+	struct demo_rng r;
+	demo_rng_seed(&r, 0xC0FFEEu + (uint64_t)idx);
+	const char *first = g == GENDER_FEMALE ? PICK(&r, first_women) : g == GENDER_MALE ? PICK(&r, first_men)
+											  : PICK(&r, first_other);
+	char name[96];
+	snprintf(name, sizeof name, "%s %s", first, PICK(&r, surnames));
+	int age = a == AGE_CHILD ? (int)demo_rng_range(&r, 8, 17) : (int)demo_rng_range(&r, 19, 55);
+	day_t born = day_from_ymd(day_year(today) - age, (int)demo_rng_range(&r, 1, 12), (int)demo_rng_range(&r, 1, 28));
+	return json_pack("{s:s, s:o}", "name", name, "birth_date", day_json(born));
+}
+
+/* A contact of the register, as the caseworker of its organisation. */
+static int do_contact(struct demo_run *d, const struct extra *x)
+{
+	struct svc s = svc_as(d, &d->caseworker[x->org]);
+	struct svc_error e;
+	json_t *ident = NULL;
+	if (x->same_case >= 0) {
+		/* The programme's person, read as the coordinator would (audited). */
+		struct svc cs = svc_as(d, &d->coordinator);
+		json_t *p = svc_person_get(&cs, d->cases[x->same_case].adult_id, true, &e);
+		if (!p)
+			return fail(d, "contact (person)", &e);
+		const json_t *pi = json_object_get(p, "identity");
+		ident = json_pack("{s:O?, s:O?}", "name", json_object_get(pi, "name"), "birth_date",
+				  json_object_get(pi, "birth_date"));
+		json_decref(p);
+	} else {
+		int idx = x->same_contact >= 0 ? x->same_contact : (int)(x - d->extras);
+		ident = contact_identity(idx, x->gender, x->age_group, d->today);
+	}
+	json_t *in = json_pack("{s:o, s:s, s:s, s:s, s:o, s:o, s:o}", "date", day_json(x->on), "gender",
+			       enum_name(&enum_gender, (int)x->gender), "age_group",
+			       enum_name(&enum_age_group, (int)x->age_group), "region",
+			       enum_name(&enum_region, (int)x->region), "missing_support",
+			       mask_json(&enum_support_need, x->missing), "basis",
+			       json_pack("{s:s, s:s, s:s}", "kind", "public_actor_denied", "actor_kind",
+					 x->age_group == AGE_CHILD ? "social_services" : "migration_agency",
+					 "reason_category", "lacks_personal_number"),
+			       "identity", ident);
+	json_t *res = svc_contact_create(&s, in, &e);
+	json_decref(in);
+	if (!res)
+		return fail(d, "contact", &e);
+	json_decref(res);
+	d->counts.contacts++;
+	d->counts.contacts_linked += x->same_case >= 0;
+	return 0;
+}
+
 static int do_extra(struct demo_run *d, const struct extra *x)
 {
 	struct svc_error e;
 	json_t *in, *res;
+	if (x->contact)
+		return do_contact(d, x);
 	if (x->consultation) {
 		struct svc s = svc_as(d, &d->coordinator);
 		in = json_pack("{s:o, s:s, s:s, s:s, s:I, s:s}", "date", day_json(x->on), "asker",

@@ -216,6 +216,7 @@ struct demo_counts {
 	int64_t decisions, granted, partly_granted, denied, emergency;
 	int64_t payments, closed, exits, placements, consultations, follow_ups;
 	int64_t claims, claims_waiting, claims_rejected; /* claims sent; still submitted; rejected (then sent again) */
+	int64_t contacts, contacts_linked;             /* the contact register; of them the same as a programme person */
 };
 
 /*

@@ -19,6 +19,7 @@
 
 #include "demo/demo.h"
 #include "domain/rules.h"
+#include "store/report.h"
 #include "store/store.h"
 
 #define SMALL 60
@@ -456,6 +457,29 @@ static void test_fill_properties(void **state)
 	free(pl);
 	assert_true(no_place_men >= 2);
 	assert_true(n.consultations > 0);
+	/* the contact register: some of them the same person as a programme person (issue 19) */
+	assert_true(n.contacts > 0);
+	assert_true(n.contacts_linked > 0);
+	struct db_contact *cs;
+	size_t ncs;
+	int64_t total;
+	assert_int_equal(db_contact_find(t.db, &(struct db_contact_filter){ .from = DAY_NONE, .to = DAY_NONE, .gender = -1,
+									 .age_group = -1, .region = -1 },
+					 &cs, &ncs, &total), 0);
+	assert_int_equal(total, n.contacts);
+	free(cs);
+	/* the report counts each person once: fewer persons than contacts, some of them entered */
+	int64_t contacts = 0, distinct = 0, entered = 0;
+	for (int y = Y - 1; y <= Y; y++) {
+		struct report rep;
+		assert_int_equal(db_report_load(t.db, y, &rep), 0);
+		contacts += rep.contacts.contacts.n[BUCKET_TOTAL];
+		distinct += rep.contacts.distinct.n[BUCKET_TOTAL];
+		entered += rep.contacts.entered.n[BUCKET_TOTAL];
+	}
+	assert_int_equal(contacts, n.contacts);
+	assert_true(distinct < contacts);
+	assert_true(entered > 0);
 	assert_true(n.follow_ups >= 4); /* the previous year's two network meetings, survey, site visit */
 
 	struct audit_report ar;
