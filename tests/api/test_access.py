@@ -47,6 +47,13 @@ def build():
                                                  {"date": "2024-03-01", "region": "Stockholm",
                                                   "target_group": "women", "outcome": "placed"},
                                                  token=side["cw"]))
+            # both are members of the platform and record a contact (issue 19)
+            expect_ok(s.put(f"{API}/organisations/{side['org']}/member", {"member": True}, token=w.coord), 200)
+            side["contact"] = expect_ok(s.post(API + "/contacts", {"date": "2024-03-01", "gender": "female",
+                                                                    "age_group": "adult", "region": "Stockholm",
+                                                                    "missing_support": ["housing"],
+                                                                    "identity": {"name": side["secret_name"]}},
+                                               token=side["cw"]))
             side["codes"] = [p["code"], side["child"]["code"]]
         _, funder = w.user("funder")
         return s, w, a, b, funder
@@ -175,6 +182,14 @@ def test_every_endpoint_by_role_and_organisation():
              dict(coord=201, own=403, other=403, funder=403, anon=401)),
             ("GET", API + "/consultations", None, dict(coord=200, own=403, other=403, funder=403, anon=401)),
             ("GET", API + "/reports/annual/2024", None, dict(coord=200, own=403, other=403, funder=200, anon=401)),
+            ("POST", API + "/contacts", {"date": "2024-04-01", "gender": "male", "age_group": "adult", "region": "Syd",
+                                         "missing_support": ["legal_advice"], "organisation_id": A["org"]},
+             dict(coord=201, own=201, other=404, funder=403, anon=401)),
+            ("GET", API + "/contacts", None, dict(coord=200, own=200, other=200, funder=403, anon=401)),
+            ("GET", f"{API}/contacts/{A['contact']['id']}", None,
+             dict(coord=200, own=200, other=404, funder=403, anon=401)),
+            ("PUT", f"{API}/organisations/{A['org']}/member", {"member": True},
+             dict(coord=200, own=403, other=403, funder=403, anon=401)),
         ]
         failures = []
         for method, path, body, want in matrix:
@@ -318,6 +333,7 @@ def test_html_pages_hide_other_organisations_records():
             "/decisions": dict(own=200, other=200, funder=403, anon=303),
             f"/decisions/{dec}": dict(own=200, other=404, funder=403, anon=303),
             "/placements": dict(own=200, other=200, funder=403, anon=303),
+            "/contacts": dict(own=200, other=200, funder=403, anon=303),
             "/": dict(own=200, other=200),
             "/queue": dict(own=403, other=403, funder=403),
             "/organisations": dict(own=403, other=403, funder=403),
