@@ -216,6 +216,9 @@ json_t *svc_contact_get(struct svc *s, int64_t id, struct svc_error *e)
 		return svc_db_fail(s, e);
 	if (!svc_sees_org(s, c.organisation_id))
 		return svc_not_theirs(s, e);
+	/* A contact holds no identity, but it is a record about a person: audited as one. */
+	if (db_audit_read(s->db, s->actor->user_id, "contact.read", "contact", id, NULL) != 0)
+		return svc_db_fail(s, e);
 	return contact_json(&c);
 }
 
@@ -275,6 +278,12 @@ json_t *svc_contact_list(struct svc *s, const struct svc_contact_query *q, struc
 	int64_t total;
 	if (db_contact_find(s->db, &f, &cs, &n, &total) != DB_OK)
 		return svc_db_fail(s, e);
+	char detail[64];
+	snprintf(detail, sizeof detail, "%zu contacts from offset %lld", n, (long long)f.offset);
+	if (db_audit_read(s->db, s->actor->user_id, "contact.list", "organisation", f.organisation_id, detail) != 0) {
+		free(cs);
+		return svc_db_fail(s, e);
+	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, contact_json(&cs[i]));

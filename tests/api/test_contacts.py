@@ -125,6 +125,13 @@ def test_an_organisation_sees_only_its_own_contacts_and_the_funder_none():
         for call in (s.get(API + "/contacts", token=funder), s.get(f"{API}/contacts/{ca['id']}", token=funder),
                      s.post(API + "/contacts", contact(), token=funder)):
             expect(call, 403, code="forbidden")
+        # recording and every read are audited, as for persons; a refused read is counted
+        s.stop()
+        with sqlite3.connect(s.db) as con:
+            actions = [r[0] for r in con.execute("SELECT action FROM audit WHERE action LIKE 'contact.%' "
+                                                 "OR action = 'read.denied' ORDER BY id")]
+        assert actions.count("contact.create") == 2 and "contact.read" in actions, actions
+        assert "contact.list" in actions and "read.denied" in actions, actions
 
 
 def test_the_list_is_newest_first_with_pages_and_filters():

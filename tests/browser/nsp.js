@@ -198,7 +198,8 @@ class Api {
 async function setUp(base, year) {
 	const api = new Api(base);
 	await api.login('samordnare', COORD_PASSWORD);
-	const a = await api.call('POST', '/api/v1/organisations', { name: 'Skyddade Boendet Syd', kind: 'protected_housing', regions: ['Syd', 'Väst'] });
+	/* Anna's organisation is a member of the platform: it records contacts (issue 19). */
+	const a = await api.call('POST', '/api/v1/organisations', { name: 'Skyddade Boendet Syd', kind: 'protected_housing', regions: ['Syd', 'Väst'], member: true });
 	const b = await api.call('POST', '/api/v1/organisations', { name: 'Tryggt Hem Nord', kind: 'safe_housing', regions: ['Nord'] });
 	/* A certification process first, then certified with every minimum requirement met (domain/certification.h). */
 	const met = { knowledge_of_trafficking: true, threat_and_risk_routines: true, security_routines: true, support_matches_rights: true };

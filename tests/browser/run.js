@@ -22,7 +22,8 @@
  * four-eyes threshold waits until a second coordinator approves it. A woman
  * with one child applies for admission and a reflection period in one form;
  * the coordinator decides both in one act, over capacity with a reason (R13,
- * R15).
+ * R15). A caseworker of a member organisation records a contact with a
+ * person outside the programme (issue 19).
  * Screenshots of the main pages are saved for a reviewer. Prints
  * "browser: N passed, N failed" and exits non-zero on any failure.
  */
@@ -617,6 +618,34 @@ async function main() {
 			assert.equal(await fig('remaining_ore'), '3 445 400 kr');
 			assert.ok(await coord.locator('figure.chart rect.s-committed').count() >= 1);
 			await shot(coord, '09-year');
+		});
+
+		await step('the caseworker records a contact; a missing field is shown beside it; the identity is kept nowhere', async () => {
+			await anna.goto(base + '/contacts');
+			await anna.getByLabel('Kvinna', { exact: true }).check();
+			await anna.locator('section.panel select[name=region]').selectOption({ label: 'Syd' });
+			await anna.getByRole('button', { name: 'Spara kontakten' }).click();
+			await anna.locator('.field.has-error').waitFor();
+			const err = text(await anna.locator('.field.has-error').innerText());
+			assert.match(err, /Stöd som saknades/);
+			assert.doesNotMatch(err, /missing_support/);
+			assert.equal(await anna.locator('input[name=date]').getAttribute('type'), 'date');
+			await anna.getByLabel('Skyddat eller tryggt boende').check();
+			await anna.getByLabel('Juridisk rådgivning').check();
+			await anna.getByLabel('En offentlig aktör har nekat trots behov').check();
+			await anna.getByLabel('Offentlig aktör som nekade').selectOption({ label: 'Migrationsverket' });
+			await anna.getByLabel('Skäl som angavs').selectOption({ label: 'Saknar personnummer' });
+			await anna.getByLabel('Namn', { exact: true }).fill('Kontakta Exempelsdotter');
+			await anna.getByLabel('Födelsedatum').fill('1991-04-05');
+			await anna.getByLabel('Födelseland').fill('Rumänien');
+			await anna.getByRole('button', { name: 'Spara kontakten' }).click();
+			await anna.waitForURL(/\/contacts\?done=saved$/);
+			const list = text(await anna.locator('#contacts-list').innerText());
+			assert.match(list, /Visar 1–1 av 1/);
+			assert.match(list, /Skyddat eller tryggt boende, Juridisk rådgivning/);
+			assert.match(list, /Migrationsverket \(Saknar personnummer\)/);
+			assert.doesNotMatch(await anna.content(), /Exempelsdotter|1991-04-05|Rumänien/);
+			await shot(anna, '27-contacts');
 		});
 
 		await step('a caseworker of another organisation cannot open the person, its application or decision', async () => {
