@@ -576,7 +576,7 @@ static void org_fields(const json_t *in)
 	FZ_CHECK(v.depth == 0 && v.prefix[0] == '\0');
 }
 
-/* Exit, placement requests and consultations (svc_person.c, svc_org.c). */
+/* Exit, placement requests, consultations and contacts (svc_person.c, svc_org.c, svc_contact.c). */
 static void small_fields(const json_t *in)
 {
 	static const char *const exit_known[] = { "date", "destination", NULL };
@@ -605,6 +605,22 @@ static void small_fields(const json_t *in)
 	c_string(&v, in, "topic", V_REQUIRED, 2000, &s);
 	c_int(&v, in, "minutes", 0, 100000, V_REQUIRED, &x);
 	c_string(&v, in, "outcome", V_OPTIONAL | V_EMPTY_OK, 2000, &s);
+
+	/* a contact of the contact register (svc_contact.c), its identity nested */
+	uint32_t mask;
+	json_t *ident = NULL;
+	vctx_init(&v);
+	c_day(&v, in, "date", V_OPTIONAL, &d);
+	c_enum(&v, in, "gender", &enum_gender, V_REQUIRED, &e);
+	c_enum_set(&v, in, "missing_support", &enum_support_need, V_REQUIRED, &mask);
+	c_enum_set(&v, in, "exploitation_forms", &enum_exploitation, V_OPTIONAL | V_EMPTY_OK, &mask);
+	if (c_object(&v, in, "identity", V_OPTIONAL, &ident) == 1 && ident) {
+		v_push(&v, "identity");
+		c_string(&v, ident, "name", V_OPTIONAL | V_EMPTY_OK | V_SINGLE_LINE, 200, &s);
+		c_day(&v, ident, "birth_date", V_OPTIONAL, &d);
+		v_pop(&v);
+	}
+	FZ_CHECK(v.depth == 0 && v.prefix[0] == '\0');
 }
 
 /* ------------------------------------------------------ the nesting walk */

@@ -83,7 +83,8 @@ static void identity_read(struct vctx *v, const json_t *in, struct contact_ident
 		      id->birth_date != DAY_NONE;
 }
 
-/* Wipes the identity's strings in the request (they served the keys only). */
+/* Wipes the identity's strings in the request, which the caller owns: they
+ * served the keys only (as db_linkage_set_json wipes what it decoded). */
 static void identity_wipe(struct contact_identity *id)
 {
 	const char *k;
@@ -98,8 +99,7 @@ static void identity_wipe(struct contact_identity *id)
 
 /*
  * Whether organisation org may record contacts: a member of the platform.
- * 1 yes, 0 no, -1 database error; DB_NOTFOUND-like absence is 0 with
- * *exists false.
+ * 1 yes, 0 no (also when it does not exist: *exists false), -1 database error.
  */
 static int org_is_member(struct svc *s, int64_t org, bool *exists)
 {
@@ -115,6 +115,47 @@ static int org_is_member(struct svc *s, int64_t org, bool *exists)
 	return member ? 1 : 0;
 }
 
+/*
+ * Checks that the actor may record contact c for its organisation (a
+ * caseworker: their own; the coordinator names one) and that the
+ * organisation is a member of the platform. Returns 0, or -1 with e filled.
+ */
+static int contact_org_allowed(struct svc *s, struct db_contact *c, struct svc_error *e)
+{
+	if (s->actor->role == ROLE_CASEWORKER) {
+		if (c->organisation_id && c->organisation_id != s->actor->organisation_id) {
+			svc_fail_field(e, SVC_NOT_FOUND, "organisation_id", "Organisationen finns inte.",
+				       "The organisation does not exist.");
+			return -1;
+		}
+		c->organisation_id = s->actor->organisation_id;
+	} else if (!c->organisation_id) {
+		svc_fail_field(e, SVC_INVALID, "organisation_id", "Ange vilken medlemsorganisation som hade kontakten.",
+			       "Name the member organisation that had the contact.");
+		return -1;
+	}
+	bool exists;
+	int member = org_is_member(s, c->organisation_id, &exists);
+	if (member < 0) {
+		svc_db_fail(s, e);
+		return -1;
+	}
+	if (!exists) {
+		svc_fail_field(e, SVC_NOT_FOUND, "organisation_id", "Organisationen finns inte.",
+			       "The organisation does not exist.");
+		return -1;
+	}
+	if (member)
+		return 0;
+	if (s->actor->role == ROLE_CASEWORKER)
+		svc_fail(e, SVC_FORBIDDEN, "Din organisation är inte medlem i plattformen och kan inte registrera kontakter.",
+			 "Your organisation is not a member of the platform and cannot record contacts.");
+	else
+		svc_fail_field(e, SVC_INVALID, "organisation_id", "Organisationen är inte medlem i plattformen.",
+			       "The organisation is not a member of the platform.");
+	return -1;
+}
+
 json_t *svc_contact_create(struct svc *s, const json_t *in, struct svc_error *e)
 {
 	static const char *const known[] = { "date", "gender", "age_group", "exploitation_forms", "region",
@@ -126,7 +167,7 @@ json_t *svc_contact_create(struct svc *s, const json_t *in, struct svc_error *e)
 				.reason_category = -1 };
 	struct contact_identity ident;
 	int gender = 0, age = 0, region = 0;
-	json_t *basis = NULL;
+	json_t *basis = NULL, *out = NULL;
 
 	vctx_init(&v);
 	v_known_keys(&v, in, known);
@@ -156,39 +197,15 @@ json_t *svc_contact_create(struct svc *s, const json_t *in, struct svc_error *e)
 		v_fail(&v, "date", "Datumet får inte ligga i framtiden.", "The date must not be in the future.");
 	if (v.failed) {
 		svc_invalid(e, &v);
-		return NULL;
+		goto out;
 	}
-	if (s->actor->role == ROLE_CASEWORKER) {
-		if (c.organisation_id && c.organisation_id != s->actor->organisation_id)
-			return svc_fail_field(e, SVC_NOT_FOUND, "organisation_id", "Organisationen finns inte.",
-					      "The organisation does not exist.");
-		c.organisation_id = s->actor->organisation_id;
-	} else if (!c.organisation_id) {
-		return svc_fail_field(e, SVC_INVALID, "organisation_id",
-				      "Ange vilken medlemsorganisation som hade kontakten.",
-				      "Name the member organisation that had the contact.");
-	}
-	bool exists;
-	int member = org_is_member(s, c.organisation_id, &exists);
-	if (member < 0)
-		return svc_db_fail(s, e);
-	if (!exists)
-		return svc_fail_field(e, SVC_NOT_FOUND, "organisation_id", "Organisationen finns inte.",
-				      "The organisation does not exist.");
-	if (!member) {
-		if (s->actor->role == ROLE_CASEWORKER)
-			return svc_fail(e, SVC_FORBIDDEN,
-					"Din organisation är inte medlem i plattformen och kan inte registrera kontakter.",
-					"Your organisation is not a member of the platform and cannot record contacts.");
-		return svc_fail_field(e, SVC_INVALID, "organisation_id",
-				      "Organisationen är inte medlem i plattformen.",
-				      "The organisation is not a member of the platform.");
-	}
+	if (contact_org_allowed(s, &c, e) != 0)
+		goto out;
 	c.gender = (enum gender)gender;
 	c.age_group = (enum age_group)age;
 	c.region = (enum region)region;
 	/* The contact and its linkage keys in one transaction; the identity
-	 * itself goes no further than linkage_keys_compute() and is wiped. */
+	 * itself goes no further than linkage_keys_compute(). */
 	int rc = db_begin(s->db);
 	if (rc == DB_OK)
 		rc = db_contact_create(s->db, s->actor->user_id, &c, &c.id);
@@ -196,14 +213,18 @@ json_t *svc_contact_create(struct svc *s, const json_t *in, struct svc_error *e)
 		struct linkage_identity li = { ident.name, ident.birth_date_text, ident.birth_country };
 		rc = db_linkage_set(s->db, (struct db_subject){ DB_SUBJECT_CONTACT, c.id }, c.organisation_id, &li);
 	}
-	identity_wipe(&ident);
 	if (rc == DB_OK)
 		rc = db_commit(s->db);
 	if (rc != DB_OK) {
 		db_rollback(s->db);
-		return svc_db_fail(s, e);
+		svc_db_fail(s, e);
+		goto out;
 	}
-	return contact_json(&c);
+	out = contact_json(&c);
+out:
+	/* Whatever the answer, nothing of the identity outlives the request. */
+	identity_wipe(&ident);
+	return out;
 }
 
 json_t *svc_contact_get(struct svc *s, int64_t id, struct svc_error *e)
