@@ -418,7 +418,7 @@ static int link_groups(struct db *db, int year, const struct db_linkage_rec *rec
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (recs[i].subj.kind == DB_SUBJECT_PERSON &&
+		if (recs[i].subj.kind == DB_SUBJECT_PERSON && nadm > 0 &&
 		    bsearch(&recs[i].subj.id, admitted, nadm, sizeof *admitted, id_cmp) != NULL)
 			(*entered)[(*group)[i]] = true;
 	rc = DB_OK;
