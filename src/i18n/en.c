@@ -18,7 +18,6 @@ const struct i18n_entry i18n_en[] = {
 	{ "nav.consultations", "Case support" },
 	{ "nav.users", "Users" },
 	{ "nav.report", "Annual report" },
-	{ "nav.duplicates", "Duplicates" },
 	{ "done.marked", "The pair is marked. The annual report and the allowances (R3–R6) count accordingly." },
 	{ "duplicates.title", "Possible duplicates" },
 	{ "duplicates.hint", "Pairs of records that may be the same person, at different organisations or within one. They are compared on keys the server computes from name, date of birth and country of birth; no identity data is shown here. Pairs with a similarity of {1} and above are shown, and every pair you have marked. Marking a pair the same person counts the person once in the annual report and counts the reflection period, the extended period and integration support (R3–R6) across both records." },

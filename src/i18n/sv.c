@@ -18,7 +18,6 @@ const struct i18n_entry i18n_sv[] = {
 	{ "nav.consultations", "Ärendestöd" },
 	{ "nav.users", "Användare" },
 	{ "nav.report", "Årsrapport" },
-	{ "nav.duplicates", "Dubbletter" },
 	{ "done.marked", "Paret är markerat. Årsrapporten och tilldelningarna (R3–R6) räknar därefter." },
 	{ "duplicates.title", "Möjliga dubbletter" },
 	{ "duplicates.hint", "Par av poster som kan gälla samma person, hos olika organisationer eller inom en. Jämförelsen görs på nycklar som servern räknar fram ur namn, födelsedatum och födelseland; inga identitetsuppgifter visas här. Par med likhet från {1} och uppåt visas, och alla par du har markerat. Markerar du ett par som samma person räknas personen en gång i årsrapporten och reflektionsperiod, förlängd period och integrationsstöd (R3–R6) räknas för båda posterna tillsammans." },

@@ -72,7 +72,15 @@ void page_persons(struct http_request *req)
 	page_h1(&p, "persons.title");
 	html_raw(&p.h, "<p class=\"actions\"><a class=\"button\" href=\"/persons/new\">");
 	page_text(&p, "persons.register");
-	html_raw(&p.h, "</a></p>");
+	html_raw(&p.h, "</a>");
+	/* The coordinator's possible duplicates across organisations: a task now and then, from here
+	 * rather than from a menu that must fit on one line. */
+	if (p.svc.actor->role == ROLE_COORDINATOR) {
+		html_raw(&p.h, " <a href=\"/duplicates\">");
+		page_text(&p, "duplicates.title");
+		html_raw(&p.h, "</a>");
+	}
+	html_raw(&p.h, "</p>");
 	persons_filters(&p, &q);
 	bool filtered = (q.code && *q.code) || (q.age_group && *q.age_group) || (q.status && *q.status);
 	json_t *persons = json_object_get(list, "persons");

@@ -30,7 +30,6 @@ static const struct {
 	{ "/queue", "nav.queue", C },
 	{ "/persons", "nav.persons", C | W },
 	{ "/applications", "nav.applications", W },
-	{ "/duplicates", "nav.duplicates", C },
 	{ "/decisions", "nav.decisions", C | W },
 	{ "/claims", "nav.claims", C | W },
 	{ "/year", "nav.year", C },

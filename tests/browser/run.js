@@ -1017,16 +1017,17 @@ async function main() {
 			assert.match(text(await coord.locator('main').innerText()), /Inga akuta beslut väntar på uppföljning/);
 		});
 
-		await step('no main page scrolls sideways at 1366 and 1280 px in either language; the menu stays on one line; a compact phone header', async () => {
+		await step('no main page scrolls sideways at 1366 and 1280 px in either language; the menu stays on one line with every item in sight; a compact phone header', async () => {
 			const person = new URL(personUrl).pathname;
 			const pages = {
 				samordnare: ['/', '/queue', '/applications', '/persons', '/persons/new', '/decisions', '/claims',
 					`/years/${day(0).slice(0, 4)}`, '/organisations', '/certification', '/follow-ups', '/capacity',
-					'/placements', '/consultations', '/users', '/outbox', '/report', '/me', '/no-such-page',
+					'/placements', '/consultations', '/contacts', '/duplicates', '/users', '/outbox', '/report', '/me',
+					'/no-such-page',
 					new URL(reflectionApp).pathname, new URL(decisionUrl).pathname, person],
 				anna: ['/', '/persons', '/persons/new', person, `${person}/apply?type=extended`, '/applications',
 					new URL(reflectionApp).pathname, '/decisions', new URL(decisionUrl).pathname, '/claims',
-					'/capacity', '/placements', '/me', '/no-such-page'],
+					'/capacity', '/placements', '/contacts', '/me', '/no-such-page'],
 			};
 			const slug = (p) => p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'start';
 			const setLang = async (page, lang) => {
@@ -1043,6 +1044,9 @@ async function main() {
 					width: document.documentElement.scrollWidth,
 					menuLines: new Set(items.map((li) => Math.round(li.getBoundingClientRect().top))).size,
 					menuItems: items.length,
+					/* every item in sight: the menu does not need its sideways scroll */
+					menuHidden: (() => { const ul = document.querySelector('header.site nav ul');
+						return ul ? ul.scrollWidth - ul.clientWidth : 0; })(),
 					header: document.querySelector('header.site').getBoundingClientRect().height,
 				};
 			});
@@ -1058,6 +1062,7 @@ async function main() {
 							assert.ok(m.menuItems > 2, `${who}, ${lang}, ${p}: no menu`);
 							assert.ok(m.width <= width, `${who}, ${lang}, ${p} at ${width} px: the page is ${m.width} px wide`);
 							assert.equal(m.menuLines, 1, `${who}, ${lang}, ${p} at ${width} px: the menu wraps`);
+							assert.ok(m.menuHidden <= 1, `${who}, ${lang}, ${p} at ${width} px: ${m.menuHidden} px of the menu are out of sight`);
 							if (width === 1366)
 								await shot(page, `w1366-${lang}-${who}-${slug(p)}`);
 						}
