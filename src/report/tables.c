@@ -122,6 +122,26 @@ static int64_t sum_counts(const int64_t *v, int n, int stride)
 	return s;
 }
 
+/* "Paid per intervention": each code's row (its id the code), then the total. */
+static void add_paid_by_code(struct report_tables *ts, const int64_t paid_ore[CODE__COUNT], int64_t total_ore)
+{
+	struct rtable *t = add_table(ts, "paid_by_code", "report.paid_by_code_heading", "report.intervention", RT_MONEY);
+	add_col(t, L(ts, "report.amount"), -1);
+	for (int c = 0; c < CODE__COUNT; c++) {
+		add_value_row(t, V(ts, &enum_code, c), paid_ore[c]);
+		t->rows[t->nrows - 1].id = enum_name(&enum_code, c);
+	}
+	add_value_row(t, L(ts, "bucket.total"), total_ore);
+}
+
+void report_tables_paid_by_code(const int64_t paid_ore[CODE__COUNT], int64_t total_ore, enum lang l,
+				struct report_tables *ts)
+{
+	memset(ts, 0, sizeof *ts);
+	ts->lang = l;
+	add_paid_by_code(ts, paid_ore, total_ore);
+}
+
 void report_tables_build(const struct report *r, enum lang l, struct report_tables *ts)
 {
 	static const enum bucket all[] = {
@@ -206,13 +226,7 @@ void report_tables_build(const struct report *r, enum lang l, struct report_tabl
 	add_value_row(t, L(ts, "report.money.committed"), r->money.committed_ore);
 	add_value_row(t, L(ts, "report.paid"), r->money.paid_ore);
 
-	t = add_table(ts, "paid_by_code", "report.paid_by_code_heading", "report.intervention", RT_MONEY);
-	add_col(t, L(ts, "report.amount"), -1);
-	for (int c = 0; c < CODE__COUNT; c++) {
-		add_value_row(t, V(ts, &enum_code, c), r->money.paid_by_code_ore[c]);
-		t->rows[t->nrows - 1].id = enum_name(&enum_code, c);
-	}
-	add_value_row(t, L(ts, "bucket.total"), r->money.paid_ore);
+	add_paid_by_code(ts, r->money.paid_by_code_ore, r->money.paid_ore);
 
 	t = add_table(ts, "decisions", "report.decisions_heading", "report.decision", RT_COUNT);
 	add_col(t, L(ts, "report.count"), -1);

@@ -63,6 +63,11 @@ struct report_tables {
 /* Lays r out as tables with the words of language l into *out (about 25 kB:
  * allocate it, not on a small stack). Nothing to free. */
 void report_tables_build(const struct report *r, enum lang l, struct report_tables *out);
+/* Only the report's "paid per intervention" table (out->t[0]), from the payments
+ * dated in the year by code and their total: the year page shows it as the
+ * report does. */
+void report_tables_paid_by_code(const int64_t paid_ore[CODE__COUNT], int64_t total_ore, enum lang l,
+				struct report_tables *out);
 
 #define RT_CELL_MAX 48
 

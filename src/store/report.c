@@ -241,17 +241,19 @@ static int load_money(struct db *db, int year, struct report *r)
 }
 
 /* Payments dated in the year by the code of each of their lines: a child
- * supplement under its own *_child code (migration 9). */
-static int load_paid_by_code(struct db *db, int year, struct report *r)
+ * supplement under its own *_child code (migration 9). The report's table,
+ * and the year page's through GET /api/v1/years/{y}/budget. */
+int db_paid_by_code(struct db *db, int year, int64_t paid_ore[CODE__COUNT])
 {
 	sqlite3_stmt *st = report_stmt(db, ST_REPORT_PAID_BY_CODE, year);
 	int rc, code;
 
+	memset(paid_ore, 0, CODE__COUNT * sizeof paid_ore[0]);
 	if (st == NULL)
 		return DB_ERROR;
 	while ((rc = report_step(db, st, "annual report: payments")) == 1) {
 		if (report_enum(db, st, 0, &enum_code, &code) != 0 ||
-		    report_add(db, &r->money.paid_by_code_ore[code], col_i64(st, 1)) != 0) {
+		    report_add(db, &paid_ore[code], col_i64(st, 1)) != 0) {
 			rc = -1;
 			break;
 		}
@@ -495,7 +497,7 @@ int db_report_load(struct db *db, int year, struct report *out)
 	if (rc == DB_OK)
 		rc = load_money(db, year, out);
 	if (rc == DB_OK)
-		rc = load_paid_by_code(db, year, out);
+		rc = db_paid_by_code(db, year, out->money.paid_by_code_ore);
 	if (rc == DB_OK)
 		rc = load_by_name(db, year, ST_REPORT_DECISIONS, &enum_outcome, out->decisions.by_outcome,
 				  &out->decisions.emergency, "annual report: decisions");

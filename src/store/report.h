@@ -18,4 +18,11 @@
  */
 int db_report_load(struct db *db, int year, struct report *out);
 
+/*
+ * The payments dated in year by intervention code (a payment's lines: a
+ * child supplement under its own code), as the report's "paid per
+ * intervention". DB_OK, or DB_ERROR with db_errmsg() set.
+ */
+int db_paid_by_code(struct db *db, int year, int64_t paid_ore[CODE__COUNT]);
+
 #endif

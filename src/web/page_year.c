@@ -214,6 +214,62 @@ static void settings_form(struct page *p, int year, const json_t *y)
 	html_raw(&p->h, "</section>");
 }
 
+/* One of the report's tables, laid out as every export lays it out (report/tables.h). */
+static void report_table(struct page *p, const struct rtable *t)
+{
+	char cell[RT_CELL_MAX];
+	html_raw(&p->h, "<section");
+	html_attr(&p->h, "id", t->key);
+	html_raw(&p->h, "><h2>");
+	html_text(&p->h, t->title);
+	html_raw(&p->h, "</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
+	html_text(&p->h, t->corner);
+	html_raw(&p->h, "</th>");
+	for (int c = 0; c < t->ncols; c++) {
+		html_raw(&p->h, "<th scope=\"col\" class=\"num\">");
+		html_text(&p->h, t->cols[c]);
+		html_raw(&p->h, "</th>");
+	}
+	html_raw(&p->h, "</tr></thead><tbody>");
+	for (int r = 0; r < t->nrows; r++) {
+		html_raw(&p->h, "<tr");
+		html_attr(&p->h, "data-code", t->rows[r].id);
+		html_raw(&p->h, "><th scope=\"row\">");
+		html_text(&p->h, t->rows[r].label);
+		html_raw(&p->h, "</th>");
+		for (int c = 0; c < t->ncols; c++) {
+			html_raw(&p->h, "<td class=\"num\">");
+			html_text(&p->h, rt_cell_text(t->kind, t->rows[r].v[c], 1, cell));
+			html_raw(&p->h, "</td>");
+		}
+		html_raw(&p->h, "</tr>");
+	}
+	html_raw(&p->h, "</tbody></table></div>");
+	if (t->note) {
+		html_raw(&p->h, "<p class=\"note\">");
+		html_text(&p->h, t->note);
+		html_raw(&p->h, "</p>");
+	}
+	html_raw(&p->h, "</section>");
+}
+
+/* "Utbetalt per insats(typ)" on the year page: the report's own table (the same
+ * rows, labels and figures: the budget's paid_by_intervention_ore is the
+ * report's query, db_paid_by_code), a child supplement on its own row. */
+static void paid_by_code_table(struct page *p, const json_t *budget)
+{
+	int64_t paid[CODE__COUNT];
+	const json_t *by_code = json_object_get(budget, "paid_by_intervention_ore");
+	struct report_tables *ts = malloc(sizeof *ts);
+	if (!ts)
+		abort();
+	for (int c = 0; c < CODE__COUNT; c++)
+		paid[c] = page_int(by_code, enum_name(&enum_code, c));
+	report_tables_paid_by_code(paid, page_int(budget, "paid_in_year_ore"), p->lang, ts);
+	report_table(p, &ts->t[0]);
+	free(ts);
+}
+
 static void year_page(struct page *p, int year, unsigned status)
 {
 	struct svc_error e;
@@ -235,6 +291,7 @@ static void year_page(struct page *p, int year, unsigned status)
 		html_raw(&p->h, "</p>");
 	}
 	page_money_figures(p, y);
+	paid_by_code_table(p, y);
 	html_raw(&p->h, "<h2>");
 	page_text(p, "year.chart");
 	html_raw(&p->h, "</h2>");
@@ -304,45 +361,6 @@ void page_report_current(struct http_request *req)
 	struct page p;
 	page_init(&p, req);
 	page_redirectf(&p, "/reports/%d", page_this_year());
-}
-
-/* One of the report's tables, laid out as every export lays it out (report/tables.h). */
-static void report_table(struct page *p, const struct rtable *t)
-{
-	char cell[RT_CELL_MAX];
-	html_raw(&p->h, "<section");
-	html_attr(&p->h, "id", t->key);
-	html_raw(&p->h, "><h2>");
-	html_text(&p->h, t->title);
-	html_raw(&p->h, "</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">");
-	html_text(&p->h, t->corner);
-	html_raw(&p->h, "</th>");
-	for (int c = 0; c < t->ncols; c++) {
-		html_raw(&p->h, "<th scope=\"col\" class=\"num\">");
-		html_text(&p->h, t->cols[c]);
-		html_raw(&p->h, "</th>");
-	}
-	html_raw(&p->h, "</tr></thead><tbody>");
-	for (int r = 0; r < t->nrows; r++) {
-		html_raw(&p->h, "<tr");
-		html_attr(&p->h, "data-code", t->rows[r].id);
-		html_raw(&p->h, "><th scope=\"row\">");
-		html_text(&p->h, t->rows[r].label);
-		html_raw(&p->h, "</th>");
-		for (int c = 0; c < t->ncols; c++) {
-			html_raw(&p->h, "<td class=\"num\">");
-			html_text(&p->h, rt_cell_text(t->kind, t->rows[r].v[c], 1, cell));
-			html_raw(&p->h, "</td>");
-		}
-		html_raw(&p->h, "</tr>");
-	}
-	html_raw(&p->h, "</tbody></table></div>");
-	if (t->note) {
-		html_raw(&p->h, "<p class=\"note\">");
-		html_text(&p->h, t->note);
-		html_raw(&p->h, "</p>");
-	}
-	html_raw(&p->h, "</section>");
 }
 
 /* The report's tables; in place of its money table, the year's money figures as the start

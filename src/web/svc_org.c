@@ -12,6 +12,7 @@
 #include "domain/certification.h"
 #include "domain/money.h"
 #include "domain/registers.h"
+#include "store/report.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -540,16 +541,22 @@ json_t *svc_year_get(struct svc *s, int year, struct svc_error *e)
 json_t *svc_year_budget(struct svc *s, int year, struct svc_error *e)
 {
 	struct budget b;
-	if (db_year_budget(s->db, year, &b) != DB_OK)
+	int64_t by_code[CODE__COUNT];
+	if (db_year_budget(s->db, year, &b) != DB_OK || db_paid_by_code(s->db, year, by_code) != DB_OK)
 		return svc_db_fail(s, e);
+	/* The report's "paid per intervention" (payments dated in the year, by line). */
+	json_t *paid = json_object();
+	for (int c = 0; c < CODE__COUNT; c++)
+		json_object_set_new(paid, enum_name(&enum_code, c), json_integer(by_code[c]));
 	/* api.md's fields, and the two figures of domain.md §8 the pages show beside them
 	 * (src/domain/budget.h): paid_in_year_ore (the report's "paid") and open_ore.
 	 * The threshold is in svc_year_get only. */
-	return json_pack("{s:i, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "year", year, "budget_ore",
+	return json_pack("{s:i, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "year", year, "budget_ore",
 			 b.has_budget ? json_integer(b.budget_ore) : json_null(), "committed_ore",
 			 (json_int_t)b.committed_ore, "paid_ore", (json_int_t)b.paid_ore, "released_ore",
 			 (json_int_t)b.released_ore, "remaining_ore", (json_int_t)b.remaining_ore, "paid_in_year_ore",
-			 (json_int_t)b.paid_in_year_ore, "open_ore", (json_int_t)b.open_ore);
+			 (json_int_t)b.paid_in_year_ore, "open_ore", (json_int_t)b.open_ore, "paid_by_intervention_ore",
+			 paid);
 }
 
 /* ---------------------------------------------------------------- placement requests */

@@ -53,6 +53,13 @@ def figures(page):
     return {f: ore(v) for f, v in found}
 
 
+def paid_per_code(page):
+    """{code: öre} of the page's "Utbetalt per insats" table."""
+    table = page.split('id="paid_by_code"', 1)[1].split("</table>", 1)[0]
+    found = re.findall(r'data-code="(\w+)"><th scope="row">[^<]*</th><td class="num">([^<]*)</td>', table)
+    return {c: ore(v) for c, v in found}
+
+
 def test_every_money_figure_on_the_four_pages_equals_the_budget_and_the_report():
     year = today().year
     with DemoServer() as s:
@@ -79,3 +86,12 @@ def test_every_money_figure_on_the_four_pages_equals_the_budget_and_the_report()
             # where two figures differ by definition, the page says why
             assert "Utbetalt under året räknar utbetalningar daterade" in html.unescape(r.text), name
             assert "Kvar = budget − beviljat + frigjort" in html.unescape(r.text), name
+        # paid per intervention (child supplements under their own codes): the year page
+        # and the report page show the report's figures, which the budget answers too
+        by_code = report["paid_by_intervention_ore"]
+        assert budget["paid_by_intervention_ore"] == by_code, (budget, by_code)
+        assert any(v > 0 for c, v in by_code.items() if c.endswith("_child")), by_code
+        for name in ("year page", "report page", "funder's report page"):
+            page = pages[name].text
+            assert "Utbetalt per insats" in html.unescape(page), name
+            assert paid_per_code(page) == by_code, (name, paid_per_code(page), by_code)
