@@ -212,6 +212,18 @@ bool page_confirmed(struct page *p, const char *what_key, const char *arg, const
 bool page_confirmed_check(struct page *p, const char *what_key, const char *arg, const char *button_key,
 			  const char *back_href, const char *check_key);
 
+/* page_confirmed() for a form of several fields: the confirmation page
+ * also shows what show() draws (before the box) and posts the fields named
+ * in keep (NULL-terminated) again as they were sent. check_key: the box's
+ * label (NULL: "confirm.check", it cannot be undone). */
+struct confirm {
+	const char *what_key, *arg, *button_key, *back_href, *check_key;
+	const char *const *keep;
+	void (*show)(struct page *p, const void *ctx);
+	const void *ctx;
+};
+bool page_confirmed_with(struct page *p, const struct confirm *c);
+
 /* The apply form's pseudo-type of "Ansök om tillträde och reflektionsperiod":
  * an admission and a reflection period in one form (R13). */
 #define APPLY_ADMISSION_REFLECTION "admission_reflection"

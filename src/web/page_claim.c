@@ -123,6 +123,27 @@ static void claim_form(struct page *p, const json_t *d, const json_t *left)
 	html_raw(&p->h, "</section>");
 }
 
+/* The coordinator's payment by amount (domain.md §8): split over the
+ * decision's lines, shown on a confirmation page before it is recorded. */
+static void payment_form(struct page *p, int64_t id)
+{
+	char today[DAY_BUFSZ];
+	page_panel(p, "payment.title");
+	html_raw(&p->h, "<p class=\"hint\">");
+	page_text(p, "payment.hint");
+	html_raw(&p->h, "</p>");
+	page_errors(p);
+	page_form(p, "/decisions/%lld/pay", (long long)id);
+	page_field(p, &(struct field){ .kind = FIELD_MONEY, .name = "amount_ore", .label = "payment.amount",
+				       .required = true });
+	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "paid_on", .label = "claim.paid_on",
+				       .value = day_format(day_today(), today), .required = true });
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "reference", .label = "claim.reference",
+				       .hint = "payment.reference_hint" });
+	page_form_end(p, "payment.submit");
+	html_raw(&p->h, "</section>");
+}
+
 /* R2e: the coordinator records who turned out to be responsible for an
  * emergency decision, which ends its follow-up. */
 static void emergency_form(struct page *p, int64_t id)
@@ -145,7 +166,7 @@ static void emergency_form(struct page *p, int64_t id)
 
 /* Which form of the decision page an error belongs to (shown beside its
  * fields there, and only there). */
-enum decision_form { FORM_CLAIM, FORM_EMERGENCY };
+enum decision_form { FORM_CLAIM, FORM_PAY, FORM_EMERGENCY };
 
 static void decision_page(struct page *p, int64_t id, unsigned status, enum decision_form failed)
 {
@@ -229,6 +250,13 @@ static void decision_page(struct page *p, int64_t id, unsigned status, enum deci
 		p->in = in;
 	}
 	claims_panel(p, left, period);
+	if (open && page_int(left, "left_ore") > 0 && p->svc.actor->role == ROLE_COORDINATOR) {
+		p->err = failed == FORM_PAY ? err : NULL;
+		p->in = failed == FORM_PAY ? in : NULL;
+		payment_form(p, id);
+		p->err = err;
+		p->in = in;
+	}
 	html_raw(h, "<h2>");
 	page_text(p, "claim.payments");
 	html_raw(h, "</h2>");
@@ -315,6 +343,68 @@ void page_claim(struct http_request *req)
 	}
 	json_decref(out);
 	page_redirectf(&p, "/decisions/%lld?done=claimed", (long long)req->ids[0]);
+}
+
+/* The split a payment will have, on its confirmation page: one row per line of the decision. */
+static void payment_split_table(struct page *p, const void *ctx)
+{
+	const json_t *pay = ctx;
+	page_table(p, "payment.split", "decision.code", "claim.amount", NULL);
+	size_t i;
+	json_t *l;
+	json_array_foreach(json_object_get(pay, "lines"), i, l) {
+		html_raw(&p->h, "<tr");
+		html_attr(&p->h, "data-code", page_s(l, "code"));
+		html_raw(&p->h, "><th scope=\"row\">");
+		html_text(&p->h, page_enum(p, &enum_code, page_s(l, "code")));
+		html_raw(&p->h, "</th><td class=\"num\">");
+		page_money(p, json_object_get(l, "amount_ore"));
+		html_raw(&p->h, "</td></tr>");
+	}
+	page_table_end(p);
+}
+
+/* The coordinator's payment by amount: judged and split first, recorded only once confirmed. */
+void page_payment(struct http_request *req)
+{
+	static const struct fj spec[] = { { "amount_ore", FJ_KR }, { "paid_on", FJ_STR }, { "reference", FJ_STR } };
+	static const char *const keep[] = { "amount_ore", "paid_on", "reference", NULL };
+	struct page p;
+	struct svc_error e;
+	char back[48], amount[64];
+	page_init(&p, req);
+	if (page_parse(&p) != 0)
+		return;
+	json_t *in = page_form_json(&p, spec, sizeof spec / sizeof spec[0], &e), *split = NULL, *out = NULL;
+	if (in) {
+		json_object_set_new(in, "decision_id", json_integer(req->ids[0]));
+		split = svc_payment_preview(&p.svc, in, &e);
+	}
+	if (split) {
+		snprintf(back, sizeof back, "/decisions/%lld", (long long)req->ids[0]);
+		money_format(page_int(split, "amount_ore"), amount, sizeof amount, 1);
+		struct confirm c = { .what_key = "payment.confirm_what", .arg = amount, .button_key = "payment.confirm",
+				     .back_href = back, .keep = keep, .show = payment_split_table, .ctx = split };
+		if (!page_confirmed_with(&p, &c)) {
+			json_decref(in);
+			json_decref(split);
+			return;
+		}
+		out = svc_payment_create(&p.svc, in, &e);
+	}
+	json_decref(in);
+	json_decref(split);
+	if (!out) {
+		if (e.status == SVC_NOT_FOUND && strcmp(e.field, "decision_id") == 0)
+			return page_fail(&p, &e);
+		p.err = &e;
+		/* R14 belongs beside the amount. */
+		if (e.status == SVC_RULE)
+			p.rule_field = "amount_ore";
+		return decision_page(&p, req->ids[0], page_form_status(&e), FORM_PAY);
+	}
+	json_decref(out);
+	page_redirectf(&p, "/decisions/%lld?done=paid", (long long)req->ids[0]);
 }
 
 /* ---------------------------------------------------------------- the coordinator's queue of claims */

@@ -942,24 +942,34 @@ bool page_confirmed(struct page *p, const char *what_key, const char *arg, const
 bool page_confirmed_check(struct page *p, const char *what_key, const char *arg, const char *button_key,
 			  const char *back_href, const char *check_key)
 {
+	return page_confirmed_with(p, &(struct confirm){ .what_key = what_key, .arg = arg, .button_key = button_key,
+							 .back_href = back_href, .check_key = check_key });
+}
+
+bool page_confirmed_with(struct page *p, const struct confirm *cf)
+{
 	const char *c = page_in(p, "confirm");
 	if (c && (strcmp(c, "1") == 0 || strcmp(c, "on") == 0 || strcmp(c, "true") == 0))
 		return true;
 	page_start(p, page_t(p, "confirm.title"));
 	page_h1(p, "confirm.title");
 	html_raw(&p->h, "<section class=\"panel confirm\"><p class=\"warning\">");
-	page_textv(p, what_key, arg ? arg : "", NULL);
+	page_textv(p, cf->what_key, cf->arg ? cf->arg : "", NULL);
 	html_raw(&p->h, "</p>");
+	if (cf->show)
+		cf->show(p, cf->ctx);
 	page_form(p, "%s", p->req->path);
+	for (size_t i = 0; cf->keep && cf->keep[i]; i++)
+		page_field(p, &(struct field){ .kind = FIELD_HIDDEN, .name = cf->keep[i] });
 	/* The checked box is the confirmation; a re-display starts unchecked. */
 	const struct form *in = p->in;
 	p->in = NULL;
-	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "confirm", .label = check_key,
-				       .required = true });
+	page_field(p, &(struct field){ .kind = FIELD_CHECKBOX, .name = "confirm",
+				       .label = cf->check_key ? cf->check_key : "confirm.check", .required = true });
 	p->in = in;
-	page_form_end(p, button_key);
+	page_form_end(p, cf->button_key);
 	html_raw(&p->h, "<p>");
-	page_link(p, page_t(p, "confirm.back"), "%s", back_href);
+	page_link(p, page_t(p, "confirm.back"), "%s", cf->back_href);
 	html_raw(&p->h, "</p></section>");
 	page_end_status(p, 200);
 	return false;

@@ -135,6 +135,7 @@ const struct route app_routes[] = {
 	{ "GET", "/decisions", page_decisions, C | W },
 	{ "GET", "/decisions/{id}", page_decision, C | W },
 	{ "POST", "/decisions/{id}/claim", page_claim, C | W | ROUTE_FORM },
+	{ "POST", "/decisions/{id}/pay", page_payment, C | ROUTE_FORM },
 	{ "GET", "/claims", page_claims, C | W },
 	{ "POST", "/claims/{id}/approve", page_claim_approve, C | ROUTE_FORM },
 	{ "GET", "/claims/{id}/reject", page_claim_reject_confirm, C },

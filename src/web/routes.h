@@ -121,6 +121,7 @@ void page_applications(struct http_request *req);
 void page_decisions(struct http_request *req);
 void page_decision(struct http_request *req);
 void page_claim(struct http_request *req);
+void page_payment(struct http_request *req);
 void page_claims(struct http_request *req);
 void page_claim_approve(struct http_request *req);
 void page_claim_reject_confirm(struct http_request *req);

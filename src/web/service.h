@@ -127,6 +127,8 @@ json_t *svc_decision_clear_emergency(struct svc *s, int64_t id, const json_t *in
 /* ---- claims and payments (svc_claim.c, domain.md §8) ---- */
 /* A payment by amount (coordinator; a caseworker gets SVC_FORBIDDEN), split over the decision's lines. */
 json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e);
+/* The same judged and split, nothing written: the payment's JSON with "id" null (the page's confirmation). */
+json_t *svc_payment_preview(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e);
 /* {"decision_id","from","to"|"units","reference"[,"submitted_on"]} → the claim (status submitted):
  * 400 for days outside the granted period or after the claim's date, 409 for a closed decision or

@@ -437,7 +437,8 @@ static json_t *payment_json(const struct db_payment *p)
 			 svc_day_json(p->paid_on), "reference", p->reference ? p->reference : "", "lines", lines);
 }
 
-json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e)
+/* A payment by amount: judged and split; written unless dry_run (then rolled back, its id null). */
+static json_t *payment_make(struct svc *s, const json_t *in, bool dry_run, struct svc_error *e)
 {
 	static const char *const known[] = { "decision_id", "amount_ore", "paid_on", "reference", NULL };
 	struct vctx v;
@@ -483,6 +484,17 @@ json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e)
 		goto rollback;
 	}
 	p.n_lines = (size_t)n;
+	if (dry_run) {
+		db_rollback(s->db);
+		db_decision_free(&d);
+		p.decision_id = decision_id;
+		p.amount_ore = amount;
+		p.paid_on = paid_on;
+		p.reference = (char *)reference;
+		out = payment_json(&p);
+		json_object_set_new(out, "id", json_null());
+		return out;
+	}
 	int rc = db_payment_record(s->db, s->actor->user_id, decision_id, amount, paid_on, reference, p.lines,
 				   p.n_lines, &id);
 	if (rc == DB_CONFLICT) {
@@ -505,6 +517,16 @@ rollback:
 	db_rollback(s->db);
 	db_decision_free(&d);
 	return out;
+}
+
+json_t *svc_payment_create(struct svc *s, const json_t *in, struct svc_error *e)
+{
+	return payment_make(s, in, false, e);
+}
+
+json_t *svc_payment_preview(struct svc *s, const json_t *in, struct svc_error *e)
+{
+	return payment_make(s, in, true, e);
 }
 
 json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e)

@@ -617,6 +617,10 @@ async function main() {
 			assert.equal(await fig('paid_ore'), '12 740 kr');
 			assert.equal(await fig('remaining_ore'), '3 445 400 kr');
 			assert.ok(await coord.locator('figure.chart rect.s-committed').count() >= 1);
+			/* Utbetalt per insats, as in the report: the supplement on its own row */
+			const row = async (code) => text(await coord.locator(`#paid_by_code tr[data-code=${code}]`).innerText());
+			assert.match(await row('reflection_child'), /Barntillägg reflektionsperiod\s*3 500 kr/);
+			assert.match(await row('reflection'), /Reflektionsperiod\s*9 240 kr/);
 			await shot(coord, '09-year');
 		});
 
@@ -646,6 +650,31 @@ async function main() {
 			assert.match(list, /Migrationsverket \(Saknar personnummer\)/);
 			assert.doesNotMatch(await anna.content(), /Exempelsdotter|1991-04-05|Rumänien/);
 			await shot(anna, '27-contacts');
+		});
+
+		await step('the coordinator pays an amount on the decision: the split is shown and confirmed first', async () => {
+			await coord.goto(decisionUrl);
+			const form = coord.locator('section.panel', { hasText: 'Betala ut ett belopp' });
+			await form.getByLabel('Belopp (kr)').fill('1 000');
+			await form.getByLabel(/Fakturanummer/).fill('Ver 88');
+			await form.getByRole('button', { name: 'Visa fördelningen …' }).click();
+			/* 1 000 kr over 30 × 1 320 and 30 × 500 kr: 725,27… and 274,72… kr, the öre left to the first line */
+			const confirm = coord.locator('section.confirm');
+			assert.match(text(await confirm.innerText()), /Utbetalningen av 1 000 kr registreras/);
+			assert.match(text(await confirm.locator('tr[data-code=reflection]').innerText()), /725,28 kr/);
+			assert.match(text(await confirm.locator('tr[data-code=reflection_child]').innerText()), /274,72 kr/);
+			await shot(coord, '09b-payment-confirm');
+			await anna.goto(decisionUrl);
+			assert.doesNotMatch(text(await anna.locator('main').innerText()), /Ver 88/, 'nothing paid before the confirmation');
+			await coord.getByLabel('Jag bekräftar; det kan inte ångras').check();
+			await coord.getByRole('button', { name: 'Registrera utbetalningen' }).click();
+			await coord.waitForURL(/\/decisions\/\d+\?done=paid$/);
+			const main = text(await coord.locator('main').innerText());
+			assert.match(main, /Utbetalningen är registrerad/);
+			assert.match(main, /Ver 88/);
+			/* a caseworker has no such form: organisations claim */
+			await anna.goto(decisionUrl);
+			assert.equal(await anna.locator('section.panel', { hasText: 'Betala ut ett belopp' }).count(), 0);
 		});
 
 		await step('a caseworker of another organisation cannot open the person, its application or decision', async () => {
