@@ -1,4 +1,4 @@
-/* nsp letter: a decision's letter (issue 17) as a PDF file. */
+/* nsp letter: a decision's letter, or a handled claim's (issue 17), as a PDF file. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +11,21 @@
 #include "util/buf.h"
 
 static const char usage_sv[] =
-	"Användning: nsp letter [--db FIL] --decision ID [--lang sv|en] -o FIL\n"
+	"Användning: nsp letter [--db FIL] (--decision ID | --claim ID) [--lang sv|en] -o FIL\n"
 	"Beslutsbrevet för ett beslut som PDF (A4): organisationen, ärendekoden (aldrig\n"
 	"identitetsuppgifter), vad som söktes, beslutet, belopp, skälen med reglernas ord\n"
-	"och vad organisationen kan göra nu. Svenska som standard; --lang en ger engelska.\n"
-	"Läsningen loggas i granskningsloggen som systemets.\n";
+	"och vad organisationen kan göra nu. Med --claim brevet för en godkänd eller avslagen\n"
+	"rekvisition: vad som rekvirerades, dygn eller enheter, belopp per rad, utfallet,\n"
+	"skälet till ett avslag och vem som prövade den. Svenska som standard; --lang en ger\n"
+	"engelska. Läsningen loggas i granskningsloggen som systemets.\n";
 static const char usage_en[] =
-	"Usage: nsp letter [--db FILE] --decision ID [--lang sv|en] -o FILE\n"
+	"Usage: nsp letter [--db FILE] (--decision ID | --claim ID) [--lang sv|en] -o FILE\n"
 	"A decision's letter as a PDF (A4): the organisation, the case code (never identity\n"
 	"data), what was applied for, the decision, the amounts, the reasons in the rules'\n"
-	"words and what the organisation can do next. Swedish by default; --lang en for English.\n"
-	"The read is written to the audit log as the system's.\n";
+	"words and what the organisation can do next. With --claim the letter of an approved\n"
+	"or rejected claim: what was claimed, the days or units, the amount per line, the\n"
+	"outcome, the reason of a rejection and who decided it. Swedish by default; --lang en\n"
+	"for English. The read is written to the audit log as the system's.\n";
 
 int cmd_letter(int argc, char **argv)
 {
@@ -29,6 +33,7 @@ int cmd_letter(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "decision", required_argument, NULL, 'D' },
+		{ "claim", required_argument, NULL, 'C' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -37,6 +42,7 @@ int cmd_letter(int argc, char **argv)
 	const char *path = "nsp.db", *key_file = NULL, *outpath = NULL;
 	enum lang lang = cli_english() ? LANG_EN : LANG_SV;
 	long long id = 0;
+	bool claim = false;
 	char *end;
 	int c;
 	optind = 1;
@@ -45,9 +51,11 @@ int cmd_letter(int argc, char **argv)
 		case 'd': path = optarg; break;
 		case 'K': key_file = optarg; break;
 		case 'D':
+		case 'C':
+			claim = c == 'C';
 			id = strtoll(optarg, &end, 10);
 			if (*end || id <= 0) {
-				cli_error("beslutets id är ett positivt heltal", "the decision's id is a positive integer");
+				cli_error("id är ett positivt heltal", "the id is a positive integer");
 				return 2;
 			}
 			break;
@@ -64,17 +72,17 @@ int cmd_letter(int argc, char **argv)
 		}
 	}
 	if (!id || !outpath) {
-		cli_error("ange beslutet med --decision ID och filen med -o FIL",
-			  "name the decision with --decision ID and the file with -o FILE");
+		cli_error("ange beslutet med --decision ID (eller rekvisitionen med --claim ID) och filen med -o FIL",
+			  "name the decision with --decision ID (or the claim with --claim ID) and the file with -o FILE");
 		return 2;
 	}
 	struct db *db = cli_open_db(path, key_file, 0);
 	if (!db)
 		return 1;
 	struct letter l;
-	int rc = letter_load(db, id, &l);
+	int rc = claim ? letter_load_claim(db, id, &l) : letter_load(db, id, &l);
 	if (rc == DB_NOTFOUND) {
-		cli_error("beslutet finns inte", "no such decision");
+		cli_error(claim ? "rekvisitionen finns inte" : "beslutet finns inte", claim ? "no such claim" : "no such decision");
 		db_close(db);
 		return 1;
 	}
@@ -83,9 +91,16 @@ int cmd_letter(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	char detail[64];
-	snprintf(detail, sizeof detail, "letter decision=%lld lang=%s cli", id, i18n_code(lang));
-	if (db_audit(db, 0, "decision.letter", "person", l.d.person_id, detail) != DB_OK) {
+	if (claim && !letter_claim_handled(&l)) {
+		cli_error("rekvisitionen väntar på beslut; brevet skrivs när den är godkänd eller avslagen",
+			  "the claim is waiting for a decision; its letter is written once it is approved or rejected");
+		letter_release(&l);
+		db_close(db);
+		return 1;
+	}
+	char detail[80];
+	snprintf(detail, sizeof detail, "letter %s=%lld lang=%s cli", claim ? "claim" : "decision", id, i18n_code(lang));
+	if (db_audit(db, 0, claim ? "claim.letter" : "decision.letter", "person", l.d.person_id, detail) != DB_OK) {
 		fprintf(stderr, "nsp: %s\n", db_errmsg(db));
 		letter_release(&l);
 		db_close(db);

@@ -58,10 +58,38 @@ fail:
 	return rc == DB_NOTFOUND ? DB_ERROR : rc;
 }
 
+int letter_load_claim(struct db *db, int64_t claim_id, struct letter *out)
+{
+	struct db_claim c;
+	struct db_user user;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->category = -1;
+	if ((rc = db_claim_get(db, claim_id, &c)) != DB_OK)
+		return rc;
+	if ((rc = letter_load(db, c.decision_id, out)) != DB_OK) {
+		db_claim_free(&c);
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	}
+	out->has_claim = true;
+	out->claim = c;
+	if (c.decided_by && db_user_get(db, c.decided_by, &user) == DB_OK)
+		snprintf(out->claim_decided_by, sizeof out->claim_decided_by, "%s", user.username);
+	return DB_OK;
+}
+
+bool letter_claim_handled(const struct letter *l)
+{
+	return l->has_claim && l->claim.status != CLAIM_SUBMITTED;
+}
+
 void letter_release(struct letter *l)
 {
 	if (!l)
 		return;
+	if (l->has_claim)
+		db_claim_free(&l->claim);
 	db_decision_free(&l->d);
 	free(l->org_name);
 	free(l->refusals);
@@ -72,6 +100,11 @@ void letter_release(struct letter *l)
 void letter_file_name(int64_t decision_id, enum lang lang, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "%s-%lld.pdf", lang == LANG_EN ? "nsp-decision" : "nsp-beslut", (long long)decision_id);
+}
+
+void letter_claim_file_name(int64_t claim_id, enum lang lang, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s-%lld.pdf", lang == LANG_EN ? "nsp-claim" : "nsp-rekvisition", (long long)claim_id);
 }
 
 /* ---------------------------------------------------------------- typesetting */
@@ -136,11 +169,19 @@ static double layout_height(PangoLayout *lay)
 	return (double)h / PANGO_SCALE;
 }
 
+/* What the letter is about and its number: "Beslut nr 42", or "Rekvisition nr 7" for a claim. */
+static void doc_no(const struct pen *p, char *out, size_t outsz)
+{
+	const struct letter *l = p->l;
+	snprintf(out, outsz, "%s %lld", T(p, l->has_claim ? "letter.claim_no" : "letter.decision_no"),
+		 (long long)(l->has_claim ? l->claim.id : l->d.id));
+}
+
 static void footer(struct pen *p)
 {
-	char text[256];
-	snprintf(text, sizeof text, "%s %lld \xC2\xB7 %s \xC2\xB7 %s %d", T(p, "letter.decision_no"), (long long)p->l->d.id,
-		 p->l->case_code, T(p, "letter.page"), p->page);
+	char text[256], no[96];
+	doc_no(p, no, sizeof no);
+	snprintf(text, sizeof text, "%s \xC2\xB7 %s \xC2\xB7 %s %d", no, p->l->case_code, T(p, "letter.page"), p->page);
 	PangoLayout *lay = layout(p, text, SIZE_SMALL, false, WIDTH, PANGO_ALIGN_LEFT);
 	cairo_move_to(p->cr, LEFT, PAGE_H - 15 * MM);
 	pango_cairo_show_layout(p->cr, lay);
@@ -157,9 +198,9 @@ static void page_break(struct pen *p)
 	cairo_show_page(p->cr);
 	p->page++;
 	p->y = TOP;
-	char text[200];
-	snprintf(text, sizeof text, "%s \xE2\x80\x93 %s %lld (%s)", T(p, "app.name"), T(p, "letter.decision_no"),
-		 (long long)p->l->d.id, T(p, "letter.continued"));
+	char text[200], no[96];
+	doc_no(p, no, sizeof no);
+	snprintf(text, sizeof text, "%s \xE2\x80\x93 %s (%s)", T(p, "app.name"), no, T(p, "letter.continued"));
 	PangoLayout *lay = layout(p, text, SIZE_SMALL, false, WIDTH, PANGO_ALIGN_LEFT);
 	cairo_move_to(p->cr, LEFT, p->y);
 	pango_cairo_show_layout(p->cr, lay);
@@ -300,7 +341,9 @@ static void facts(struct pen *p)
 	fact(p, T(p, "letter.emergency"), text);
 }
 
-static void amounts(struct pen *p)
+/* The table of lines (days or units, amount per line, the supplement its own) and its total. */
+static void amounts(struct pen *p, const struct decision_line *lines, size_t n_lines, int64_t total_ore,
+		    const char *total_key)
 {
 	const struct db_decision *d = &p->l->d;
 	const double x[3] = { LEFT, LEFT + WIDTH - 70 * MM, LEFT + WIDTH - 40 * MM };
@@ -313,14 +356,14 @@ static void amounts(struct pen *p)
 	const char *head[3] = { T(p, "letter.line"), T(p, point ? "letter.units_head" : "letter.days_head"),
 				T(p, "letter.amount") };
 	row(p, 3, head, x, w, al, true);
-	for (size_t i = 0; i < d->n_lines; i++) {
-		snprintf(n, sizeof n, "%lld", (long long)d->lines[i].days);
-		money(d->lines[i].amount_ore, amount, sizeof amount);
-		const char *cells[3] = { i18n_enum(p->lang, &enum_code, (int)d->lines[i].code), n, amount };
+	for (size_t i = 0; i < n_lines; i++) {
+		snprintf(n, sizeof n, "%lld", (long long)lines[i].days);
+		money(lines[i].amount_ore, amount, sizeof amount);
+		const char *cells[3] = { i18n_enum(p->lang, &enum_code, (int)lines[i].code), n, amount };
 		row(p, 3, cells, x, w, al, false);
 	}
-	money(d->total_ore, amount, sizeof amount);
-	const char *total[3] = { T(p, "letter.total"), "", amount };
+	money(total_ore, amount, sizeof amount);
+	const char *total[3] = { T(p, total_key), "", amount };
 	row(p, 3, total, x, w, al, true);
 }
 
@@ -385,8 +428,10 @@ static void letterhead(struct pen *p)
 	pango_cairo_show_layout(p->cr, lay);
 	double h = layout_height(lay);
 	g_object_unref(lay);
-	snprintf(text, sizeof text, "%s\n%s %lld", day_format(d->decided_on, day), T(p, "letter.decision_no"),
-		 (long long)d->id);
+	char no[96];
+	doc_no(p, no, sizeof no);
+	snprintf(text, sizeof text, "%s\n%s", day_format(p->l->has_claim ? p->l->claim.decided_on : d->decided_on, day),
+		 no);
 	lay = layout(p, text, SIZE_BODY, false, WIDTH * 0.35, PANGO_ALIGN_RIGHT);
 	cairo_move_to(p->cr, LEFT + WIDTH * 0.65, p->y);
 	pango_cairo_show_layout(p->cr, lay);
@@ -394,8 +439,66 @@ static void letterhead(struct pen *p)
 	p->y += h + 1 * MM;
 	para(p, T(p, "letter.sender"), SIZE_BODY, false, 3 * MM);
 	rule_line(p);
-	snprintf(text, sizeof text, "%s %s", T(p, "letter.title"), i18n_enum(p->lang, &enum_app_type, (int)d->type));
+	snprintf(text, sizeof text, "%s %s", T(p, p->l->has_claim ? "letter.claim_title" : "letter.title"),
+		 i18n_enum(p->lang, &enum_app_type, (int)d->type));
 	para(p, text, SIZE_TITLE, true, 4 * MM);
+}
+
+/* ---------------------------------------------------------------- a handled claim */
+
+static void claim_facts(struct pen *p)
+{
+	const struct letter *l = p->l;
+	const struct db_claim *c = &l->claim;
+	char text[400], day[DAY_BUFSZ];
+
+	fact(p, T(p, "letter.organisation"), l->org_name);
+	fact(p, T(p, "letter.case_code"), l->case_code);
+	snprintf(text, sizeof text, "%s %lld, %s", T(p, "letter.decision_no"), (long long)l->d.id,
+		 day_format(l->d.decided_on, day));
+	fact(p, T(p, "letter.claim_decision"), text);
+	fact(p, T(p, "letter.claim_submitted_on"), day_format(c->submitted_on, day));
+	fact(p, T(p, "letter.claim_reference"), c->reference ? c->reference : "");
+	if (c->from != DAY_NONE)
+		period_text(p, c->from, c->to, text, sizeof text);
+	else
+		snprintf(text, sizeof text, "%lld %s", (long long)c->units, T(p, "letter.units"));
+	fact(p, T(p, "letter.claimed"), text);
+	fact(p, T(p, "letter.outcome"), i18n_enum(p->lang, &enum_claim_status, (int)c->status));
+	fact(p, T(p, c->status == CLAIM_PAID ? "letter.claim_paid_on" : "letter.claim_rejected_on"),
+	     day_format(c->decided_on, day));
+}
+
+static void claim_reason(struct pen *p, bool with_reason_text)
+{
+	const struct db_claim *c = &p->l->claim;
+	if (c->status != CLAIM_REJECTED)
+		return;
+	heading(p, T(p, "letter.claim_reason"));
+	para(p, with_reason_text && c->reject_reason ? c->reject_reason : T(p, "letter.claim_reason_in_system"),
+	     SIZE_BODY, false, 1.5 * MM);
+}
+
+static void claim_signature(struct pen *p)
+{
+	const struct letter *l = p->l;
+	heading(p, T(p, "letter.decided_by_head"));
+	fact(p, T(p, "letter.claim_decided_by"), l->claim_decided_by[0] ? l->claim_decided_by : "\xE2\x80\x93");
+}
+
+static void claim_next_steps(struct pen *p)
+{
+	const struct letter *l = p->l;
+	heading(p, T(p, "letter.next"));
+	if (l->claim.status == CLAIM_PAID) {
+		para(p, T(p, "letter.claim_next_paid"), SIZE_BODY, false, 1.5 * MM);
+	} else {
+		para(p, T(p, "letter.claim_next_rejected"), SIZE_BODY, false, 1.5 * MM);
+		para(p, T(p, "letter.next_reconsider_claim"), SIZE_BODY, false, 1.5 * MM);
+	}
+	if (l->d.closed_on == DAY_NONE)
+		para(p, T(p, "letter.next_claim"), SIZE_BODY, false, 1.5 * MM);
+	para(p, T(p, "letter.next_keep"), SIZE_BODY, false, 1.5 * MM);
 }
 
 int letter_pdf(const struct letter *l, enum lang lang, bool with_reason_text, struct buf *out, char *err,
@@ -409,20 +512,28 @@ int letter_pdf(const struct letter *l, enum lang lang, bool with_reason_text, st
 		return -1;
 	}
 	char title[128];
-	snprintf(title, sizeof title, "%s %lld", i18n(lang, "letter.decision_no"), (long long)l->d.id);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, i18n(lang, "app.name"));
 	cairo_t *cr = cairo_create(surface);
 	struct pen p = { .cr = cr, .l = l, .lang = lang, .y = TOP, .page = 1 };
+	doc_no(&p, title, sizeof title);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, i18n(lang, "app.name"));
 	cairo_set_source_rgb(cr, 0, 0, 0);
 
 	letterhead(&p);
-	facts(&p);
-	if (l->d.n_lines)
-		amounts(&p);
-	reasons(&p, with_reason_text);
-	signatures(&p);
-	next_steps(&p);
+	if (l->has_claim) {
+		claim_facts(&p);
+		amounts(&p, l->claim.lines, l->claim.n_lines, l->claim.amount_ore, "letter.claim_total");
+		claim_reason(&p, with_reason_text);
+		claim_signature(&p);
+		claim_next_steps(&p);
+	} else {
+		facts(&p);
+		if (l->d.n_lines)
+			amounts(&p, l->d.lines, l->d.n_lines, l->d.total_ore, "letter.total");
+		reasons(&p, with_reason_text);
+		signatures(&p);
+		next_steps(&p);
+	}
 	footer(&p);
 	cairo_show_page(cr);
 

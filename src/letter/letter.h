@@ -1,6 +1,7 @@
 /*
  * The decision letter (issue 17): what a decision says to the applying
- * organisation, typeset as an A4 PDF with cairo and pango (DejaVu Sans,
+ * organisation, and the letter of a handled claim (approved and paid, or
+ * rejected) on it, typeset as an A4 PDF with cairo and pango (DejaVu Sans,
  * embedded). It names the person by the case code only: never identity
  * data. letter_load() gathers what the letter says from the database (no
  * identity is read); letter_pdf() typesets it and does no I/O. Who may see
@@ -34,11 +35,21 @@ struct letter {
 	size_t n_refusals;
 	char decided_by[DB_USERNAME_MAX];
 	char approved_by[DB_USERNAME_MAX]; /* "" unless four eyes */
+	/* A handled claim's letter (letter_load_claim): the claim, and who decided it. */
+	bool has_claim;
+	struct db_claim claim;         /* owns reference and reject_reason */
+	char claim_decided_by[DB_USERNAME_MAX];
 };
 
 /* Loads decision id's letter: DB_OK, DB_NOTFOUND, or DB_ERROR (db_errmsg). */
 int letter_load(struct db *db, int64_t decision_id, struct letter *out);
 void letter_release(struct letter *l);
+/* Loads claim id's letter, its decision's letter with the claim: DB_OK,
+ * DB_NOTFOUND (no claim), or DB_ERROR. A claim still submitted loads too;
+ * whether it may have a letter yet is the caller's (letter_claim_handled). */
+int letter_load_claim(struct db *db, int64_t claim_id, struct letter *out);
+/* Has the claim been approved (paid) or rejected: something to write about. */
+bool letter_claim_handled(const struct letter *l);
 
 /*
  * Typesets l in lang into out (appended). with_reason_text: include the
@@ -51,5 +62,7 @@ int letter_pdf(const struct letter *l, enum lang lang, bool with_reason_text, st
 
 /* The file name of decision id's letter: "nsp-beslut-42.pdf" / "nsp-decision-42.pdf". */
 void letter_file_name(int64_t decision_id, enum lang lang, char *out, size_t outsz);
+/* The file name of claim id's letter: "nsp-rekvisition-7.pdf" / "nsp-claim-7.pdf". */
+void letter_claim_file_name(int64_t claim_id, enum lang lang, char *out, size_t outsz);
 
 #endif

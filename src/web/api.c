@@ -340,8 +340,8 @@ void api_me_notices(struct http_request *req) { WITH_BODY(200, 0, svc_me_set_not
 void api_outbox_list(struct http_request *req) { NO_BODY(svc_outbox_list(&s, http_query(req, "pending"), &e)); }
 void api_outbox_retry(struct http_request *req) { WITH_BODY(200, 1, svc_outbox_retry(&s, &e)); }
 
-/* Decision letters: ?lang=sv|en, else the user's language. */
-void api_decision_letter(struct http_request *req)
+/* Letters of decisions and of handled claims: ?lang=sv|en, else the user's language. */
+static void letter_reply(struct http_request *req, bool claim)
 {
 	struct svc s;
 	struct svc_error e;
@@ -353,15 +353,18 @@ void api_decision_letter(struct http_request *req)
 	}
 	enum lang l = i18n_lang(lang ? lang : app_lang(req));
 	svc_of(req, &s);
-	if (svc_decision_letter(&s, req->ids[0], l, &out, &e) != 0) {
+	if ((claim ? svc_claim_letter : svc_decision_letter)(&s, req->ids[0], l, &out, &e) != 0) {
 		svc_reply_error(req, &e);
 		return;
 	}
 	char name[64];
-	letter_file_name(req->ids[0], l, name, sizeof name);
+	(claim ? letter_claim_file_name : letter_file_name)(req->ids[0], l, name, sizeof name);
 	http_reply_bytes(req, 200, "application/pdf", out.data, out.len, name);
 	buf_release(&out);
 }
+
+void api_decision_letter(struct http_request *req) { letter_reply(req, false); }
+void api_claim_letter(struct http_request *req) { letter_reply(req, true); }
 
 /* ---- organisations: certification, quality follow-up, capacity, four-eyes ---- */
 

@@ -32,6 +32,12 @@ static void claim_state(struct page *p, const json_t *c)
 		html_raw(&p->h, ": ");
 		page_str(p, json_object_get(c, "reject_reason"));
 	}
+	/* A handled claim has its letter (issue 17), in the page's language. */
+	if (strcmp(status, "submitted") != 0) {
+		html_raw(&p->h, " ");
+		page_link(p, page_t(p, "letter.claim_download"), "/api/v1/claims/%lld/letter.pdf?lang=%s",
+			  (long long)page_int(c, "id"), i18n_code(p->lang));
+	}
 }
 
 /* The days (from – to, and how many) or the units of a claim. */
@@ -49,6 +55,68 @@ static void claim_extent(struct page *p, const json_t *c)
 		snprintf(n, sizeof n, "%lld", (long long)page_int(c, "units"));
 		html_text(&p->h, n);
 	}
+}
+
+/* The approve form of one submitted claim: the payment's date, today unless changed. */
+static void approve_form(struct page *p, int64_t id)
+{
+	char today[DAY_BUFSZ];
+	page_form(p, "/claims/%lld/approve", (long long)id);
+	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "paid_on", .label = "claim.paid_on",
+				       .value = day_format(day_today(), today), .required = true });
+	page_form_end(p, "claim.approve");
+}
+
+/*
+ * The one table of claims: submitted, days (or units), amount, reference and
+ * state. codes (may be NULL): the list's case code and type columns too.
+ * actions: the coordinator's approve form and reject link in place of the
+ * state, with p->err beside the claim numbered failed.
+ */
+static void claims_table(struct page *p, const json_t *cs, const json_t *codes, bool actions, int64_t failed)
+{
+	const struct svc_error *err = p->err;
+	if (codes)
+		page_table(p, NULL, "claim.submitted_on", "person.code", "application.type", "claim.days_used",
+			   "claim.amount", "claim.reference", actions ? "claim.decide" : "claim.state", NULL);
+	else
+		page_table(p, NULL, "claim.submitted_on", "claim.days_used", "claim.amount", "claim.reference",
+			   "claim.state", NULL);
+	size_t i;
+	json_t *c;
+	json_array_foreach(cs, i, c) {
+		int64_t id = page_int(c, "id");
+		html_raw(&p->h, "<tr");
+		html_attrf(&p->h, "id", "claim-%lld", (long long)id);
+		html_raw(&p->h, "><td>");
+		page_day(p, json_object_get(c, "submitted_on"));
+		if (codes) {
+			html_raw(&p->h, "</td><td>");
+			html_text(&p->h, page_person_code(codes, page_int(c, "person_id")));
+			html_raw(&p->h, "</td><td>");
+			page_link(p, page_enum(p, &enum_app_type, page_s(c, "type")), "/decisions/%lld",
+				  (long long)page_int(c, "decision_id"));
+		}
+		html_raw(&p->h, "</td><td>");
+		claim_extent(p, c);
+		html_raw(&p->h, "</td><td class=\"num\">");
+		page_money(p, json_object_get(c, "amount_ore"));
+		html_raw(&p->h, "</td><td>");
+		page_str(p, json_object_get(c, "reference"));
+		html_raw(&p->h, "</td><td>");
+		if (actions) {
+			p->err = id == failed ? err : NULL;
+			if (p->err)
+				page_errors(p);
+			approve_form(p, id);
+			page_link(p, page_t(p, "claim.reject_link"), "/claims/%lld/reject", (long long)id);
+			p->err = err;
+		} else {
+			claim_state(p, c);
+		}
+		html_raw(&p->h, "</td></tr>");
+	}
+	page_table_end(p);
 }
 
 /* The decision's claims with their states, and what is left of it in days (or units) and kronor. */
@@ -72,24 +140,7 @@ static void claims_panel(struct page *p, const json_t *left, bool period)
 		html_raw(&p->h, "</p></section>");
 		return;
 	}
-	page_table(p, NULL, "claim.submitted_on", period ? "claim.days_used" : "claim.units", "claim.amount",
-		   "claim.reference", "claim.state", NULL);
-	size_t i;
-	json_t *c;
-	json_array_foreach(cs, i, c) {
-		html_raw(&p->h, "<tr><td>");
-		page_day(p, json_object_get(c, "submitted_on"));
-		html_raw(&p->h, "</td><td>");
-		claim_extent(p, c);
-		html_raw(&p->h, "</td><td class=\"num\">");
-		page_money(p, json_object_get(c, "amount_ore"));
-		html_raw(&p->h, "</td><td>");
-		page_str(p, json_object_get(c, "reference"));
-		html_raw(&p->h, "</td><td>");
-		claim_state(p, c);
-		html_raw(&p->h, "</td></tr>");
-	}
-	page_table_end(p);
+	claims_table(p, cs, NULL, false, 0);
 	if (p->svc.actor->role == ROLE_COORDINATOR) {
 		html_raw(&p->h, "<p>");
 		page_link(p, page_t(p, "claim.queue_link"), "/claims");
@@ -409,15 +460,6 @@ void page_payment(struct http_request *req)
 
 /* ---------------------------------------------------------------- the coordinator's queue of claims */
 
-/* The approve form of one submitted claim: the payment's date, today unless changed. */
-static void approve_form(struct page *p, int64_t id)
-{
-	char today[DAY_BUFSZ];
-	page_form(p, "/claims/%lld/approve", (long long)id);
-	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "paid_on", .label = "claim.paid_on",
-				       .value = day_format(day_today(), today), .required = true });
-	page_form_end(p, "claim.approve");
-}
 
 /*
  * /claims: for the coordinator the claims waiting for a decision, each
@@ -457,42 +499,7 @@ static void claims_page(struct page *p, unsigned status, int64_t failed)
 		page_text(p, coord && !all ? "claims.none_waiting" : "claim.none");
 		html_raw(&p->h, "</p>");
 	} else {
-		bool actions = coord && !all;
-		page_table(p, NULL, "claim.submitted_on", "person.code", "application.type", "claim.days_used",
-			   "claim.amount", "claim.reference", actions ? "claim.decide" : "claim.state", NULL);
-		size_t i;
-		json_t *c;
-		json_array_foreach(cs, i, c) {
-			int64_t id = page_int(c, "id");
-			html_raw(&p->h, "<tr");
-			html_attrf(&p->h, "id", "claim-%lld", (long long)id);
-			html_raw(&p->h, "><td>");
-			page_day(p, json_object_get(c, "submitted_on"));
-			html_raw(&p->h, "</td><td>");
-			html_text(&p->h, page_person_code(codes, page_int(c, "person_id")));
-			html_raw(&p->h, "</td><td>");
-			page_link(p, page_enum(p, &enum_app_type, page_s(c, "type")), "/decisions/%lld",
-				  (long long)page_int(c, "decision_id"));
-			html_raw(&p->h, "</td><td>");
-			claim_extent(p, c);
-			html_raw(&p->h, "</td><td class=\"num\">");
-			page_money(p, json_object_get(c, "amount_ore"));
-			html_raw(&p->h, "</td><td>");
-			page_str(p, json_object_get(c, "reference"));
-			html_raw(&p->h, "</td><td>");
-			if (actions) {
-				p->err = id == failed ? err : NULL;
-				if (p->err)
-					page_errors(p);
-				approve_form(p, id);
-				page_link(p, page_t(p, "claim.reject_link"), "/claims/%lld/reject", (long long)id);
-				p->err = err;
-			} else {
-				claim_state(p, c);
-			}
-			html_raw(&p->h, "</td></tr>");
-		}
-		page_table_end(p);
+		claims_table(p, cs, codes, coord && !all, failed);
 	}
 	json_decref(list);
 	json_decref(codes);

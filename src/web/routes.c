@@ -66,6 +66,7 @@ const struct route app_routes[] = {
 	{ "POST", "/api/v1/claims/{id}/approve", api_claim_approve, C },
 	{ "POST", "/api/v1/claims/{id}/reject", api_claim_reject, C },
 	{ "GET", "/api/v1/decisions/{id}/letter.pdf", api_decision_letter, C | W },
+	{ "GET", "/api/v1/claims/{id}/letter.pdf", api_claim_letter, C | W },
 
 	{ "POST", "/api/v1/placement-requests", api_placement_create, C | W },
 	{ "GET", "/api/v1/placement-requests", api_placement_list, C | W },

@@ -52,6 +52,7 @@ void api_decision_get(struct http_request *req);
 void api_decision_close(struct http_request *req);
 void api_decision_clear_emergency(struct http_request *req);
 void api_decision_letter(struct http_request *req);
+void api_claim_letter(struct http_request *req);
 void api_org_contact_email(struct http_request *req);
 void api_me_notices(struct http_request *req);
 void api_outbox_list(struct http_request *req);

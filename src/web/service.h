@@ -229,6 +229,9 @@ struct buf;
  * organisation only: another's is SVC_NOT_FOUND). The read is audited ("decision.letter" of the
  * person). Returns 0, or -1 with e filled. */
 int svc_decision_letter(struct svc *s, int64_t id, enum lang lang, struct buf *out, struct svc_error *e);
+/* Claim id's letter likewise, once approved or rejected (still submitted: SVC_CONFLICT); audited as
+ * "claim.letter". */
+int svc_claim_letter(struct svc *s, int64_t id, enum lang lang, struct buf *out, struct svc_error *e);
 
 /* ---- e-mail notices (issue 17, svc_notices.c; notices.h writes them, mailer.h sends them) ---- */
 /* {"contact_email": "a@b.se" | ""} (coordinator): the organisation's notices go there. Returns the organisation. */

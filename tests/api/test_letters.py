@@ -156,3 +156,91 @@ def test_nsp_letter_writes_the_same_letter_on_the_command_line():
             r = run_nsp("letter", "--db", s.db, "--decision", str(d["id"]))
             assert r.returncode == 2, r
         assert run_nsp("audit", "verify", "--db", s.db).returncode == 0
+
+
+# ---------------------------------------------------------------- letters of handled claims
+
+def claim_letter(s, claim_id, token, query=""):
+    return s.get(f"{API}/claims/{claim_id}/letter.pdf{query}", token=token)
+
+
+def claimed(s, w, org, cw):
+    """The partial grant of 7 days (with the supplement) and two claims on it: days 1-3
+    approved (paid 2024-03-05), days 4-7 rejected with a reason. Returns (person, paid, rejected)."""
+    p, d = partly_granted_reflection(w, org)
+    body = {"decision_id": d["id"], "reference": "Faktura Å-17", "submitted_on": "2024-03-04"}
+    paid = expect_ok(s.post(API + "/claims", dict(body, **{"from": "2024-02-24", "to": "2024-02-26"}), token=cw))
+    rej = expect_ok(s.post(API + "/claims", dict(body, reference="Faktura Å-18",
+                                                 **{"from": "2024-02-27", "to": "2024-03-01"}), token=cw))
+    expect_ok(s.post(f"{API}/claims/{paid['id']}/approve", {"paid_on": "2024-03-05"}, token=w.coord), 200)
+    expect_ok(s.post(f"{API}/claims/{rej['id']}/reject", {"reason": "Underlaget för dygn 4–7 saknas."},
+                     token=w.coord), 200)
+    return p, paid, rej
+
+
+def test_letter_of_an_approved_and_of_a_rejected_claim_give_days_amounts_outcome_and_who_decided():
+    with Server() as s:
+        w = World(s)
+        org = w.org(ORG)
+        _, cw = w.user("caseworker", org)
+        p, paid, rej = claimed(s, w, org, cw)
+        r = claim_letter(s, paid["id"], cw)
+        assert f"nsp-rekvisition-{paid['id']}.pdf" in r.headers.get("Content-Disposition", ""), r.headers
+        flat = " ".join(pdf_text(expect_ok_pdf(r)).split())
+        assert f"Rekvisition nr {paid['id']}" in flat and "Rekvisition: Reflektionsperiod" in flat, flat
+        assert p["code"] in flat and ORG in flat and CANARY not in flat and "070-1234567" not in flat, flat
+        assert "Faktura Å-17" in flat and "2024-02-24 – 2024-02-26 (3 dygn)" in flat, flat
+        # per line, the supplement on its own: 3 × 1 320 kr and 3 × 500 kr
+        assert "Reflektionsperiod 3 3 960 kr" in flat and "Barntillägg reflektionsperiod 3 1 500 kr" in flat, flat
+        assert "Totalt rekvirerat 5 460 kr" in flat, flat
+        assert "Utbetald" in flat and "Utbetalningsdatum 2024-03-05" in flat, flat
+        assert "Prövades av samordnare" in flat and "är utbetalt" in flat, flat
+        flat = " ".join(pdf_text(expect_ok_pdf(claim_letter(s, rej["id"], cw))).split())
+        assert "Avslagen" in flat and "Skäl till avslaget" in flat and "Underlaget för dygn 4–7 saknas." in flat, flat
+        assert "2024-02-27 – 2024-03-01 (4 dygn)" in flat and "Totalt rekvirerat 7 280 kr" in flat, flat
+        assert "ny rekvisition" in flat and "Inget är utbetalt" in flat, flat
+        en = " ".join(pdf_text(expect_ok_pdf(claim_letter(s, rej["id"], cw, "?lang=en"))).split())
+        assert "Claim: Reflection period" in en and "Rejected" in en and "Reason for the rejection" in en, en
+
+
+def test_claim_letter_own_organisation_only_not_while_submitted_funder_403_audited_and_on_the_command_line():
+    with Server() as s:
+        w = World(s)
+        org, other = w.org(ORG), w.org()
+        _, cw = w.user("caseworker", org)
+        _, stranger = w.user("caseworker", other)
+        _, funder = w.user("funder")
+        p, paid, rej = claimed(s, w, org, cw)
+        expect(claim_letter(s, paid["id"], stranger), 404, code="not_found")
+        expect(claim_letter(s, 999999, cw), 404, code="not_found")
+        expect(claim_letter(s, paid["id"], funder), 403, code="forbidden")
+        # a claim still waiting has no letter yet (another organisation still gets 404)
+        d = expect_ok(s.get(f"{API}/claims/{paid['id']}", token=cw), 200)["decision_id"]
+        waiting = expect_ok(s.post(API + "/claims", {"decision_id": d, "reference": "F-19", "submitted_on": "2024-03-04",
+                                                     "from": "2024-02-27", "to": "2024-02-27"}, token=cw))
+        expect(claim_letter(s, waiting["id"], cw), 409, code="conflict")
+        expect(claim_letter(s, waiting["id"], stranger), 404, code="not_found")
+        expect_ok_pdf(claim_letter(s, paid["id"], w.coord))
+        # the claim's page links its letter once handled
+        page = s.get(f"/decisions/{d}", token=cw).text
+        assert f'href="/api/v1/claims/{paid["id"]}/letter.pdf?lang=sv"' in page, page
+        assert f'/api/v1/claims/{waiting["id"]}/letter.pdf' not in page, page
+        con = sqlite3.connect(f"file:{s.db}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT entity, entity_id, detail FROM audit WHERE action = 'claim.letter'"
+                               " ORDER BY id").fetchall()
+        finally:
+            con.close()
+        assert rows == [("person", p["id"], f"letter claim={paid['id']} decision={d} lang=sv")], rows
+        s.stop()
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "rekvisition.pdf")
+            r = run_nsp("letter", "--db", s.db, "--claim", str(rej["id"]), "-o", out)
+            assert r.returncode == 0, r
+            flat = " ".join(pdf_text(open(out, "rb").read()).split())
+            assert p["code"] in flat and "Underlaget för dygn 4–7 saknas." in flat and CANARY not in flat, flat
+            r = run_nsp("letter", "--db", s.db, "--claim", str(waiting["id"]), "-o", out)
+            assert r.returncode == 1 and "väntar på beslut" in r.stderr, r
+            r = run_nsp("letter", "--db", s.db, "--claim", "99999", "-o", out)
+            assert r.returncode == 1 and "rekvisitionen finns inte" in r.stderr, r
+        assert run_nsp("audit", "verify", "--db", s.db).returncode == 0
