@@ -108,19 +108,42 @@ int db_claim_get(struct db *db, int64_t id, struct db_claim *out)
 	return rc;
 }
 
+static int bind_claim_filter(sqlite3_stmt *st, const struct db_claim_filter *f)
+{
+	day_t first = f->year ? day_year_first(f->year) : DAY_NONE, last = f->year ? day_year_last(f->year) : DAY_NONE;
+	return bind_i64(st, 1, f->limit > 0 ? f->limit : -1) | bind_i64(st, 2, f->offset > 0 ? f->offset : 0) |
+	       bind_i64(st, 3, f->organisation_id) | bind_enum(st, 4, &enum_claim_status, f->status) |
+	       bind_i64(st, 5, f->decision_id) | bind_day(st, 6, first) | bind_day(st, 7, last) |
+	       bind_text(st, 8, f->code && *f->code ? f->code : NULL);
+}
+
 int db_claim_list(struct db *db, const struct db_claim_filter *f, struct db_claim **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, ST_CLAIM_LIST);
+	sqlite3_stmt *st = db_stmt(db, f->newest_first ? ST_CLAIM_LIST_NEWEST : ST_CLAIM_LIST);
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	if (bind_i64(st, 1, f->organisation_id) |
-	    (f->status >= 0 ? bind_enum(st, 2, &enum_claim_status, f->status) : sqlite3_bind_null(st, 2)) |
-	    bind_i64(st, 3, f->decision_id) | bind_i64(st, 4, f->limit > 0 ? f->limit : -1))
+	if (bind_claim_filter(st, f))
 		return db_fail_bind(db, st);
 	return stmt_collect(db, st, "listing claims", sizeof **out, claim_read, claim_release, out, n);
+}
+
+int db_claim_count(struct db *db, const struct db_claim_filter *f, int64_t *total)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_CLAIM_COUNT);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_claim_filter(st, f))
+		return db_fail_bind(db, st);
+	if ((rc = stmt_row(db, st, "counting claims")) != DB_OK)
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	*total = col_i64(st, 0);
+	stmt_done(st);
+	return DB_OK;
 }
 
 int db_claim_reserved(struct db *db, int64_t decision_id, int64_t except_id, int64_t *sum)

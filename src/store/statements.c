@@ -38,6 +38,12 @@
 	"c.units, c.reference, c.reject_reason, c.amount_ore, c.submitted_on, c.decided_on, " \
 	"c.submitted_by, c.decided_by, c.payment_id, c.created_at"
 
+#define CLAIM_FILTER                                                                                      \
+	"claims c JOIN decisions d ON d.id = c.decision_id JOIN persons p ON p.id = d.person_id "         \
+	"WHERE (?3 = 0 OR c.organisation_id = ?3) AND (?4 IS NULL OR c.status = ?4) "                      \
+	"AND (?5 = 0 OR c.decision_id = ?5) AND (?6 IS NULL OR c.submitted_on BETWEEN ?6 AND ?7) "         \
+	"AND (?8 IS NULL OR instr(p.code, ?8) > 0) "
+
 #define AUDIT_COLS "id, at, user_id, action, entity, entity_id, detail, prev_hash, hash"
 
 static const char *const sql[ST__COUNT] = {
@@ -664,10 +670,11 @@ static const char *const sql[ST__COUNT] = {
 	[ST_CLAIM_GET] = "SELECT " CLAIM_COLS " FROM claims c JOIN decisions d ON d.id = c.decision_id WHERE c.id = ?1",
 	[ST_CLAIM_LINES] =
 		"SELECT code, days, amount_ore FROM claim_lines WHERE claim_id = ?1 ORDER BY code LIKE '%_child', code",
-	[ST_CLAIM_LIST] =
-		"SELECT " CLAIM_COLS " FROM claims c JOIN decisions d ON d.id = c.decision_id "
-		"WHERE (?1 = 0 OR c.organisation_id = ?1) AND (?2 IS NULL OR c.status = ?2) "
-		"AND (?3 = 0 OR c.decision_id = ?3) ORDER BY c.id LIMIT ?4",
+	/* ?1 limit, ?2 offset; ?3 organisation, ?4 status, ?5 decision, ?6..?7 submitted between, ?8 in the case code */
+	[ST_CLAIM_LIST] = "SELECT " CLAIM_COLS " FROM " CLAIM_FILTER "ORDER BY c.id LIMIT ?1 OFFSET ?2",
+	[ST_CLAIM_LIST_NEWEST] =
+		"SELECT " CLAIM_COLS " FROM " CLAIM_FILTER "ORDER BY c.submitted_on DESC, c.id DESC LIMIT ?1 OFFSET ?2",
+	[ST_CLAIM_COUNT] = "SELECT count(*) FROM " CLAIM_FILTER,
 	[ST_CLAIM_RESERVED] =
 		"SELECT COALESCE(SUM(amount_ore), 0) FROM claims WHERE decision_id = ?1 AND status = ?3 AND id <> ?2",
 	[ST_CLAIM_OVERLAP] =

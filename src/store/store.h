@@ -783,10 +783,15 @@ struct db_claim_filter {
 	int64_t organisation_id;       /* 0 = all */
 	int64_t decision_id;           /* 0 = all */
 	int status;                    /* enum claim_status, -1 = all */
-	int64_t limit;                 /* 0 = all */
+	int year;                      /* submitted in this year; 0 = all */
+	const char *code;              /* the person's case code contains it (as stored: upper case); NULL = all */
+	bool newest_first;             /* by the day submitted, newest first; else in the order submitted (id) */
+	int64_t limit, offset;         /* limit 0 = all */
 };
-/* Claims in the order they were submitted (id); release with db_claim_list_free(). */
+/* Claims matching f, in f's order; release with db_claim_list_free(). */
 int db_claim_list(struct db *db, const struct db_claim_filter *f, struct db_claim **out, size_t *n);
+/* How many claims match f (its limit and offset aside). */
+int db_claim_count(struct db *db, const struct db_claim_filter *f, int64_t *total);
 void db_claim_list_free(struct db_claim *cs, size_t n);
 
 /* The sum of decision_id's submitted claims other than except_id (R14's "reserved"). */

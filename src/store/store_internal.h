@@ -101,7 +101,7 @@ enum stmt {
 	/* ---- claims and payments by line (migration 9, src/store/claims.c) ---- */
 	ST_SET_VERSION_9, ST_PAYMENTS_DATED_SUM, ST_PAYMENT_LINE_INSERT, ST_PAYMENT_LINES, ST_CLAIM_INSERT, ST_CLAIM_LINE_INSERT,
 	ST_CLAIM_GET, ST_CLAIM_LINES, ST_CLAIM_LIST, ST_CLAIM_RESERVED, ST_CLAIM_OVERLAP, ST_CLAIM_SET_PAID,
-	ST_CLAIM_SET_REJECTED,
+	ST_CLAIM_SET_REJECTED, ST_CLAIM_LIST_NEWEST, ST_CLAIM_COUNT,
 	/* ---- end of the claims' section ---- */
 	/* ---- decision letters (migration 10) ---- */
 	ST_SET_VERSION_10, ST_REFUSAL_INSERT, ST_REFUSAL_LIST,

@@ -274,7 +274,11 @@ void api_payment_list(struct http_request *req) { NO_BODY(svc_payment_list(&s, r
 void api_claim_create(struct http_request *req) { WITH_BODY(201, 0, svc_claim_create(&s, in, &e)); }
 void api_claim_list(struct http_request *req)
 {
-	NO_BODY(svc_claim_list(&s, http_query(req, "status"), http_query(req, "decision_id"), &e));
+	struct svc_claim_query q = { http_query(req, "status"),	http_query(req, "decision_id"),
+				     http_query(req, "organisation_id"), http_query(req, "year"),
+				     http_query(req, "code"),		http_query(req, "limit"),
+				     http_query(req, "offset") };
+	NO_BODY(svc_claim_list(&s, &q, &e));
 }
 void api_claim_left(struct http_request *req) { NO_BODY(svc_claim_left(&s, req->ids[0], &e)); }
 void api_claim_get(struct http_request *req) { NO_BODY(svc_claim_get(&s, req->ids[0], &e)); }

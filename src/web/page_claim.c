@@ -461,48 +461,89 @@ void page_payment(struct http_request *req)
 /* ---------------------------------------------------------------- the coordinator's queue of claims */
 
 
+#define CLAIMS_PER_PAGE 50
+
+/* The claims list's filters as asked (?status= … ?offset=). Without ?status= the
+ * coordinator's list is the queue (submitted), a caseworker's every state;
+ * ?status= empty ("Alla") or the old ?all=1 is every state. */
+static struct svc_claim_query claims_query(struct page *p, char *limit, size_t limitsz)
+{
+	bool coord = p->svc.actor->role == ROLE_COORDINATOR;
+	const char *status = http_query(p->req, "status");
+	if (!status)
+		status = coord && !http_query(p->req, "all") ? "submitted" : "all";
+	else if (!*status)
+		status = "all";
+	snprintf(limit, limitsz, "%d", CLAIMS_PER_PAGE);
+	return (struct svc_claim_query){ status,
+					 NULL,
+					 coord ? http_query(p->req, "organisation_id") : NULL,
+					 http_query(p->req, "year"),
+					 http_query(p->req, "code"),
+					 limit,
+					 http_query(p->req, "offset") };
+}
+
+/* The search form of the claims list: state, organisation (the coordinator's), year submitted, case code. */
+static void claims_filters(struct page *p, const struct svc_claim_query *q, const json_t *orgs)
+{
+	static const char *const states[] = { "submitted", "paid", "rejected", NULL };
+	static const char *const state_keys[] = { "claim_status.submitted", "claim_status.paid", "claim_status.rejected" };
+	page_filter_open(p, "/claims");
+	page_filter_choice(p, "status", "claim.state", "claims.status_all", states, state_keys, q->status);
+	if (orgs)
+		page_filter_orgs(p, orgs, q->organisation);
+	page_filter_year(p, q->year);
+	page_filter_code(p, q->code);
+	page_filter_close(p);
+}
+
 /*
- * /claims: for the coordinator the claims waiting for a decision, each
- * with its approval (dated) and a link to reject it (a confirmation page
- * asking for the reason); for a caseworker the organisation's claims with
- * their states. failed: the claim whose approval p->err belongs to.
+ * /claims: newest first, filtered and paged. For the coordinator by default
+ * the claims waiting for a decision, each with its approval (dated) and a
+ * link to reject it (a confirmation page asking for the reason); otherwise
+ * the claims with their states. failed: the claim whose approval p->err
+ * belongs to.
  */
 static void claims_page(struct page *p, unsigned status, int64_t failed)
 {
 	struct svc_error e;
+	char limit[16];
 	bool coord = p->svc.actor->role == ROLE_COORDINATOR;
-	const char *all = http_query(p->req, "all");
-	json_t *list = svc_claim_list(&p->svc, coord && !all ? "submitted" : NULL, NULL, &e);
-	if (!list)
-		return page_fail(p, &e);
+	struct svc_claim_query q = claims_query(p, limit, sizeof limit);
+	bool queue = coord && strcmp(q.status, "submitted") == 0;
+	json_t *list = svc_claim_list(&p->svc, &q, &e), *codes = NULL, *orgs = NULL;
 	const json_t *cs = json_object_get(list, "claims");
-	json_t *codes = page_person_codes(p, cs, "person_id", &e);
-	if (!codes) {
+	if (list)
+		codes = page_person_codes(p, cs, "person_id", &e);
+	if (codes && coord)
+		orgs = svc_org_list(&p->svc, &e);
+	if (!codes || (coord && !orgs)) {
 		json_decref(list);
+		json_decref(codes);
 		return page_fail(p, &e);
 	}
-	page_start(p, page_t(p, coord && !all ? "claims.queue_title" : "claims.title"));
-	page_h1(p, coord && !all ? "claims.queue_title" : "claims.title");
+	page_start(p, page_t(p, queue ? "claims.queue_title" : "claims.title"));
+	page_h1(p, queue ? "claims.queue_title" : "claims.title");
 	page_notice(p);
-	if (coord) {
-		html_raw(&p->h, "<p class=\"filters\">");
-		page_link(p, page_t(p, "claims.waiting"), "/claims");
-		html_raw(&p->h, " \xC2\xB7 ");
-		page_link(p, page_t(p, "claims.all"), "/claims?all=1");
-		html_raw(&p->h, "</p>");
-	}
-	const struct svc_error *err = p->err;
-	if (err && failed == 0)
+	claims_filters(p, &q, orgs);
+	if (p->err && failed == 0)
 		page_errors(p);
+	int64_t total = page_int(list, "total"), off = q.offset ? strtoll(q.offset, NULL, 10) : 0;
+	const struct list_filter f[] = { { "status", q.status }, { "organisation_id", q.organisation },
+					 { "year", q.year }, { "code", q.code } };
 	if (json_array_size(cs) == 0) {
 		html_raw(&p->h, "<p>");
-		page_text(p, coord && !all ? "claims.none_waiting" : "claim.none");
+		page_text(p, page_list_filtered(f + 1, 3) ? "claims.none_found" : queue ? "claims.none_waiting" : "claim.none");
 		html_raw(&p->h, "</p>");
 	} else {
-		claims_table(p, cs, codes, coord && !all, failed);
+		page_list_showing(p, "claims.showing", off, json_array_size(cs), total);
+		claims_table(p, cs, codes, queue, failed);
 	}
+	page_list_paging(p, "/claims", f, 4, off, CLAIMS_PER_PAGE, total);
 	json_decref(list);
 	json_decref(codes);
+	json_decref(orgs);
 	page_end_status(p, status);
 }
 

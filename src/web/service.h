@@ -135,8 +135,13 @@ json_t *svc_payment_list(struct svc *s, int64_t decision_id, struct svc_error *e
  * days claimed already, 422 R14 when it would exceed what is left of the decision. */
 json_t *svc_claim_create(struct svc *s, const json_t *in, struct svc_error *e);
 json_t *svc_claim_get(struct svc *s, int64_t id, struct svc_error *e);
-/* status: NULL or submitted/paid/rejected; decision: NULL or an id string. Caseworkers: their organisation's. */
-json_t *svc_claim_list(struct svc *s, const char *status, const char *decision, struct svc_error *e);
+/* The claims list (?status=submitted|paid|rejected|all, ?decision_id=, ?organisation_id= (the
+ * coordinator's), ?year= (submitted in), ?code= (in the case code), ?limit=, ?offset=), newest
+ * first: {"claims":[...], "total"} (total: every match). An organisation sees its own only. */
+struct svc_claim_query {
+	const char *status, *decision, *organisation, *year, *code, *limit, *offset;
+};
+json_t *svc_claim_list(struct svc *s, const struct svc_claim_query *q, struct svc_error *e);
 /* Decision id's claims and what is left of it (R14, claim_left_ore): {"claims","granted_ore","paid_ore",
  * "reserved_ore","left_ore","granted_days"|"granted_units","days_left"|"units_left","next_day"}: the
  * days (units) not claimed by a claim still standing, and the first day after the last one claimed. */

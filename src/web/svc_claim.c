@@ -245,31 +245,45 @@ json_t *svc_claim_get(struct svc *s, int64_t id, struct svc_error *e)
 	return out;
 }
 
-json_t *svc_claim_list(struct svc *s, const char *status, const char *decision, struct svc_error *e)
+json_t *svc_claim_list(struct svc *s, const struct svc_claim_query *q, struct svc_error *e)
 {
-	struct db_claim_filter f = { .status = -1 };
-	if (status && (f.status = enum_parse(&enum_claim_status, status)) < 0)
-		return svc_fail_field(e, SVC_INVALID, "status", "status är submitted, paid eller rejected",
-				      "status is submitted, paid or rejected");
-	if (decision) {
-		char *end;
-		long long n = strtoll(decision, &end, 10);
-		if (*decision < '1' || *decision > '9' || *end || n <= 0)
-			return svc_fail_field(e, SVC_INVALID, "decision_id", "ogiltigt id", "invalid id");
-		f.decision_id = n;
-	}
+	struct db_claim_filter f = { .status = -1, .newest_first = true, .limit = 100 };
+	char code[DB_CODE_MAX];
+	int64_t total;
+	if (svc_query_page(q->limit, q->offset, &f.limit, &f.offset, e) != 0)
+		return NULL;
+	if (q->status && *q->status && strcmp(q->status, "all") != 0 &&
+	    (f.status = enum_parse(&enum_claim_status, q->status)) < 0)
+		return svc_fail_enum(e, "status", &enum_claim_status);
+	if (svc_query_id(q->decision, "decision_id", &f.decision_id, e) != 0 ||
+	    svc_query_id(q->organisation, "organisation_id", &f.organisation_id, e) != 0 ||
+	    svc_query_code(q->code, code, sizeof code, e) != 0)
+		return NULL;
+	if (q->year && *q->year && (f.year = svc_query_year(q->year, 0, e)) < 0)
+		return NULL;
+	f.code = code;
+	/* An organisation sees its own claims only, whatever it asks for. */
 	if (s->actor->role != ROLE_COORDINATOR)
 		f.organisation_id = s->actor->organisation_id;
 	struct db_claim *cs;
 	size_t n;
-	if (db_claim_list(s->db, &f, &cs, &n) != DB_OK)
+	bool opened;
+	if (db_read_begin(s->db, &opened) != DB_OK)
+		return svc_db_fail(s, e);
+	int rc = db_claim_count(s->db, &f, &total);
+	if (rc == DB_OK)
+		rc = db_claim_list(s->db, &f, &cs, &n);
+	if (db_read_end(s->db, opened) != DB_OK && rc == DB_OK) {
+		db_claim_list_free(cs, n);
+		rc = DB_ERROR;
+	}
+	if (rc != DB_OK)
 		return svc_db_fail(s, e);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		if (svc_sees_org(s, cs[i].organisation_id))
-			json_array_append_new(arr, claim_json(&cs[i]));
+		json_array_append_new(arr, claim_json(&cs[i]));
 	db_claim_list_free(cs, n);
-	return json_pack("{s:o}", "claims", arr);
+	return json_pack("{s:o, s:I}", "claims", arr, "total", (json_int_t)total);
 }
 
 json_t *svc_claim_left(struct svc *s, int64_t decision_id, struct svc_error *e)

@@ -7,6 +7,7 @@ by amount are the coordinator's alone and are split over the decision's
 lines in proportion to their granted amounts, the remainder öre to the first.
 """
 import datetime
+import re
 import sqlite3
 
 from harness import API, COORD_PASSWORD, Server, World, expect, expect_ok, expect_rule, period, run_nsp, today
@@ -30,6 +31,21 @@ def family(w, org, cw=None):
     return mother, dec
 
 
+def organisation(s):
+    """The World, an organisation and its caseworker's token: every test's start."""
+    w = World(s)
+    org = w.org()
+    _, cw = w.user("caseworker", org)
+    return w, org, cw
+
+
+def family_case(s):
+    """organisation(s) with family()'s decision: (w, org, caseworker, mother, decision)."""
+    w, org, cw = organisation(s)
+    mother, dec = family(w, org)
+    return w, org, cw, mother, dec
+
+
 def claim(s, token, decision_id, on="2024-03-31", **fields):
     """POSTs a claim dated `on` (None: today, the default)."""
     body = {"decision_id": decision_id, "reference": "Faktura 2024-17"}
@@ -41,10 +57,7 @@ def claim(s, token, decision_id, on="2024-03-31", **fields):
 
 def test_claim_of_seven_nights_with_a_child_is_paid_line_by_line_on_approval():
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
-        mother, dec = family(w, org)
+        w, org, cw, mother, dec = family_case(s)
         c = expect_ok(claim(s, cw, dec["id"], **span("2024-03-01", 7)))
         assert c["status"] == "submitted" and c["days"] == 7 and c["reference"] == "Faktura 2024-17", c
         assert c["lines"] == [{"code": "reflection", "days": 7, "amount_ore": 7 * DAY},
@@ -75,10 +88,7 @@ def test_claim_of_seven_nights_with_a_child_is_paid_line_by_line_on_approval():
 
 def test_claim_days_outside_the_granted_period_are_refused_naming_the_field():
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
-        _, dec = family(w, org)
+        w, org, cw, _, dec = family_case(s)
         # the day before the period began (the 2024 case of the issue)
         r = expect(claim(s, cw, dec["id"], **{"from": "2024-02-29", "to": "2024-03-06"}), 400, code="invalid",
                    field="from")
@@ -103,9 +113,7 @@ def test_claim_days_in_the_future_are_refused():
     now = today()
     start = (now - datetime.timedelta(days=5)).isoformat()
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
+        w, org, cw = organisation(s)
         p = w.admitted(org, on=(now - datetime.timedelta(days=10)).isoformat())
         dec = w.grant(p["id"], "reflection", start, **span(start, 10))
         tomorrow = (now + datetime.timedelta(days=1)).isoformat()
@@ -117,9 +125,7 @@ def test_claim_days_in_the_future_are_refused():
 
 def test_R14_counts_submitted_claims_as_reserved_refusing_and_allowing():
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
+        w, org, cw = organisation(s)
         p = w.admitted(org)
         dec = w.grant(p["id"], "reflection", "2024-03-01", **span("2024-03-01", 10))
         assert dec["total_ore"] == 10 * DAY
@@ -143,10 +149,7 @@ def test_R14_counts_submitted_claims_as_reserved_refusing_and_allowing():
 
 def test_rejecting_needs_a_reason_and_a_decided_claim_cannot_be_decided_again():
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
-        _, dec = family(w, org)
+        w, org, cw, _, dec = family_case(s)
         c = expect_ok(claim(s, cw, dec["id"], **span("2024-03-01", 3)))
         expect(s.post(f"{API}/claims/{c['id']}/reject", {}, token=w.coord), 400, code="invalid", field="reason")
         expect(s.post(f"{API}/claims/{c['id']}/reject", {"reason": "Nej."}, token=cw), 403, code="forbidden")
@@ -165,10 +168,7 @@ def test_rejecting_needs_a_reason_and_a_decided_claim_cannot_be_decided_again():
 
 def test_closing_refuses_while_a_claim_is_submitted_and_a_closed_decision_takes_no_claim():
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
-        _, dec = family(w, org)
+        w, org, cw, _, dec = family_case(s)
         c = expect_ok(claim(s, cw, dec["id"], **span("2024-03-01", 3)))
         expect(s.post(f"{API}/decisions/{dec['id']}/close", {"date": "2024-04-01"}, token=w.coord), 409,
                code="conflict")
@@ -180,10 +180,7 @@ def test_closing_refuses_while_a_claim_is_submitted_and_a_closed_decision_takes_
 
 def test_payment_by_amount_is_split_over_the_lines_to_the_ore_with_the_remainder_first():
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
-        _, dec = family(w, org)
+        w, org, cw, _, dec = family_case(s)
         # 30 × 1 320 kr and 30 × 500 kr: 3 960 000 and 1 500 000 öre of 5 460 000
         pay = expect_ok(w.pay(dec["id"], 100_001, "2024-03-20"))
         # 100 001 × 3 960 000 / 5 460 000 = 72 528.8… → 72 528; × 1 500 000 / … = 27 472.8… → 27 472;
@@ -226,9 +223,7 @@ def test_claims_of_another_organisation_are_not_found_and_the_funder_sees_none()
 
 def test_point_intervention_claims_units():
     with Server() as s:
-        w = World(s)
-        org = w.org()
-        _, cw = w.user("caseworker", org)
+        w, org, cw = organisation(s)
         p = w.admitted(org)
         dec = w.grant(p["id"], "point_adult", "2024-03-01", category="interpreter", units=4)
         expect(claim(s, cw, dec["id"], units=5), 400, code="invalid", field="units")
@@ -236,6 +231,56 @@ def test_point_intervention_claims_units():
         c = expect_ok(claim(s, cw, dec["id"], units=3))
         assert c["lines"] == [{"code": "point_adult", "units": 3, "amount_ore": c["amount_ore"]}], c
         assert c["amount_ore"] == dec["total_ore"] * 3 // 4, (c, dec)
+
+
+def test_claims_list_newest_first_paged_and_filtered_by_state_organisation_year_and_case_code():
+    with Server() as s:
+        w, org, cw, mother, dec = family_case(s)
+        other = w.org()
+        p = w.admitted(other)
+        dec_b = w.grant(p["id"], "reflection", "2024-03-01", **span("2024-03-01", 10))
+        c1 = expect_ok(claim(s, cw, dec["id"], on="2024-03-31", **span("2024-03-01", 3)))
+        c2 = expect_ok(claim(s, cw, dec["id"], on="2024-04-02", **span("2024-03-04", 3)))
+        c3 = expect_ok(claim(s, w.coord, dec_b["id"], on="2024-04-01", **span("2024-03-01", 2)))
+        c4 = expect_ok(claim(s, cw, dec["id"], on="2025-01-10", **span("2024-03-07", 2)))
+        expect_ok(s.post(f"{API}/claims/{c1['id']}/approve", {"paid_on": "2024-04-03"}, token=w.coord), 200)
+
+        def ids(query, token=w.coord):
+            got = expect_ok(s.get(API + "/claims" + query, token=token), 200)
+            return [c["id"] for c in got["claims"]], got["total"]
+
+        # newest first (by the day submitted), every state unless asked
+        assert ids("") == ([c4["id"], c2["id"], c3["id"], c1["id"]], 4)
+        assert ids("?limit=2") == ([c4["id"], c2["id"]], 4)
+        assert ids("?limit=2&offset=2") == ([c3["id"], c1["id"]], 4)
+        assert ids("?status=paid") == ([c1["id"]], 1)
+        assert ids("?status=submitted") == ([c4["id"], c2["id"], c3["id"]], 3)
+        assert ids("?status=all") == ids("")
+        assert ids(f"?organisation_id={other}") == ([c3["id"]], 1)
+        assert ids("?year=2025") == ([c4["id"]], 1)
+        assert ids("?year=2024&status=submitted") == ([c2["id"], c3["id"]], 2)
+        # the case code: any part of it, any case (as the persons list)
+        part = mother["code"][-6:].lower()
+        assert ids(f"?code={part}") == ([c4["id"], c2["id"], c1["id"]], 3)
+        assert ids(f"?code={p['code']}&status=paid") == ([], 0)
+        for query, field in (("?status=waiting", "status"), ("?organisation_id=x", "organisation_id"),
+                             ("?year=24", "year"), ("?code=NSP%3B1", "code"), ("?limit=0", "limit"),
+                             ("?decision_id=-1", "decision_id")):
+            expect(s.get(API + "/claims" + query, token=w.coord), 400, code="invalid", field=field)
+        # an organisation sees its own only, whatever it asks for
+        assert ids(f"?organisation_id={other}", token=cw) == ([c4["id"], c2["id"], c1["id"]], 3)
+        # the page: the same filters, newest first, the count
+        page = s.get(f"/claims?status=all&code={part}", token=w.coord).text
+        rows = re.findall(r'<tr id="claim-(\d+)"', page)
+        assert rows == [str(c4["id"]), str(c2["id"]), str(c1["id"])], rows
+        assert "Visar 1–3 av 3" in page, page
+        # the coordinator's default is the queue, with its approve forms
+        page = s.get("/claims", token=w.coord).text
+        assert re.findall(r'<tr id="claim-(\d+)"', page) == [str(c4["id"]), str(c2["id"]), str(c3["id"])], page
+        assert f'action="/claims/{c2["id"]}/approve"' in page
+        page = s.get(f"/claims?organisation_id={other}&status=all", token=cw).text
+        assert re.findall(r'<tr id="claim-(\d+)"', page) == [str(c4["id"]), str(c2["id"]), str(c1["id"])], page
+        assert 'name="organisation_id"' not in page and "/approve" not in page
 
 
 # Migrations 13, 12 (contacts, linkage keys), 11, 10 (notices, letters) and 9 turned back: what a
