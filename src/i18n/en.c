@@ -1049,6 +1049,12 @@ const struct i18n_entry i18n_en[] = {
 	{ "notice.recert_due", "Recertification due by" },
 	{ "notice.digest_subject", "applications waiting for a decision" },
 	{ "notice.digest_intro", "Applications waiting for a decision today (case code, intervention, received):" },
+	{ "notice.claim_intro", "The National Support Programme has decided a claim." },
+	{ "notice.claim_paid", "is approved and paid" },
+	{ "notice.claim_rejected", "is rejected" },
+	{ "notice.claim_letter", "The claim's letter is attached (PDF)." },
+	{ "notice.digest_claims_subject", "claims waiting for a decision" },
+	{ "notice.digest_claims_intro", "Claims waiting for a decision (case code, intervention, amount, received):" },
 	/* e-mail notices: pages (page_me.c, page_org.c, page_outbox.c) */
 	{ "notice.contact_email", "Contact address for notices" },
 	{ "notice.no_contact_email", "None (the organisation gets no e-mail notices)" },

@@ -1049,6 +1049,12 @@ const struct i18n_entry i18n_sv[] = {
 	{ "notice.recert_due", "Återcertifiering senast" },
 	{ "notice.digest_subject", "ansökningar väntar på beslut" },
 	{ "notice.digest_intro", "Ansökningar som väntar på beslut i dag (ärendekod, insats, inkommen):" },
+	{ "notice.claim_intro", "Nationella stödprogrammet har prövat en rekvisition." },
+	{ "notice.claim_paid", "är godkänd och utbetald" },
+	{ "notice.claim_rejected", "är avslagen" },
+	{ "notice.claim_letter", "Brevet om rekvisitionen är bifogat (PDF)." },
+	{ "notice.digest_claims_subject", "rekvisitioner väntar på beslut" },
+	{ "notice.digest_claims_intro", "Rekvisitioner som väntar på beslut (ärendekod, insats, belopp, inkommen):" },
 	/* e-mail notices: pages (page_me.c, page_org.c, page_outbox.c) */
 	{ "notice.contact_email", "Kontaktadress för aviseringar" },
 	{ "notice.no_contact_email", "Ingen (organisationen får inga e-postaviseringar)" },

@@ -152,6 +152,7 @@ static void outbox_release(void *row)
 	free(m->subject);
 	free(m->body);
 	free(m->last_error);
+	free(m->dedupe);
 	memset(m, 0, sizeof *m);
 }
 
@@ -163,7 +164,8 @@ static int outbox_read(struct db *db, sqlite3_stmt *st, void *row)
 	if (col_copy(st, 1, m->kind, sizeof m->kind) != 0 || col_copy(st, 3, m->lang, sizeof m->lang) != 0)
 		return db_fail(db, "notice %lld has an invalid field", (long long)m->id);
 	if (col_strdup(st, 2, &m->recipient) != 0 || col_strdup(st, 4, &m->subject) != 0 ||
-	    col_strdup(st, 5, &m->body) != 0 || col_strdup(st, 10, &m->last_error) != 0) {
+	    col_strdup(st, 5, &m->body) != 0 || col_strdup(st, 10, &m->last_error) != 0 ||
+	    col_strdup(st, 12, &m->dedupe) != 0) {
 		outbox_release(m);
 		return db_fail(db, "out of memory");
 	}

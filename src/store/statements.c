@@ -620,7 +620,7 @@ static const char *const sql[ST__COUNT] = {
 		"INSERT OR IGNORE INTO outbox (kind, recipient, lang, subject, body, decision_id, dedupe, created_at, "
 		"next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
 #define OUTBOX_COLS "id, kind, recipient, lang, subject, body, decision_id, created_at, attempts, " \
-	"next_attempt_at, last_error, sent_at"
+	"next_attempt_at, last_error, sent_at, dedupe"
 	[ST_OUTBOX_DUE] =
 		"SELECT " OUTBOX_COLS " FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 "
 		"ORDER BY next_attempt_at, id LIMIT ?2",

@@ -1141,21 +1141,22 @@ int db_recipients_coordinators(struct db *db, struct db_recipient **out, size_t 
 
 /* Input of db_outbox_add(); nothing is kept after the call. */
 struct db_outbox_new {
-	const char *kind;              /* "decision", "period_ending", "recertification_due", "digest" */
+	const char *kind;              /* "decision", "claim", "period_ending", "recertification_due", "digest" */
 	const char *recipient, *lang, *subject, *body;
-	int64_t decision_id;           /* the letter to attach; 0 = none */
+	int64_t decision_id;           /* the letter to attach (a "claim": the claim's, named by dedupe); 0 = none */
 	const char *dedupe;            /* the fact and the recipient: a second add is ignored; NULL = none */
 };
 /* Writes a notice to the outbox, in the caller's transaction when one is
  * open. *added (may be NULL) is false when its dedupe key was there already. */
 int db_outbox_add(struct db *db, const struct db_outbox_new *m, bool *added);
 
-/* A notice of the outbox; recipient, subject, body and last_error owned (db_outbox_list_free). */
+/* A notice of the outbox; recipient, subject, body, last_error and dedupe owned (db_outbox_list_free). */
 struct db_outbox {
 	int64_t id;
 	char kind[24];
 	char lang[DB_LANG_MAX];
 	char *recipient, *subject, *body, *last_error;
+	char *dedupe;                  /* its fact and recipient (notices.c writes and reads it); NULL = none */
 	int64_t decision_id;
 	int64_t created_at, attempts, next_attempt_at, sent_at;  /* Unix seconds; sent_at 0 while unsent */
 };

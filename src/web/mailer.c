@@ -79,8 +79,8 @@ static void encoded_word(struct buf *b, const char *text)
  * The message of notice n (From, To, Subject, Date, a Message-ID that stays
  * the same on every attempt, so that a receiver can tell a resend after a
  * crash between the server's 250 and the sent mark), its text, and the
- * decision's letter when it has one (typeset now, without the coordinator's
- * free text). Returns 0 or -1 (err).
+ * decision's letter when it has one, or a handled claim's (typeset now,
+ * without the coordinator's free text). Returns 0 or -1 (err).
  */
 static int message(struct db *db, const char *from, const struct db_outbox *n, struct buf *b, char *err,
 		   size_t errsz)
@@ -109,15 +109,20 @@ static int message(struct db *db, const char *from, const struct db_outbox *n, s
 	if (!attach)
 		return 0;
 	struct letter l;
-	if (letter_load(db, n->decision_id, &l) != DB_OK) {
+	int64_t claim = notice_claim_of(n);
+	if ((claim ? letter_load_claim(db, claim, &l) : letter_load(db, n->decision_id, &l)) != DB_OK) {
 		snprintf(err, errsz, "the letter cannot be loaded: %s", db_errmsg(db));
 		return -1;
 	}
 	/* The letter is read for the mail as for a person: audited, as the system's. */
-	char detail[80];
-	snprintf(detail, sizeof detail, "letter decision=%lld mail notice=%lld", (long long)n->decision_id,
-		 (long long)n->id);
-	if (db_audit(db, 0, "decision.letter", "person", l.d.person_id, detail) != DB_OK) {
+	char detail[96];
+	if (claim)
+		snprintf(detail, sizeof detail, "letter claim=%lld decision=%lld mail notice=%lld", (long long)claim,
+			 (long long)n->decision_id, (long long)n->id);
+	else
+		snprintf(detail, sizeof detail, "letter decision=%lld mail notice=%lld", (long long)n->decision_id,
+			 (long long)n->id);
+	if (db_audit(db, 0, claim ? "claim.letter" : "decision.letter", "person", l.d.person_id, detail) != DB_OK) {
 		snprintf(err, errsz, "the letter's read cannot be audited: %s", db_errmsg(db));
 		letter_release(&l);
 		return -1;
@@ -128,7 +133,10 @@ static int message(struct db *db, const char *from, const struct db_outbox *n, s
 	letter_release(&l);
 	if (rc == 0) {
 		char name[64];
-		letter_file_name(n->decision_id, lang, name, sizeof name);
+		if (claim)
+			letter_claim_file_name(claim, lang, name, sizeof name);
+		else
+			letter_file_name(n->decision_id, lang, name, sizeof name);
 		buf_printf(b, "--%s\r\nContent-Type: application/pdf; name=\"%s\"\r\n"
 			      "Content-Disposition: attachment; filename=\"%s\"\r\n"
 			      "Content-Transfer-Encoding: base64\r\n\r\n", boundary, name, name);

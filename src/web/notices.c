@@ -128,6 +128,86 @@ out:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- a claim approved or rejected */
+
+#define CLAIM_FACT "claim:"
+
+struct claim_ctx {
+	const struct svc *s;
+	const struct db_claim *c;
+	const char *code;
+};
+
+static void compose_claim(const void *p, enum lang l, struct buf *subject, struct buf *body)
+{
+	const struct claim_ctx *x = p;
+	const struct db_claim *c = x->c;
+	char day[DAY_BUFSZ], day2[DAY_BUFSZ], text[96], url[256];
+	bool paid = c->status == CLAIM_PAID;
+	buf_printf(subject, "NSP: %s %lld ", i18n(l, "letter.claim_no"), (long long)c->id);
+	buf_puts(subject, i18n(l, paid ? "notice.claim_paid" : "notice.claim_rejected"));
+	buf_puts(subject, " \xE2\x80\x93 ");
+	buf_puts(subject, x->code);
+	buf_puts(body, i18n(l, "notice.claim_intro"));
+	buf_puts(body, "\n\n");
+	line(body, l, "letter.case_code", x->code);
+	line(body, l, "notice.what", i18n_enum(l, &enum_app_type, (int)c->type));
+	line(body, l, "letter.claim_reference", c->reference ? c->reference : "");
+	if (c->from != DAY_NONE)
+		snprintf(text, sizeof text, "%s \xE2\x80\x93 %s (%lld %s)", day_format(c->from, day), day_format(c->to, day2),
+			 (long long)day_count(c->from, c->to), i18n(l, "letter.days"));
+	else
+		snprintf(text, sizeof text, "%lld %s", (long long)c->units, i18n(l, "letter.units"));
+	line(body, l, "letter.claimed", text);
+	if (money_format(c->amount_ore, text, sizeof text, 0) > 0)
+		line(body, l, "letter.claim_total", text);
+	line(body, l, "letter.outcome", i18n_enum(l, &enum_claim_status, (int)c->status));
+	line(body, l, paid ? "letter.claim_paid_on" : "letter.claim_rejected_on", day_format(c->decided_on, day));
+	buf_putc(body, '\n');
+	/* The reason of a rejection is the coordinator's free text: read in NSP, not mailed. */
+	if (!paid) {
+		buf_puts(body, i18n(l, "letter.claim_reason_in_system"));
+		buf_putc(body, '\n');
+	}
+	buf_puts(body, i18n(l, "notice.claim_letter"));
+	buf_putc(body, '\n');
+	snprintf(url, sizeof url, "%s/decisions/%lld", base_url(x->s), (long long)c->decision_id);
+	closing(body, l, url);
+}
+
+int notice_claim(struct svc *s, int64_t claim_id)
+{
+	struct db_claim c;
+	struct db_recipient *r;
+	size_t n;
+	char code[DB_CODE_MAX], fact[64];
+	int64_t org;
+	if (db_claim_get(s->db, claim_id, &c) != DB_OK)
+		return -1;
+	int rc = -1;
+	if (db_page_person_code(s->db, c.person_id, code, &org) != DB_OK)
+		goto out;
+	if (db_recipients_org(s->db, c.organisation_id, &r, &n) != DB_OK)
+		goto out;
+	struct claim_ctx x = { s, &c, code };
+	snprintf(fact, sizeof fact, CLAIM_FACT "%lld", (long long)claim_id);
+	rc = add_each(s, r, n, "claim", fact, c.decision_id, compose_claim, &x, NULL);
+	free(r);
+out:
+	db_claim_free(&c);
+	return rc;
+}
+
+int64_t notice_claim_of(const struct db_outbox *n)
+{
+	size_t k = strlen(CLAIM_FACT);
+	if (strcmp(n->kind, "claim") != 0 || !n->dedupe || strncmp(n->dedupe, CLAIM_FACT, k) != 0)
+		return 0;
+	char *end;
+	long long id = strtoll(n->dedupe + k, &end, 10);
+	return *end == ':' && id > 0 ? id : 0;
+}
+
 /* ---------------------------------------------------------------- found by looking */
 
 struct period_ctx {
@@ -176,39 +256,66 @@ static void compose_recert(const void *p, enum lang l, struct buf *subject, stru
 
 struct digest_ctx {
 	const struct svc *s;
-	const json_t *apps;
+	const json_t *apps, *claims;   /* the applications and the claims waiting */
+	int64_t n_claims;              /* every claim waiting (claims: the first of them) */
 	day_t today;
 };
+
+/* One list of the digest: per row the case code, the intervention, what amount (claims), the day it came
+ * in and the page to decide it on (href and its id); at most DIGEST_MAX_LINES, then how many more. */
+static void digest_list(const struct digest_ctx *c, enum lang l, struct buf *body, const json_t *rows, size_t total,
+			const char *intro_key, const char *href, bool amount)
+{
+	char code[DB_CODE_MAX], money[48];
+	size_t n = json_array_size(rows);
+	if (total == 0)
+		return;
+	buf_puts(body, i18n(l, intro_key));
+	buf_puts(body, "\n\n");
+	for (size_t i = 0; i < n && i < DIGEST_MAX_LINES; i++) {
+		const json_t *x = json_array_get(rows, i);
+		int64_t org;
+		if (db_page_person_code(c->s->db, json_integer_value(json_object_get(x, "person_id")), code, &org) != DB_OK)
+			snprintf(code, sizeof code, "?");
+		buf_puts(body, code);
+		buf_puts(body, "  ");
+		buf_puts(body, i18n_enum_name(l, &enum_app_type, json_string_value(json_object_get(x, "type"))));
+		if (amount && money_format(json_integer_value(json_object_get(x, "amount_ore")), money, sizeof money, 0) > 0) {
+			buf_puts(body, "  ");
+			buf_puts(body, money);
+		}
+		buf_puts(body, "  ");
+		buf_puts(body, i18n(l, "letter.submitted_on"));
+		buf_puts(body, " ");
+		buf_puts(body, json_string_value(json_object_get(x, "submitted_on")));
+		buf_puts(body, "\n  ");
+		buf_puts(body, base_url(c->s));
+		buf_puts(body, href);
+		buf_printf(body, "%lld", (long long)json_integer_value(json_object_get(x, "id")));
+		buf_putc(body, '\n');
+	}
+	if (total > DIGEST_MAX_LINES)
+		buf_printf(body, "\xE2\x80\xA6 +%zu\n", total - DIGEST_MAX_LINES);
+}
 
 static void compose_digest(const void *p, enum lang l, struct buf *subject, struct buf *body)
 {
 	const struct digest_ctx *c = p;
-	char day[DAY_BUFSZ], code[DB_CODE_MAX];
-	size_t n = json_array_size(c->apps);
-	buf_printf(subject, "NSP: %zu ", n);
-	buf_puts(subject, i18n(l, "notice.digest_subject"));
+	char day[DAY_BUFSZ], url[256];
+	size_t apps = json_array_size(c->apps), claims = (size_t)c->n_claims;
+	buf_puts(subject, "NSP: ");
+	if (apps)
+		buf_printf(subject, "%zu %s", apps, i18n(l, "notice.digest_subject"));
+	if (apps && claims)
+		buf_puts(subject, ", ");
+	if (claims)
+		buf_printf(subject, "%zu %s", claims, i18n(l, "notice.digest_claims_subject"));
 	buf_printf(subject, " (%s)", day_format(c->today, day));
-	buf_puts(body, i18n(l, "notice.digest_intro"));
-	buf_puts(body, "\n\n");
-	for (size_t i = 0; i < n && i < DIGEST_MAX_LINES; i++) {
-		const json_t *a = json_array_get(c->apps, i);
-		int64_t id = json_integer_value(json_object_get(a, "id"));
-		int64_t org;
-		if (db_page_person_code(c->s->db, json_integer_value(json_object_get(a, "person_id")), code, &org) != DB_OK)
-			snprintf(code, sizeof code, "?");
-		buf_puts(body, code);
-		buf_puts(body, "  ");
-		buf_puts(body, i18n_enum_name(l, &enum_app_type, json_string_value(json_object_get(a, "type"))));
-		buf_puts(body, "  ");
-		buf_puts(body, i18n(l, "letter.submitted_on"));
-		buf_puts(body, " ");
-		buf_puts(body, json_string_value(json_object_get(a, "submitted_on")));
-		buf_printf(body, "\n  %s/applications/%lld\n", base_url(c->s), (long long)id);
-	}
-	if (n > DIGEST_MAX_LINES)
-		buf_printf(body, "\xE2\x80\xA6 +%zu\n", n - DIGEST_MAX_LINES);
-	char url[256];
-	snprintf(url, sizeof url, "%s/queue", base_url(c->s));
+	digest_list(c, l, body, c->apps, apps, "notice.digest_intro", "/applications/", false);
+	if (apps && claims)
+		buf_putc(body, '\n');
+	digest_list(c, l, body, c->claims, claims, "notice.digest_claims_intro", "/claims#claim-", true);
+	snprintf(url, sizeof url, "%s%s", base_url(c->s), apps ? "/queue" : "/claims");
 	closing(body, l, url);
 }
 
@@ -272,22 +379,34 @@ static int scan_digest(struct svc *s, day_t today, int *written)
 	json_t *list = svc_application_list(s, &(struct svc_application_query){ .status = "submitted" }, &e);
 	if (!list)
 		return -1;
+	/* The claims waiting (the list's order: the newest first), their total for "… +N". */
+	char max[16];
+	snprintf(max, sizeof max, "%d", DIGEST_MAX_LINES);
+	struct svc_claim_query q = { .status = "submitted", .limit = max };
+	json_t *claims = svc_claim_list(s, &q, &e);
+	if (!claims) {
+		json_decref(list);
+		return -1;
+	}
 	const json_t *apps = json_object_get(list, "applications");
+	struct digest_ctx c = { s, apps, json_object_get(claims, "claims"), json_integer_value(json_object_get(claims, "total")),
+				today };
 	int rc = 0;
-	if (json_array_size(apps) > 0) {
+	if (json_array_size(apps) > 0 || c.n_claims > 0) {
 		struct db_recipient *r;
 		size_t nr;
 		char fact[48], day[DAY_BUFSZ];
 		if (db_recipients_coordinators(s->db, &r, &nr) != DB_OK) {
 			json_decref(list);
+			json_decref(claims);
 			return -1;
 		}
-		struct digest_ctx c = { s, apps, today };
 		snprintf(fact, sizeof fact, "digest:%s", day_format(today, day));
 		rc = add_each(s, r, nr, "digest", fact, 0, compose_digest, &c, written);
 		free(r);
 	}
 	json_decref(list);
+	json_decref(claims);
 	return rc;
 }
 

@@ -23,11 +23,21 @@
 int notice_decision(struct svc *s, int64_t decision_id);
 
 /*
+ * Inside the caller's transaction, right after claim id was approved or
+ * rejected: a "claim" notice (the claim's letter attached when sent) to the
+ * organisation's contact e-mail and its users who chose notices. 0 or -1,
+ * as notice_decision().
+ */
+int notice_claim(struct svc *s, int64_t claim_id);
+/* The claim whose letter notice n carries (its dedupe key names it), or 0: not a claim's notice. */
+int64_t notice_claim_of(const struct db_outbox *n);
+
+/*
  * The notices found by looking, written at most once each (their dedupe
  * keys): periods that end within NOTICE_PERIOD_DAYS of today, to the
  * organisation; recertifications due within NOTICE_RECERT_DAYS (or overdue),
  * to the organisation; and to the coordinators one digest a day of the
- * applications waiting for a decision. In one transaction. Returns the
+ * applications and claims waiting for a decision. In one transaction. Returns the
  * number written, or -1.
  */
 int notice_scan(struct svc *s, day_t today);

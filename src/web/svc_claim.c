@@ -11,6 +11,7 @@
 
 #include "domain/claims.h"
 #include "domain/money.h"
+#include "web/notices.h"
 #include "web/service.h"
 #include "web/svc_util.h"
 
@@ -393,7 +394,8 @@ json_t *svc_claim_approve(struct svc *s, int64_t id, const json_t *in, struct sv
 		svc_fail(e, SVC_CONFLICT, "rekvisitionen är redan beslutad", "the claim has been decided already");
 		goto rollback_claim;
 	}
-	if (rc != DB_OK || db_commit(s->db) != 0) {
+	/* Its notice in the same transaction: no payment without it, nor it without the payment. */
+	if (rc != DB_OK || notice_claim(s, id) != 0 || db_commit(s->db) != 0) {
 		svc_db_fail(s, e);
 		goto rollback_claim;
 	}
@@ -431,7 +433,7 @@ json_t *svc_claim_reject(struct svc *s, int64_t id, const json_t *in, struct svc
 		db_rollback(s->db);
 		return svc_fail(e, SVC_CONFLICT, "rekvisitionen är redan beslutad", "the claim has been decided already");
 	}
-	if (rc != DB_OK || db_commit(s->db) != 0) {
+	if (rc != DB_OK || notice_claim(s, id) != 0 || db_commit(s->db) != 0) {
 		db_rollback(s->db);
 		return svc_db_fail(s, e);
 	}

@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -318,3 +319,68 @@ def test_starttls_when_the_mail_server_offers_it():
             n = outbox(s, w.coord)[0]
             assert n["sent_at"] is None and n["last_error"], n
             assert box.all() == [], box.all()
+
+
+def test_a_claim_approved_or_rejected_is_announced_with_its_letter_and_claims_waiting_are_in_the_digest():
+    port = free_port()
+    reason_canary = "Kanarie-Skäl-Bo-9913"
+    with Mailbox(port) as box, Server(serve_args=("--smtp", f"smtp://127.0.0.1:{port}", "--mail-from", FROM,
+                                                  "--public-url", "https://nsp.example")) as s:
+        w = World(s)
+        org = setup_org(w, s, "Rekvisitionshemmet", "kontakt@rekv.example")
+        _, cw = w.user("caseworker", org)
+        opt_in(s, cw, "cw@rekv.example")
+        opt_in(s, w.coord, "samordnare@nsp.example")
+        p = w.person(org, identity={"name": CANARY, "phone": "070-7654321"})
+        w.admit(p["id"], "2024-02-01")
+        kid = w.child(p["id"], org_id=org)
+        dec = w.grant(p["id"], "reflection", "2024-03-01", children=[kid["id"]],
+                      **{"from": "2024-03-01", "to": "2024-03-30"})
+        wait_for("the decisions' notices", lambda: len(box.all()) == 4 and not outbox(s, w.coord, pending=True))
+
+        def claim(days, ref):
+            return expect_ok(s.post(API + "/claims", {"decision_id": dec["id"], "reference": ref,
+                                                      "submitted_on": "2024-03-31", **days}, token=cw))
+        paid = claim({"from": "2024-03-01", "to": "2024-03-07"}, "Faktura 71")
+        rej = claim({"from": "2024-03-08", "to": "2024-03-10"}, "Faktura 72")
+        waiting = claim({"from": "2024-03-11", "to": "2024-03-12"}, "Faktura 73")
+        # a claim submitted is announced to nobody: it waits in the coordinators' digest
+        expect_ok(s.post(f"{API}/claims/{paid['id']}/approve", {"paid_on": "2024-04-02"}, token=w.coord), 200)
+        expect_ok(s.post(f"{API}/claims/{rej['id']}/reject", {"reason": reason_canary}, token=w.coord), 200)
+        wait_for("the claims' notices", lambda: len(box.all()) == 8 and not outbox(s, w.coord, pending=True))
+        claims = [m for m in box.all() if m[2]["X-NSP-Notice"] == "claim"]
+        assert sorted(m[1][0] for m in claims) == ["cw@rekv.example", "cw@rekv.example", "kontakt@rekv.example",
+                                                   "kontakt@rekv.example"], claims
+        for _, rcpt, msg in claims:
+            text, pdf, subject = body_text(msg), pdf_of(msg), str(msg["Subject"])
+            for leak in (CANARY, "070-7654321", reason_canary):
+                assert leak not in text and leak not in subject and leak not in pdf, (rcpt, text, pdf)
+            assert p["code"] in text and p["code"] in subject and p["code"] in pdf, (text, pdf)
+            assert f"https://nsp.example/decisions/{dec['id']}" in text, text
+            flat = " ".join(pdf.split())
+            if f"nr {paid['id']} " in subject:
+                assert "är godkänd och utbetald" in subject and "12 740 kr" in text and "Faktura 71" in text, text
+                assert f"Rekvisition nr {paid['id']}" in flat and "Utbetald" in flat, flat
+                assert "Barntillägg reflektionsperiod 7 3 500 kr" in flat, flat
+            else:
+                assert f"nr {rej['id']} " in subject and "är avslagen" in subject, subject
+                assert "Avslagen" in text and "Skälet står vid rekvisitionen i NSP" in text, text
+                assert "Avslagen" in flat and "Skälet står vid rekvisitionen i NSP" in flat, flat
+        # the letters read for the mails are audited as the system's
+        s.stop()
+        with sqlite3.connect(f"file:{s.db}?mode=ro", uri=True) as con:
+            n = con.execute("SELECT count(*) FROM audit WHERE action = 'claim.letter'"
+                            " AND detail LIKE '% mail notice=%'").fetchone()[0]
+        assert n == 4, n
+        # the scan at the start finds the claim waiting: the coordinators' digest lists it
+        s.start()
+        wait_for("the digest", lambda: any(m[2]["X-NSP-Notice"] == "digest" for m in box.all()))
+        digest = [m for m in box.all() if m[2]["X-NSP-Notice"] == "digest"]
+        assert [m[1][0] for m in digest] == ["samordnare@nsp.example"], digest
+        text = body_text(digest[0][2])
+        assert "1 rekvisitioner väntar på beslut" in str(digest[0][2]["Subject"]), digest[0][2]["Subject"]
+        assert p["code"] in text and "3 640 kr" in text and "Rekvisitioner som väntar på beslut" in text, text
+        assert f"https://nsp.example/claims#claim-{waiting['id']}" in text, text
+        assert "Ansökningar som väntar" not in text and CANARY not in text, text
+        for m in box.all():
+            assert reason_canary not in str(m[2]), "the reason of a rejection is never mailed"
