@@ -262,9 +262,9 @@ struct digest_ctx {
 };
 
 /* One list of the digest: per row the case code, the intervention, what amount (claims), the day it came
- * in and the page to decide it on (href and its id); at most DIGEST_MAX_LINES, then how many more. */
+ * in (day_key, its label) and the page to decide it on (href and its id); at most DIGEST_MAX_LINES, then how many more. */
 static void digest_list(const struct digest_ctx *c, enum lang l, struct buf *body, const json_t *rows, size_t total,
-			const char *intro_key, const char *href, bool amount)
+			const char *intro_key, const char *day_key, const char *href, bool amount)
 {
 	char code[DB_CODE_MAX], money[48];
 	size_t n = json_array_size(rows);
@@ -285,7 +285,7 @@ static void digest_list(const struct digest_ctx *c, enum lang l, struct buf *bod
 			buf_puts(body, money);
 		}
 		buf_puts(body, "  ");
-		buf_puts(body, i18n(l, "letter.submitted_on"));
+		buf_puts(body, i18n(l, day_key));
 		buf_puts(body, " ");
 		buf_puts(body, json_string_value(json_object_get(x, "submitted_on")));
 		buf_puts(body, "\n  ");
@@ -311,10 +311,12 @@ static void compose_digest(const void *p, enum lang l, struct buf *subject, stru
 	if (claims)
 		buf_printf(subject, "%zu %s", claims, i18n(l, "notice.digest_claims_subject"));
 	buf_printf(subject, " (%s)", day_format(c->today, day));
-	digest_list(c, l, body, c->apps, apps, "notice.digest_intro", "/applications/", false);
+	digest_list(c, l, body, c->apps, apps, "notice.digest_intro", "letter.submitted_on", "/applications/",
+		    false);
 	if (apps && claims)
 		buf_putc(body, '\n');
-	digest_list(c, l, body, c->claims, claims, "notice.digest_claims_intro", "/claims#claim-", true);
+	digest_list(c, l, body, c->claims, claims, "notice.digest_claims_intro", "letter.claim_submitted_on",
+		    "/claims#claim-", true);
 	snprintf(url, sizeof url, "%s%s", base_url(c->s), apps ? "/queue" : "/claims");
 	closing(body, l, url);
 }

@@ -189,7 +189,8 @@ static void payment_form(struct page *p, int64_t id)
 				       .required = true });
 	page_field(p, &(struct field){ .kind = FIELD_DATE, .name = "paid_on", .label = "claim.paid_on",
 				       .value = day_format(day_today(), today), .required = true });
-	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "reference", .label = "claim.reference",
+	/* Not "reference": the claim form on the same page has one (a field's id is its name). */
+	page_field(p, &(struct field){ .kind = FIELD_TEXT, .name = "payment_reference", .label = "claim.reference",
 				       .hint = "payment.reference_hint" });
 	page_form_end(p, "payment.submit");
 	html_raw(&p->h, "</section>");
@@ -418,8 +419,8 @@ static void payment_split_table(struct page *p, const void *ctx)
 /* The coordinator's payment by amount: judged and split first, recorded only once confirmed. */
 void page_payment(struct http_request *req)
 {
-	static const struct fj spec[] = { { "amount_ore", FJ_KR }, { "paid_on", FJ_STR }, { "reference", FJ_STR } };
-	static const char *const keep[] = { "amount_ore", "paid_on", "reference", NULL };
+	static const struct fj spec[] = { { "amount_ore", FJ_KR }, { "paid_on", FJ_STR }, { "payment_reference", FJ_STR } };
+	static const char *const keep[] = { "amount_ore", "paid_on", "payment_reference", NULL };
 	struct page p;
 	struct svc_error e;
 	char back[48], amount[64];
@@ -428,6 +429,10 @@ void page_payment(struct http_request *req)
 		return;
 	json_t *in = page_form_json(&p, spec, sizeof spec / sizeof spec[0], &e), *split = NULL, *out = NULL;
 	if (in) {
+		json_t *ref = json_object_get(in, "payment_reference");
+		if (ref)
+			json_object_set(in, "reference", ref);
+		json_object_del(in, "payment_reference");
 		json_object_set_new(in, "decision_id", json_integer(req->ids[0]));
 		split = svc_payment_preview(&p.svc, in, &e);
 	}
@@ -446,7 +451,8 @@ void page_payment(struct http_request *req)
 	json_decref(in);
 	json_decref(split);
 	if (!out) {
-		if (e.status == SVC_NOT_FOUND && strcmp(e.field, "decision_id") == 0)
+		/* No such decision, or a closed one (which has no payment form to show the error in). */
+		if ((e.status == SVC_NOT_FOUND && strcmp(e.field, "decision_id") == 0) || e.status == SVC_CONFLICT)
 			return page_fail(&p, &e);
 		p.err = &e;
 		/* R14 belongs beside the amount. */

@@ -71,7 +71,7 @@ def test_the_coordinators_payment_by_amount_shows_its_split_and_needs_the_checke
         assert r.status == 403, r
         # first the split, kept fields and the box; nothing paid yet
         r = form_post(s, w.coord, f"/decisions/{dec['id']}/pay", page, amount_ore="1 000", paid_on="2024-03-20",
-                      reference="Ver 88")
+                      payment_reference="Ver 88")
         assert r.status == 200 and 'section class="panel confirm"' in r.text, r
         assert re.search(r'data-code="reflection">.*?725,28\s*kr', r.text, re.S), r.text
         assert re.search(r'data-code="reflection_child">.*?274,72\s*kr', r.text, re.S), r.text
@@ -82,9 +82,15 @@ def test_the_coordinators_payment_by_amount_shows_its_split_and_needs_the_checke
         assert r.status == 422 and "R14" in r.text and 'section class="panel confirm"' not in r.text, r
         # confirmed: recorded, split line by line
         r = form_post(s, w.coord, f"/decisions/{dec['id']}/pay", r.text, amount_ore="1 000", paid_on="2024-03-20",
-                      reference="Ver 88", confirm="1")
+                      payment_reference="Ver 88", confirm="1")
         assert r.status in (302, 303) and r.headers["Location"].endswith("?done=paid"), r
         pays = expect_ok(s.get(f"{API}/decisions/{dec['id']}/payments", token=w.coord), 200)["payments"]
         assert [(p["amount_ore"], p["reference"], p["lines"]) for p in pays] == [
             (100_000, "Ver 88", [{"code": "reflection", "amount_ore": 72_528},
                                  {"code": "reflection_child", "amount_ore": 27_472}])], pays
+        # a closed decision takes no payment: an error page, and no form on the decision page
+        expect_ok(s.post(f"{API}/decisions/{dec['id']}/close", {"date": "2024-04-01"}, token=w.coord), 200)
+        r = form_post(s, w.coord, f"/decisions/{dec['id']}/pay", page, amount_ore="1", paid_on="2024-04-01",
+                      confirm="1")
+        assert r.status == 409 and "avslutat" in r.text, r
+        assert "/pay\"" not in s.get(f"/decisions/{dec['id']}", token=w.coord).text

@@ -106,6 +106,28 @@ async function letterShot(page, href, name) {
 	return execFileSync('pdftotext', ['-layout', pdf, '-']).toString('utf8');
 }
 
+/* The text of the letter (PDF) attached to a notice of kind to the organisation's contact for
+ * which pred holds, waited for (the sender delivers in the background). */
+async function mailedLetter(mail, kind, pred) {
+	const letters = () => mail.messages()
+		.filter((m) => /^To: <kontakt@orga\.example>$/m.test(m) && new RegExp(`^X-NSP-Notice: ${kind}$`, 'm').test(m))
+		.map((m) => {
+			const part = m.split(/\r?\n--nsp-notice-boundary-7f3a\r?\n/).find((x) => /application\/pdf/.test(x));
+			if (!part)
+				return '';
+			const b64 = part.split(/\r?\n\r?\n/)[1].replace(/--nsp-notice-boundary-7f3a--[\s\S]*$/, '');
+			const file = path.join(SHOTS, 'mail-letter.pdf');
+			fs.writeFileSync(file, Buffer.from(b64.replace(/\s+/g, ''), 'base64'));
+			return text(execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8'));
+		});
+	const deadline = Date.now() + 30000;
+	let found;
+	while (!(found = letters().find(pred)) && Date.now() < deadline)
+		await new Promise((r) => setTimeout(r, 100));
+	assert.ok(found, `no ${kind} mail with the letter among ${mail.messages().length} messages`);
+	return found;
+}
+
 /* The password step; resolves when the next page (the code step, or a page of the logged-in user) is there. */
 async function passwordStep(page, base, user, password) {
 	await page.goto(base + '/login');
@@ -545,23 +567,7 @@ async function main() {
 		});
 
 		await step('the decision\'s notice reaches the organisation by e-mail with the same letter attached', async () => {
-			/* The PDF attachments of the messages to the organisation's contact, as text. */
-			const letters = () => mail.messages()
-				.filter((m) => /^To: <kontakt@orga\.example>$/m.test(m) && /^X-NSP-Notice: decision$/m.test(m))
-				.map((m) => {
-					const part = m.split(/\r?\n--nsp-notice-boundary-7f3a\r?\n/).find((x) => /application\/pdf/.test(x));
-					if (!part)
-						return '';
-					const b64 = part.split(/\r?\n\r?\n/)[1].replace(/--nsp-notice-boundary-7f3a--[\s\S]*$/, '');
-					const file = path.join(SHOTS, 'mail-letter.pdf');
-					fs.writeFileSync(file, Buffer.from(b64.replace(/\s+/g, ''), 'base64'));
-					return text(execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8'));
-				});
-			const deadline = Date.now() + 30000;
-			let found;
-			while (!(found = letters().find((t) => t.includes(personCode) && /Reflektionsperiod/.test(t))) && Date.now() < deadline)
-				await new Promise((r) => setTimeout(r, 100));
-			assert.ok(found, `no mail with the letter among ${mail.messages().length} messages`);
+			const found = await mailedLetter(mail, 'decision', (t) => t.includes(personCode) && /Reflektionsperiod/.test(t));
 			assert.match(found, /Totalt beviljat 54 600 kr/);
 			assert.match(found, /\(30 dygn\)/);
 			assert.doesNotMatch(found, /Testa Personsson|070-000/);
@@ -599,6 +605,20 @@ async function main() {
 			await coord.waitForURL(/\/claims\?done=claim_paid$/);
 			await anna.goto(decisionUrl);
 			assert.match(text(await anna.locator('main').innerText()), /Utbetald/);
+		});
+
+		await step('the approved claim has its letter beside it, and its notice brings the letter by e-mail', async () => {
+			const href = await anna.getByRole('link', { name: 'Brev (PDF)', exact: true }).first().getAttribute('href');
+			assert.match(href, /^\/api\/v1\/claims\/\d+\/letter\.pdf\?lang=sv$/);
+			const t = text(await letterShot(anna, base + href, '24b-letter-claim'));
+			/* the days, each line's amount (the supplement its own), the total and the outcome */
+			for (const said of [new RegExp(personCode), /Rekvisition: Reflektionsperiod/, /\(7 dygn\)/, /Utbetald/,
+				/Barntillägg reflektionsperiod 7 3 500 kr/, /Totalt rekvirerat 12 740 kr/])
+				assert.match(t, said);
+			assert.doesNotMatch(t, /Testa Personsson|070-000/);
+			const mailed = await mailedLetter(mail, 'claim', (x) => x.includes(personCode) && /Rekvisition nr/.test(x));
+			assert.match(mailed, /Totalt rekvirerat 12 740 kr/);
+			assert.doesNotMatch(mailed, /Testa Personsson|070-000/);
 		});
 
 		await step('the report shows the child supplement paid under its own row', async () => {
