@@ -5,6 +5,15 @@ from harness import API, Server, World, expect_ok, span_days
 KR = 100
 
 
+def figures(w, year):
+    """The budget of year without its paid_by_intervention_ore (the report's paid per
+    intervention, checked here to add up to paid_in_year_ore)."""
+    b = w.budget(year)
+    by_code = b.pop("paid_by_intervention_ore")
+    assert sum(by_code.values()) == b["paid_in_year_ore"], (by_code, b)
+    return b
+
+
 def lines_of(dec):
     return sorted((l["code"], l["days"], l["amount_ore"]) for l in dec["lines"])
 
@@ -17,7 +26,7 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
                point_rates={"interpreter": {"unit": "timme", "rate_ore": 900 * KR}})
         org = w.org()
         _, cw = w.user("caseworker", org)
-        zero = w.budget(2024)
+        zero = figures(w, 2024)
         assert zero == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": 0, "paid_ore": 0,
                         "released_ore": 0, "remaining_ore": 1_000_000 * KR, "paid_in_year_ore": 0,
                         "open_ore": 0}, zero
@@ -34,7 +43,7 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         d3 = w.grant(p3["id"], "integration_adult", "2024-05-01", **span_days("2024-05-01", 10))
         assert lines_of(d3) == [("integration_adult", 10, 10 * 500 * KR)], d3
         committed = d1["total_ore"] + d2["total_ore"] + d3["total_ore"]
-        assert w.budget(2024) == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": committed,
+        assert figures(w, 2024) == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": committed,
                                   "paid_ore": 0, "released_ore": 0,
                                   "remaining_ore": 1_000_000 * KR - committed, "paid_in_year_ore": 0,
                                   "open_ore": committed}
@@ -43,14 +52,16 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         expect_ok(w.pay(d1["id"], 10_000 * KR, "2024-12-31"))
         expect_ok(w.pay(d1["id"], 5_000 * KR + 1, "2025-01-15"))
         expect_ok(w.pay(d3["id"], 2_000 * KR, "2024-05-20"))
-        b24 = w.budget(2024)
+        b24 = figures(w, 2024)
         assert b24["paid_ore"] == 17_000 * KR + 1, b24
         assert b24["remaining_ore"] == 1_000_000 * KR - committed, b24   # payments do not change remaining
         # domain.md §8: "paid" counts payments on 2024's decisions, whenever dated; paid in the year (the
         # report's) counts the payments dated in 2024, so the one of 2025-01-15 is 2025's
         assert b24["paid_in_year_ore"] == 12_000 * KR, b24
         assert b24["open_ore"] == committed - b24["paid_ore"], b24
-        b25 = w.budget(2025)
+        # by line, dated in the year: the integration payment on its own code
+        assert w.budget(2024)["paid_by_intervention_ore"]["integration_adult"] == 2_000 * KR
+        b25 = figures(w, 2025)
         assert (b25["committed_ore"], b25["paid_ore"], b25["released_ore"]) == (0, 0, 0), b25
         assert b25["paid_in_year_ore"] == 5_000 * KR + 1, b25
 
@@ -60,7 +71,7 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         c1 = expect_ok(s.post(f"{API}/decisions/{d1['id']}/close", {"date": "2025-02-01"}, token=w.coord), 200)
         assert c1["released_ore"] == d1["total_ore"] - (15_000 * KR + 1), c1
         released = c3["released_ore"] + c1["released_ore"]
-        assert w.budget(2024) == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": committed,
+        assert figures(w, 2024) == {"year": 2024, "budget_ore": 1_000_000 * KR, "committed_ore": committed,
                                   "paid_ore": 17_000 * KR + 1, "released_ore": released,
                                   "remaining_ore": 1_000_000 * KR - committed + released,
                                   "paid_in_year_ore": 12_000 * KR,
@@ -70,7 +81,7 @@ def test_budget_remaining_is_budget_minus_committed_plus_released():
         d4 = w.grant(p2["id"], "reflection", "2025-03-01", **span_days("2025-03-01", 5))
         d5 = w.grant(p2["id"], "point_adult", "2025-03-02", category="interpreter", units=2)
         assert d4["total_ore"] == 5 * 1400 * KR and d5["total_ore"] == 2 * 900 * KR, (d4, d5)
-        b25 = w.budget(2025)
+        b25 = figures(w, 2025)
         assert b25 == {"year": 2025, "budget_ore": 500_000 * KR, "committed_ore": 8_800 * KR, "paid_ore": 0,
                        "released_ore": 0, "remaining_ore": 500_000 * KR - 8_800 * KR,
                        "paid_in_year_ore": 5_000 * KR + 1, "open_ore": 8_800 * KR}, b25
@@ -93,7 +104,7 @@ def test_partly_granted_and_denied_decisions_commit_what_they_grant():
         a2 = w.application(q["id"], "reflection", submitted_on="2024-03-01", **span_days("2024-03-01", 10))
         denied = expect_ok(w.decide(a2["id"], "denied", decided_on="2024-03-02"))
         assert denied["total_ore"] == 0 and denied["lines"] == [], denied
-        b = w.budget(2024)
+        b = figures(w, 2024)
         assert b["committed_ore"] == 4 * 1320 * KR, b
         assert b["remaining_ore"] == 100_000 * KR - 4 * 1320 * KR, b
 
