@@ -1079,6 +1079,7 @@ const struct i18n_entry i18n_en[] = {
 	{ "outbox.sent", "Sent" },
 	{ "outbox.waiting", "Waiting; attempts" },
 	{ "outbox.kind.decision", "Decision" },
+	{ "outbox.kind.claim", "Claim" },
 	{ "outbox.kind.period_ending", "Period ending" },
 	{ "outbox.kind.recertification_due", "Recertification" },
 	{ "outbox.kind.digest", "Daily digest" },

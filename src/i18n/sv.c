@@ -1079,6 +1079,7 @@ const struct i18n_entry i18n_sv[] = {
 	{ "outbox.sent", "Skickad" },
 	{ "outbox.waiting", "Väntar; försök" },
 	{ "outbox.kind.decision", "Beslut" },
+	{ "outbox.kind.claim", "Rekvisition" },
 	{ "outbox.kind.period_ending", "Period slutar" },
 	{ "outbox.kind.recertification_due", "Återcertifiering" },
 	{ "outbox.kind.digest", "Dagens sammanställning" },

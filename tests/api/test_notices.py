@@ -366,6 +366,9 @@ def test_a_claim_approved_or_rejected_is_announced_with_its_letter_and_claims_wa
                 assert f"nr {rej['id']} " in subject and "är avslagen" in subject, subject
                 assert "Avslagen" in text and "Skälet står vid rekvisitionen i NSP" in text, text
                 assert "Avslagen" in flat and "Skälet står vid rekvisitionen i NSP" in flat, flat
+        # the coordinator's outbox names the kind in words
+        page = s.get("/outbox", token=w.coord).text
+        assert "<td>Rekvisition</td>" in page and "outbox.kind" not in page, page
         # the letters read for the mails are audited as the system's
         s.stop()
         with sqlite3.connect(f"file:{s.db}?mode=ro", uri=True) as con:

@@ -1151,7 +1151,7 @@ async function main() {
 
 		await step('no page logged a script error or a CSP violation, and every catalogue key exists', async () => {
 			assert.deepEqual(problems, [], problems.join('\n'));
-			assert.doesNotMatch(server.stderr(), /i18n: missing/);
+			assert.doesNotMatch(server.stderr(), /i18n: missing/, (server.stderr().match(/.*i18n: missing.*/g) || []).join('\n'));
 		});
 	} finally {
 		for (const b of browsers)
