@@ -44,9 +44,8 @@ int db_application_create(struct db *db, int64_t actor, const struct application
 		rc = db_fail_bind(db, st);
 		goto out;
 	}
-	if ((rc = stmt_exec(db, st, "storing the application")) != DB_OK)
+	if ((rc = stmt_insert_new_id(db, st, 23, "storing the application", &id)) != DB_OK)
 		goto out;
-	id = sqlite3_last_insert_rowid(db->conn);
 	for (size_t i = 0; i < a->n_children; i++) {
 		if ((st = db_stmt(db, ST_APP_CHILD_INSERT)) == NULL) {
 			rc = DB_ERROR;

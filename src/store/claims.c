@@ -211,9 +211,8 @@ int db_claim_create(struct db *db, int64_t actor, const struct db_claim *c, int6
 		rc = db_fail_bind(db, st);
 		goto out;
 	}
-	if ((rc = stmt_exec(db, st, "recording the claim")) != DB_OK)
+	if ((rc = stmt_insert_new_id(db, st, 12, "recording the claim", &id)) != DB_OK)
 		goto out;
-	id = sqlite3_last_insert_rowid(db->conn);
 	for (size_t i = 0; i < c->n_lines; i++) {
 		if ((st = db_stmt(db, ST_CLAIM_LINE_INSERT)) == NULL) {
 			rc = DB_ERROR;

@@ -33,6 +33,7 @@ extern const char nsp_migration_10_sql[];
 extern const char nsp_migration_11_sql[];
 extern const char nsp_migration_12_sql[];
 extern const char nsp_migration_13_sql[];
+extern const char nsp_migration_14_sql[];
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -55,6 +56,7 @@ static const struct migration {
 	{ nsp_migration_11_sql, ST_SET_VERSION_11 },   /* e-mail notices: addresses, the outbox */
 	{ nsp_migration_12_sql, ST_SET_VERSION_12 },   /* linkage keys and marks on pairs */
 	{ nsp_migration_13_sql, ST_SET_VERSION_13 },   /* the contact register, member organisations */
+	{ nsp_migration_14_sql, ST_SET_VERSION_14 },   /* random ids, the order of registration (issue 16) */
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
 	       "DB_SCHEMA_VERSION must equal the number of migrations");
@@ -194,6 +196,41 @@ int stmt_exec_of(struct db *db, enum stmt s, int64_t key, const char *what)
 	if (bind_i64(st, 1, key))
 		return db_fail_bind(db, st);
 	return stmt_exec(db, st, what);
+}
+
+#define NEW_ID_BITS 53
+#define NEW_ID_TRIES 8
+
+int64_t db_new_id(void)
+{
+	uint64_t x;
+
+	do {
+		randombytes_buf(&x, sizeof x);
+		x &= ((uint64_t)1 << NEW_ID_BITS) - 1;
+	} while (x == 0);
+	return (int64_t)x;
+}
+
+bool db_id_taken(struct db *db)
+{
+	return sqlite3_extended_errcode(db->conn) == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+int stmt_insert_new_id(struct db *db, sqlite3_stmt *st, int idx, const char *what, int64_t *id)
+{
+	for (int tries = 1;; tries++) {
+		int64_t candidate = db_new_id();
+		int rc;
+
+		if (bind_i64(st, idx, candidate))
+			return db_fail_bind(db, st);
+		rc = stmt_exec(db, st, what);
+		if (rc == DB_OK)
+			*id = candidate;
+		if (rc != DB_CONFLICT || !db_id_taken(db) || tries >= NEW_ID_TRIES)
+			return rc;
+	}
 }
 
 int row_i64(struct db *db, sqlite3_stmt *st, void *row)

@@ -246,9 +246,8 @@ static int decision_insert(struct db *db, int64_t actor, const struct db_decisio
 	    bind_i64(st, 14, total) | bind_id(st, 15, d->decided_by != 0 ? d->decided_by : actor) |
 	    bind_i64(st, 16, db_now()) | bind_id(st, 17, d->approved_by) | bind_text(st, 18, d->over_capacity_reason))
 		return db_fail_bind(db, st);
-	if ((rc = stmt_exec(db, st, "recording the decision")) != DB_OK)
+	if ((rc = stmt_insert_new_id(db, st, 19, "recording the decision", id)) != DB_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(db->conn);
 	for (size_t i = 0; i < d->n_lines; i++) {
 		const struct decision_line *l = &d->lines[i];
 
@@ -534,9 +533,8 @@ int db_payment_record(struct db *db, int64_t actor, int64_t decision_id, int64_t
 		rc = db_fail_bind(db, st);
 		goto out;
 	}
-	if ((rc = stmt_exec(db, st, "recording the payment")) != DB_OK)
+	if ((rc = stmt_insert_new_id(db, st, 7, "recording the payment", &id)) != DB_OK)
 		goto out;
-	id = sqlite3_last_insert_rowid(db->conn);
 	for (size_t i = 0; i < n_lines; i++) {
 		if ((st = db_stmt(db, ST_PAYMENT_LINE_INSERT)) == NULL) {
 			rc = DB_ERROR;

@@ -144,9 +144,10 @@ int db_person_create(struct db *db, int64_t actor, const struct db_person_new *p
 		return db_fail(db, "invalid gender or age group");
 	if ((rc = op_begin(db, &op)) != DB_OK)
 		return rc;
-	/* A code taken already (one chance in millions): draw again. The code is
-	 * the only unique column a conflict can come from (the id is the table's). */
+	/* A code or an id taken already (one chance in millions): draw both
+	 * again. They are the only unique columns a conflict can come from. */
 	for (int tries = 0;; tries++) {
+		id = db_new_id();
 		if ((rc = random_code(db, year, code)) != DB_OK)
 			goto out;
 		if ((st = db_stmt(db, ST_PERSON_INSERT)) == NULL) {
@@ -161,7 +162,7 @@ int db_person_create(struct db *db, int64_t actor, const struct db_person_new *p
 		    bind_enum(st, 9, &enum_referral, p->referral_source) |
 		    bind_enum(st, 10, &enum_legal_status, p->legal_status) | bind_i64(st, 11, p->sweden_responsible) |
 		    bind_id(st, 12, p->parent_id) | bind_enum(st, 13, &enum_child_role, (int)p->child_role) |
-		    bind_i64(st, 14, db_now())) {
+		    bind_i64(st, 14, db_now()) | bind_i64(st, 15, id)) {
 			rc = db_fail_bind(db, st);
 			goto out;
 		}
@@ -171,7 +172,6 @@ int db_person_create(struct db *db, int64_t actor, const struct db_person_new *p
 	}
 	if (rc != DB_OK)
 		goto out;
-	id = sqlite3_last_insert_rowid(db->conn);
 	/* The id is the associated data, so the identity is sealed after the insert. */
 	if (p->identity_json != NULL && (rc = identity_store(db, id, p->organisation_id, p->identity_json)) != DB_OK)
 		goto out;

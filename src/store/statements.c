@@ -108,29 +108,34 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT id, status, date, requirements, recorded_by, created_at, checklist_year "
 		"FROM certifications WHERE organisation_id = ?1 ORDER BY date, id",
 
+	/* The order of registration of a new row of table t (migration 14): its
+ * id is random, so the lists sort by seq, which the unique index t_seq
+ * makes a one-step lookup and which is never shown. */
+#define NEXT_SEQ(t) "(SELECT COALESCE(MAX(seq), 0) + 1 FROM " t ")"
+
 	/* persons */
 	[ST_PERSON_INSERT] =
 		"INSERT INTO persons (code, organisation_id, gender, age_group, birth_year, "
 		"exploitation, places, violence, referral_source, legal_status, sweden_responsible, "
-		"parent_id, child_role, created_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		"parent_id, child_role, created_at, id, seq) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, " NEXT_SEQ("persons") ")",
 	[ST_PERSON_SET_IDENTITY] =
 		"UPDATE persons SET identity = ?2 WHERE id = ?1 AND identity_erased_on IS NULL",
 	[ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM persons WHERE id = ?1",
 	[ST_PERSON_IDENTITY] = "SELECT identity FROM persons WHERE id = ?1",
-	[ST_PERSON_LIST_ALL] = "SELECT " PERSON_COLS " FROM persons ORDER BY id LIMIT ?1 OFFSET ?2",
+	[ST_PERSON_LIST_ALL] = "SELECT " PERSON_COLS " FROM persons ORDER BY seq LIMIT ?1 OFFSET ?2",
 	[ST_PERSON_LIST_ORG] =
 		"SELECT " PERSON_COLS " FROM persons WHERE organisation_id = ?3 "
-		"ORDER BY id LIMIT ?1 OFFSET ?2",
+		"ORDER BY seq LIMIT ?1 OFFSET ?2",
 	/* The persons list with its filters (db_person_find): ?3 organisation (0 = all),
 	 * ?4 a part of the case code (NULL = any), ?5 the age group's name (NULL = any),
 	 * ?6 1 in the programme, 0 left it, -1 both. Newest first or oldest first. */
 #define PERSON_FILTER                                                                     \
 	"WHERE (?3 = 0 OR organisation_id = ?3) AND (?4 IS NULL OR instr(code, ?4) > 0) "   \
 	"AND (?5 IS NULL OR age_group = ?5) AND (?6 < 0 OR (exit_on IS NULL) = (?6 = 1)) "
-	[ST_PERSON_FIND] = "SELECT " PERSON_COLS " FROM persons " PERSON_FILTER "ORDER BY id LIMIT ?1 OFFSET ?2",
+	[ST_PERSON_FIND] = "SELECT " PERSON_COLS " FROM persons " PERSON_FILTER "ORDER BY seq LIMIT ?1 OFFSET ?2",
 	[ST_PERSON_FIND_NEWEST] =
-		"SELECT " PERSON_COLS " FROM persons " PERSON_FILTER "ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+		"SELECT " PERSON_COLS " FROM persons " PERSON_FILTER "ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
 	[ST_PERSON_FIND_COUNT] = "SELECT count(*) FROM persons " PERSON_FILTER,
 	/* The granted periods of ?1 (or of applications naming ?1 as a child) that
 	 * end on ?2 or later and were not closed before it, by start: a running
@@ -148,7 +153,7 @@ static const char *const sql[ST__COUNT] = {
 		"ORDER BY 2",
 	[ST_PERSON_COUNT_ALL] = "SELECT count(*) FROM persons",
 	[ST_PERSON_COUNT_ORG] = "SELECT count(*) FROM persons WHERE organisation_id = ?1",
-	[ST_PERSON_CHILDREN] = "SELECT " PERSON_COLS " FROM persons WHERE parent_id = ?1 ORDER BY id",
+	[ST_PERSON_CHILDREN] = "SELECT " PERSON_COLS " FROM persons WHERE parent_id = ?1 ORDER BY seq",
 	[ST_PERSON_SET_EXIT] =
 		"UPDATE persons SET exit_on = ?2, exit_destination = ?3 WHERE id = ?1 AND exit_on IS NULL",
 	/* Erasing again keeps the first day. */
@@ -159,7 +164,7 @@ static const char *const sql[ST__COUNT] = {
 	[ST_PERSON_GRANTED] =
 		"SELECT d.id, d.type, d.from_day, d.to_day, d.decided_on, a.category "
 		"FROM decisions d JOIN applications a ON a.id = d.application_id "
-		"WHERE d.person_id = ?1 AND d.outcome IN (?2, ?3) ORDER BY d.decided_on, d.id",
+		"WHERE d.person_id = ?1 AND d.outcome IN (?2, ?3) ORDER BY d.decided_on, d.seq",
 	/* R13: the person's undecided admission application (?2 'admission',
 	 * ?3 'submitted') and latest denied admission (?4 'denied'), from the
 	 * person indexes of applications and decisions. */
@@ -172,14 +177,15 @@ static const char *const sql[ST__COUNT] = {
 		"INSERT INTO applications (person_id, organisation_id, type, submitted_on, from_day, "
 		"to_day, units, category, basis_kind, basis_actor, basis_reason, basis_reference, "
 		"basis_actor_kind, basis_reason_category, identified, needs_assessment, plan, "
-		"evaluation, motivation, created_by, created_at, status) "
+		"evaluation, motivation, created_by, created_at, status, id, seq) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-		"?18, ?19, ?20, ?21, ?22)",
+		"?18, ?19, ?20, ?21, ?22, ?23, " NEXT_SEQ("applications") ")",
 	[ST_APP_CHILD_INSERT] =
 		"INSERT INTO application_children (application_id, child_id) VALUES (?1, ?2)",
 	[ST_APP_GET] = "SELECT " APP_COLS " FROM applications WHERE id = ?1",
 	[ST_APP_CHILDREN] =
-		"SELECT child_id FROM application_children WHERE application_id = ?1 ORDER BY child_id",
+		"SELECT c.child_id FROM application_children c JOIN persons p ON p.id = c.child_id "
+		"WHERE c.application_id = ?1 ORDER BY p.seq",
 	/* Four forms of one list (db_application_list picks): an "?x = 0 OR"
 	 * keeps SQLite from the index of that column, so a person's or a
 	 * status's list (the person page, the decision queue) names its column
@@ -192,7 +198,7 @@ static const char *const sql[ST__COUNT] = {
 	"AND (?7 IS NULL OR submitted_on BETWEEN ?7 AND ?8) "
 	/* ?6 a part of the case code, ?7..?8 the days of the year submitted in */
 #define APP_LIST(lead, order) \
-	"SELECT " APP_COLS " FROM applications " APP_FILTER(lead) "ORDER BY id " order " LIMIT ?4 OFFSET ?5"
+	"SELECT " APP_COLS " FROM applications " APP_FILTER(lead) "ORDER BY seq " order " LIMIT ?4 OFFSET ?5"
 	[ST_APP_LIST] = APP_LIST("1", "ASC"),
 	[ST_APP_LIST_BY_PERSON] = APP_LIST("person_id = ?3", "ASC"),
 	[ST_APP_LIST_BY_STATUS] = APP_LIST("status = ?1", "ASC"),
@@ -214,8 +220,9 @@ static const char *const sql[ST__COUNT] = {
 	[ST_DECISION_INSERT] =
 		"INSERT INTO decisions (application_id, person_id, organisation_id, type, outcome, "
 		"decided_on, year, from_day, to_day, units, emergency, reason, budget_override_reason, "
-		"total_ore, decided_by, created_at, approved_by, over_capacity_reason) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+		"total_ore, decided_by, created_at, approved_by, over_capacity_reason, id, seq) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+		NEXT_SEQ("decisions") ")",
 	[ST_DECISION_LINE_INSERT] =
 		"INSERT INTO decision_lines (decision_id, code, person_id, days, amount_ore) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -245,7 +252,7 @@ static const char *const sql[ST__COUNT] = {
 	/* An organisation's list (a caseworker's) names its column and reads its index. */
 #define DECISION_LIST(lead, order)                                                       \
 	"SELECT " DECISION_COLS " FROM decisions " DECISION_FILTER(lead)                    \
-	"ORDER BY id " order " LIMIT ?5 OFFSET ?6"
+	"ORDER BY seq " order " LIMIT ?5 OFFSET ?6"
 	[ST_DECISION_LIST] = DECISION_LIST("1", "ASC"),
 	[ST_DECISION_LIST_NEWEST] = DECISION_LIST("1", "DESC"),
 	[ST_DECISION_LIST_ORG] = DECISION_LIST("organisation_id = ?1", "ASC"),
@@ -263,11 +270,11 @@ static const char *const sql[ST__COUNT] = {
 		"INSERT INTO ledger (year, decision_id, kind, amount_ore, on_day, payment_id, created_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_PAYMENT_INSERT] =
-		"INSERT INTO payments (decision_id, amount_ore, paid_on, reference, created_by, created_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"INSERT INTO payments (decision_id, amount_ore, paid_on, reference, created_by, created_at, id, seq) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NEXT_SEQ("payments") ")",
 	[ST_PAYMENT_LIST] =
 		"SELECT id, decision_id, amount_ore, paid_on, reference, created_by, created_at "
-		"FROM payments WHERE decision_id = ?1 ORDER BY paid_on, id",
+		"FROM payments WHERE decision_id = ?1 ORDER BY paid_on, seq",
 
 	/* years, budgets, rates */
 	[ST_YEAR_UPSERT] =
@@ -425,7 +432,7 @@ static const char *const sql[ST__COUNT] = {
 		"AND d.to_day BETWEEN ?2 AND ?3 AND p.exit_on IS NULL "
 		"AND NOT EXISTS (SELECT 1 FROM applications a LEFT JOIN decisions n ON n.application_id = a.id "
 		" WHERE a.person_id = d.person_id AND a.from_day > d.to_day AND (n.id IS NULL OR n.outcome <> ?6)) "
-		"ORDER BY d.to_day, d.id",
+		"ORDER BY d.to_day, d.seq",
 	/* Open decisions with money and no payment yet, oldest first: the
 	 * partial index decisions_unclaimed holds exactly these (migration 6). */
 	[ST_PAGE_UNCLAIMED] =
@@ -433,7 +440,7 @@ static const char *const sql[ST__COUNT] = {
 		"WHERE (?1 = 0 OR d.organisation_id = ?1) AND d.closed_on IS NULL AND d.total_ore > 0 "
 		"AND d.first_paid_on IS NULL "
 		"AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.decision_id = d.id AND c.status = 'submitted') "
-		"ORDER BY d.decided_on, d.id",
+		"ORDER BY d.decided_on, d.seq",
 	[ST_PAGE_LEDGER_DAYS] =
 		"SELECT kind, on_day, SUM(amount_ore) FROM ledger WHERE year = ?1 "
 		"GROUP BY kind, on_day ORDER BY on_day",
@@ -635,7 +642,7 @@ static const char *const sql[ST__COUNT] = {
 	/* The retention run's candidates (R12), from the partial index persons_exit_identity. */
 	[ST_PERSON_EXITS_WITH_IDENTITY] =
 		"SELECT id, exit_on FROM persons WHERE identity IS NOT NULL AND exit_on IS NOT NULL "
-		"ORDER BY exit_on, id",
+		"ORDER BY exit_on, seq",
 	/* ---- end of the large database's section ---- */
 
 	/* ---- four eyes on the control itself (migration 8, src/store/changes.c) ---- */
@@ -665,21 +672,22 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT code, amount_ore FROM payment_lines WHERE payment_id = ?1 ORDER BY code LIKE '%_child', code",
 	[ST_CLAIM_INSERT] =
 		"INSERT INTO claims (decision_id, organisation_id, from_day, to_day, units, reference, amount_ore, "
-		"status, submitted_on, submitted_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		"status, submitted_on, submitted_by, created_at, id, seq) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " NEXT_SEQ("claims") ")",
 	[ST_CLAIM_LINE_INSERT] = "INSERT INTO claim_lines (claim_id, code, days, amount_ore) VALUES (?1, ?2, ?3, ?4)",
 	[ST_CLAIM_GET] = "SELECT " CLAIM_COLS " FROM claims c JOIN decisions d ON d.id = c.decision_id WHERE c.id = ?1",
 	[ST_CLAIM_LINES] =
 		"SELECT code, days, amount_ore FROM claim_lines WHERE claim_id = ?1 ORDER BY code LIKE '%_child', code",
 	/* ?1 limit, ?2 offset; ?3 organisation, ?4 status, ?5 decision, ?6..?7 submitted between, ?8 in the case code */
-	[ST_CLAIM_LIST] = "SELECT " CLAIM_COLS " FROM " CLAIM_FILTER "ORDER BY c.id LIMIT ?1 OFFSET ?2",
+	[ST_CLAIM_LIST] = "SELECT " CLAIM_COLS " FROM " CLAIM_FILTER "ORDER BY c.seq LIMIT ?1 OFFSET ?2",
 	[ST_CLAIM_LIST_NEWEST] =
-		"SELECT " CLAIM_COLS " FROM " CLAIM_FILTER "ORDER BY c.submitted_on DESC, c.id DESC LIMIT ?1 OFFSET ?2",
+		"SELECT " CLAIM_COLS " FROM " CLAIM_FILTER "ORDER BY c.submitted_on DESC, c.seq DESC LIMIT ?1 OFFSET ?2",
 	[ST_CLAIM_COUNT] = "SELECT count(*) FROM " CLAIM_FILTER,
 	[ST_CLAIM_RESERVED] =
 		"SELECT COALESCE(SUM(amount_ore), 0) FROM claims WHERE decision_id = ?1 AND status = ?3 AND id <> ?2",
 	[ST_CLAIM_OVERLAP] =
 		"SELECT id FROM claims WHERE decision_id = ?1 AND status <> ?4 AND from_day <= ?3 AND to_day >= ?2 "
-		"ORDER BY id LIMIT 1",
+		"ORDER BY seq LIMIT 1",
 	[ST_CLAIM_SET_PAID] =
 		"UPDATE claims SET status = ?2, decided_on = ?3, decided_by = ?4, payment_id = ?5 "
 		"WHERE id = ?1 AND status = ?6",
@@ -722,6 +730,8 @@ static const char *const sql[ST__COUNT] = {
 		"SELECT p.id, p.organisation_id FROM persons p WHERE p.identity IS NOT NULL AND NOT EXISTS "
 		"(SELECT 1 FROM linkage_keys k WHERE k.subject_kind = 'person' AND k.subject_id = p.id) ORDER BY p.id",
 	/* ---- end of the linkage section ---- */
+	/* random ids, the order of registration (migration 14) */
+	[ST_SET_VERSION_14] = "PRAGMA user_version = 14",
 };
 
 const char *stmt_sql(enum stmt s)

@@ -43,7 +43,7 @@
 #include "domain/rules.h"
 
 /* The schema version this program knows (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 13
+#define DB_SCHEMA_VERSION 14
 
 #define DB_KEY_BYTES 32   /* master key and every derived key */
 #define DB_HASH_BYTES 32  /* audit hashes and session token hashes */

@@ -123,6 +123,10 @@ enum stmt {
 	ST_CONTACT_FIND_OLDEST, ST_CONTACT_FIND_COUNT, ST_CONTACT_YEAR, ST_REPORT_ADMITTED_BY,
 	/* ---- end of the contact register's section ---- */
 
+	/* ---- random ids, the order of registration (migration 14) ---- */
+	ST_SET_VERSION_14,
+	/* ---- end of the random ids' section ---- */
+
 	ST__COUNT
 };
 
@@ -176,6 +180,22 @@ int db_run(struct db *db, enum stmt s);
 int stmt_row_of(struct db *db, enum stmt s, int64_t key, const char *what, sqlite3_stmt **out);
 /* Binds ?1 of statement s, which returns no rows, to key and runs it, as stmt_exec(). */
 int stmt_exec_of(struct db *db, enum stmt s, int64_t key, const char *what);
+
+/*
+ * Ids that count nothing (migration 14): a new person, application,
+ * decision, claim or payment gets a random id in [1, 2^53), which JSON and
+ * JavaScript hold exactly. db_new_id() draws one; db_id_taken() says
+ * whether the DB_CONFLICT just returned came from the primary key (draw
+ * again) rather than from another constraint.
+ */
+int64_t db_new_id(void);
+bool db_id_taken(struct db *db);
+/*
+ * Runs st, an INSERT bound by the caller but for ?idx, the new row's id,
+ * with a fresh db_new_id() (another on the rare id taken already); *id gets
+ * the id used. 0 or a status as stmt_exec().
+ */
+int stmt_insert_new_id(struct db *db, sqlite3_stmt *st, int idx, const char *what, int64_t *id);
 
 /*
  * Reads the current row of st into *row: 0, or a status with db->err set,

@@ -31,6 +31,22 @@ COORD_PASSWORD = "samordnare-lösen-1"
 USER_PASSWORD = "ett-långt-lösenord-1"
 API = "/api/v1"
 
+# The newest schema (src/store/store.h, DB_SCHEMA_VERSION): an upgraded database ends there.
+SCHEMA_VERSION = 14
+
+# Migration 14 (random ids, the order of registration) turned back, for the tests that
+# make a database of an older schema: they turn the newest migrations back first.
+UNDO_MIGRATION_14 = """
+    DROP INDEX persons_seq; DROP INDEX persons_org; ALTER TABLE persons DROP COLUMN seq;
+    CREATE INDEX persons_org ON persons(organisation_id);
+    DROP INDEX applications_seq; DROP INDEX applications_org; ALTER TABLE applications DROP COLUMN seq;
+    DROP INDEX decisions_seq; DROP INDEX decisions_org; ALTER TABLE decisions DROP COLUMN seq;
+    CREATE INDEX decisions_org ON decisions(organisation_id);
+    DROP INDEX claims_seq; DROP INDEX claims_status; DROP INDEX claims_org; ALTER TABLE claims DROP COLUMN seq;
+    CREATE INDEX claims_status ON claims(status, id); CREATE INDEX claims_org ON claims(organisation_id, id);
+    DROP INDEX payments_seq; ALTER TABLE payments DROP COLUMN seq;
+    PRAGMA user_version = 13;"""
+
 
 def nsp_bin():
     """The nsp executable under test."""

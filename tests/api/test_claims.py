@@ -10,7 +10,7 @@ import datetime
 import re
 import sqlite3
 
-from harness import API, COORD_PASSWORD, Server, World, expect, expect_ok, expect_rule, period, run_nsp, today
+from harness import API, COORD_PASSWORD, SCHEMA_VERSION, UNDO_MIGRATION_14, Server, World, expect, expect_ok, expect_rule, period, run_nsp, today
 
 DAY = 132000       # 1 320 kr per day (2025 table, used for years without rates)
 CHILD_DAY = 50000  # 500 kr per day, the child supplement (R7)
@@ -321,22 +321,24 @@ def test_migration_9_splits_the_payments_made_before_it_by_line():
         expect_ok(w.pay(single["id"], 5_000, "2024-04-02"))
         s.stop()
         with sqlite3.connect(s.db) as con:
-            con.executescript(UNDO_MIGRATION_9)
+            con.executescript(UNDO_MIGRATION_14 + UNDO_MIGRATION_9)
             before = con.execute("SELECT code, SUM(amount_ore) FROM payment_totals GROUP BY code ORDER BY code").fetchall()
         # before: everything on the family's decision counted as reflection, no supplement
         assert before == [("point_adult", 5_000), ("reflection", 1_374_002)], before
         r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": "en"})
         assert r.returncode == 0 and "upgrading the database to schema version 9" in r.stderr, r
         with sqlite3.connect(s.db) as con:
-            assert con.execute("PRAGMA user_version").fetchone()[0] == 13   # and on to the newest
+            assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION   # and on to the newest
             lines = con.execute("SELECT p.amount_ore, l.code, l.amount_ore FROM payment_lines l "
                                 "JOIN payments p ON p.id = l.payment_id ORDER BY p.id, l.code").fetchall()
             totals = con.execute("SELECT code, SUM(amount_ore) FROM payment_totals GROUP BY code ORDER BY code").fetchall()
         # each payment split as payment_split does: 30 × 1 320 kr of 30 × 1 820 kr, remainder to the first line
-        assert lines == [(100_001, "reflection", 72_529), (100_001, "reflection_child", 27_472),
-                         (1_274_000, "reflection", 924_000), (1_274_000, "reflection_child", 350_000),
-                         (1, "reflection", 1),
-                         (5_000, "point_adult", 5_000)], lines
+        # (in any order: the payments' ids are random, issue 16, and these rows are older than
+        # migration 14 twice over, so their order is their ids')
+        assert sorted(lines) == sorted([(100_001, "reflection", 72_529), (100_001, "reflection_child", 27_472),
+                                        (1_274_000, "reflection", 924_000), (1_274_000, "reflection_child", 350_000),
+                                        (1, "reflection", 1),
+                                        (5_000, "point_adult", 5_000)]), lines
         assert totals == [("point_adult", 5_000), ("reflection", 996_530), ("reflection_child", 377_472)], totals
         s.start()
         token = s.login("samordnare", COORD_PASSWORD)

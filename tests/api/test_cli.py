@@ -8,7 +8,7 @@ import sqlite3
 import stat
 import tempfile
 
-from harness import API, COORD_PASSWORD, Server, World, expect_ok, run_nsp
+from harness import API, COORD_PASSWORD, SCHEMA_VERSION, UNDO_MIGRATION_14, Server, World, expect_ok, run_nsp
 
 PW = {"NSP_PASSWORD": COORD_PASSWORD}
 
@@ -188,11 +188,11 @@ def test_cli_upgrading_a_database_says_so_and_rebuilds_what_it_derives():
         for lang, words in (("sv", "uppgraderar databasen till schemaversion 5"),
                             ("en", "upgrading the database to schema version 5")):
             with sqlite3.connect(s.db) as con:
-                con.executescript(UNDO_MIGRATIONS_6_5)
+                con.executescript(UNDO_MIGRATION_14 + UNDO_MIGRATIONS_6_5)
             r = run_nsp("retention", "run", "--db", s.db, env={"NSP_LANG": lang})
             assert r.returncode == 0 and words in r.stderr, r
             with sqlite3.connect(s.db) as con:
-                assert con.execute("PRAGMA user_version").fetchone()[0] == 13
+                assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
                 totals = con.execute("SELECT paid_on, code, amount_ore FROM payment_totals ORDER BY 1").fetchall()
             assert totals == [(day("2024-03-06"), "reflection", 3500), (day("2024-04-02"), "reflection", 700)], totals
             assert words.replace("5", "6") in r.stderr, r      # and migration 6, which dates the first payment

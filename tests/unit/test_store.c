@@ -580,11 +580,14 @@ static void test_identity_blob_moved_to_another_person_fails(void **state)
 	a = make_person(fx->db, org, "{\"name\":\"A\"}");
 	b = make_person(fx->db, org, "{\"name\":\"B\"}");
 	raw = raw_open(fx->path);
-	assert_int_equal(raw_exec(raw, "UPDATE persons SET identity = (SELECT identity FROM persons WHERE id = 1) "
-				       "WHERE id = 2"), SQLITE_OK);
+	{
+		char sql[160];
+
+		snprintf(sql, sizeof sql, "UPDATE persons SET identity = (SELECT identity FROM persons WHERE id = %lld) "
+			 "WHERE id = %lld", (long long)a, (long long)b);
+		assert_int_equal(raw_exec(raw, sql), SQLITE_OK);
+	}
 	sqlite3_close(raw);
-	assert_int_equal(a, 1);
-	assert_int_equal(b, 2);
 
 	assert_int_equal(db_person_get(fx->db, b, true, &p), DB_ERROR);
 	assert_null(p.identity);
@@ -608,7 +611,7 @@ static void test_person_codes_and_lists(void **state)
 	struct db_person_new child;
 	struct db_person *rows, p;
 	char code[DB_CODE_MAX];
-	int64_t org, org2, parent, id, count;
+	int64_t org, org2, parent, id, count, child_id;
 	size_t n;
 	sqlite3 *raw;
 
@@ -624,6 +627,7 @@ static void test_person_codes_and_lists(void **state)
 	child.code_year = 2024;
 	assert_int_equal(db_person_create(fx->db, 0, &child, &id, code), DB_OK);
 	assert_true(code_ok(code, 2024));
+	child_id = id;
 
 	assert_int_equal(db_person_children(fx->db, parent, &rows, &n), DB_OK);
 	assert_int_equal(n, 1);
@@ -640,13 +644,38 @@ static void test_person_codes_and_lists(void **state)
 	assert_int_equal(db_person_count(fx->db, org, &count), DB_OK);
 	assert_int_equal(count, 2);
 
+	/* Lists are in the order of registration, though the ids are random
+	 * (migration 14): the organisation's second person is the child. */
 	assert_int_equal(db_person_list(fx->db, org, 1, 1, &rows, &n), DB_OK);
 	assert_int_equal(n, 1);
-	assert_int_equal(rows[0].id, 3);
+	assert_int_equal(rows[0].id, child_id);
 	free(rows);
 	assert_int_equal(db_person_list(fx->db, 0, 0, 0, &rows, &n), DB_OK);
 	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].id, parent);
+	assert_int_equal(rows[2].id, child_id);
 	free(rows);
+
+	/* Ids are random (issue 16): two in a row are not adjacent, and each
+	 * fits in 53 bits, as JSON and JavaScript hold it. */
+	{
+		int64_t a, b;
+		int apart = 0;
+
+		child = adult(org);
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(db_person_create(fx->db, 0, &child, &a, code), DB_OK);
+			assert_int_equal(db_person_create(fx->db, 0, &child, &b, code), DB_OK);
+			assert_true(a >= 1 && a < ((int64_t)1 << 53) && b >= 1 && b < ((int64_t)1 << 53));
+			apart += b - a != 1 && a - b != 1;
+		}
+		assert_int_equal(apart, 4);
+		/* still listed newest last */
+		assert_int_equal(db_person_list(fx->db, org, 1, 9, &rows, &n), DB_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(rows[0].id, b);
+		free(rows);
+	}
 
 	/* Codes are random (issue 16): two in a row are not one apart, and say
 	 * nothing of how many were registered before. */
