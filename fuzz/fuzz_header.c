@@ -20,9 +20,20 @@
  *    of the order Origin, Sec-Fetch-Site, Origin "null", Referer, and
  *    form_url_authority never writes past its buffer and returns exactly the
  *    characters between "http(s)://" and the first '/', '?' or '#'.
+ *  - Strict HTTP framing (issue 16): the input's lines taken as header
+ *    names, form_framing_ambiguous agrees with an independent count (more
+ *    than one Content-Length, Content-Length with Transfer-Encoding, more
+ *    than one Transfer-Encoding);
+ *  - the whole input, NUL bytes and all, taken as the bytes of one
+ *    connection: form_head_scan agrees with an independent reading of the
+ *    heads and the bodies their Content-Length frames (a bare LF or CR in a
+ *    head is bad; a Transfer-Encoding, several or an unreadable
+ *    Content-Length end the judging), however the bytes are cut into reads,
+ *    and once bad it stays bad.
  */
 #include "fuzz.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 #include "web/form.h"
@@ -241,6 +252,136 @@ static void check_origin(const char *input)
 	free(copy);
 }
 
+static void check_framing(const char *input)
+{
+	struct form_framing f = { 0, 0 };
+	unsigned cl = 0, te = 0;
+	const char *p = input;
+
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char name[64];
+
+		if (n < sizeof name) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			form_framing_add(&f, name);
+			cl += strcasecmp(name, "content-length") == 0;
+			te += strcasecmp(name, "transfer-encoding") == 0;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	FZ_CHECK(form_framing_ambiguous(&f) == (cl > 1 || (cl && te) || te > 1));
+}
+
+/* 1 when the n bytes at p start with the ASCII text t, in any case. */
+static int ref_starts(const uint8_t *p, size_t n, const char *t)
+{
+	size_t k = strlen(t);
+
+	if (n < k)
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		if (tolower(p[i]) != t[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Reference reading of a connection's bytes, line by line over the whole
+ * buffer: -1 for a bare LF or CR in a head, 0 otherwise (also when the
+ * judging ends or the bytes end mid-line or mid-body).
+ */
+static int ref_head_scan(const uint8_t *d, size_t n)
+{
+	size_t pos = 0;
+	unsigned cl = 0, te = 0, unreadable = 0;
+	unsigned long long len = 0;
+
+	while (pos < n) {
+		size_t j = pos;
+
+		while (j < n && d[j] != '\r' && d[j] != '\n')
+			j++;
+		if (j == n)
+			return 0;
+		if (d[j] == '\n' || (j + 1 < n && d[j + 1] != '\n'))
+			return -1;
+		if (j + 1 == n)
+			return 0;
+		size_t linelen = j - pos;
+		const uint8_t *line = d + pos;
+
+		pos = j + 2;
+		if (linelen == 0) {
+			if (te || cl > 1 || unreadable)
+				return 0;
+			if (cl == 1) {
+				if (len > n - pos)
+					return 0;
+				pos += (size_t)len;
+			}
+			cl = te = unreadable = 0;
+			len = 0;
+			continue;
+		}
+		/* the scanner keeps a line's first 64 bytes: what it cannot see, it cannot read */
+		size_t kept = linelen < 64 ? linelen : 64;
+		if (ref_starts(line, kept, "content-length:")) {
+			const uint8_t *v = line + 15, *e = line + kept;
+
+			cl++;
+			if (linelen > 64) {
+				unreadable = 1;
+				continue;
+			}
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (v == e || e - v > 18) {
+				unreadable = 1;
+				continue;
+			}
+			len = 0;
+			for (; v < e; v++) {
+				if (*v < '0' || *v > '9') {
+					unreadable = 1;
+					break;
+				}
+				len = len * 10 + (unsigned long long)(*v - '0');
+			}
+		} else if (ref_starts(line, kept, "transfer-encoding:")) {
+			te++;
+		}
+	}
+	return 0;
+}
+
+static void check_head_scan(const uint8_t *data, size_t size)
+{
+	int ref = ref_head_scan(data, size);
+	struct form_head_scan whole, cut;
+	int r, bad = 0;
+
+	form_head_scan_init(&whole);
+	FZ_CHECK(form_head_scan(&whole, data, size) == ref);
+	/* The same bytes in reads of 1, 2, 3 … bytes (as recv() may cut them):
+	 * the same verdict, and bad for good once bad. */
+	form_head_scan_init(&cut);
+	for (size_t i = 0, step = 1; i < size; i += step, step = step % 7 + 1) {
+		size_t k = size - i < step ? size - i : step;
+
+		r = form_head_scan(&cut, data + i, k);
+		FZ_CHECK(!bad || r == -1);
+		bad |= r == -1;
+	}
+	FZ_CHECK(form_head_scan(&cut, data, 0) == ref);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fz_strndup(data, size); /* stops at the first NUL as a header would */
@@ -259,6 +400,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_bearer(header);
 	check_bearer(s);
 	check_origin(s);
+	check_framing(s);
+	check_head_scan(data, size);
 	/* NULL header and NULL or empty names are refused, never dereferenced. */
 	{
 		char out[8];

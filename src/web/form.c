@@ -366,3 +366,130 @@ enum form_origin form_request_origin(const char *origin, const char *sec_fetch_s
 		return names_host(referer, host) ? FORM_ORIGIN_OURS : FORM_ORIGIN_FOREIGN;
 	return FORM_ORIGIN_UNKNOWN;
 }
+
+void form_framing_add(struct form_framing *f, const char *name)
+{
+	if (strcasecmp(name, "Content-Length") == 0)
+		f->content_lengths++;
+	else if (strcasecmp(name, "Transfer-Encoding") == 0)
+		f->transfer_encodings++;
+}
+
+int form_framing_ambiguous(const struct form_framing *f)
+{
+	return f->content_lengths > 1 || (f->content_lengths && f->transfer_encodings) || f->transfer_encodings > 1;
+}
+
+void form_head_scan_init(struct form_head_scan *s)
+{
+	memset(s, 0, sizeof *s);
+	s->state = FORM_SCAN_HEAD;
+}
+
+/* The header line just ended (s->line, s->line_len): counts a
+ * Content-Length (its value read when it is all digits and fits) or a
+ * Transfer-Encoding. */
+static void scan_header_line(struct form_head_scan *s)
+{
+	static const char cl[] = "content-length:", te[] = "transfer-encoding:";
+	size_t kept = s->line_len < FORM_SCAN_LINE ? s->line_len : FORM_SCAN_LINE;
+	const char *v = NULL, *end = s->line + kept;
+
+	if (kept >= sizeof cl - 1 && strncasecmp(s->line, cl, sizeof cl - 1) == 0) {
+		s->lengths++;
+		v = s->line + sizeof cl - 1;
+	} else if (kept >= sizeof te - 1 && strncasecmp(s->line, te, sizeof te - 1) == 0) {
+		s->encodings++;
+		return;
+	} else {
+		return;
+	}
+	/* A value cut off by the buffer cannot be read: judge no further. */
+	if (s->line_len > FORM_SCAN_LINE) {
+		s->unreadable = 1;
+		return;
+	}
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (v == end || end - v > 18) {
+		s->unreadable = 1;
+		return;
+	}
+	s->length = 0;
+	for (; v < end; v++) {
+		if (*v < '0' || *v > '9') {
+			s->unreadable = 1;
+			return;
+		}
+		s->length = s->length * 10 + (unsigned long long)(*v - '0');
+	}
+}
+
+/* The head just ended with an empty line: what follows it. */
+static void scan_head_end(struct form_head_scan *s)
+{
+	if (s->encodings || s->lengths > 1 || s->unreadable) {
+		s->state = FORM_SCAN_BLIND;
+	} else if (s->lengths == 1 && s->length > 0) {
+		s->state = FORM_SCAN_BODY;
+		s->body_left = s->length;
+	} else {
+		s->state = FORM_SCAN_HEAD;
+	}
+	s->lengths = s->encodings = s->unreadable = 0;
+	s->length = 0;
+}
+
+int form_head_scan(struct form_head_scan *s, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		switch (s->state) {
+		case FORM_SCAN_BAD:
+			return -1;
+		case FORM_SCAN_BLIND:
+			return 0;
+		case FORM_SCAN_BODY: {
+			size_t take = n - i < s->body_left ? n - i : (size_t)s->body_left;
+
+			s->body_left -= take;
+			i += take - 1;
+			if (s->body_left == 0)
+				s->state = FORM_SCAN_HEAD;
+			continue;
+		}
+		case FORM_SCAN_HEAD:
+			break;
+		}
+		if (s->prev_cr) {
+			s->prev_cr = 0;
+			if (c != '\n') {
+				s->state = FORM_SCAN_BAD;   /* a bare CR */
+				return -1;
+			}
+			if (s->line_len == 0) {
+				scan_head_end(s);
+			} else {
+				scan_header_line(s);
+				s->line_len = 0;
+			}
+			continue;
+		}
+		if (c == '\n') {
+			s->state = FORM_SCAN_BAD;           /* a bare LF */
+			return -1;
+		}
+		if (c == '\r') {
+			s->prev_cr = 1;
+			continue;
+		}
+		if (s->line_len < FORM_SCAN_LINE)
+			s->line[s->line_len] = (char)c;
+		if (s->line_len < FORM_SCAN_LINE + 1)
+			s->line_len++;
+	}
+	return s->state == FORM_SCAN_BAD ? -1 : 0;
+}

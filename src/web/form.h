@@ -104,4 +104,43 @@ enum form_origin form_request_origin(const char *origin, const char *sec_fetch_s
  * it is none or does not fit. */
 int form_url_authority(const char *url, char *out, size_t outsz);
 
+/*
+ * Strict HTTP (issue 16): the framing headers of one request, fed by name
+ * one at a time. form_framing_ambiguous() is 1 when a proxy in front may
+ * frame the request otherwise than we do (request smuggling): more than
+ * one Content-Length (equal or not), a Content-Length beside a
+ * Transfer-Encoding, or more than one Transfer-Encoding.
+ */
+struct form_framing {
+	unsigned content_lengths, transfer_encodings;
+};
+void form_framing_add(struct form_framing *f, const char *name);
+int form_framing_ambiguous(const struct form_framing *f);
+
+/*
+ * The line ends of the requests' heads on one connection, read as its
+ * bytes arrive (src/web/head_guard.c): a head's lines end in CR LF, and a
+ * bare LF or a bare CR, which libmicrohttpd before 0.9.77 takes for a line
+ * end as well, makes the connection bad. The scanner follows the framing
+ * itself: after a head with one Content-Length it skips that many bytes of
+ * body and reads the next head; after a head with a Transfer-Encoding (or
+ * a Content-Length it cannot read) it stops judging the connection
+ * (FORM_SCAN_BLIND), since a chunked body may hold any bytes and the
+ * server refuses the ambiguous cases anyway.
+ */
+enum form_scan_state { FORM_SCAN_HEAD, FORM_SCAN_BODY, FORM_SCAN_BLIND, FORM_SCAN_BAD };
+#define FORM_SCAN_LINE 64
+struct form_head_scan {
+	enum form_scan_state state;
+	int prev_cr;                    /* the byte before was a CR */
+	size_t line_len;                /* bytes of the current line so far (its CR not counted) */
+	char line[FORM_SCAN_LINE];      /* the first of them: a header's name and the start of its value */
+	int lengths, encodings, unreadable; /* this head's Content-Length and Transfer-Encoding lines */
+	unsigned long long length, body_left;
+};
+void form_head_scan_init(struct form_head_scan *s);
+/* Reads n more bytes of the connection: 0 while it is well-formed (or no
+ * longer judged), -1 once a head had a bare LF or CR (for good). */
+int form_head_scan(struct form_head_scan *s, const unsigned char *p, size_t n);
+
 #endif

@@ -29,7 +29,12 @@
 
 #include "util/buf.h"
 #include "web/form.h"
+#include "web/head_guard.h"
 #include "web/tls.h"
+
+/* libmicrohttpd before 0.9.77 takes a bare LF or CR for a line end whatever
+ * its options: then this program judges the heads' bytes itself. */
+#define GUARD_HEADS (MHD_VERSION < 0x00097701)
 #include "web/validate.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
@@ -1169,25 +1174,11 @@ static void set_client_addr(struct http_request *req)
 	ip16_format(&addr, req->client_addr, sizeof(req->client_addr));
 }
 
-/* Counts of the framing headers of a request (request smuggling). */
-struct framing {
-	unsigned content_lengths, transfer_encodings;
-	const char *first_length;
-	int lengths_differ;
-};
-
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	struct framing *f = cls;
 	(void)kind;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
-		if (f->content_lengths++ == 0)
-			f->first_length = value;
-		else if (!value || !f->first_length || strcmp(value, f->first_length) != 0)
-			f->lengths_differ = 1;
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
-		f->transfer_encodings++;
-	}
+	(void)value;
+	form_framing_add(cls, key);
 	return MHD_YES;
 }
 
@@ -1195,15 +1186,29 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
  * Strict HTTP (issue 16): libmicrohttpd's own strictness option
  * (MHD_OPTION_STRICT_FOR_CLIENT, set at start) refuses what it knows; what
  * it lets through is checked here: more than one Content-Length, or a
- * Content-Length beside a Transfer-Encoding, which proxies may frame
- * differently from us. Answered 400, and the connection is closed, so
- * nothing after the ambiguous framing is read as a request.
+ * Content-Length beside a Transfer-Encoding (form_framing_ambiguous), and,
+ * before libmicrohttpd 0.9.77, a bare LF or CR ending a line of the head
+ * (head_guard.h), all of which proxies may frame differently from us.
+ * Answered 400, and the connection is closed, so nothing after the
+ * ambiguous framing is read as a request.
  */
 static int ambiguous_framing(struct http_request *req)
 {
-	struct framing f = { 0 };
+	struct form_framing f = { 0, 0 };
+
 	MHD_get_connection_values(req->impl->conn, MHD_HEADER_KIND, count_framing, &f);
-	return f.content_lengths > 1 || (f.content_lengths && f.transfer_encodings) || f.transfer_encodings > 1;
+	if (form_framing_ambiguous(&f))
+		return 1;
+#if GUARD_HEADS
+	{
+		const union MHD_ConnectionInfo *fdi =
+			MHD_get_connection_info(req->impl->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (fdi != NULL && head_guard_bad(fdi->connect_fd))
+			return 1;
+	}
+#endif
+	return 0;
 }
 
 /*
@@ -1233,8 +1238,10 @@ static enum MHD_Result begin_request(struct http_request *req, const char *metho
 		if (push_header(im, MHD_HTTP_HEADER_CONNECTION, "close") < 0)
 			return MHD_NO;
 		im->refuse_status = 400; /* a body that follows is not kept */
-		return refuse(req, 400, "invalid", "Begärans längd är tvetydig (Content-Length/Transfer-Encoding).",
-			      "The request's length is ambiguous (Content-Length/Transfer-Encoding).");
+		return refuse(req, 400, "invalid",
+			      "Begärans inramning är tvetydig (Content-Length/Transfer-Encoding, radslut utan CR LF).",
+			      "The request's framing is ambiguous (Content-Length/Transfer-Encoding, "
+			      "line ends other than CR LF).");
 	}
 	q = strchr(im->url, '?');
 	plen = q ? (size_t)(q - im->url) : strlen(im->url);
@@ -1509,8 +1516,19 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			*socket_context = t;
 		}
 		pthread_mutex_unlock(&srv->conns_lock);
+#if GUARD_HEADS
+		/* Plain HTTP only: over TLS recv() sees ciphertext (head_guard.h). */
+		if (fdi && !srv->tls)
+			head_guard_arm(fdi->connect_fd);
+#endif
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
 		struct conn_track *t = *socket_context;
+#if GUARD_HEADS
+		const union MHD_ConnectionInfo *fdi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (fdi)
+			head_guard_disarm(fdi->connect_fd);
+#endif
 
 		if (t) {
 			pthread_mutex_lock(&srv->conns_lock);
