@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/progress.h"
@@ -21,25 +22,51 @@ static void usage(FILE *to)
 	      to);
 }
 
-/* An upgrade of a large database takes a while (migration 5 on a million
- * persons: half a minute): say so rather than seem to hang. */
-static void upgrade_notice(int to)
+/*
+ * An upgrade of a large database takes a while (migration 5 on a million
+ * persons: half a minute): say so rather than seem to hang. On a terminal a
+ * bar of the migrations' statements with the time left, its label naming
+ * the migration running; elsewhere one line per migration; nothing with
+ * --quiet.
+ */
+static struct progress upgrade_bar;
+static int upgrade_shown;                /* the migration last announced */
+static char upgrade_label[96];
+
+static void upgrade_progress(int to, int64_t done, int64_t total)
 {
+	int en = cli_english();
+
 	if (progress_is_quiet())
 		return;
-	if (cli_english())
-		fprintf(stderr, "nsp: upgrading the database to schema version %d; on a large database this "
-			"takes a while\n", to);
-	else
-		fprintf(stderr, "nsp: uppgraderar databasen till schemaversion %d; på en stor databas tar det "
-			"en stund\n", to);
+	if (to != upgrade_shown) {
+		upgrade_shown = to;
+		if (!isatty(STDERR_FILENO)) {
+			fprintf(stderr, en ? "nsp: upgrading the database to schema version %d; on a large database "
+					     "this takes a while\n"
+					   : "nsp: uppgraderar databasen till schemaversion %d; på en stor databas tar "
+					     "det en stund\n", to);
+			return;
+		}
+		if (upgrade_bar.what == NULL)
+			progress_begin(&upgrade_bar, "uppgraderar databasen", "upgrading the database", total);
+		snprintf(upgrade_label, sizeof upgrade_label,
+			 en ? "upgrading the database to schema version %d" : "uppgraderar databasen till schemaversion %d",
+			 to);
+		upgrade_bar.what = upgrade_label;
+	}
+	if (upgrade_bar.what == NULL)
+		return;
+	progress_update(&upgrade_bar, done);
+	if (done == total)
+		progress_end(&upgrade_bar);
 }
 
 int main(int argc, char **argv)
 {
 	int i = 1;
 	day_zone_init();   /* the programme's days, before any thread starts */
-	db_on_upgrade(upgrade_notice);
+	db_on_upgrade(upgrade_progress);
 	for (;;) {
 		if (i + 1 < argc && strcmp(argv[i], "--lang") == 0) {
 			setenv("NSP_LANG", argv[i + 1], 1);

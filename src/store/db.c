@@ -601,12 +601,87 @@ static int read_user_version(struct db *db, int *v)
 	return DB_OK;
 }
 
+static db_upgrade_fn upgrade_progress;
+
+void db_on_upgrade(db_upgrade_fn fn)
+{
+	upgrade_progress = fn;
+}
+
+/* The statements of migration script sql: each ends where sqlite3_complete()
+ * says a statement is whole (a ';' outside strings, comments and a
+ * trigger's body). 0 when out of memory: the bar then just has no total. */
+static int64_t script_statements(const char *sql)
+{
+	size_t len = strlen(sql), start = 0;
+	char *copy = malloc(len + 1);
+	int64_t n = 0;
+
+	if (copy == NULL)
+		return 0;
+	memcpy(copy, sql, len + 1);
+	for (size_t i = 0; i < len; i++) {
+		char keep;
+
+		if (sql[i] != ';')
+			continue;
+		keep = copy[i + 1];
+		copy[i + 1] = '\0';
+		if (sqlite3_complete(copy + start)) {
+			n++;
+			start = i + 1;
+		}
+		copy[i + 1] = keep;
+	}
+	free(copy);
+	return n;
+}
+
+/* Where an upgrade is: done of total statements of the migrations it applies. */
+struct upgrade_count {
+	int64_t done, total;
+};
+
+/*
+ * Runs migration script sql statement by statement, counting each into
+ * *count for the progress hook. The one place where SQL runs outside the
+ * statement table: the migration script, which binds nothing.
+ */
+static int run_script(struct db *db, int to, const char *sql, struct upgrade_count *count)
+{
+	const char *tail = sql;
+
+	while (*tail != '\0') {
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(db->conn, tail, -1, &st, &tail);
+
+		if (rc != SQLITE_OK)
+			return db_fail(db, "migration %d failed: %s", to, sqlite3_errmsg(db->conn));
+		if (st == NULL)    /* only white space or a comment was left */
+			continue;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE) {
+			rc = db_fail(db, "migration %d failed: %s", to, sqlite3_errmsg(db->conn));
+			sqlite3_finalize(st);
+			return rc;
+		}
+		sqlite3_finalize(st);
+		if (count != NULL) {
+			count->done++;
+			if (upgrade_progress != NULL)
+				upgrade_progress(to, count->done, count->total);
+		}
+	}
+	return DB_OK;
+}
+
 /* Applies migration `to` (1-based) in a transaction of its own, unless a
- * concurrent opener applied it first. */
-static int apply_migration(struct db *db, int to)
+ * concurrent opener applied it first. count: the progress of an upgrade
+ * (NULL when creating a database). */
+static int apply_migration(struct db *db, int to, struct upgrade_count *count)
 {
 	const struct migration *m = &migrations[to - 1];
-	char *msg = NULL;
 	int v, rc;
 
 	if ((rc = db_run(db, ST_BEGIN)) != DB_OK)
@@ -615,26 +690,14 @@ static int apply_migration(struct db *db, int to)
 		goto fail;
 	if (v >= to)
 		return db_run(db, ST_COMMIT);
-	/* The one place where SQL runs outside the statement table: the
-	 * migration script, which is several statements and binds nothing. */
-	if (sqlite3_exec(db->conn, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
-		rc = db_fail(db, "migration %d failed: %s", to, msg != NULL ? msg : "?");
-		sqlite3_free(msg);
+	if ((rc = run_script(db, to, m->sql, count)) != DB_OK)
 		goto fail;
-	}
 	if ((rc = db_run(db, m->set_version)) != DB_OK || (rc = db_run(db, ST_COMMIT)) != DB_OK)
 		goto fail;
 	return DB_OK;
 fail:
 	run_quiet(db, ST_ROLLBACK);
 	return rc;
-}
-
-static void (*upgrade_notice)(int to);
-
-void db_on_upgrade(void (*notice)(int to))
-{
-	upgrade_notice = notice;
 }
 
 /*
@@ -672,10 +735,17 @@ static int migrate(struct db *db, const char *path, char *err, size_t errsz)
 		return fail_to(err, errsz,
 			       "database %s needs upgrading; open it once without read-only / "
 			       "databasen %s behöver uppgraderas; öppna den en gång utan skrivskydd", path, path);
+	/* An upgrade (not the creation of a database) reports its progress:
+	 * each migration as it starts, then each of its statements. */
+	struct upgrade_count count = { 0, 0 }, *counting = v > 0 ? &count : NULL;
+
+	if (counting != NULL)
+		for (int to = v + 1; to <= DB_SCHEMA_VERSION; to++)
+			count.total += script_statements(migrations[to - 1].sql);
 	for (int to = v + 1; to <= DB_SCHEMA_VERSION; to++) {
-		if (v > 0 && upgrade_notice != NULL)
-			upgrade_notice(to);
-		if (apply_migration(db, to) != DB_OK)
+		if (counting != NULL && upgrade_progress != NULL)
+			upgrade_progress(to, count.done, count.total);
+		if (apply_migration(db, to, counting) != DB_OK)
 			return fail_to(err, errsz, "cannot upgrade database %s: %s / kan inte uppgradera databasen %s",
 				       path, db->err, path);
 	}

@@ -474,11 +474,40 @@ out:
 	return rc;
 }
 
+/* Reads part p of the year's report into r. */
+static int load_part(struct db *db, int year, struct report *r, enum report_part p)
+{
+	switch (p) {
+	case REPORT_PART_PERSONS: return load_persons(db, year, r);
+	case REPORT_PART_DISTINCT: return load_distinct(db, year, r);
+	case REPORT_PART_INTERVENTIONS: return load_interventions(db, year, r);
+	case REPORT_PART_MONEY: return load_money(db, year, r);
+	case REPORT_PART_PAID_BY_CODE: return db_paid_by_code(db, year, r->money.paid_by_code_ore);
+	case REPORT_PART_DECISIONS:
+		return load_by_name(db, year, ST_REPORT_DECISIONS, &enum_outcome, r->decisions.by_outcome,
+				    &r->decisions.emergency, "annual report: decisions");
+	case REPORT_PART_PLACEMENTS:
+		return load_by_name(db, year, ST_REPORT_PLACEMENTS, &enum_placement_outcome, r->placement_requests,
+				    NULL, "annual report: placement requests");
+	case REPORT_PART_CONSULTATIONS: return load_consultations(db, year, r);
+	case REPORT_PART_BASIS: return load_basis(db, year, r);
+	case REPORT_PART_CONTACTS: return load_contacts(db, year, r);
+	case REPORT_PART__COUNT: break;
+	}
+	return db_fail(db, "annual report: no part %d", (int)p);
+}
+
 int db_report_load(struct db *db, int year, struct report *out)
+{
+	return db_report_load_progress(db, year, out, NULL, NULL);
+}
+
+int db_report_load_progress(struct db *db, int year, struct report *out, void (*fn)(void *ctx, int part),
+			    void *ctx)
 {
 	char why[160];
 	bool own_txn;
-	int rc;
+	int rc = DB_OK;
 
 	if (year < DAY_MIN_YEAR || year > DAY_MAX_YEAR)
 		return db_fail(db, "annual report: year %d is out of range", year);
@@ -489,27 +518,13 @@ int db_report_load(struct db *db, int year, struct report *out)
 	if (own_txn && db_run(db, ST_REPORT_BEGIN) != DB_OK)
 		return DB_ERROR;
 
-	rc = load_persons(db, year, out);
-	if (rc == DB_OK)
-		rc = load_distinct(db, year, out);
-	if (rc == DB_OK)
-		rc = load_interventions(db, year, out);
-	if (rc == DB_OK)
-		rc = load_money(db, year, out);
-	if (rc == DB_OK)
-		rc = db_paid_by_code(db, year, out->money.paid_by_code_ore);
-	if (rc == DB_OK)
-		rc = load_by_name(db, year, ST_REPORT_DECISIONS, &enum_outcome, out->decisions.by_outcome,
-				  &out->decisions.emergency, "annual report: decisions");
-	if (rc == DB_OK)
-		rc = load_by_name(db, year, ST_REPORT_PLACEMENTS, &enum_placement_outcome,
-				  out->placement_requests, NULL, "annual report: placement requests");
-	if (rc == DB_OK)
-		rc = load_consultations(db, year, out);
-	if (rc == DB_OK)
-		rc = load_basis(db, year, out);
-	if (rc == DB_OK)
-		rc = load_contacts(db, year, out);
+	for (int p = 0; p < REPORT_PART__COUNT && rc == DB_OK; p++) {
+		if (fn != NULL)
+			fn(ctx, p);
+		rc = load_part(db, year, out, (enum report_part)p);
+	}
+	if (rc == DB_OK && fn != NULL)
+		fn(ctx, REPORT_PART__COUNT);
 
 	if (own_txn) {
 		/* Only reads happened: COMMIT and ROLLBACK both just end the snapshot. */

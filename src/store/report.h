@@ -25,4 +25,22 @@ int db_report_load(struct db *db, int year, struct report *out);
  */
 int db_paid_by_code(struct db *db, int year, int64_t paid_ore[CODE__COUNT]);
 
+/*
+ * The report's parts, each one query over the year's rows: on a large
+ * database each takes a while, so db_report_load_progress() names them.
+ */
+enum report_part {
+	REPORT_PART_PERSONS, REPORT_PART_DISTINCT, REPORT_PART_INTERVENTIONS, REPORT_PART_MONEY,
+	REPORT_PART_PAID_BY_CODE, REPORT_PART_DECISIONS, REPORT_PART_PLACEMENTS, REPORT_PART_CONSULTATIONS,
+	REPORT_PART_BASIS, REPORT_PART_CONTACTS, REPORT_PART__COUNT
+};
+
+/*
+ * db_report_load() telling its progress: fn(ctx, part) before each part is
+ * read, and fn(ctx, REPORT_PART__COUNT) when every part is in (not after a
+ * failure). fn NULL: as db_report_load().
+ */
+int db_report_load_progress(struct db *db, int year, struct report *out, void (*fn)(void *ctx, int part),
+			    void *ctx);
+
 #endif

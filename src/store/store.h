@@ -78,11 +78,17 @@ struct db;
  */
 int db_open(struct db **out, const char *path, int flags, char *err, size_t errsz);
 
-/* Called by db_open() before it upgrades an existing database to schema
- * version `to` (not when it creates one): on a large database an upgrade
- * may take a while, and the user should know why nothing happens. One
- * function for the process (the CLI prints a line); NULL: none. */
-void db_on_upgrade(void (*notice)(int to));
+/*
+ * The progress of an upgrade: db_open() calls fn(to, done, total) when it
+ * starts migration `to` of an existing database (not when it creates one),
+ * and again after each of the migration's SQL statements; done of total
+ * counts the statements of every migration the upgrade applies, so the
+ * last call has done == total. On a large database an upgrade takes a
+ * while, and the user should see why nothing else happens. One function
+ * for the process (the CLI draws src/cli/progress.h's bar); NULL: none.
+ */
+typedef void (*db_upgrade_fn)(int to, int64_t done, int64_t total);
+void db_on_upgrade(db_upgrade_fn fn);
 
 /* Finalizes every statement, wipes the keys and closes. NULL is a no-op. */
 void db_close(struct db *db);
