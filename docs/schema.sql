@@ -404,8 +404,9 @@ CREATE TABLE placement_requests (
 	organisation_id INTEGER REFERENCES organisations(id),
 	created_by INTEGER REFERENCES users(id),
 	created_at INTEGER NOT NULL
-);
+, seq INTEGER);
 CREATE INDEX placement_requests_date ON placement_requests(date);
+CREATE UNIQUE INDEX placement_requests_seq ON placement_requests(seq);
 CREATE TABLE point_rates (
 	year INTEGER NOT NULL,
 	category TEXT NOT NULL,

@@ -1,6 +1,6 @@
 -- Migration 14: ids that count nothing (issue 16).
 --
--- Persons, applications, decisions, claims and payments were numbered
+-- Persons, applications, decisions, claims, payments and placement requests were numbered
 -- 1, 2, 3 … across all organisations, and their ids are in every URL and
 -- answer: a caseworker who registered two persons a week apart read from the
 -- two ids how many the other organisations had registered in between. From
@@ -50,3 +50,8 @@ UPDATE payments SET seq = id;
 CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
 	BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;
 CREATE UNIQUE INDEX payments_seq ON payments(seq);
+
+-- A caseworker's placement requests (unmet demand) are listed with their ids.
+ALTER TABLE placement_requests ADD COLUMN seq INTEGER;
+UPDATE placement_requests SET seq = id;
+CREATE UNIQUE INDEX placement_requests_seq ON placement_requests(seq);

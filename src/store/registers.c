@@ -30,9 +30,8 @@ int db_placement_create(struct db *db, int64_t actor, const struct db_placement 
 		rc = db_fail_bind(db, st);
 		goto out;
 	}
-	if ((rc = stmt_exec(db, st, "recording the placement request")) != DB_OK)
+	if ((rc = stmt_insert_new_id(db, st, 8, "recording the placement request", &id)) != DB_OK)
 		goto out;
-	id = sqlite3_last_insert_rowid(db->conn);
 	if ((rc = audit_append(db, actor, "placement_request.create", "placement_request", id, NULL)) != DB_OK)
 		goto out;
 	*out_id = id;

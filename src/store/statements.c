@@ -297,11 +297,12 @@ static const char *const sql[ST__COUNT] = {
 	/* placement requests and consultations */
 	[ST_PLACEMENT_INSERT] =
 		"INSERT INTO placement_requests (date, region, target_group, outcome, organisation_id, "
-		"created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"created_by, created_at, id, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+		NEXT_SEQ("placement_requests") ")",
 	[ST_PLACEMENT_LIST] =
 		"SELECT id, date, region, target_group, outcome, organisation_id, created_by, created_at "
 		"FROM placement_requests WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR region = ?3) "
-		"ORDER BY date, id",
+		"ORDER BY date, seq",
 	[ST_CONSULTATION_INSERT] =
 		"INSERT INTO consultations (date, asker, region, topic, minutes, outcome, created_by, "
 		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

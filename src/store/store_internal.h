@@ -183,7 +183,8 @@ int stmt_exec_of(struct db *db, enum stmt s, int64_t key, const char *what);
 
 /*
  * Ids that count nothing (migration 14): a new person, application,
- * decision, claim or payment gets a random id in [1, 2^53), which JSON and
+ * decision, claim, payment or placement request gets a random id in
+ * [1, 2^53), which JSON and
  * JavaScript hold exactly. db_new_id() draws one; db_id_taken() says
  * whether the DB_CONFLICT just returned came from the primary key (draw
  * again) rather than from another constraint.

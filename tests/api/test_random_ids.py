@@ -5,7 +5,7 @@ between. New rows get random ids below 2^53; the lists keep the order of registr
 import sqlite3
 
 from harness import (API, COORD_PASSWORD, SCHEMA_VERSION, UNDO_MIGRATION_14, Server, World, expect_ok, period,
-                     run_nsp)
+                     run_nsp, today as server_today)
 
 ID_LIMIT = 2 ** 53    # JSON numbers and JavaScript hold every id below it exactly
 
@@ -95,6 +95,20 @@ def test_random_ids_applications_decisions_claims_payments_are_random_and_listed
         assert_random([p["id"] for p in pays])
         got = expect_ok(s.get(f"{API}/decisions/{decs[0]['id']}/payments", token=cw), 200)
         assert ids_of(got, "payments") == [p["id"] for p in pays], got
+        # Placement requests (each organisation sees its own): random, listed by date, then as made.
+        day = server_today().isoformat()
+        reqs = []
+        for i in range(4):
+            if i == 2:
+                expect_ok(s.post(f"{API}/placement-requests", {"date": day, "region": "Stockholm",
+                                                               "target_group": "women",
+                                                               "outcome": "no_place_available"},
+                                 token=w.coord))          # someone else's, in between
+            reqs.append(expect_ok(s.post(f"{API}/placement-requests", {
+                "date": day, "region": "Stockholm", "target_group": "women", "outcome": "no_place_available"}, token=cw)))
+        assert_random([r["id"] for r in reqs])
+        got = expect_ok(s.get(f"{API}/placement-requests", token=cw), 200)
+        assert ids_of(got, "placement_requests") == [r["id"] for r in reqs], got
 
 
 def test_random_ids_migration_14_keeps_the_old_ids_and_puts_new_rows_after_them():
@@ -116,7 +130,7 @@ def test_random_ids_migration_14_keeps_the_old_ids_and_puts_new_rows_after_them(
         with sqlite3.connect(s.db) as con:
             assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
             # every old row keeps its id, and its place is its id
-            for table in ("persons", "applications", "decisions", "claims", "payments"):
+            for table in ("persons", "applications", "decisions", "claims", "payments", "placement_requests"):
                 bad = con.execute(f"SELECT count(*) FROM {table} WHERE seq IS NOT id").fetchone()[0]
                 assert bad == 0, table
             assert con.execute("SELECT seq FROM payments WHERE id = ?", (pay["id"],)).fetchone() == (pay["id"],)
