@@ -149,9 +149,10 @@ CREATE TABLE contacts (
 	reason_category TEXT,                      -- its reason (the categories of R2)
 	created_by INTEGER REFERENCES users(id),
 	created_at INTEGER NOT NULL
-);
+, seq INTEGER);
 CREATE INDEX contacts_date ON contacts(date);
 CREATE INDEX contacts_org_date ON contacts(organisation_id, date);
+CREATE UNIQUE INDEX contacts_seq ON contacts(seq);
 CREATE TABLE decision_lines (
 	id INTEGER PRIMARY KEY,
 	decision_id INTEGER NOT NULL REFERENCES decisions(id),

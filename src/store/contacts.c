@@ -56,9 +56,8 @@ int db_contact_create(struct db *db, int64_t actor, const struct db_contact *c, 
 		rc = db_fail_bind(db, st);
 		goto out;
 	}
-	if ((rc = stmt_exec(db, st, "recording the contact")) != DB_OK)
+	if ((rc = stmt_insert_new_id(db, st, 14, "recording the contact", &id)) != DB_OK)
 		goto out;
-	id = sqlite3_last_insert_rowid(db->conn);
 	if ((rc = audit_append(db, actor, "contact.create", "contact", id, NULL)) != DB_OK)
 		goto out;
 	*out_id = id;

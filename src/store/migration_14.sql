@@ -1,6 +1,6 @@
 -- Migration 14: ids that count nothing (issue 16).
 --
--- Persons, applications, decisions, claims, payments and placement requests were numbered
+-- Persons, applications, decisions, claims, payments, placement requests and contacts were numbered
 -- 1, 2, 3 … across all organisations, and their ids are in every URL and
 -- answer: a caseworker who registered two persons a week apart read from the
 -- two ids how many the other organisations had registered in between. From
@@ -55,3 +55,8 @@ CREATE UNIQUE INDEX payments_seq ON payments(seq);
 ALTER TABLE placement_requests ADD COLUMN seq INTEGER;
 UPDATE placement_requests SET seq = id;
 CREATE UNIQUE INDEX placement_requests_seq ON placement_requests(seq);
+
+-- Contacts with persons outside the programme (migration 13), a member organisation's own.
+ALTER TABLE contacts ADD COLUMN seq INTEGER;
+UPDATE contacts SET seq = id;
+CREATE UNIQUE INDEX contacts_seq ON contacts(seq);

@@ -587,8 +587,8 @@ static const char *const sql[ST__COUNT] = {
 	[ST_ORG_SET_MEMBER] = "UPDATE organisations SET member = ?2 WHERE id = ?1",
 	[ST_CONTACT_INSERT] =
 		"INSERT INTO contacts (organisation_id, date, gender, age_group, exploitation, region, "
-		"referral_source, missing_support, basis, actor_kind, reason_category, created_by, created_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		"referral_source, missing_support, basis, actor_kind, reason_category, created_by, created_at, id, seq) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, " NEXT_SEQ("contacts") ")",
 #define CONTACT_COLS                                                                        \
 	"id, organisation_id, date, gender, age_group, exploitation, region, referral_source, " \
 	"missing_support, basis, actor_kind, reason_category, created_by, created_at "
@@ -600,11 +600,11 @@ static const char *const sql[ST__COUNT] = {
 	"AND (?5 IS NULL OR date <= ?5) AND (?6 IS NULL OR gender = ?6) "                      \
 	"AND (?7 IS NULL OR age_group = ?7) AND (?8 IS NULL OR region = ?8) "
 	[ST_CONTACT_FIND] =
-		"SELECT " CONTACT_COLS "FROM contacts " CONTACT_FILTER "ORDER BY date DESC, id DESC LIMIT ?1 OFFSET ?2",
+		"SELECT " CONTACT_COLS "FROM contacts " CONTACT_FILTER "ORDER BY date DESC, seq DESC LIMIT ?1 OFFSET ?2",
 	[ST_CONTACT_FIND_OLDEST] =
-		"SELECT " CONTACT_COLS "FROM contacts " CONTACT_FILTER "ORDER BY date, id LIMIT ?1 OFFSET ?2",
+		"SELECT " CONTACT_COLS "FROM contacts " CONTACT_FILTER "ORDER BY date, seq LIMIT ?1 OFFSET ?2",
 	[ST_CONTACT_FIND_COUNT] = "SELECT count(*) FROM contacts " CONTACT_FILTER,
-	[ST_CONTACT_YEAR] = "SELECT " CONTACT_COLS "FROM contacts WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
+	[ST_CONTACT_YEAR] = "SELECT " CONTACT_COLS "FROM contacts WHERE date BETWEEN ?1 AND ?2 ORDER BY date, seq",
 	/* The persons admitted (an admission granted) by the end of the report's
 	 * year, by id (report.c's shared parameters: ?2 last day, ?3 granted,
 	 * ?8 admission; the others are bound and unused). */

@@ -45,6 +45,7 @@ UNDO_MIGRATION_14 = """
     DROP INDEX claims_seq; DROP INDEX claims_status; DROP INDEX claims_org; ALTER TABLE claims DROP COLUMN seq;
     CREATE INDEX claims_status ON claims(status, id); CREATE INDEX claims_org ON claims(organisation_id, id);
     DROP INDEX payments_seq; ALTER TABLE payments DROP COLUMN seq;
+    DROP INDEX contacts_seq; ALTER TABLE contacts DROP COLUMN seq;
     DROP INDEX placement_requests_seq; ALTER TABLE placement_requests DROP COLUMN seq;
     PRAGMA user_version = 13;"""
 

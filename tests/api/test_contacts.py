@@ -162,6 +162,16 @@ def test_the_list_is_newest_first_with_pages_and_filters():
         for bad, field in (("gender=x", "gender"), ("from=2025-13-01", "from"), ("limit=0", "limit"),
                            ("order=random", "order"), ("region=Lappland", "region")):
             expect(s.get(f"{API}/contacts?{bad}", token=cw), 400, code="invalid", field=field)
+        # Ids count nothing (migration 14): recorded in a row, with another organisation's in
+        # between, they are not neighbours; on the same day the list keeps the order recorded.
+        other = member_org(w)
+        _, cw2 = w.user("caseworker", other)
+        ids = [expect_ok(s.post(API + "/contacts", contact(date=t), token=cw))["id"] for _ in range(2)]
+        expect_ok(s.post(API + "/contacts", contact(date=t), token=cw2))
+        ids.append(expect_ok(s.post(API + "/contacts", contact(date=t), token=cw))["id"])
+        assert all(1 <= i < 2 ** 53 for i in ids) and all(abs(a - b) != 1 for a, b in zip(ids, ids[1:])), ids
+        got = expect_ok(s.get(API + "/contacts?limit=4", token=cw), 200)
+        assert [c["id"] for c in got["contacts"]] == ids[::-1] + [made[0]["id"]], got
 
 
 def test_identity_given_for_linkage_is_never_stored_logged_or_answered():
