@@ -228,6 +228,8 @@ const struct i18n_entry i18n_en[] = {
 	{ "application.identified", "Identified as a victim by the organisation" },
 	{ "unit.nights", "nights" },
 	{ "unit.days", "days" },
+	{ "unit.days_one", "day" },
+	{ "unit.nights_one", "night" },
 	{ "application.category", "Category" },
 	{ "application.units", "Units" },
 	{ "application.motivation", "Motivation" },

@@ -228,6 +228,8 @@ const struct i18n_entry i18n_sv[] = {
 	{ "application.identified", "Identifierad som brottsoffer av organisationen" },
 	{ "unit.nights", "dygn" },
 	{ "unit.days", "dagar" },
+	{ "unit.days_one", "dag" },
+	{ "unit.nights_one", "dygn" },
 	{ "application.category", "Kategori" },
 	{ "application.units", "Antal" },
 	{ "application.motivation", "Motivering" },

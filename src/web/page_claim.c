@@ -48,8 +48,15 @@ static void claim_extent(struct page *p, const json_t *c)
 		page_day(p, json_object_get(c, "from"));
 		html_raw(&p->h, " \xE2\x80\x93 ");
 		page_day(p, json_object_get(c, "to"));
-		snprintf(n, sizeof n, " (%lld)", (long long)page_int(c, "days"));
+		/* With its unit, as on the decision page: nights of daily compensation, else days. */
+		int type = enum_parse(&enum_app_type, page_s(c, "type"));
+		bool nights = type >= 0 && app_type_is_daily_compensation((enum app_type)type);
+		char key[32];
+		int64_t days = page_int(c, "days");
+		snprintf(n, sizeof n, " (%lld ", (long long)days);
 		html_text(&p->h, n);
+		html_text(&p->h, page_t(p, page_count_key(p, nights ? "unit.nights" : "unit.days", days, key, sizeof key)));
+		html_raw(&p->h, ")");
 	} else {
 		char n[24];
 		snprintf(n, sizeof n, "%lld", (long long)page_int(c, "units"));

@@ -600,6 +600,7 @@ async function main() {
 			await coord.goto(base + '/claims');
 			const row = coord.locator('tr', { hasText: 'Faktura 2017' });
 			assert.match(text(await row.innerText()), /12 740 kr/);
+			assert.match(text(await row.innerText()), /\(7 dygn\)/, 'the nights claimed, with their unit');
 			await shot(coord, '08b-claims-queue');
 			await row.getByRole('button', { name: 'Godkänn och betala ut' }).click();
 			await coord.waitForURL(/\/claims\?done=claim_paid$/);
