@@ -88,8 +88,8 @@ def test_random_ids_applications_decisions_claims_payments_are_random_and_listed
                                                              "submitted_on": "2024-03-11", "from": "2024-03-01",
                                                              "to": "2024-03-05"}, token=cw)))
         assert_random([c["id"] for c in claims])
-        got = expect_ok(s.get(f"{API}/claims", token=cw), 200)
-        assert ids_of(got, "claims") == [c["id"] for c in claims], got
+        got = expect_ok(s.get(f"{API}/claims", token=cw), 200)    # newest first: all submitted the same day
+        assert ids_of(got, "claims") == [c["id"] for c in claims][::-1], got
         # Payments on one decision the same day, listed in the order they were made.
         pays = [expect_ok(w.pay(decs[0]["id"], 1000 + i, "2024-03-20")) for i in range(4)]
         assert_random([p["id"] for p in pays])
