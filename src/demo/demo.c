@@ -130,6 +130,23 @@ struct run_case {
 	int64_t total[DEMO_MAX_STEPS];
 };
 
+/* The day the case's adult was granted admission, or DAY_NONE (denied, waiting, none). */
+static day_t case_admitted_on(const struct demo_case *c)
+{
+	for (int i = 0; i < c->n_steps; i++)
+		if (c->step[i].who == -1 && c->step[i].type == APP_ADMISSION && c->step[i].outcome == OUTCOME_GRANTED &&
+		    c->step[i].decided_on != DAY_NONE)
+			return c->step[i].decided_on;
+	return DAY_NONE;
+}
+
+/* May a contact be the same person as this case's adult, admitted before today? */
+static bool linkable_case(const struct demo_case *c, day_t today)
+{
+	day_t admitted = case_admitted_on(c);
+	return c->adult.identity && c->adult.birth_year != 0 && admitted != DAY_NONE && admitted < today;
+}
+
 /* One thing to do on a day: an event of a case, or an extra (cas == -1, ev.step = its index). */
 struct gevent {
 	day_t on;
@@ -586,11 +603,18 @@ static int plan_extras(struct demo_run *d)
 		if (demo_rng_chance(r, 300))
 			x->missing |= 1u << NEED_HOUSING;
 		if (i % 8 == 3 && d->n_cases > 0) {
-			int c = (int)demo_rng_below(r, (unsigned)d->n_cases);
+			/* From a case drawn at random on, the first whose adult was admitted before today
+			 * and has a name and a birth date (what an exact linkage key needs): met by another
+			 * organisation while in the programme, so that the report's "entered the programme"
+			 * has someone on any day. */
+			int c0 = (int)demo_rng_below(r, (unsigned)d->n_cases), c = c0;
+			while (!linkable_case(&d->cases[c].plan, d->today) && (c = (c + 1) % d->n_cases) != c0)
+				;
 			const struct run_case *rc = &d->cases[c];
-			if (rc->plan.adult.identity && rc->plan.start < d->today) {
+			day_t admitted = case_admitted_on(&rc->plan);
+			if (linkable_case(&rc->plan, d->today)) {
 				x->same_case = c;
-				x->on = (day_t)demo_rng_range(r, rc->plan.start, d->today);
+				x->on = (day_t)demo_rng_range(r, admitted, d->today);
 				x->gender = rc->plan.adult.gender;
 				x->age_group = AGE_ADULT;
 				/* another organisation meets the person */
